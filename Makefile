@@ -1,0 +1,109 @@
+# Build of the test kernel (and the VirtIO library it links).
+#
+#   make / make kernel   gcc build: objects in build/gcc/, build/kernel.{elf,bin}
+#   make kernel-clang    clang + ld.lld build: build/clang/kernel.{elf,bin}
+#   make run             boot it in QEMU with build/disk.img (made if absent)
+#   make debug           the same, stopped for gdb on :1234
+#   make clean
+#
+# Variables: DISK=path (or DISK=none), APPEND="bootargs", QEMU_EXTRA="args",
+# SKIP_SETUP=1 (do not check the Debian packages first).
+
+BUILD      := build
+CROSS      ?= riscv64-unknown-elf-
+GCC        := $(CROSS)gcc
+OBJCOPY    := $(CROSS)objcopy
+CLANG      ?= clang
+LLD        ?= ld.lld
+PYTHON     ?= python3
+
+DISK       ?= $(BUILD)/disk.img
+DISK_SIZE  ?= 64M
+
+# The VirtIO library describes its own sources (paths from the repo root).
+VIRTIO_SRCS :=
+VIRTIO_INCLUDES :=
+-include drivers/virtio/virtio.mk
+
+KERNEL_SRCS := $(wildcard boot/*.S) $(wildcard kernel/*.c) $(wildcard lib/*.c) \
+	       $(wildcard drivers/uart/*.c)
+SRCS        := $(KERNEL_SRCS) $(VIRTIO_SRCS)
+
+ARCH_FLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany
+# -fno-strict-aliasing: lib/string.c copies words through uintptr_t pointers
+CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
+		 -fno-common -fno-stack-protector -fno-pic -fno-strict-aliasing \
+		 $(ARCH_FLAGS) -I. $(VIRTIO_INCLUDES) -MMD -MP
+# gcc would otherwise turn the loops in memset/memcpy into calls to themselves
+GCC_CFLAGS   := $(CFLAGS_COMMON) -fno-tree-loop-distribute-patterns
+# ld.lld 14 cannot relax, and relaxable objects break on any .balign
+CLANG_CFLAGS := $(CFLAGS_COMMON) --target=riscv64 -mno-relax
+
+GCC_OBJS   := $(patsubst %,$(BUILD)/gcc/%.o,$(basename $(SRCS)))
+CLANG_OBJS := $(patsubst %,$(BUILD)/clang/%.o,$(basename $(SRCS)))
+
+# read by scripts/qemu.sh
+export APPEND QEMU_EXTRA QEMU_CACHE QEMU_AIO QEMU_SMP QEMU_MEM
+
+.PHONY: all kernel kernel-clang run debug clean setup-check
+
+all: kernel
+
+kernel: $(BUILD)/kernel.elf $(BUILD)/kernel.bin
+
+kernel-clang: $(BUILD)/clang/kernel.elf $(BUILD)/clang/kernel.bin
+
+# Checked before anything is compiled; order-only, so it never forces a
+# rebuild.  Cheap when every package is installed.
+setup-check:
+ifeq ($(SKIP_SETUP),)
+	@scripts/setup.sh --check
+endif
+
+$(BUILD)/gcc/%.o: %.c | setup-check
+	@mkdir -p $(@D)
+	$(GCC) $(GCC_CFLAGS) -c $< -o $@
+
+$(BUILD)/gcc/%.o: %.S | setup-check
+	@mkdir -p $(@D)
+	$(GCC) $(GCC_CFLAGS) -c $< -o $@
+
+$(BUILD)/clang/%.o: %.c | setup-check
+	@mkdir -p $(@D)
+	$(CLANG) $(CLANG_CFLAGS) -c $< -o $@
+
+$(BUILD)/clang/%.o: %.S | setup-check
+	@mkdir -p $(@D)
+	$(CLANG) $(CLANG_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.elf: $(GCC_OBJS) linker.ld
+	$(GCC) $(GCC_CFLAGS) -static -T linker.ld -Wl,--build-id=none \
+		-Wl,-Map=$(BUILD)/gcc/kernel.map -o $@ $(GCC_OBJS)
+
+$(BUILD)/clang/kernel.elf: $(CLANG_OBJS) linker.ld
+	$(LLD) -T linker.ld --build-id=none -Map=$(BUILD)/clang/kernel.map -o $@ $(CLANG_OBJS)
+
+%.bin: %.elf
+	$(OBJCOPY) -O binary $< $@
+
+# A recognisable test disk: see scripts/mkdisk.py.
+ifneq ($(DISK),none)
+RUN_DISK := $(DISK)
+$(DISK):
+	@mkdir -p $(dir $@)
+	$(PYTHON) scripts/mkdisk.py --size $(DISK_SIZE) $@
+endif
+
+run: kernel $(RUN_DISK)
+	KERNEL=$(BUILD)/kernel.elf DISK=$(DISK) scripts/qemu.sh
+
+debug: kernel $(RUN_DISK)
+	KERNEL=$(BUILD)/kernel.elf DISK=$(DISK) scripts/qemu.sh --debug
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(GCC_OBJS:.o=.d) $(CLANG_OBJS:.o=.d)
+
+# The lead's test targets (check, test-host, fuzz, bench).
+-include tests/tests.mk

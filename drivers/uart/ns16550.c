@@ -1,0 +1,160 @@
+/*
+ * NS16550A driver (see ns16550.h).  Register numbers are the classic
+ * 16550 ones; their byte offsets are scaled by reg-shift.
+ *
+ * The receive ring has one producer (the interrupt handler) and one
+ * consumer (uart_getc_nonblock), on one hart, so head and tail need only be
+ * volatile: each is written by one side only.
+ */
+#include "drivers/uart/ns16550.h"
+#include "kernel/mmio.h"
+
+#define RBR 0 /* receive buffer (read) */
+#define THR 0 /* transmit holding (write) */
+#define DLL 0 /* divisor low (DLAB=1) */
+#define IER 1 /* interrupt enable */
+#define DLM 1 /* divisor high (DLAB=1) */
+#define FCR 2 /* FIFO control (write) */
+#define LCR 3 /* line control */
+#define MCR 4 /* modem control */
+#define LSR 5 /* line status */
+
+#define IER_RDA   0x01 /* received data available */
+#define FCR_ENABLE 0x01 /* FIFOs on; not cleared, to keep typed-ahead input */
+#define LCR_8N1   0x03
+#define LCR_DLAB  0x80
+#define MCR_DTR_RTS_OUT2 0x0b /* OUT2 gates the IRQ line on PC-style boards */
+#define LSR_DR    0x01 /* data ready */
+#define LSR_THRE  0x20 /* transmit holding register empty */
+
+#define BAUD 115200
+#define RX_RING 256 /* power of two */
+/* A real UART empties THR in ~90 us at 115200; far more polls than that
+ * means the device is gone, and the console must never hang the kernel. */
+#define TX_SPIN_LIMIT 1000000
+
+static uintptr_t base = UART_EARLY_BASE;
+static uint32_t shift;
+static uint32_t width = 1;
+
+static char rx_ring[RX_RING];
+static volatile uint32_t rx_head; /* written by the IRQ handler */
+static volatile uint32_t rx_tail; /* written by the reader */
+static volatile uint32_t rx_dropped;
+static bool rx_irq_on;
+
+static void rx_pull(void);
+
+static uint8_t reg_read(unsigned reg)
+{
+	uintptr_t a = base + ((uintptr_t)reg << shift);
+
+	return width == 4 ? (uint8_t)mmio_read32(a) : mmio_read8(a);
+}
+
+static void reg_write(unsigned reg, uint8_t v)
+{
+	uintptr_t a = base + ((uintptr_t)reg << shift);
+
+	if (width == 4)
+		mmio_write32(a, v);
+	else
+		mmio_write8(a, v);
+}
+
+void uart_init(uintptr_t b, uint32_t reg_shift, uint32_t io_width, uint32_t clock_hz)
+{
+	base = b;
+	shift = reg_shift;
+	width = io_width == 4 ? 4 : 1;
+
+	reg_write(IER, 0);
+	rx_irq_on = false;
+	/* turning the FIFO on empties it: save what was typed ahead first */
+	rx_pull();
+	if (clock_hz) {
+		uint32_t div = clock_hz / (16 * BAUD);
+		if (div == 0)
+			div = 1;
+		reg_write(LCR, LCR_DLAB);
+		reg_write(DLL, div & 0xff);
+		reg_write(DLM, (div >> 8) & 0xff);
+	}
+	reg_write(LCR, LCR_8N1);
+	reg_write(FCR, FCR_ENABLE);
+	reg_write(MCR, MCR_DTR_RTS_OUT2);
+}
+
+void uart_enable_rx_interrupt(void)
+{
+	/* bytes typed ahead stay in the FIFO and raise the interrupt at once */
+	reg_write(IER, IER_RDA);
+	rx_irq_on = true;
+}
+
+bool uart_rx_interrupt_enabled(void)
+{
+	return rx_irq_on;
+}
+
+/* Moves received bytes from the UART into the ring. */
+static void rx_pull(void)
+{
+	/* reading RBR until the FIFO is empty also clears the interrupt */
+	while (reg_read(LSR) & LSR_DR) {
+		char c = (char)reg_read(RBR);
+		uint32_t head = rx_head;
+		if (head - rx_tail == RX_RING) {
+			rx_dropped++;
+			continue;
+		}
+		rx_ring[head % RX_RING] = c;
+		/* the byte must be in the ring before the reader can see it */
+		__asm__ __volatile__("" ::: "memory");
+		rx_head = head + 1;
+	}
+}
+
+void uart_irq_handler(void *ctx)
+{
+	(void)ctx;
+	rx_pull();
+}
+
+int uart_getc_nonblock(void)
+{
+	uint32_t tail = rx_tail;
+
+	if (tail == rx_head)
+		return -1;
+	char c = rx_ring[tail % RX_RING];
+	__asm__ __volatile__("" ::: "memory");
+	rx_tail = tail + 1;
+	return (unsigned char)c;
+}
+
+bool uart_rx_ready(void)
+{
+	return rx_tail != rx_head;
+}
+
+uint32_t uart_rx_dropped(void)
+{
+	return rx_dropped;
+}
+
+void uart_putc_raw(char c)
+{
+	for (int i = 0; i < TX_SPIN_LIMIT; i++) {
+		if (reg_read(LSR) & LSR_THRE)
+			break;
+	}
+	reg_write(THR, (uint8_t)c);
+}
+
+void uart_putc(char c)
+{
+	if (c == '\n')
+		uart_putc_raw('\r');
+	uart_putc_raw(c);
+}

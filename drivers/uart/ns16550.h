@@ -1,0 +1,46 @@
+/*
+ * NS16550A UART: the kernel console.  Transmit is polled (simple, and
+ * works before interrupts exist, e.g. in panic); receive is interrupt
+ * driven into a ring buffer so the shell can sleep in wfi between keys.
+ */
+#ifndef DRIVERS_UART_NS16550_H
+#define DRIVERS_UART_NS16550_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* QEMU virt's UART, used for output before the device tree is read. */
+#define UART_EARLY_BASE 0x10000000u
+
+/*
+ * Points the driver at a UART and programs it: 8N1, FIFOs on (not flushed:
+ * typed-ahead input survives), all interrupts off.  reg_shift/io_width come from the device tree (0 and 1
+ * on QEMU); clock_hz, when known, sets 115200 baud (QEMU ignores it).
+ * May be called again to move from the early UART to the DT one.
+ */
+void uart_init(uintptr_t base, uint32_t reg_shift, uint32_t io_width, uint32_t clock_hz);
+
+/* Turns on the receive-data interrupt; the caller has routed the UART's
+ * IRQ to uart_irq_handler() (plic_register(irq, uart_irq_handler, NULL)). */
+void uart_enable_rx_interrupt(void);
+void uart_irq_handler(void *ctx);
+
+/* Sends one byte; '\n' goes out as "\r\n" for the terminal. */
+void uart_putc(char c);
+/* Sends one byte unchanged. */
+void uart_putc_raw(char c);
+
+/* Next received byte, or -1 when none is buffered. */
+int uart_getc_nonblock(void);
+
+/* Whether uart_enable_rx_interrupt() has run (else poll with
+ * uart_irq_handler(NULL), which is safe to call with interrupts masked). */
+bool uart_rx_interrupt_enabled(void);
+
+/* Whether a byte is buffered (check with interrupts masked before a wfi). */
+bool uart_rx_ready(void);
+
+/* Bytes lost because the ring was full. */
+uint32_t uart_rx_dropped(void);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * virtio-blk (§5.2): asynchronous requests on one or more request queues,
+ * completed by interrupt (vblk_interrupt) or by polling (vblk_poll), with
+ * synchronous wrappers that poll with a deadline.
+ *
+ * Bring-up, in this order:
+ *   vblk_probe()          negotiate features, read the configuration
+ *   vblk_queue_mem_bytes() / vblk_attach_queue()   once per request queue
+ *   vblk_start()          DRIVER_OK
+ * Requests (struct vblk_req) belong to the caller until done() runs.
+ */
+#ifndef VIRTIO_BLK_H
+#define VIRTIO_BLK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "virtq.h"
+
+/* Feature bits (§5.2.3). */
+#define VIRTIO_BLK_F_SIZE_MAX     1
+#define VIRTIO_BLK_F_SEG_MAX      2
+#define VIRTIO_BLK_F_GEOMETRY     4
+#define VIRTIO_BLK_F_RO           5
+#define VIRTIO_BLK_F_BLK_SIZE     6
+#define VIRTIO_BLK_F_FLUSH        9
+#define VIRTIO_BLK_F_TOPOLOGY     10
+#define VIRTIO_BLK_F_CONFIG_WCE   11
+#define VIRTIO_BLK_F_MQ           12
+#define VIRTIO_BLK_F_DISCARD      13
+#define VIRTIO_BLK_F_WRITE_ZEROES 14
+
+/* Request types and status values (§5.2.6). */
+#define VIRTIO_BLK_T_IN           0u
+#define VIRTIO_BLK_T_OUT          1u
+#define VIRTIO_BLK_T_FLUSH        4u
+#define VIRTIO_BLK_T_GET_ID       8u
+#define VIRTIO_BLK_T_DISCARD      11u
+#define VIRTIO_BLK_T_WRITE_ZEROES 13u
+#define VIRTIO_BLK_S_OK     0u
+#define VIRTIO_BLK_S_IOERR  1u
+#define VIRTIO_BLK_S_UNSUPP 2u
+
+#define VIRTIO_BLK_SECTOR   512u /* unit of every sector number */
+#define VIRTIO_BLK_ID_BYTES 20u  /* GET_ID answer, exactly */
+
+/* Configuration offsets (§5.2.4). */
+#define VIRTIO_BLK_CFG_CAPACITY   0x00
+#define VIRTIO_BLK_CFG_SIZE_MAX   0x08
+#define VIRTIO_BLK_CFG_SEG_MAX    0x0c
+#define VIRTIO_BLK_CFG_BLK_SIZE   0x14
+#define VIRTIO_BLK_CFG_WRITEBACK  0x20
+#define VIRTIO_BLK_CFG_NUM_QUEUES 0x22
+
+/* Request header, device-readable (§5.2.6). */
+struct virtio_blk_req_hdr {
+	uint32_t type;     /* le32 */
+	uint32_t reserved; /* le32 */
+	uint64_t sector;   /* le64 */
+};
+_Static_assert(sizeof(struct virtio_blk_req_hdr) == 16, "§5.2.6: 16-byte header");
+
+/* Most data buffers one request may carry (beyond header and status). */
+#ifndef VBLK_MAX_DATA_SG
+#define VBLK_MAX_DATA_SG 16
+#endif
+#ifndef VBLK_MAX_QUEUES
+#define VBLK_MAX_QUEUES 8
+#endif
+
+struct vblk_req {
+	/* Set by the caller. */
+	uint32_t type;                 /* VIRTIO_BLK_T_* */
+	uint64_t sector;               /* 512-byte units */
+	const struct virtq_sg *data;   /* data buffers, each a multiple of 512 */
+	uint16_t ndata;
+	void (*done)(struct vblk_req *req, int status); /* 0 or VIRTIO_E* */
+	void *ctx;
+	/* Set by the driver. */
+	uint16_t queue;
+	uint16_t slot;
+	uint32_t written; /* bytes the device said it wrote (advisory) */
+};
+
+/* Driver-private per-request DMA area: header and status byte. */
+struct vblk_slot_dma {
+	struct virtio_blk_req_hdr hdr;
+	uint8_t status;
+	uint8_t pad[15];
+};
+
+struct vblk_queue {
+	struct virtq vq;
+	struct vblk_slot_dma *dma; /* [size] */
+	uint16_t *free;            /* [size]: stack of free slot numbers */
+	uint16_t nfree;
+	uint16_t size;
+	void *mem;                 /* the caller's block, kept for re-initialisation */
+	size_t mem_len;
+};
+
+struct vblk_info {
+	uint64_t capacity;   /* 512-byte sectors */
+	uint32_t size_max;   /* largest data buffer (0: no limit) */
+	uint32_t seg_max;    /* most data buffers per request (0: no limit) */
+	uint32_t blk_size;   /* logical block size (512 when not offered) */
+	uint16_t num_queues; /* request queues offered */
+	bool read_only;
+	bool flush;          /* FLUSH negotiated: the cache is writeback */
+};
+
+struct vblk {
+	struct virtio_device *vdev;
+	struct vblk_info info;
+	struct vblk_queue *queues[VBLK_MAX_QUEUES]; /* NULL: not attached */
+	uint64_t mask;           /* feature mask given to vblk_probe() */
+	bool started;
+	bool dead;               /* reset after a fault; vblk_reinit() revives */
+	uint32_t config_changes; /* config-change interrupts seen */
+	uint32_t resets;         /* re-initialisations after DEVICE_NEEDS_RESET */
+};
+
+/* Negotiate and read the configuration; `mask` as in virtio_device_begin(). */
+int vblk_probe(struct vblk *blk, struct virtio_device *vdev, uint64_t mask);
+
+/* Memory one request queue of `size` entries needs (VIRTQ_MEM_ALIGN-aligned). */
+size_t vblk_queue_mem_bytes(uint16_t size);
+
+/* Set up request queue `qi` (< info.num_queues) in caller memory. */
+int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
+		      uint16_t size, void *mem, size_t mem_len);
+
+/* DRIVER_OK: the device is live. */
+int vblk_start(struct vblk *blk);
+
+/*
+ * Queue a request on queue `qi` and notify the device.  0 when queued
+ * (done() follows exactly once), or an error and done() is never called:
+ * VIRTIO_EINVAL (bad type, length not a multiple of 512, too many buffers),
+ * VIRTIO_ERANGE (past capacity), VIRTIO_EROFS, VIRTIO_ENOSPC (queue full),
+ * VIRTIO_EBROKEN.
+ */
+int vblk_submit(struct vblk *blk, uint16_t qi, struct vblk_req *req);
+
+/* The same without the notification, to batch; then vblk_kick(). */
+int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req);
+void vblk_kick(struct vblk *blk, uint16_t qi);
+
+/* Complete what the device has used on queue `qi`; number completed or
+ * VIRTIO_EBROKEN (in-flight requests were then failed). */
+int vblk_poll(struct vblk *blk, uint16_t qi);
+
+/* Interrupt handler body: read and ack the cause, re-read the capacity on
+ * a config change, complete every queue.  Number completed or an error. */
+int vblk_interrupt(struct vblk *blk);
+
+/*
+ * Give up on the device: reset it (so it owns no buffer any more, §3.3),
+ * then complete every in-flight request with `err`.  Used on a protocol
+ * fault, a timeout, and DEVICE_NEEDS_RESET.
+ */
+void vblk_abort(struct vblk *blk, int err);
+
+/* Bring the device back after vblk_abort(): the same features, queues and
+ * memory as before.  0, or the error that keeps it dead. */
+int vblk_reinit(struct vblk *blk);
+
+/* Synchronous helpers on queue 0, polling with a deadline (VIRTIO_ETIMEDOUT
+ * afterwards the queue is latched broken: reset before reuse, §3.3). */
+int vblk_read(struct vblk *blk, uint64_t sector, void *buf, uint32_t count, uint64_t timeout_ns);
+int vblk_write(struct vblk *blk, uint64_t sector, const void *buf, uint32_t count, uint64_t timeout_ns);
+int vblk_flush(struct vblk *blk, uint64_t timeout_ns);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * A VirtIO device as the library sees it: a transport (mmio, pci, or a
+ * test simulator) behind a small ops table, plus the negotiated features.
+ * Device drivers (blk.c, ...) use only this API and virtq.h; they never
+ * touch registers.
+ *
+ * Initialisation follows §3.1.1:
+ *   virtio_device_begin()  reset, ACKNOWLEDGE, DRIVER, feature negotiation,
+ *                          FEATURES_OK and its re-read
+ *   ... device-specific setup: config reads, virtq_create() ...
+ *   virtio_device_ready()  DRIVER_OK
+ */
+#ifndef VIRTIO_DEVICE_H
+#define VIRTIO_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct virtio_device;
+
+/* Interrupt causes, as in the MMIO InterruptStatus / PCI ISR bits. */
+#define VIRTIO_INT_VRING  1u
+#define VIRTIO_INT_CONFIG 2u
+
+/* Addresses of one queue's three areas, as the device must see them. */
+struct virtio_queue_addrs {
+	uint64_t desc;   /* descriptor table / packed ring */
+	uint64_t driver; /* avail ring / driver event suppression */
+	uint64_t device; /* used ring / device event suppression */
+};
+
+/* What a transport implements.  None of it is on the per-request path but
+ * notify() (and interrupt_ack() once per interrupt). */
+struct virtio_transport_ops {
+	uint8_t (*get_status)(struct virtio_device *d);
+	void (*set_status)(struct virtio_device *d, uint8_t status);
+	uint32_t (*get_features)(struct virtio_device *d, unsigned word);
+	void (*set_features)(struct virtio_device *d, unsigned word, uint32_t v);
+	/* Config space, natural widths 1, 2 or 4; offset from its start. */
+	uint32_t (*config_read)(struct virtio_device *d, uint32_t off, unsigned width);
+	void (*config_write)(struct virtio_device *d, uint32_t off, unsigned width, uint32_t v);
+	uint32_t (*config_generation)(struct virtio_device *d);
+	/* Largest size the device offers for a queue; 0 = no such queue. */
+	uint16_t (*queue_max)(struct virtio_device *d, uint16_t index);
+	/* Program and enable a queue (§4.2.3.2, §4.1.5.1.3). */
+	int (*queue_enable)(struct virtio_device *d, uint16_t index, uint16_t size,
+			    const struct virtio_queue_addrs *a);
+	/* Available-buffer notification; value per §2.9 (queue index unless
+	 * NOTIFICATION_DATA). */
+	void (*notify)(struct virtio_device *d, uint16_t index, uint32_t value);
+	/* Read and acknowledge the interrupt causes (VIRTIO_INT_*). */
+	uint32_t (*interrupt_ack)(struct virtio_device *d);
+};
+
+struct virtio_device {
+	const struct virtio_transport_ops *ops;
+	const char *transport_name; /* "virtio-mmio v2", ... */
+	uint32_t device_id;         /* VIRTIO_ID_* */
+	bool legacy;                /* pre-1.0 interface: no FEATURES_OK, 32 feature bits */
+	uint64_t features;          /* negotiated, valid after virtio_device_begin() */
+	uint64_t offered;           /* what the device offered */
+	uint8_t status;             /* bits we have set since the last reset */
+};
+
+static inline bool virtio_has_feature(const struct virtio_device *d, unsigned bit)
+{
+	return (d->features >> bit) & 1u;
+}
+
+/* Reset the device and wait (bounded) until status reads 0 (§2.4.2). */
+int virtio_device_reset(struct virtio_device *d);
+
+/*
+ * Steps 1-6 of §3.1.1.  `driver_features` are the device-type bits the
+ * driver implements; the ring bits the library implements (VERSION_1,
+ * INDIRECT_DESC, EVENT_IDX, RING_PACKED, ...) are added here.
+ * `mask` removes offered bits before anything is accepted (tests, and a
+ * way to force e.g. the split ring): pass ~0ull to take everything.
+ * VIRTIO_EFEATURES when the device refuses FEATURES_OK; the device is left
+ * FAILED.
+ */
+int virtio_device_begin(struct virtio_device *d, uint64_t driver_features, uint64_t mask);
+
+/* Step 8: DRIVER_OK.  Notifications are legal from here on. */
+void virtio_device_ready(struct virtio_device *d);
+
+/* Set FAILED: something irrecoverable happened (§2.1.2). */
+void virtio_device_fail(struct virtio_device *d);
+
+/* True when the device has set DEVICE_NEEDS_RESET (read the status). */
+bool virtio_device_needs_reset(struct virtio_device *d);
+
+/* Config-space fields read consistently: the generation counter is read
+ * around the access and the read retried (bounded) until it is stable. */
+uint8_t virtio_config_read8(struct virtio_device *d, uint32_t off);
+uint16_t virtio_config_read16(struct virtio_device *d, uint32_t off);
+uint32_t virtio_config_read32(struct virtio_device *d, uint32_t off);
+/* 64-bit field as two 32-bit halves, low first, in one generation;
+ * VIRTIO_ETIMEDOUT when the generation never settles. */
+int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out);
+void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v);
+
+/* Largest queue size the device offers at `index` (0: no such queue). */
+uint16_t virtio_queue_max(struct virtio_device *d, uint16_t index);
+
+/* Read and acknowledge the transport's interrupt status (VIRTIO_INT_*). */
+static inline uint32_t virtio_interrupt_ack(struct virtio_device *d)
+{
+	return d->ops->interrupt_ack(d);
+}
+
+/* Deadlines: every bounded wait in the library uses this budget. */
+#ifndef VIRTIO_RESET_TIMEOUT_NS
+#define VIRTIO_RESET_TIMEOUT_NS 1000000000ull /* 1 s */
+#endif
+#ifndef VIRTIO_CONFIG_RETRIES
+#define VIRTIO_CONFIG_RETRIES 64
+#endif
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * Virtqueues: one API over the split (§2.7) and packed (§2.8) layouts.
+ *
+ * A driver adds a scatter-gather chain (device-readable buffers first, then
+ * device-writable ones) with an opaque token, kicks, and later pops used
+ * chains back as (token, written length).  Which layout is in use follows
+ * from the negotiated features; drivers never see it.
+ *
+ * Memory is the caller's.  virtq_mem_bytes() says how much one queue of a
+ * given size needs; the block must be 4096-byte aligned (legacy MMIO takes
+ * the ring as one page-aligned block), zeroed, and DMA-reachable.
+ *
+ * Hardening: the descriptor table is written, never read back; every used
+ * entry is checked (id range, id in flight, length within what was posted,
+ * index advance within the queue size, packed wrap bits).  A violation
+ * latches the queue broken: every later call fails with VIRTIO_EBROKEN,
+ * the device is set FAILED, and virtq_reclaim() hands back the tokens still
+ * in flight so their owners can be failed.  Nothing outside the posted
+ * buffers is ever written.
+ *
+ * Not thread-safe: one context at a time per queue (the caller masks its
+ * interrupt around submissions if completions run in an interrupt handler).
+ */
+#ifndef VIRTIO_VIRTQ_H
+#define VIRTIO_VIRTQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "spec.h"
+
+/* One buffer of a chain. */
+struct virtq_sg {
+	void *addr;
+	uint32_t len;
+};
+
+/* Per chain bookkeeping, private to the driver (never read from the ring). */
+struct virtq_slot {
+	void *token;
+	uint32_t writable; /* device-writable bytes posted: the used-length bound */
+	uint16_t ndesc;    /* ring descriptors the chain occupies */
+	uint16_t next;     /* free list link (split: descriptor chain link) */
+	uint16_t last;     /* split: last descriptor of the chain */
+	bool in_flight;
+};
+
+/* Chains longer than this go through an indirect table when the device
+ * allows it (and the queue has tables): one ring slot per request. */
+#ifndef VIRTQ_INDIRECT_THRESHOLD
+#define VIRTQ_INDIRECT_THRESHOLD 2
+#endif
+
+struct virtq {
+	struct virtio_device *vdev;
+	uint16_t index;
+	uint16_t size;
+	bool packed;
+	bool event_idx;
+	bool broken;
+	bool cb_enabled;
+	uint16_t indirect_max;  /* entries per indirect table; 0 = none */
+	uint16_t num_free;      /* free ring descriptors */
+	uint16_t free_head;     /* split: free descriptor list; packed: free ids */
+	uint16_t avail_idx;     /* split: shadow avail.idx; packed: next avail offset */
+	uint16_t last_used;     /* split: next used index; packed: next used offset */
+	uint16_t unkicked;      /* split: avail entries, packed: descriptors, added since the last notify decision */
+	bool avail_wrap;        /* packed driver ring wrap counter */
+	bool used_wrap;         /* packed device ring wrap counter */
+	uint16_t avail_flags_shadow; /* packed: driver event flags currently written */
+	uint32_t in_flight;     /* chains posted and not yet used */
+	union {
+		struct {
+			struct virtq_desc *desc;
+			struct virtq_avail *avail;
+			struct virtq_used *used;
+		} split;
+		struct {
+			struct virtq_packed_desc *desc;
+			struct virtq_packed_event *driver;
+			struct virtq_packed_event *device;
+		} packed;
+	} ring;
+	struct virtq_slot *slots;   /* [size] */
+	uint8_t *indirect;          /* [size][indirect_max] 16-byte entries */
+};
+
+/* Bytes of caller memory a queue of `size` entries needs: ring (DMA),
+ * indirect tables (DMA) and private bookkeeping, in that order. */
+size_t virtq_mem_bytes(uint16_t size, bool packed, uint16_t indirect_max);
+#define VIRTQ_MEM_ALIGN 4096u
+
+/*
+ * Lay out a queue in `mem` and enable it on the device.  The layout is
+ * packed when RING_PACKED was negotiated.  `size` must not exceed
+ * virtio_queue_max() and must be a power of two for split rings.
+ * `indirect_max` 0 disables indirect tables for this queue.
+ */
+int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
+		 uint16_t size, void *mem, size_t mem_len, uint16_t indirect_max);
+
+/*
+ * Expose one chain: sg[0..n_out) device-readable, then sg[n_out..n_out+n_in)
+ * device-writable.  Nothing is notified until virtq_kick().
+ * VIRTIO_ENOSPC when there is no room (retry after completions),
+ * VIRTIO_EINVAL for an empty or oversized chain, VIRTIO_EBROKEN when
+ * latched broken.
+ */
+int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+	      unsigned n_in, void *token);
+
+/* Does the device want a notification for what was added since the last
+ * kick (§2.7.10, §2.8.10)?  Then virtq_notify(). */
+bool virtq_kick_prepare(struct virtq *vq);
+void virtq_notify(struct virtq *vq);
+static inline void virtq_kick(struct virtq *vq)
+{
+	if (virtq_kick_prepare(vq))
+		virtq_notify(vq);
+}
+
+/*
+ * Pop one used chain.  1: *token and *len (bytes written by the device)
+ * are set; 0: nothing used; VIRTIO_EBROKEN: the device broke the rules
+ * (the queue is now latched broken).
+ */
+int virtq_get_used(struct virtq *vq, void **token, uint32_t *len);
+
+/* Used-buffer notifications.  virtq_enable_cb() returns false when used
+ * entries arrived meanwhile (the re-arm race): process them, then retry. */
+bool virtq_enable_cb(struct virtq *vq);
+void virtq_disable_cb(struct virtq *vq);
+
+/* Has the device used anything not yet popped? */
+bool virtq_has_used(struct virtq *vq);
+
+/* Latch the queue broken and set the device FAILED. */
+void virtq_mark_broken(struct virtq *vq);
+
+/*
+ * Take back the chains still in flight after the device was reset (or the
+ * queue broke), one token per call: 1 with *token set, 0 when none is left.
+ * Only legal once the device no longer owns them (§3.3): after a reset.
+ */
+int virtq_reclaim(struct virtq *vq, void **token);
+
+static inline uint16_t virtq_free_descs(const struct virtq *vq)
+{
+	return vq->num_free;
+}
+static inline bool virtq_is_broken(const struct virtq *vq)
+{
+	return vq->broken;
+}
+
+#endif

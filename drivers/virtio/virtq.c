@@ -1,0 +1,192 @@
+/*
+ * Virtqueue front end: memory layout, creation, argument checks and the
+ * dispatch to the split (virtq_split.c) or packed (virtq_packed.c) layout.
+ * The device is never trusted; see the policy in virtq.h.
+ */
+#include "virtq_internal.h"
+
+static size_t ring_bytes(uint16_t size, bool packed)
+{
+	if (packed) /* descriptors, then the driver and device event areas */
+		return 16u * (size_t)size + 8u;
+	return virtq_split_used_off(size) + 6u + 8u * (size_t)size;
+}
+
+/* Offsets inside the caller's block: ring | indirect tables | slots. */
+static size_t indirect_off(uint16_t size, bool packed)
+{
+	return virtq_align(ring_bytes(size, packed), 16);
+}
+static size_t slots_off(uint16_t size, bool packed, uint16_t indirect_max)
+{
+	return virtq_align(indirect_off(size, packed) +
+				   (size_t)size * indirect_max * 16u,
+			   _Alignof(struct virtq_slot));
+}
+
+size_t virtq_mem_bytes(uint16_t size, bool packed, uint16_t indirect_max)
+{
+	return slots_off(size, packed, indirect_max) +
+	       (size_t)size * sizeof(struct virtq_slot);
+}
+
+static bool valid_size(uint16_t size, bool packed)
+{
+	if (size == 0 || size > VIRTQ_MAX_SIZE)
+		return false;
+	return packed || (size & (size - 1)) == 0; /* split: power of two */
+}
+
+int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
+		 uint16_t size, void *mem, size_t mem_len, uint16_t indirect_max)
+{
+	bool packed = virtio_has_feature(vdev, VIRTIO_F_RING_PACKED);
+	uint8_t *base = mem;
+
+	if (!valid_size(size, packed))
+		return VIRTIO_EINVAL;
+	if (size > virtio_queue_max(vdev, index))
+		return virtio_queue_max(vdev, index) ? VIRTIO_EINVAL : VIRTIO_ENOQUEUE;
+	if (!mem || ((uintptr_t)mem & (VIRTQ_MEM_ALIGN - 1)) ||
+	    mem_len < virtq_mem_bytes(size, packed, indirect_max))
+		return VIRTIO_ENOMEM;
+	if (!virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC))
+		indirect_max = 0;
+
+	for (size_t i = 0; i < virtq_mem_bytes(size, packed, indirect_max); i++)
+		base[i] = 0;
+
+	*vq = (struct virtq){
+		.vdev = vdev,
+		.index = index,
+		.size = size,
+		.packed = packed,
+		.event_idx = virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX),
+		.cb_enabled = true,
+		.indirect_max = indirect_max,
+		.num_free = size,
+		.slots = (struct virtq_slot *)(base + slots_off(size, packed, indirect_max)),
+		.indirect = base + indirect_off(size, packed),
+	};
+	/* Free lists: split links descriptors, packed links buffer ids. */
+	for (uint16_t i = 0; i < size; i++)
+		vq->slots[i].next = (uint16_t)(i + 1);
+
+	struct virtio_queue_addrs a;
+	if (packed) {
+		virtq_packed_init(vq, base);
+		a.desc = virtio_virt_to_dma(vq->ring.packed.desc);
+		a.driver = virtio_virt_to_dma(vq->ring.packed.driver);
+		a.device = virtio_virt_to_dma(vq->ring.packed.device);
+	} else {
+		virtq_split_init(vq, base);
+		a.desc = virtio_virt_to_dma(vq->ring.split.desc);
+		a.driver = virtio_virt_to_dma(vq->ring.split.avail);
+		a.device = virtio_virt_to_dma(vq->ring.split.used);
+	}
+	/* The zeroed ring must reach memory before the device looks at it. */
+	virtio_cache_clean(base, ring_bytes(size, packed));
+	virtio_wmb_io();
+	return vdev->ops->queue_enable(vdev, index, size, &a);
+}
+
+int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+	      unsigned n_in, void *token)
+{
+	/* A tail call: the layout checks the arguments (virtq_chain_check). */
+	return vq->packed ? virtq_packed_add(vq, sg, n_out, n_in, token)
+			  : virtq_split_add(vq, sg, n_out, n_in, token);
+}
+
+bool virtq_kick_prepare(struct virtq *vq)
+{
+	if (vq->broken || vq->unkicked == 0)
+		return false;
+	return vq->packed ? virtq_packed_kick_prepare(vq)
+			  : virtq_split_kick_prepare(vq);
+}
+
+void virtq_notify(struct virtq *vq)
+{
+	uint32_t value = vq->index;
+
+	if (virtio_has_feature(vq->vdev, VIRTIO_F_NOTIFICATION_DATA)) {
+		/* §2.9: where the driver will write next, so the device need
+		 * not read the ring to find out. */
+		if (vq->packed)
+			value |= (uint32_t)vq->avail_idx << 16 |
+				 (uint32_t)vq->avail_wrap << 31;
+		else
+			value |= (uint32_t)vq->avail_idx << 16;
+	}
+	/* Ring stores (index or flags) before the doorbell store. */
+	virtio_wmb_io();
+	vq->vdev->ops->notify(vq->vdev, vq->index, value);
+}
+
+int virtq_get_used(struct virtq *vq, void **token, uint32_t *len)
+{
+	if (vq->broken)
+		return VIRTIO_EBROKEN;
+	return vq->packed ? virtq_packed_get_used(vq, token, len)
+			  : virtq_split_get_used(vq, token, len);
+}
+
+bool virtq_has_used(struct virtq *vq)
+{
+	if (vq->broken)
+		return false;
+	return vq->packed ? virtq_packed_has_used(vq) : virtq_split_has_used(vq);
+}
+
+bool virtq_enable_cb(struct virtq *vq)
+{
+	vq->cb_enabled = true;
+	if (vq->packed)
+		virtq_packed_set_cb(vq, true);
+	else
+		virtq_split_set_cb(vq, true);
+	/* The arming store before the re-check of the used ring: otherwise a
+	 * completion published in between raises no interrupt and is seen by
+	 * nobody (§2.7.10). */
+	virtio_mb();
+	return !virtq_has_used(vq);
+}
+
+void virtq_disable_cb(struct virtq *vq)
+{
+	vq->cb_enabled = false;
+	if (vq->packed)
+		virtq_packed_set_cb(vq, false);
+	else
+		virtq_split_set_cb(vq, false);
+}
+
+void virtq_mark_broken(struct virtq *vq)
+{
+	if (!vq->broken) {
+		vq->broken = true;
+		virtio_device_fail(vq->vdev);
+	}
+}
+
+int virtq_fault(struct virtq *vq, const char *why)
+{
+	VIRTIO_LOG("virtq %u: device fault: %s\n", vq->index, why);
+	(void)why;
+	virtq_mark_broken(vq);
+	return VIRTIO_EBROKEN;
+}
+
+int virtq_reclaim(struct virtq *vq, void **token)
+{
+	for (uint16_t i = 0; i < vq->size && vq->in_flight; i++) {
+		if (vq->slots[i].in_flight) {
+			vq->slots[i].in_flight = false;
+			vq->in_flight--;
+			*token = vq->slots[i].token;
+			return 1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,84 @@
+/*
+ * What virtq.c shares with the two layout files, virtq_split.c and
+ * virtq_packed.c.  Not a public header.
+ */
+#ifndef VIRTIO_VIRTQ_INTERNAL_H
+#define VIRTIO_VIRTQ_INTERNAL_H
+
+#include "virtio/platform.h"
+#include "virtio/errors.h"
+#include "virtio/virtq.h"
+
+/* Byte offsets of the parts of a split ring laid out the legacy way
+ * (§2.7, "Legacy Interfaces"): descriptors, avail ring, then the used ring
+ * on the next VIRTIO_MMIO_LEGACY_PAGE boundary.  Modern transports take
+ * the same layout, so one memory block serves both. */
+#define VIRTQ_SPLIT_ALIGN 4096u
+static inline size_t virtq_align(size_t x, size_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+static inline size_t virtq_split_avail_off(uint16_t n)
+{
+	return 16u * n;
+}
+static inline size_t virtq_split_used_off(uint16_t n)
+{
+	return virtq_align(virtq_split_avail_off(n) + 6u + 2u * n, VIRTQ_SPLIT_ALIGN);
+}
+
+/* §2.7.10: should the other side be told, given it asked to hear about
+ * index `event`, now that the index moved from `old` to `new`?  Wrap-safe
+ * in 16 bits. */
+static inline bool virtq_need_event(uint16_t event, uint16_t new_idx, uint16_t old_idx)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old_idx);
+}
+
+/*
+ * virtq_add() tail-calls a layout with its arguments unchanged; the layout
+ * checks them with virtq_chain_check() and then checks the buffers while
+ * it writes the descriptors (one pass): a zero length or a total over
+ * 4 GiB gives VIRTIO_EINVAL with nothing committed, since the descriptors
+ * written are still free ones.  Returns the ring descriptors needed (1 when
+ * the chain goes through an indirect table), or a negative error.
+ */
+static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_sg *sg,
+				    unsigned n_out, unsigned n)
+{
+	if (vq->broken)
+		return VIRTIO_EBROKEN;
+	if (n == 0 || n < n_out || !sg)
+		return VIRTIO_EINVAL;
+	unsigned need = n > VIRTQ_INDIRECT_THRESHOLD && n <= vq->indirect_max ? 1 : n;
+	if (need > vq->num_free) /* more than the ring holds: never fits */
+		return need > vq->size ? VIRTIO_EINVAL : VIRTIO_ENOSPC;
+	return (int)need;
+}
+
+void virtq_split_init(struct virtq *vq, uint8_t *ring);
+int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+		    unsigned n_in, void *token);
+bool virtq_split_kick_prepare(struct virtq *vq);
+int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len);
+bool virtq_split_has_used(struct virtq *vq);
+void virtq_split_set_cb(struct virtq *vq, bool enable);
+
+void virtq_packed_init(struct virtq *vq, uint8_t *ring);
+int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+		     unsigned n_in, void *token);
+bool virtq_packed_kick_prepare(struct virtq *vq);
+int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len);
+bool virtq_packed_has_used(struct virtq *vq);
+void virtq_packed_set_cb(struct virtq *vq, bool enable);
+
+/* The device broke a rule: latch, fail the device, report. */
+int virtq_fault(struct virtq *vq, const char *why);
+
+/* Indirect table of the chain whose slot is `slot`. */
+static inline void *virtq_indirect_table(struct virtq *vq, uint16_t slot)
+{
+	return vq->indirect + (size_t)slot * vq->indirect_max * 16u;
+}
+
+#endif

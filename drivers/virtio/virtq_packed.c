@@ -1,0 +1,267 @@
+/*
+ * The packed virtqueue (§2.8): one descriptor ring that both sides write,
+ * ownership carried by the AVAIL/USED flag bits against each side's wrap
+ * counter, and two event-suppression areas.
+ *
+ * Descriptors are consumed in ring order; buffer ids come from a free list
+ * in the private slots (slot i is buffer id i).  The device returns one
+ * used descriptor per chain, and the driver skips the chain's length,
+ * which it recorded itself, never trusting the ring.
+ */
+#include "virtq_internal.h"
+
+void virtq_packed_init(struct virtq *vq, uint8_t *ring)
+{
+	vq->ring.packed.desc = (struct virtq_packed_desc *)ring;
+	vq->ring.packed.driver = (struct virtq_packed_event *)(ring + 16u * (size_t)vq->size);
+	vq->ring.packed.device = vq->ring.packed.driver + 1;
+	/* §2.8.1: both wrap counters start at 1. */
+	vq->avail_wrap = true;
+	vq->used_wrap = true;
+	/* The zeroed driver area means ENABLE; with EVENT_IDX ask precisely. */
+	virtq_packed_set_cb(vq, true);
+}
+
+/* Flags that make a descriptor available in the current driver lap. */
+static uint16_t avail_bits(bool wrap)
+{
+	return wrap ? VIRTQ_DESC_F_AVAIL : VIRTQ_DESC_F_USED;
+}
+
+static void advance(uint16_t *off, bool *wrap, uint16_t by, uint16_t size)
+{
+	uint32_t next = (uint32_t)*off + by;
+	if (next >= size) {
+		next -= size;
+		*wrap = !*wrap;
+	}
+	*off = (uint16_t)next;
+}
+
+static void write_desc(struct virtq_packed_desc *d, const void *addr, uint32_t len, uint16_t id)
+{
+	virtio_le64_store(&d->addr, virtio_virt_to_dma(addr));
+	virtio_le32_store(&d->len, len);
+	virtio_le16_store(&d->id, id);
+}
+
+int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+		     unsigned n_in, void *token)
+{
+	unsigned n = n_out + n_in;
+	int need = virtq_chain_check(vq, sg, n_out, n);
+	if (need < 0)
+		return need;
+
+	struct virtq_packed_desc *ring = vq->ring.packed.desc;
+	uint16_t id = vq->free_head;
+	uint16_t head = vq->avail_idx;
+	uint16_t pos = head;
+	bool wrap = vq->avail_wrap;
+	uint16_t avail = avail_bits(wrap);
+	uint16_t head_flags = 0;
+	uint64_t total = 0;
+	uint32_t writable = 0;
+	bool empty = false;
+
+	if (need == 1 && n > 1) {
+		/* §2.8.7: a table of packed descriptors, no NEXT, ids ignored. */
+		struct virtq_packed_desc *ind = virtq_indirect_table(vq, id);
+		for (unsigned i = 0; i < n; i++) {
+			uint16_t f = 0;
+			if (i >= n_out) {
+				f = VIRTQ_DESC_F_WRITE;
+				writable += sg[i].len;
+			}
+			empty |= sg[i].len == 0;
+			total += sg[i].len;
+			write_desc(&ind[i], sg[i].addr, sg[i].len, 0);
+			virtio_le16_store(&ind[i].flags, f);
+		}
+		virtio_cache_clean(ind, n * sizeof(*ind));
+		write_desc(&ring[pos], ind, (uint32_t)(n * sizeof(*ind)), id);
+		head_flags = VIRTQ_DESC_F_INDIRECT | avail;
+		advance(&pos, &wrap, 1, vq->size);
+	} else {
+		for (unsigned i = 0; i < n; i++) {
+			uint16_t f = (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | avail;
+			if (i >= n_out) {
+				f |= VIRTQ_DESC_F_WRITE;
+				writable += sg[i].len;
+			}
+			empty |= sg[i].len == 0;
+			total += sg[i].len;
+			write_desc(&ring[pos], sg[i].addr, sg[i].len, id);
+			if (i == 0)
+				head_flags = f; /* held back: it exposes the chain */
+			else
+				virtio_le16_store(&ring[pos].flags, f);
+			virtio_cache_clean(&ring[pos], sizeof(*ring));
+			if (++pos == vq->size) { /* the chain wraps: next lap's bits */
+				pos = 0;
+				wrap = !wrap;
+				avail = avail_bits(wrap);
+			}
+		}
+	}
+	/* §2.8.5: no empty buffer, 4 GiB at most.  Nothing committed yet:
+	 * the device ignores descriptors until the head's flags say so. */
+	if (empty || total > 0xffffffffull)
+		return VIRTIO_EINVAL;
+
+	vq->free_head = vq->slots[id].next;
+	vq->avail_idx = pos;
+	vq->avail_wrap = wrap;
+	vq->slots[id].token = token;
+	vq->slots[id].writable = writable;
+	vq->slots[id].ndesc = (uint16_t)need;
+	vq->slots[id].in_flight = true;
+	vq->num_free = (uint16_t)(vq->num_free - need);
+	vq->unkicked = (uint16_t)(vq->unkicked + need);
+	vq->in_flight++;
+
+	/* Every other descriptor of the chain before the head's flags, the
+	 * store that hands the chain to the device (§2.8.21.1). */
+	virtio_wmb();
+	virtio_le16_store(&ring[head].flags, head_flags);
+	virtio_cache_clean(&ring[head], sizeof(*ring));
+	return VIRTIO_OK;
+}
+
+bool virtq_packed_kick_prepare(struct virtq *vq)
+{
+	struct virtq_packed_event *dev = vq->ring.packed.device;
+	uint16_t added = vq->unkicked;
+	bool need;
+
+	vq->unkicked = 0;
+	/* The exposing flags store before reading the device's wishes. */
+	virtio_mb();
+	virtio_cache_invalidate(dev, sizeof(*dev));
+	uint16_t flags = virtio_le16_load(&dev->flags) & 3u;
+	if (flags == VIRTQ_EVENT_F_DISABLE)
+		return false;
+	if (flags != VIRTQ_EVENT_F_DESC || !vq->event_idx)
+		return true; /* ENABLE, or a mode we did not negotiate: be safe */
+
+	uint16_t off_wrap = virtio_le16_load(&dev->off_wrap);
+	uint16_t event = off_wrap & 0x7fffu;
+	uint16_t new_off = vq->avail_idx;
+	uint16_t old_off = (uint16_t)(new_off - added);
+	/* §2.8.10: an event offset from the previous lap counts as negative. */
+	if ((bool)(off_wrap >> 15) != vq->avail_wrap)
+		event = (uint16_t)(event - vq->size);
+	need = virtq_need_event(event, new_off, old_off);
+	return need;
+}
+
+/* The AVAIL/USED bits of a descriptor the device has used in a lap. */
+static uint16_t used_bits(bool wrap)
+{
+	return wrap ? VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED : 0;
+}
+
+/*
+ * What the flags at the driver's used position mean when they are not a
+ * plain "used in this lap, with chains in flight": 0 nothing used yet,
+ * -1 flags the device can never legally have written there.
+ */
+static int used_state_slow(const struct virtq *vq, uint16_t bits)
+{
+	bool avail = bits & VIRTQ_DESC_F_AVAIL;
+	bool used = bits & VIRTQ_DESC_F_USED;
+
+	if (avail != used) {
+		/* Not used yet, so it must still be as the driver posted it in
+		 * this lap (AVAIL = the lap's counter) whenever chains are in
+		 * flight: position last_used is then always one posted in this
+		 * lap.  With nothing in flight it may be an older lap's leftover. */
+		return vq->in_flight && avail != vq->used_wrap ? -1 : 0;
+	}
+	if (used == vq->used_wrap)
+		return vq->in_flight ? 1 : -1; /* used, but nothing was posted */
+	/* Marked used with the other lap's counter.  Harmless leftover when
+	 * nothing was posted here; a wrong wrap bit when something was. */
+	return vq->in_flight ? -1 : 0;
+}
+
+static uint16_t flags_at_used(struct virtq *vq)
+{
+	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
+	virtio_cache_invalidate(d, sizeof(*d));
+	return virtio_le16_load(&d->flags);
+}
+
+bool virtq_packed_has_used(struct virtq *vq)
+{
+	uint16_t bits = flags_at_used(vq) & (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED);
+	/* a fault counts as "something to look at": get_used reports it */
+	return used_state_slow(vq, bits) != 0;
+}
+
+int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
+{
+	uint16_t flags = flags_at_used(vq);
+	uint16_t bits = flags & (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED);
+
+	if (bits != used_bits(vq->used_wrap) || vq->in_flight == 0) {
+		int state = used_state_slow(vq, bits);
+		if (state == 0)
+			return 0;
+		if (state < 0)
+			return virtq_fault(vq, "used descriptor with inconsistent wrap bits");
+	}
+
+	/* The flags before the id and length they publish. */
+	virtio_rmb();
+	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
+	uint16_t id = virtio_le16_load(&d->id);
+	/* §2.8.6: len is meaningful only when the device set WRITE. */
+	uint32_t written = (flags & VIRTQ_DESC_F_WRITE) ? virtio_le32_load(&d->len) : 0;
+
+	if (id >= vq->size)
+		return virtq_fault(vq, "used id out of range");
+	struct virtq_slot *s = &vq->slots[id];
+	if (!s->in_flight)
+		return virtq_fault(vq, "used id is not a chain in flight");
+	if (written > s->writable)
+		return virtq_fault(vq, "used length exceeds the writable buffers");
+
+	*token = s->token;
+	*len = written;
+	s->in_flight = false;
+	vq->in_flight--;
+	s->next = vq->free_head;
+	vq->free_head = id;
+	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
+	advance(&vq->last_used, &vq->used_wrap, s->ndesc, vq->size);
+
+	if (vq->event_idx && vq->cb_enabled) {
+		struct virtq_packed_event *drv = vq->ring.packed.driver;
+		virtio_le16_store(&drv->off_wrap,
+				  (uint16_t)(vq->last_used | (uint16_t)vq->used_wrap << 15));
+		virtio_cache_clean(drv, sizeof(*drv));
+	}
+	return 1;
+}
+
+void virtq_packed_set_cb(struct virtq *vq, bool enable)
+{
+	struct virtq_packed_event *drv = vq->ring.packed.driver;
+	uint16_t mode = VIRTQ_EVENT_F_DISABLE;
+
+	if (enable && vq->event_idx) {
+		virtio_le16_store(&drv->off_wrap,
+				  (uint16_t)(vq->last_used | (uint16_t)vq->used_wrap << 15));
+		/* The event offset before the mode that makes it count. */
+		virtio_wmb();
+		mode = VIRTQ_EVENT_F_DESC;
+	} else if (enable) {
+		mode = VIRTQ_EVENT_F_ENABLE;
+	}
+	if (mode != vq->avail_flags_shadow || mode == VIRTQ_EVENT_F_DESC) {
+		virtio_le16_store(&drv->flags, mode);
+		vq->avail_flags_shadow = mode;
+	}
+	virtio_cache_clean(drv, sizeof(*drv));
+}

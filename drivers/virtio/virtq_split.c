@@ -1,0 +1,202 @@
+/*
+ * The split virtqueue (§2.7): descriptor table, avail ring written by the
+ * driver, used ring written by the device.
+ *
+ * Descriptors are handed out from a free list kept in the private slots
+ * (slot i shadows descriptor i), so the table is only ever written.  A
+ * chain's slots keep their links while it is in flight, which is what lets
+ * a completion give the whole chain back in O(1).
+ */
+#include "virtq_internal.h"
+
+#define SPLIT_USED_EVENT(vq) (&(vq)->ring.split.avail->ring[(vq)->size])
+#define SPLIT_AVAIL_EVENT(vq) ((uint16_t *)&(vq)->ring.split.used->ring[(vq)->size])
+
+void virtq_split_init(struct virtq *vq, uint8_t *ring)
+{
+	vq->ring.split.desc = (struct virtq_desc *)ring;
+	vq->ring.split.avail = (struct virtq_avail *)(ring + virtq_split_avail_off(vq->size));
+	vq->ring.split.used = (struct virtq_used *)(ring + virtq_split_used_off(vq->size));
+	virtq_split_set_cb(vq, true);
+}
+
+static void write_desc(struct virtq_desc *d, const void *addr, uint32_t len,
+		       uint16_t flags, uint16_t next)
+{
+	virtio_le64_store(&d->addr, virtio_virt_to_dma(addr));
+	virtio_le32_store(&d->len, len);
+	virtio_le16_store(&d->flags, flags);
+	virtio_le16_store(&d->next, next);
+}
+
+int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+		    unsigned n_in, void *token)
+{
+	unsigned n = n_out + n_in;
+	int need = virtq_chain_check(vq, sg, n_out, n);
+	if (need < 0)
+		return need;
+
+	struct virtq_desc *table = vq->ring.split.desc;
+	struct virtq_slot *slots = vq->slots;
+	uint16_t head = vq->free_head;
+	uint16_t last = head;
+	uint64_t total = 0;
+	uint32_t writable = 0;
+	bool empty = false;
+
+	if (need == 1 && n > 1) {
+		/* One ring descriptor pointing at this head's own table. */
+		struct virtq_desc *ind = virtq_indirect_table(vq, head);
+		for (unsigned i = 0; i < n; i++) {
+			uint16_t f = i + 1 < n ? VIRTQ_DESC_F_NEXT : 0;
+			if (i >= n_out) {
+				f |= VIRTQ_DESC_F_WRITE;
+				writable += sg[i].len;
+			}
+			empty |= sg[i].len == 0;
+			total += sg[i].len;
+			write_desc(&ind[i], sg[i].addr, sg[i].len, f, (uint16_t)(i + 1));
+		}
+		virtio_cache_clean(ind, n * sizeof(*ind));
+		write_desc(&table[head], ind, (uint32_t)(n * sizeof(*ind)),
+			   VIRTQ_DESC_F_INDIRECT, 0);
+		virtio_cache_clean(&table[head], sizeof(*table));
+	} else {
+		uint16_t idx = head;
+		for (unsigned i = 0; i < n; i++) {
+			uint16_t f = i + 1 < n ? VIRTQ_DESC_F_NEXT : 0;
+			if (i >= n_out) {
+				f |= VIRTQ_DESC_F_WRITE;
+				writable += sg[i].len;
+			}
+			empty |= sg[i].len == 0;
+			total += sg[i].len;
+			write_desc(&table[idx], sg[i].addr, sg[i].len, f, slots[idx].next);
+			virtio_cache_clean(&table[idx], sizeof(*table));
+			last = idx;
+			idx = slots[idx].next;
+		}
+	}
+	/* §2.7.4.1: no empty buffer, at most 4 GiB in all.  Nothing is
+	 * committed yet: the descriptors written are still on the free list. */
+	if (empty || total > 0xffffffffull)
+		return VIRTIO_EINVAL;
+
+	vq->free_head = slots[last].next;
+	slots[head].token = token;
+	slots[head].writable = writable;
+	slots[head].ndesc = (uint16_t)need;
+	slots[head].last = last;
+	slots[head].in_flight = true;
+	vq->num_free = (uint16_t)(vq->num_free - need);
+	vq->in_flight++;
+
+	struct virtq_avail *avail = vq->ring.split.avail;
+	uint16_t *entry = &avail->ring[vq->avail_idx & (vq->size - 1)];
+	virtio_le16_store(entry, head);
+	virtio_cache_clean(entry, sizeof(*entry));
+	/* Descriptors and the ring entry before the index that exposes them
+	 * (§2.7.13.3.1). */
+	virtio_wmb();
+	vq->avail_idx++;
+	vq->unkicked++;
+	virtio_le16_store(&avail->idx, vq->avail_idx);
+	virtio_cache_clean(&avail->idx, sizeof(avail->idx));
+	return VIRTIO_OK;
+}
+
+bool virtq_split_kick_prepare(struct virtq *vq)
+{
+	uint16_t new_idx = vq->avail_idx;
+	uint16_t old_idx = (uint16_t)(new_idx - vq->unkicked);
+	bool need;
+
+	/* The avail.idx store before reading what the device asked for:
+	 * store->load, the one ordering a write barrier does not give. */
+	virtio_mb();
+	if (vq->event_idx) {
+		uint16_t *ev = SPLIT_AVAIL_EVENT(vq);
+		virtio_cache_invalidate(ev, sizeof(*ev));
+		need = virtq_need_event(virtio_le16_load(ev), new_idx, old_idx);
+	} else {
+		virtio_cache_invalidate(&vq->ring.split.used->flags, 2);
+		need = !(virtio_le16_load(&vq->ring.split.used->flags) &
+			 VIRTQ_USED_F_NO_NOTIFY);
+	}
+	vq->unkicked = 0;
+	return need;
+}
+
+static uint16_t used_idx(struct virtq *vq)
+{
+	uint16_t *p = &vq->ring.split.used->idx;
+	virtio_cache_invalidate(p, sizeof(*p));
+	return virtio_le16_load(p);
+}
+
+bool virtq_split_has_used(struct virtq *vq)
+{
+	return used_idx(vq) != vq->last_used;
+}
+
+int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
+{
+	uint16_t idx = used_idx(vq);
+	uint16_t ready = (uint16_t)(idx - vq->last_used);
+
+	if (ready == 0)
+		return 0;
+	/* More completions than chains in flight: the index ran away
+	 * (covers "advance > queue size" too, since in_flight <= size). */
+	if (ready > vq->in_flight)
+		return virtq_fault(vq, "used index advanced past what is in flight");
+
+	/* used.idx before the entry it covers and the data it describes. */
+	virtio_rmb();
+	struct virtq_used_elem *e = &vq->ring.split.used->ring[vq->last_used & (vq->size - 1)];
+	virtio_cache_invalidate(e, sizeof(*e));
+	uint32_t id = virtio_le32_load(&e->id);
+	uint32_t written = virtio_le32_load(&e->len);
+
+	if (id >= vq->size)
+		return virtq_fault(vq, "used id out of range");
+	struct virtq_slot *s = &vq->slots[id];
+	if (!s->in_flight)
+		return virtq_fault(vq, "used id is not a chain in flight");
+	if (written > s->writable)
+		return virtq_fault(vq, "used length exceeds the writable buffers");
+
+	*token = s->token;
+	*len = written;
+	s->in_flight = false;
+	vq->in_flight--;
+	/* Give the chain back: its links are still intact in the slots. */
+	vq->slots[s->last].next = vq->free_head;
+	vq->free_head = (uint16_t)id;
+	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
+	vq->last_used++;
+
+	if (vq->event_idx && vq->cb_enabled) {
+		/* Interrupt again when the next entry is published. */
+		virtio_le16_store(SPLIT_USED_EVENT(vq), vq->last_used);
+		virtio_cache_clean(SPLIT_USED_EVENT(vq), 2);
+	}
+	return 1;
+}
+
+void virtq_split_set_cb(struct virtq *vq, bool enable)
+{
+	if (vq->event_idx) {
+		/* §2.7.10: with EVENT_IDX the flags stay 0; used_event steers.
+		 * Disabled: point it at an entry already published, which is
+		 * not reached again for 2^16 completions. */
+		uint16_t ev = enable ? vq->last_used : (uint16_t)(vq->last_used - 1);
+		virtio_le16_store(SPLIT_USED_EVENT(vq), ev);
+		virtio_cache_clean(SPLIT_USED_EVENT(vq), 2);
+		return;
+	}
+	virtio_le16_store(&vq->ring.split.avail->flags,
+			  enable ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT);
+	virtio_cache_clean(&vq->ring.split.avail->flags, 2);
+}

@@ -1,0 +1,182 @@
+/*
+ * Block-device registry and request checks (see blkdev.h).
+ *
+ * The synchronous wrappers need a struct blkdev_io that outlives a timed
+ * out request: the driver still owns it and may complete it later, writing
+ * io->status and io->completed.  So they use a small static pool of slots
+ * instead of the caller's stack; a slot whose request timed out stays busy
+ * until the late completion arrives (or forever, if the device is dead).
+ */
+#include "kernel/blkdev.h"
+#include "kernel/riscv.h"
+#include "kernel/timer.h"
+#include "lib/kstring.h"
+#include "lib/printf.h"
+
+#define SYNC_TIMEOUT_MS 5000
+#define SYNC_SLOTS 4
+
+static struct blkdev *devices[BLKDEV_MAX];
+static unsigned n_devices;
+
+struct sync_slot {
+	struct blkdev_io io;
+	bool busy; /* submitted and not yet seen completed */
+};
+static struct sync_slot slots[SYNC_SLOTS];
+
+int blkdev_register(struct blkdev *dev)
+{
+	/* a disk without a submit op would only fail later, far from here */
+	if (n_devices == BLKDEV_MAX || !dev || !dev->ops || !dev->ops->submit)
+		return -1;
+	ksnprintf(dev->name, sizeof(dev->name), "vd%c", 'a' + n_devices);
+	devices[n_devices++] = dev;
+	return 0;
+}
+
+unsigned blkdev_count(void)
+{
+	return n_devices;
+}
+
+struct blkdev *blkdev_get(unsigned index)
+{
+	return index < n_devices ? devices[index] : NULL;
+}
+
+struct blkdev *blkdev_find(const char *name)
+{
+	for (unsigned i = 0; i < n_devices; i++) {
+		if (strcmp(devices[i]->name, name) == 0)
+			return devices[i];
+	}
+	return NULL;
+}
+
+int blkdev_submit(struct blkdev *dev, struct blkdev_io *io)
+{
+	switch (io->op) {
+	case BLKDEV_READ:
+	case BLKDEV_WRITE:
+		if (io->count == 0 || !io->buf)
+			return BLKDEV_EINVAL;
+		/* sector + count <= sectors, written so that nothing overflows */
+		if (io->count > dev->sectors || io->sector > dev->sectors - io->count)
+			return BLKDEV_ERANGE;
+		if (io->op == BLKDEV_WRITE && dev->read_only)
+			return BLKDEV_EROFS;
+		break;
+	case BLKDEV_FLUSH:
+		break;
+	default:
+		return BLKDEV_EINVAL;
+	}
+	io->status = 0;
+	io->completed = false;
+	return dev->ops->submit(dev, io);
+}
+
+static void sync_done(struct blkdev_io *io)
+{
+	/* the driver has already set io->completed; nothing more to do */
+	(void)io;
+}
+
+static struct sync_slot *get_slot(void)
+{
+	for (unsigned i = 0; i < SYNC_SLOTS; i++) {
+		if (slots[i].busy && slots[i].io.completed)
+			slots[i].busy = false; /* a late completion arrived */
+		if (!slots[i].busy)
+			return &slots[i];
+	}
+	return NULL;
+}
+
+/*
+ * Waits for io with a deadline.  With interrupts on, sleep in wfi (the
+ * condition is checked with SIE masked; see timer.h).  With interrupts off
+ * nobody would run the driver's completion handler, so poll it instead.
+ */
+static int wait_io(struct blkdev *dev, struct blkdev_io *io)
+{
+	uint64_t dl = deadline_in_ms(SYNC_TIMEOUT_MS);
+
+	if (intr_enabled() && (csr_read(sie) & SIE_SEIE)) {
+		unsigned long saved = intr_save();
+		while (!io->completed && !deadline_passed(dl))
+			wait_for_interrupt_until(dl);
+		intr_restore(saved);
+	} else {
+		while (!io->completed && !deadline_passed(dl)) {
+			if (dev->ops->poll)
+				dev->ops->poll(dev);
+		}
+	}
+	/* On a timeout the request still belongs to the device: the caller
+	 * must not reuse or free the buffer, and the slot stays busy. */
+	if (!io->completed)
+		return BLKDEV_ETIMEDOUT;
+	return io->status;
+}
+
+static int sync_io(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
+		   uint32_t count, void *buf)
+{
+	struct sync_slot *slot = get_slot();
+	int rc;
+
+	if (!slot)
+		return BLKDEV_ETIMEDOUT; /* earlier requests never came back */
+	slot->io = (struct blkdev_io){
+		.op = op, .sector = sector, .count = count, .buf = buf,
+		.done = sync_done,
+	};
+	rc = blkdev_submit(dev, &slot->io);
+	if (rc)
+		return rc;
+	slot->busy = true;
+	rc = wait_io(dev, &slot->io);
+	if (slot->io.completed)
+		slot->busy = false;
+	return rc;
+}
+
+int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf)
+{
+	return sync_io(dev, BLKDEV_READ, sector, count, buf);
+}
+
+int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf)
+{
+	/* the driver only reads a write's buffer; io->buf is not const */
+	return sync_io(dev, BLKDEV_WRITE, sector, count, (void *)buf);
+}
+
+int blkdev_flush(struct blkdev *dev)
+{
+	return sync_io(dev, BLKDEV_FLUSH, 0, 0, NULL);
+}
+
+const char *blkdev_strerror(struct blkdev *dev, int status)
+{
+	static char unknown[32];
+
+	switch (status) {
+	case 0:
+		return "success";
+	case BLKDEV_ERANGE:
+		return "request past the end of the disk";
+	case BLKDEV_EROFS:
+		return "disk is read-only";
+	case BLKDEV_EINVAL:
+		return "invalid request (zero count or bad operation)";
+	case BLKDEV_ETIMEDOUT:
+		return "timed out waiting for the device";
+	}
+	if (dev && dev->ops && dev->ops->strerror)
+		return dev->ops->strerror(status);
+	ksnprintf(unknown, sizeof(unknown), "driver error %d", status);
+	return unknown;
+}

@@ -1,0 +1,79 @@
+/*
+ * Block-device registry: the kernel's view of a disk, independent of the
+ * driver behind it.  Drivers register a struct blkdev (named vda, vdb, ...
+ * in probe order); the shell and the self-test only ever use this API.
+ *
+ * I/O is asynchronous underneath: blkdev_submit() queues a request and the
+ * driver calls io->done from its interrupt handler.  blkdev_read(),
+ * blkdev_write() and blkdev_flush() are synchronous wrappers that wait
+ * (wfi) with a deadline.
+ */
+#ifndef KERNEL_BLKDEV_H
+#define KERNEL_BLKDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BLKDEV_MAX 16
+#define BLKDEV_SECTOR 512u /* the unit of every sector number in this API */
+
+enum blkdev_op { BLKDEV_READ, BLKDEV_WRITE, BLKDEV_FLUSH };
+
+struct blkdev;
+
+/* One request.  Owned by the caller until done() has been called. */
+struct blkdev_io {
+	enum blkdev_op op;
+	uint64_t sector;   /* in 512-byte units */
+	uint32_t count;    /* sectors; 0 for FLUSH */
+	void *buf;         /* count * 512 bytes, DMA-reachable */
+	void (*done)(struct blkdev_io *io); /* called once, from IRQ context */
+	void *ctx;         /* for the caller */
+	int status;        /* 0 or a negative driver error, valid in done() */
+	volatile bool completed;
+};
+
+struct blkdev_ops {
+	/* Queue io; 0 when queued (done() follows), negative error otherwise
+	 * (done() is then never called).  May return a "queue full" error. */
+	int (*submit)(struct blkdev *dev, struct blkdev_io *io);
+	/* Drive completions without interrupts (used when interrupts are off). */
+	void (*poll)(struct blkdev *dev);
+	/* Human-readable text for a negative status of this driver. */
+	const char *(*strerror)(int status);
+};
+
+struct blkdev {
+	char name[8];          /* "vda", assigned by blkdev_register() */
+	uint64_t sectors;      /* capacity in 512-byte sectors */
+	uint32_t block_size;   /* device's logical block size in bytes */
+	bool read_only;
+	const char *transport; /* "virtio-mmio v2", ... for `blk list` */
+	const struct blkdev_ops *ops;
+	void *driver;          /* the driver's private state */
+};
+
+int blkdev_register(struct blkdev *dev);     /* 0, or -1 when the table is full */
+unsigned blkdev_count(void);
+struct blkdev *blkdev_get(unsigned index);   /* NULL past the end */
+struct blkdev *blkdev_find(const char *name); /* NULL when no such disk */
+
+/*
+ * Checks done here before any driver sees the request: count > 0, sector +
+ * count <= capacity without overflow, no write to a read-only disk.  These
+ * return BLKDEV_E* codes; a driver's own failures come back as its negative
+ * codes.  blkdev_strerror() knows both.
+ */
+#define BLKDEV_ERANGE   (-1001) /* past the end of the disk */
+#define BLKDEV_EROFS    (-1002) /* write to a read-only disk */
+#define BLKDEV_EINVAL   (-1003) /* zero count, bad op */
+#define BLKDEV_ETIMEDOUT (-1004) /* synchronous wait ran past its deadline */
+
+int blkdev_submit(struct blkdev *dev, struct blkdev_io *io);
+int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf);
+int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf);
+int blkdev_flush(struct blkdev *dev);
+const char *blkdev_strerror(struct blkdev *dev, int status);
+
+#endif

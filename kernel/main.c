@@ -1,0 +1,119 @@
+/*
+ * kmain: brings the machine up in dependency order, then hands over to
+ * the self-test (bootargs contain the word "selftest") or the shell.
+ *
+ *   console (early UART) -> trap vector -> device tree -> real UART ->
+ *   SBI, PLIC, timer, DMA pool -> interrupts on -> park the other harts ->
+ *   drivers (virtio) -> selftest or shell
+ *
+ * The trap vector goes in before the device tree is parsed so that even a
+ * fault while reading a bad blob prints something useful.
+ */
+#include "drivers/uart/ns16550.h"
+#include "kernel/boot.h"
+#include "kernel/devtree.h"
+#include "kernel/dma.h"
+#include "kernel/exit.h"
+#include "kernel/harts.h"
+#include "kernel/panic.h"
+#include "kernel/plic.h"
+#include "kernel/riscv.h"
+#include "kernel/sbi.h"
+#include "kernel/selftest.h"
+#include "kernel/shell.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "kernel/virtio_probe.h"
+#include "lib/printf.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#ifdef __clang__
+#define COMPILER "clang " STR(__clang_major__) "." STR(__clang_minor__) "." STR(__clang_patchlevel__)
+#else
+#define COMPILER "gcc " __VERSION__
+#endif
+
+__attribute__((noreturn)) void kmain(unsigned long hartid, const void *dtb);
+
+static void print_banner(unsigned long hartid, const struct dt_info *dt)
+{
+	size_t used, total;
+
+	dma_usage(&used, &total);
+	kprintf("vdisk kernel (%s), boot hart %lu\n", COMPILER, hartid);
+	kprintf("  memory    0x%lx..0x%lx (%lu MiB)\n", (unsigned long)dt->mem_base,
+		(unsigned long)(dt->mem_base + dt->mem_size),
+		(unsigned long)(dt->mem_size >> 20));
+	kprintf("  kernel    0x%lx..0x%lx (%lu KiB)\n", (unsigned long)_start,
+		(unsigned long)_end, (unsigned long)((_end - _start) >> 10));
+	kprintf("  dtb       0x%lx (%lu bytes)\n", (unsigned long)dt->dtb_base,
+		(unsigned long)dt->dtb_size);
+	kprintf("  harts     %u (the kernel runs on hart %lu; the others park)\n", dt->n_harts, hartid);
+	kprintf("  timebase  %lu Hz\n", (unsigned long)dt->timebase_hz);
+	kprintf("  uart      0x%lx irq %u\n", (unsigned long)dt->uart_base, dt->uart_irq);
+	kprintf("  plic      0x%lx, %u sources\n", (unsigned long)dt->plic_base, dt->plic_ndev);
+	kprintf("  virtio    %u mmio slots", dt->n_virtio_mmio);
+	if (dt->n_virtio_mmio)
+		kprintf(" at 0x%lx..0x%lx", (unsigned long)dt->virtio_mmio[0].base,
+			(unsigned long)dt->virtio_mmio[dt->n_virtio_mmio - 1].base);
+	kprintf("\n");
+	if (dt->pci.present)
+		kprintf("  pci       ecam 0x%lx (%lu MiB), buses %u..%u, %u ranges, %u irq map entries\n",
+			(unsigned long)dt->pci.ecam_base, (unsigned long)(dt->pci.ecam_size >> 20),
+			dt->pci.bus_start, dt->pci.bus_end, dt->pci.n_ranges, dt->pci.n_irq_map);
+	kprintf("  dma pool  0x%lx..0x%lx (%lu MiB)\n", (unsigned long)dma_pool_start(),
+		(unsigned long)dma_pool_end(), (unsigned long)(total >> 20));
+	kprintf("  bootargs  \"%s\"%s\n", dt->bootargs,
+		dt->bootargs_truncated ? " (truncated)" : "");
+}
+
+void kmain(unsigned long hartid, const void *dtb)
+{
+	char err[160];
+
+	/* until the device tree says otherwise, QEMU virt's UART, unprogrammed */
+	printf_set_console(uart_putc);
+	trap_init();
+	kprintf("\nvdisk: hart %lu entered the kernel, device tree at %p\n", hartid, dtb);
+
+	if (devtree_init(dtb, err, sizeof(err)) < 0)
+		panic("cannot use the device tree at %p: %s", dtb, err);
+	const struct dt_info *dt = dt_info();
+
+	/* set up the exit path first: a selftest boot must never hang */
+	qemu_exit_init(dt->has_test_dev ? dt->test_dev_base : 0);
+	bool selftest = dt_bootargs_has("selftest");
+	panic_set_exit_qemu(selftest);
+
+	if (dt->has_uart)
+		uart_init((uintptr_t)dt->uart_base, dt->uart_reg_shift,
+			  dt->uart_reg_io_width, dt->uart_clock_hz);
+	sbi_init();
+	if (!dt->has_plic)
+		panic("no PLIC (riscv,plic0 with riscv,ndev) in the device tree");
+	plic_init(dt->plic_base, dt->plic_ndev, (uint32_t)hartid);
+	timer_init(dt->timebase_hz);
+	dma_init((uintptr_t)_end, (uintptr_t)(dt->mem_base + dt->mem_size),
+		 dt->reserved, dt->n_reserved);
+	print_banner(hartid, dt);
+
+	if (dt->has_uart && dt->uart_irq &&
+	    plic_register(dt->uart_irq, uart_irq_handler, NULL) == 0)
+		uart_enable_rx_interrupt();
+	else
+		kprintf("uart: no receive interrupt; the shell will poll\n");
+
+	csr_set(sie, SIE_SEIE | SIE_STIE);
+	intr_on();
+	harts_park_others();
+
+	virtio_probe_all();
+
+	if (selftest) {
+		int failed = selftest_run_all();
+		kprintf("selftest: exiting QEMU with status %d\n", failed ? 1 : 0);
+		qemu_exit(failed ? 1 : 0);
+	}
+	shell_run();
+}

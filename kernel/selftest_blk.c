@@ -1,0 +1,397 @@
+/*
+ * Block-device self-test: the same cases for every registered disk.
+ *
+ * The host checks the disk image afterwards, so the set of writes is
+ * fixed and exact.  On a writable disk of C sectors, only these sectors are
+ * ever written, always with pattern_byte() below:
+ *	0, C/2, C-1              (single-sector write+read)
+ *	64..79   if C >= 80      (one 16-sector request)
+ *	128..159 if C >= 160     (32 single-sector requests in flight)
+ * The past-the-end writes are refused by blkdev_submit() before a driver
+ * sees them.  A read-only disk gets no successful write at all.
+ *
+ * If any request times out the device still owns its buffer, so from then
+ * on this disk's remaining cases are skipped and its buffers are leaked
+ * rather than released back to the DMA pool.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "kernel/blkdev.h"
+#include "kernel/dma.h"
+#include "kernel/riscv.h"
+#include "kernel/selftest.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "lib/kstring.h"
+#include "lib/printf.h"
+
+#define SECTOR BLKDEV_SECTOR
+#define MULTI_FIRST 64
+#define MULTI_COUNT 16
+#define BATCH_FIRST 128
+#define BATCH_COUNT 32
+#define BATCH_MIN_PEAK 8
+#define BATCH_TIMEOUT_MS 10000
+
+struct disk_run {
+	struct selftest_ctx *t;
+	struct blkdev *dev;
+	uint64_t c;          /* capacity in sectors */
+	uint8_t *buf;        /* BATCH_COUNT sectors */
+	uint8_t *ref;        /* one sector */
+	struct blkdev_io *ios; /* BATCH_COUNT requests */
+	bool stuck;          /* a request timed out: stop using the disk */
+	char name[96];
+};
+
+/* Byte i of sector s; the host recomputes exactly this. */
+static uint8_t pattern_byte(uint64_t s, unsigned i)
+{
+	return (uint8_t)(((uint32_t)s * 131u) ^ (i * 7u) ^ 0x5Au);
+}
+
+static void fill_pattern(uint8_t *buf, uint64_t first, uint32_t count)
+{
+	for (uint32_t k = 0; k < count; k++)
+		for (unsigned i = 0; i < SECTOR; i++)
+			buf[k * SECTOR + i] = pattern_byte(first + k, i);
+}
+
+/* Compares against the pattern; on a mismatch describes the first one. */
+static bool check_pattern(const uint8_t *buf, uint64_t first, uint32_t count,
+			  char *why, size_t whylen)
+{
+	for (uint32_t k = 0; k < count; k++) {
+		for (unsigned i = 0; i < SECTOR; i++) {
+			uint8_t want = pattern_byte(first + k, i);
+			uint8_t got = buf[k * SECTOR + i];
+			if (got != want) {
+				ksnprintf(why, whylen, "sector %lu byte %u: read 0x%02x, want 0x%02x",
+					  (unsigned long)(first + k), i, got, want);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static const char *PRINTF_LIKE(2, 3) case_name(struct disk_run *r, const char *fmt, ...)
+{
+	va_list ap;
+	int n = ksnprintf(r->name, sizeof(r->name), "%s: ", r->dev->name);
+
+	va_start(ap, fmt);
+	kvsnprintf(r->name + n, sizeof(r->name) - n, fmt, ap);
+	va_end(ap);
+	return r->name;
+}
+
+/* Fails the case for a driver/registry error rc; notes a timeout. */
+static void fail_rc(struct disk_run *r, const char *name, const char *what, int rc)
+{
+	if (rc == BLKDEV_ETIMEDOUT)
+		r->stuck = true;
+	selftest_fail(r->t, name, "%s: %s (%d)", what, blkdev_strerror(r->dev, rc), rc);
+}
+
+static bool skip_if_stuck(struct disk_run *r, const char *name)
+{
+	if (r->stuck)
+		selftest_note(r->t, "skipped '%s': an earlier request timed out", name);
+	return r->stuck;
+}
+
+static bool case_geometry(struct disk_run *r)
+{
+	const char *name = case_name(r, "geometry");
+	uint32_t bs = r->dev->block_size;
+
+	if (r->c == 0) {
+		selftest_fail(r->t, name, "capacity is 0 sectors");
+		return false;
+	}
+	if (bs < SECTOR || (bs & (bs - 1))) {
+		selftest_fail(r->t, name, "block size %u is not a power of two >= 512", bs);
+		return false;
+	}
+	selftest_pass(r->t, name, "%lu sectors = %lu.%lu MiB, block size %u, %s, %s",
+		      (unsigned long)r->c, (unsigned long)(r->c / 2048),
+		      (unsigned long)(r->c % 2048 * 10 / 2048), bs,
+		      r->dev->read_only ? "read-only" : "writable",
+		      r->dev->transport ? r->dev->transport : "?");
+	return true;
+}
+
+/* Write the pattern to `count` sectors at `first` in one request, read
+ * them back in one request, compare. */
+static void case_write_read(struct disk_run *r, const char *name, uint64_t first, uint32_t count)
+{
+	char why[96];
+	int rc;
+
+	if (skip_if_stuck(r, name))
+		return;
+	fill_pattern(r->buf, first, count);
+	rc = blkdev_write(r->dev, first, count, r->buf);
+	if (rc) {
+		fail_rc(r, name, "write", rc);
+		return;
+	}
+	memset(r->buf, 0, (size_t)count * SECTOR);
+	rc = blkdev_read(r->dev, first, count, r->buf);
+	if (rc) {
+		fail_rc(r, name, "read", rc);
+		return;
+	}
+	if (check_pattern(r->buf, first, count, why, sizeof(why)))
+		selftest_pass(r->t, name, NULL);
+	else
+		selftest_fail(r->t, name, "%s", why);
+}
+
+struct batch {
+	volatile unsigned done;
+	volatile unsigned done_in_irq;
+};
+
+static void batch_done(struct blkdev_io *io)
+{
+	struct batch *b = io->ctx;
+
+	b->done++;
+	if (in_interrupt())
+		b->done_in_irq++;
+}
+
+/*
+ * BATCH_COUNT single-sector requests to BATCH_FIRST.., all submitted before
+ * waiting for any.  Submission runs with interrupts masked, so a device
+ * that completes instantly (QEMU completes inside the notify) still has
+ * every request outstanding from the driver's point of view until the
+ * wait below opens the interrupt window.  A submit error while requests
+ * are outstanding is taken as "queue full": wait for completions, retry.
+ * Returns false (with why) on failure.
+ */
+static bool run_batch(struct disk_run *r, enum blkdev_op op, unsigned *peak,
+		      char *why, size_t whylen)
+{
+	struct batch b = { 0 };
+	uint64_t dl = deadline_in_ms(BATCH_TIMEOUT_MS);
+	unsigned submitted = 0;
+	unsigned long saved = intr_save();
+
+	*peak = 0;
+	while (submitted < BATCH_COUNT && !deadline_passed(dl)) {
+		struct blkdev_io *io = &r->ios[submitted];
+		*io = (struct blkdev_io){
+			.op = op, .sector = BATCH_FIRST + submitted, .count = 1,
+			.buf = r->buf + submitted * SECTOR, .done = batch_done, .ctx = &b,
+		};
+		int rc = blkdev_submit(r->dev, io);
+		if (rc == 0) {
+			submitted++;
+			if (submitted - b.done > *peak)
+				*peak = submitted - b.done;
+			continue;
+		}
+		if (submitted == b.done) {
+			/* nothing outstanding, so not a full queue: a real error */
+			intr_restore(saved);
+			ksnprintf(why, whylen, "submit of sector %u failed with nothing in flight: %s (%d)",
+				  BATCH_FIRST + submitted, blkdev_strerror(r->dev, rc), rc);
+			return false;
+		}
+		wait_for_interrupt_until(dl);
+	}
+	while (b.done < submitted && !deadline_passed(dl))
+		wait_for_interrupt_until(dl);
+	intr_restore(saved);
+
+	if (b.done < submitted || submitted < BATCH_COUNT) {
+		r->stuck = b.done < submitted;
+		ksnprintf(why, whylen, "timed out after %u ms: %u submitted, %u completed",
+			  BATCH_TIMEOUT_MS, submitted, b.done);
+		return false;
+	}
+	for (unsigned i = 0; i < BATCH_COUNT; i++) {
+		if (r->ios[i].status) {
+			ksnprintf(why, whylen, "request for sector %u failed: %s (%d)",
+				  BATCH_FIRST + i, blkdev_strerror(r->dev, r->ios[i].status),
+				  r->ios[i].status);
+			return false;
+		}
+	}
+	if (b.done != BATCH_COUNT || b.done_in_irq != BATCH_COUNT) {
+		ksnprintf(why, whylen, "%u done() calls, %u of them from interrupt context; want %u and %u",
+			  b.done, b.done_in_irq, BATCH_COUNT, BATCH_COUNT);
+		return false;
+	}
+	if (*peak < BATCH_MIN_PEAK) {
+		ksnprintf(why, whylen, "at most %u requests were in flight at once; want >= %u",
+			  *peak, BATCH_MIN_PEAK);
+		return false;
+	}
+	return true;
+}
+
+static void case_in_flight(struct disk_run *r)
+{
+	const char *name = case_name(r, "%u writes in flight (sectors %u..%u)",
+				     BATCH_COUNT, BATCH_FIRST, BATCH_FIRST + BATCH_COUNT - 1);
+	char why[128];
+	unsigned peak;
+
+	if (skip_if_stuck(r, name))
+		return;
+	fill_pattern(r->buf, BATCH_FIRST, BATCH_COUNT);
+	if (!run_batch(r, BLKDEV_WRITE, &peak, why, sizeof(why))) {
+		selftest_fail(r->t, name, "%s", why);
+		selftest_note(r->t, "%s: no in-flight read case without the writes", r->dev->name);
+		return;
+	}
+	selftest_pass(r->t, name, "peak %u in flight, %u completions by interrupt", peak, BATCH_COUNT);
+
+	name = case_name(r, "%u reads in flight (sectors %u..%u)",
+			 BATCH_COUNT, BATCH_FIRST, BATCH_FIRST + BATCH_COUNT - 1);
+	memset(r->buf, 0, BATCH_COUNT * SECTOR);
+	if (!run_batch(r, BLKDEV_READ, &peak, why, sizeof(why)) ||
+	    !check_pattern(r->buf, BATCH_FIRST, BATCH_COUNT, why, sizeof(why))) {
+		selftest_fail(r->t, name, "%s", why);
+		return;
+	}
+	selftest_pass(r->t, name, "peak %u in flight, %u completions by interrupt", peak, BATCH_COUNT);
+}
+
+static void expect_rc(struct disk_run *r, const char *name, int rc, int want, const char *want_name)
+{
+	if (rc == want)
+		selftest_pass(r->t, name, NULL);
+	else if (rc == BLKDEV_ETIMEDOUT)
+		fail_rc(r, name, "instead of failing fast", rc);
+	else
+		selftest_fail(r->t, name, "got %d (%s), want %s", rc,
+			      blkdev_strerror(r->dev, rc), want_name);
+}
+
+static void case_past_end(struct disk_run *r)
+{
+	const char *name = case_name(r, "read at sector C=%lu is refused", (unsigned long)r->c);
+	char why[96];
+	int rc;
+
+	if (skip_if_stuck(r, name))
+		return;
+	expect_rc(r, name, blkdev_read(r->dev, r->c, 1, r->buf), BLKDEV_ERANGE, "BLKDEV_ERANGE");
+	if (r->dev->read_only)
+		return; /* a write there would be refused as read-only first */
+
+	name = case_name(r, "write at sector C-1 count 2 is refused");
+	memset(r->buf, 0xee, 2 * SECTOR);
+	expect_rc(r, name, blkdev_write(r->dev, r->c - 1, 2, r->buf), BLKDEV_ERANGE, "BLKDEV_ERANGE");
+
+	name = case_name(r, "sector C-1 intact after the refused write");
+	if (skip_if_stuck(r, name))
+		return;
+	memset(r->buf, 0, SECTOR);
+	rc = blkdev_read(r->dev, r->c - 1, 1, r->buf);
+	if (rc)
+		fail_rc(r, name, "read", rc);
+	else if (check_pattern(r->buf, r->c - 1, 1, why, sizeof(why)))
+		selftest_pass(r->t, name, NULL);
+	else
+		selftest_fail(r->t, name, "%s", why);
+}
+
+static void case_read_only(struct disk_run *r)
+{
+	const char *name = case_name(r, "write to read-only disk is refused");
+	uint64_t reads[3] = { 0, r->c / 2, r->c - 1 };
+	int rc;
+
+	rc = blkdev_read(r->dev, 0, 1, r->ref);
+	if (rc) {
+		fail_rc(r, name, "reading sector 0 first", rc);
+		return;
+	}
+	for (unsigned i = 0; i < SECTOR; i++)
+		r->buf[i] = (uint8_t)~r->ref[i];
+	expect_rc(r, name, blkdev_write(r->dev, 0, 1, r->buf), BLKDEV_EROFS, "BLKDEV_EROFS");
+
+	name = case_name(r, "sector 0 unchanged after the refused write");
+	if (skip_if_stuck(r, name))
+		return;
+	memset(r->buf, 0, SECTOR);
+	rc = blkdev_read(r->dev, 0, 1, r->buf);
+	if (rc)
+		fail_rc(r, name, "read", rc);
+	else
+		selftest_check(r->t, memcmp(r->buf, r->ref, SECTOR) == 0, name,
+			       "sector 0 differs from what was read before the write");
+
+	for (unsigned k = 0; k < 3; k++) {
+		name = case_name(r, "read sector %lu", (unsigned long)reads[k]);
+		if (skip_if_stuck(r, name))
+			return;
+		rc = blkdev_read(r->dev, reads[k], 1, r->buf);
+		if (rc)
+			fail_rc(r, name, "read", rc);
+		else
+			selftest_pass(r->t, name, NULL);
+	}
+}
+
+static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
+{
+	struct disk_run r = { .t = t, .dev = dev, .c = dev->sectors };
+	size_t mark = dma_mark();
+
+	r.buf = dma_alloc(BATCH_COUNT * SECTOR);
+	r.ref = dma_alloc(SECTOR);
+	r.ios = dma_alloc(BATCH_COUNT * sizeof(struct blkdev_io));
+	if (!r.buf || !r.ref || !r.ios) {
+		dma_release(mark);
+		selftest_fail(t, case_name(&r, "buffers"), "DMA pool exhausted");
+		return;
+	}
+
+	if (case_geometry(&r)) {
+		if (dev->read_only) {
+			case_read_only(&r);
+		} else {
+			case_write_read(&r, case_name(&r, "write+read sector 0"), 0, 1);
+			case_write_read(&r, case_name(&r, "write+read sector C/2=%lu",
+						      (unsigned long)(r.c / 2)), r.c / 2, 1);
+			case_write_read(&r, case_name(&r, "write+read sector C-1=%lu",
+						      (unsigned long)(r.c - 1)), r.c - 1, 1);
+			if (r.c >= MULTI_FIRST + MULTI_COUNT)
+				case_write_read(&r, case_name(&r, "%u-sector request (sectors %u..%u)",
+							      MULTI_COUNT, MULTI_FIRST,
+							      MULTI_FIRST + MULTI_COUNT - 1),
+						MULTI_FIRST, MULTI_COUNT);
+			else
+				selftest_note(t, "%s: too small for the multi-sector case", dev->name);
+			if (r.c >= BATCH_FIRST + BATCH_COUNT)
+				case_in_flight(&r);
+			else
+				selftest_note(t, "%s: too small for the in-flight case", dev->name);
+		}
+		case_past_end(&r);
+	}
+
+	if (r.stuck)
+		selftest_note(t, "%s: a request never completed; its buffers stay allocated",
+			      dev->name);
+	else
+		dma_release(mark);
+}
+
+void selftest_blk_suite(struct selftest_ctx *t)
+{
+	if (blkdev_count() == 0) {
+		selftest_note(t, "no block devices registered");
+		return;
+	}
+	for (unsigned i = 0; i < blkdev_count(); i++)
+		run_disk(t, blkdev_get(i));
+}

@@ -1,0 +1,93 @@
+/*
+ * Timer: time from the `time` CSR, wake-ups from the SBI timer (see
+ * timer.h).  Only one thing ever waits at a time in this single-threaded
+ * kernel, so the SBI timer simply follows the current wait's deadline and
+ * is disarmed when it fires.
+ */
+#include "kernel/riscv.h"
+#include "kernel/sbi.h"
+#include "kernel/timer.h"
+
+#define NEVER UINT64_MAX
+
+static uint64_t freq_hz;
+
+void timer_init(uint64_t timebase_hz)
+{
+	freq_hz = timebase_hz;
+	/* the firmware may leave a stale compare value: start disarmed */
+	sbi_set_timer(NEVER);
+	csr_set(sie, SIE_STIE);
+}
+
+uint64_t timer_frequency(void)
+{
+	return freq_hz;
+}
+
+/* ticks * num / den without the intermediate product overflowing:
+ * split ticks into whole multiples of den and a remainder below den. */
+static uint64_t scale(uint64_t ticks, uint64_t num, uint64_t den)
+{
+	return (ticks / den) * num + (ticks % den) * num / den;
+}
+
+uint64_t time_ns(void)
+{
+	if (!freq_hz)
+		return 0;
+	return scale(rdtime(), 1000000000u, freq_hz);
+}
+
+static uint64_t deadline_after(uint64_t ticks)
+{
+	uint64_t now = rdtime();
+
+	return ticks > NEVER - now ? NEVER : now + ticks;
+}
+
+uint64_t deadline_in_ms(uint32_t ms)
+{
+	return deadline_after(scale(ms, freq_hz, 1000));
+}
+
+uint64_t deadline_in_us(uint32_t us)
+{
+	return deadline_after(scale(us, freq_hz, 1000000));
+}
+
+bool deadline_passed(uint64_t deadline)
+{
+	return rdtime() >= deadline;
+}
+
+void wait_for_interrupt_until(uint64_t deadline)
+{
+	unsigned long saved = intr_save();
+
+	/* Armed while masked, so its interrupt cannot slip in before the wfi
+	 * and leave us asleep with nothing left to wake us. */
+	if (!deadline_passed(deadline)) {
+		sbi_set_timer(deadline);
+		wfi();
+	}
+	/* the window in which pending handlers (ours or others) run */
+	intr_on();
+	__asm__ __volatile__("nop" ::: "memory");
+	intr_off();
+	intr_restore(saved);
+}
+
+void sleep_ms(uint32_t ms)
+{
+	uint64_t dl = deadline_in_ms(ms);
+
+	while (!deadline_passed(dl))
+		wait_for_interrupt_until(dl);
+}
+
+void timer_handle_interrupt(void)
+{
+	/* Writing a new compare value is the only way to clear STIP. */
+	sbi_set_timer(NEVER);
+}

@@ -1,0 +1,205 @@
+/*
+ * Probing virtio devices and adapting virtio-blk to the block registry.
+ *
+ * Each disk gets its queue memory from the DMA pool and a pool of request
+ * wrappers (one per ring slot) that tie a kernel struct blkdev_io to the
+ * library's struct vblk_req.  Completions run in the PLIC handler; the
+ * submit path masks interrupts so the two never interleave on a queue.
+ */
+#include "kernel/virtio_probe.h"
+
+#include "kernel/devtree.h"
+#include "kernel/dma.h"
+#include "kernel/plic.h"
+#include "kernel/riscv.h"
+#include "lib/printf.h"
+#include "virtio/errors.h"
+#include "virtio/mmio.h"
+
+#define MAX_DISKS BLKDEV_MAX
+#define DISK_QUEUE_SIZE 256 /* ring entries per request queue */
+
+struct disk;
+
+struct disk_req {
+	struct vblk_req vreq;
+	struct virtq_sg sg;
+	struct blkdev_io *io;
+	struct disk *disk;
+	struct disk_req *next_free;
+};
+
+struct disk {
+	struct virtio_mmio mmio;
+	struct vblk blk;
+	struct vblk_queue queue0;
+	struct blkdev bdev;
+	struct disk_req *free_reqs;
+	char transport[48];
+};
+
+static struct disk disks[MAX_DISKS];
+static unsigned ndisks;
+
+static void disk_req_done(struct vblk_req *vreq, int status)
+{
+	struct disk_req *r = vreq->ctx;
+	struct blkdev_io *io = r->io;
+
+	r->io = NULL;
+	r->next_free = r->disk->free_reqs;
+	r->disk->free_reqs = r;
+	io->status = status;
+	io->completed = true;
+	if (io->done)
+		io->done(io);
+}
+
+static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
+{
+	struct disk *d = bdev->driver;
+	int rc;
+
+	io->completed = false;
+	io->status = 0;
+	if (io->op == BLKDEV_FLUSH && !d->blk.info.flush) {
+		/* Without FLUSH the device is writethrough (§5.2.6.3): every
+		 * completed write is already durable. */
+		io->completed = true;
+		if (io->done)
+			io->done(io);
+		return 0;
+	}
+	unsigned long irq = intr_save();
+	struct disk_req *r = d->free_reqs;
+	if (!r) {
+		intr_restore(irq);
+		return VIRTIO_ENOSPC;
+	}
+	r->io = io;
+	r->sg = (struct virtq_sg){ io->buf, io->count * BLKDEV_SECTOR };
+	r->vreq = (struct vblk_req){
+		.type = io->op == BLKDEV_READ ? VIRTIO_BLK_T_IN
+			: io->op == BLKDEV_WRITE ? VIRTIO_BLK_T_OUT
+						 : VIRTIO_BLK_T_FLUSH,
+		.sector = io->sector,
+		.data = io->op == BLKDEV_FLUSH ? NULL : &r->sg,
+		.ndata = io->op == BLKDEV_FLUSH ? 0 : 1,
+		.done = disk_req_done,
+		.ctx = r,
+	};
+	rc = vblk_submit(&d->blk, 0, &r->vreq);
+	if (rc == 0)
+		d->free_reqs = r->next_free;
+	else
+		r->io = NULL;
+	intr_restore(irq);
+	return rc;
+}
+
+static void disk_poll(struct blkdev *bdev)
+{
+	struct disk *d = bdev->driver;
+	unsigned long irq = intr_save();
+	vblk_poll(&d->blk, 0);
+	intr_restore(irq);
+}
+
+static const struct blkdev_ops disk_ops = {
+	.submit = disk_submit,
+	.poll = disk_poll,
+	.strerror = virtio_strerror,
+};
+
+static void disk_irq(void *ctx)
+{
+	struct disk *d = ctx;
+	int rc = vblk_interrupt(&d->blk);
+	if (rc < 0)
+		kprintf("%s: %s\n", d->bdev.name, virtio_strerror(rc));
+	/* A resize seen by the config interrupt shows in `blk info`. */
+	d->bdev.sectors = d->blk.info.capacity;
+}
+
+static int disk_bring_up(struct disk *d, uint32_t irq)
+{
+	struct vblk *blk = &d->blk;
+	int rc = vblk_probe(blk, &d->mmio.vdev, ~0ull);
+	if (rc)
+		return rc;
+
+	uint16_t size = virtio_queue_max(&d->mmio.vdev, 0);
+	if (size > DISK_QUEUE_SIZE)
+		size = DISK_QUEUE_SIZE;
+	if (!virtio_has_feature(&d->mmio.vdev, VIRTIO_F_RING_PACKED))
+		while (size & (size - 1)) /* split rings: a power of two */
+			size &= (uint16_t)(size - 1);
+	size_t bytes = vblk_queue_mem_bytes(size);
+	void *mem = dma_alloc(bytes);
+	struct disk_req *reqs = dma_alloc(size * sizeof(*reqs));
+	if (!mem || !reqs)
+		return VIRTIO_ENOMEM;
+	rc = vblk_attach_queue(blk, 0, &d->queue0, size, mem, bytes);
+	if (rc)
+		return rc;
+	for (uint16_t i = 0; i < size; i++) {
+		reqs[i].disk = d;
+		reqs[i].next_free = d->free_reqs;
+		d->free_reqs = &reqs[i];
+	}
+	if (plic_register(irq, disk_irq, d) != 0)
+		return VIRTIO_EINVAL;
+	return vblk_start(blk);
+}
+
+static void probe_mmio_slot(uint64_t base, uint32_t irq)
+{
+	if (ndisks == MAX_DISKS)
+		return;
+	struct disk *d = &disks[ndisks];
+	int rc = virtio_mmio_probe(&d->mmio, (uintptr_t)base);
+	if (rc == VIRTIO_ENODEV)
+		return; /* an empty slot: QEMU virt always has eight */
+	if (rc) {
+		kprintf("virtio-mmio@%lx: %s\n", (unsigned long)base, virtio_strerror(rc));
+		return;
+	}
+	if (d->mmio.vdev.device_id != VIRTIO_ID_BLOCK) {
+		kprintf("virtio-mmio@%lx: device type %u: no driver in this kernel\n",
+			(unsigned long)base, (unsigned)d->mmio.vdev.device_id);
+		return;
+	}
+	rc = disk_bring_up(d, irq);
+	if (rc) {
+		kprintf("virtio-mmio@%lx: virtio-blk: %s\n", (unsigned long)base,
+			virtio_strerror(rc));
+		return;
+	}
+	ksnprintf(d->transport, sizeof(d->transport), "%s @0x%lx irq %u",
+		  d->mmio.vdev.transport_name, (unsigned long)base, (unsigned)irq);
+	d->bdev = (struct blkdev){
+		.sectors = d->blk.info.capacity,
+		.block_size = d->blk.info.blk_size,
+		.read_only = d->blk.info.read_only,
+		.transport = d->transport,
+		.ops = &disk_ops,
+		.driver = d,
+	};
+	if (blkdev_register(&d->bdev) == 0)
+		ndisks++;
+}
+
+void virtio_probe_all(void)
+{
+	const struct dt_info *dt = dt_info();
+	for (unsigned i = 0; i < dt->n_virtio_mmio; i++)
+		probe_mmio_slot(dt->virtio_mmio[i].base, dt->virtio_mmio[i].irq);
+}
+
+struct vblk *virtio_blkdev_driver(struct blkdev *dev)
+{
+	for (unsigned i = 0; i < ndisks; i++)
+		if (&disks[i].bdev == dev)
+			return &disks[i].blk;
+	return NULL;
+}

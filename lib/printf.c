@@ -1,0 +1,286 @@
+/*
+ * The formatter behind kprintf/ksnprintf (see printf.h for what it
+ * accepts).  One core, format(), writes through a sink so the console and
+ * string variants share every line of conversion logic.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/kstring.h"
+#include "lib/printf.h"
+
+struct sink {
+	void (*put)(struct sink *s, char c);
+	char *buf;      /* string sink only */
+	size_t size;
+	size_t len;     /* characters produced so far, written or not */
+};
+
+static void (*console_putc)(char c);
+
+void printf_set_console(void (*putc)(char c))
+{
+	console_putc = putc;
+}
+
+static void put_console(struct sink *s, char c)
+{
+	if (console_putc)
+		console_putc(c);
+	s->len++;
+}
+
+static void put_string(struct sink *s, char c)
+{
+	if (s->size && s->len < s->size - 1)
+		s->buf[s->len] = c;
+	s->len++;
+}
+
+static void put_repeat(struct sink *s, char c, int n)
+{
+	while (n-- > 0)
+		s->put(s, c);
+}
+
+struct spec {
+	bool left;   /* '-' */
+	bool zero;   /* '0' */
+	int width;
+	int prec;    /* -1 when absent */
+};
+
+/* Emits `body` (len bytes, no sign) with prefix, padding and precision. */
+static void emit_number(struct sink *s, const struct spec *sp, const char *prefix,
+			const char *body, int len)
+{
+	int plen = (int)strlen(prefix);
+	int digits = sp->prec > len ? sp->prec : len;
+	int pad = sp->width - plen - digits;
+	/* C ignores the 0 flag when a precision is given */
+	bool zero = sp->zero && !sp->left && sp->prec < 0;
+
+	if (!sp->left && !zero)
+		put_repeat(s, ' ', pad);
+	while (*prefix)
+		s->put(s, *prefix++);
+	if (zero)
+		put_repeat(s, '0', pad);
+	put_repeat(s, '0', digits - len);
+	for (int i = 0; i < len; i++)
+		s->put(s, body[i]);
+	if (sp->left)
+		put_repeat(s, ' ', pad);
+}
+
+static void emit_unsigned(struct sink *s, const struct spec *sp, const char *prefix,
+			  uint64_t v, unsigned base, bool upper)
+{
+	const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char tmp[24];
+	int n = sizeof(tmp);
+
+	/* "%.0d" of zero prints no digits at all, as in C */
+	if (v == 0 && sp->prec == 0) {
+		emit_number(s, sp, prefix, "", 0);
+		return;
+	}
+	do {
+		tmp[--n] = dig[v % base];
+		v /= base;
+	} while (v);
+	emit_number(s, sp, prefix, tmp + n, (int)sizeof(tmp) - n);
+}
+
+static void emit_string(struct sink *s, const struct spec *sp, const char *str)
+{
+	if (!str)
+		str = "(null)";
+	int len = (int)strnlen(str, sp->prec >= 0 ? (size_t)sp->prec : SIZE_MAX);
+	if (!sp->left)
+		put_repeat(s, ' ', sp->width - len);
+	for (int i = 0; i < len; i++)
+		s->put(s, str[i]);
+	if (sp->left)
+		put_repeat(s, ' ', sp->width - len);
+}
+
+enum length { LEN_INT, LEN_LONG, LEN_LLONG, LEN_SIZE };
+
+static uint64_t arg_unsigned(va_list *ap, enum length l)
+{
+	switch (l) {
+	case LEN_LONG:  return va_arg(*ap, unsigned long);
+	case LEN_LLONG: return va_arg(*ap, unsigned long long);
+	case LEN_SIZE:  return va_arg(*ap, size_t);
+	default:        return va_arg(*ap, unsigned int);
+	}
+}
+
+static int64_t arg_signed(va_list *ap, enum length l)
+{
+	switch (l) {
+	case LEN_LONG:  return va_arg(*ap, long);
+	case LEN_LLONG: return va_arg(*ap, long long);
+	case LEN_SIZE:  return (int64_t)va_arg(*ap, size_t);
+	default:        return va_arg(*ap, int);
+	}
+}
+
+/* Reads digits or '*' at *fmt; returns -1 if neither is there. */
+static int read_count(const char **fmt, va_list *ap)
+{
+	int n = -1;
+
+	if (**fmt == '*') {
+		(*fmt)++;
+		return va_arg(*ap, int);
+	}
+	while (**fmt >= '0' && **fmt <= '9') {
+		if (n < 0)
+			n = 0;
+		if (n < 100000) /* widths beyond this are nonsense; stop growing */
+			n = n * 10 + (**fmt - '0');
+		(*fmt)++;
+	}
+	return n;
+}
+
+static void format(struct sink *s, const char *fmt, va_list *ap)
+{
+	while (*fmt) {
+		const char *start = fmt;
+		struct spec sp = { .prec = -1 };
+		enum length len = LEN_INT;
+
+		if (*fmt != '%') {
+			s->put(s, *fmt++);
+			continue;
+		}
+		fmt++;
+		for (;; fmt++) {
+			if (*fmt == '-')
+				sp.left = true;
+			else if (*fmt == '0')
+				sp.zero = true;
+			else
+				break;
+		}
+		sp.width = read_count(&fmt, ap);
+		if (sp.width < -1) { /* a negative '*' width means left-justify */
+			sp.left = true;
+			sp.width = -sp.width;
+		}
+		if (*fmt == '.') {
+			bool star = *++fmt == '*';
+			sp.prec = read_count(&fmt, ap);
+			/* "%.d" means precision 0; a negative '*' means none */
+			if (sp.prec < 0)
+				sp.prec = star ? -1 : 0;
+		}
+		if (*fmt == 'h') {
+			fmt += fmt[1] == 'h' ? 2 : 1; /* promoted to int anyway */
+		} else if (*fmt == 'l') {
+			fmt++;
+			len = LEN_LONG;
+			if (*fmt == 'l') {
+				fmt++;
+				len = LEN_LLONG;
+			}
+		} else if (*fmt == 'z') {
+			fmt++;
+			len = LEN_SIZE;
+		}
+
+		switch (*fmt) {
+		case 'd':
+		case 'i': {
+			int64_t v = arg_signed(ap, len);
+			/* negate in unsigned arithmetic so INT64_MIN works */
+			uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
+			emit_unsigned(s, &sp, v < 0 ? "-" : "", mag, 10, false);
+			break;
+		}
+		case 'u':
+			emit_unsigned(s, &sp, "", arg_unsigned(ap, len), 10, false);
+			break;
+		case 'x':
+		case 'X':
+			emit_unsigned(s, &sp, "", arg_unsigned(ap, len), 16, *fmt == 'X');
+			break;
+		case 'p':
+			emit_unsigned(s, &sp, "0x", (uintptr_t)va_arg(*ap, void *), 16, false);
+			break;
+		case 's':
+			emit_string(s, &sp, va_arg(*ap, const char *));
+			break;
+		case 'c': {
+			char c = (char)va_arg(*ap, int);
+			if (!sp.left)
+				put_repeat(s, ' ', sp.width - 1);
+			s->put(s, c);
+			if (sp.left)
+				put_repeat(s, ' ', sp.width - 1);
+			break;
+		}
+		case '%':
+			s->put(s, '%');
+			break;
+		default:
+			/* unknown conversion: show the directive as written */
+			while (start < fmt)
+				s->put(s, *start++);
+			if (!*fmt)
+				return;
+			s->put(s, *fmt);
+			break;
+		}
+		fmt++;
+	}
+}
+
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct sink s = { .put = put_string, .buf = buf, .size = size };
+	va_list copy;
+
+	va_copy(copy, ap);
+	format(&s, fmt, &copy);
+	va_end(copy);
+	if (size)
+		buf[s.len < size ? s.len : size - 1] = '\0';
+	return (int)s.len;
+}
+
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	struct sink s = { .put = put_console };
+	va_list copy;
+
+	va_copy(copy, ap);
+	format(&s, fmt, &copy);
+	va_end(copy);
+	return (int)s.len;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}

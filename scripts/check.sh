@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make check`: every test of the project, ending with one line
+# `N passed, M failed` that counts each case of each stage.  Stages that
+# report their own count (host tests, QEMU matrix) add it; a build is one
+# case.  Exit status is non-zero when anything failed.
+set -u
+cd "$(dirname "$0")/.."
+scripts/setup.sh || exit 1
+
+passed=0
+failed=0
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+# Run one stage; $1 = name, rest = command.  A stage that prints
+# "N passed, M failed" contributes those counts; otherwise it counts as one
+# case by its exit status.
+stage() {
+	local name=$1; shift
+	echo "== $name"
+	"$@" 2>&1 | tee "$log/$name.out"
+	local rc=${PIPESTATUS[0]}
+	local line
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/$name.out" | tail -n 1)
+	if [ -n "$line" ]; then
+		local p f
+		p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+		passed=$((passed + p))
+		failed=$((failed + f))
+		# a crash after the count line still fails the stage
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+	elif [ "$rc" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		echo "[FAIL] $name (exit status $rc)"
+		failed=$((failed + 1))
+	fi
+}
+
+stage build-gcc make -s kernel
+stage build-clang make -s kernel-clang
+stage host-tests make -s test-host
+stage fuzz make -s fuzz
+stage qemu-matrix python3 tests/qemu/matrix.py --kernel build/kernel.elf
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,100 @@
+#!/bin/sh
+# Builds and runs the QEMU command line for the test kernel; `make run`,
+# `make debug` and the tests all come through here so they boot the same
+# machine.
+#
+#   scripts/qemu.sh [--debug] [--print] [-- extra QEMU arguments...]
+#
+#   --debug   add -s -S (gdb stub on :1234, CPU stopped) and print the gdb line
+#   --print   print the command (shell-quoted) instead of running it
+#
+# Environment (all optional):
+#   KERNEL      kernel ELF                  (build/kernel.elf)
+#   DISK        raw disk image, or "none"   (build/disk.img)
+#   APPEND      kernel bootargs, e.g. "selftest"
+#   QEMU_EXTRA  extra arguments, split on spaces
+#   QEMU_SMP    hart count (2)      QEMU_MEM  RAM size (256M)
+#   QEMU_CACHE  drive cache mode (writeback)
+#   QEMU_AIO    io_uring | threads | auto (default: io_uring when this host
+#               supports it, probed once and remembered in build/.qemu-aio)
+#   QEMU        the binary (qemu-system-riscv64)
+
+set -eu
+
+KERNEL=${KERNEL:-build/kernel.elf}
+DISK=${DISK:-build/disk.img}
+APPEND=${APPEND:-}
+QEMU_EXTRA=${QEMU_EXTRA:-}
+QEMU_SMP=${QEMU_SMP:-2}
+QEMU_MEM=${QEMU_MEM:-256M}
+QEMU_CACHE=${QEMU_CACHE:-writeback}
+QEMU_AIO=${QEMU_AIO:-auto}
+QEMU=${QEMU:-qemu-system-riscv64}
+PROBE_FILE=${PROBE_FILE:-build/.qemu-aio}
+
+debug=0
+print=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--debug) debug=1 ;;
+	--print) print=1 ;;
+	--) shift; break ;;
+	*) echo "qemu.sh: unknown option $1 (see the comment at the top)" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+# Whether -drive aio=io_uring works here (kernel support, seccomp, QEMU
+# build): start QEMU stopped with such a drive and tell its monitor to
+# quit.  It exits 0 within a second if the drive opened.
+probe_io_uring() {
+	echo quit | timeout 10 "$QEMU" -machine virt -bios none -nodefaults \
+		-display none -serial none -monitor stdio -S \
+		-drive "file=$DISK,if=none,format=raw,id=probe,aio=io_uring,readonly=on" \
+		>/dev/null 2>&1
+}
+
+aio=""
+if [ "$DISK" != none ]; then
+	if [ ! -f "$DISK" ]; then
+		echo "qemu.sh: disk image $DISK does not exist (make run creates build/disk.img)" >&2
+		exit 1
+	fi
+	if [ "$QEMU_AIO" = auto ]; then
+		if [ -f "$PROBE_FILE" ]; then
+			QEMU_AIO=$(cat "$PROBE_FILE")
+		else
+			if probe_io_uring; then QEMU_AIO=io_uring; else QEMU_AIO=threads; fi
+			mkdir -p "$(dirname "$PROBE_FILE")"
+			echo "$QEMU_AIO" >"$PROBE_FILE"
+		fi
+		if [ "$QEMU_AIO" != io_uring ]; then
+			echo "qemu.sh: aio=io_uring does not work on this host; using QEMU's default (threads)" >&2
+		fi
+	fi
+	[ "$QEMU_AIO" = io_uring ] && aio=",aio=io_uring"
+fi
+
+set -- "$QEMU" -machine virt -bios default -nographic -m "$QEMU_MEM" -smp "$QEMU_SMP" \
+	-kernel "$KERNEL" -global virtio-mmio.force-legacy=false "$@"
+if [ "$DISK" != none ]; then
+	set -- "$@" -drive "file=$DISK,if=none,format=raw,id=hd0$aio,cache=$QEMU_CACHE" \
+		-device virtio-blk-device,drive=hd0
+fi
+[ -n "$APPEND" ] && set -- "$@" -append "$APPEND"
+# shellcheck disable=SC2086  # QEMU_EXTRA is a space-separated list on purpose
+[ -n "$QEMU_EXTRA" ] && set -- "$@" $QEMU_EXTRA
+[ "$debug" = 1 ] && set -- "$@" -s -S
+
+if [ "$print" = 1 ]; then
+	for a in "$@"; do
+		printf "'%s' " "$(printf '%s' "$a" | sed "s/'/'\\\\''/g")"
+	done
+	echo
+	exit 0
+fi
+if [ "$debug" = 1 ]; then
+	echo "qemu.sh: waiting for gdb; in another terminal run:"
+	echo "  gdb-multiarch $KERNEL -ex 'target remote :1234'"
+fi
+exec "$@"
