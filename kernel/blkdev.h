@@ -30,6 +30,7 @@ struct blkdev_io {
 	void *buf;         /* count * 512 bytes, DMA-reachable */
 	void (*done)(struct blkdev_io *io); /* called once, from IRQ context */
 	void *ctx;         /* for the caller */
+	uint16_t queue;    /* request queue hint (taken modulo the driver's count) */
 	int status;        /* 0 or a negative driver error, valid in done() */
 	volatile bool completed;
 };
@@ -50,6 +51,7 @@ struct blkdev {
 	uint32_t block_size;   /* device's logical block size in bytes */
 	bool read_only;
 	const char *transport; /* "virtio-mmio v2", ... for `blk list` */
+	uint16_t queues;       /* request queues the driver uses (>= 1) */
 	const struct blkdev_ops *ops;
 	void *driver;          /* the driver's private state */
 };

@@ -30,12 +30,13 @@ struct disk_req {
 };
 
 struct disk {
-	struct virtio_mmio mmio;
+	struct virtio_device *vdev;
 	struct vblk blk;
-	struct vblk_queue queue0;
+	struct vblk_queue queues[VBLK_MAX_QUEUES];
+	uint16_t nqueues;
 	struct blkdev bdev;
 	struct disk_req *free_reqs;
-	char transport[48];
+	char transport[64];
 };
 
 static struct disk disks[MAX_DISKS];
@@ -88,7 +89,7 @@ static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
 		.done = disk_req_done,
 		.ctx = r,
 	};
-	rc = vblk_submit(&d->blk, 0, &r->vreq);
+	rc = vblk_submit(&d->blk, (uint16_t)(io->queue % d->nqueues), &r->vreq);
 	if (rc == 0)
 		d->free_reqs = r->next_free;
 	else
@@ -101,7 +102,8 @@ static void disk_poll(struct blkdev *bdev)
 {
 	struct disk *d = bdev->driver;
 	unsigned long irq = intr_save();
-	vblk_poll(&d->blk, 0);
+	for (uint16_t q = 0; q < d->nqueues; q++)
+		vblk_poll(&d->blk, q);
 	intr_restore(irq);
 }
 
@@ -121,79 +123,112 @@ static void disk_irq(void *ctx)
 	d->bdev.sectors = d->blk.info.capacity;
 }
 
-static int disk_bring_up(struct disk *d, uint32_t irq)
+/* Request queues, each with its ring memory and its share of the request
+ * wrappers.  Split rings take a power-of-two size. */
+static int disk_setup_queues(struct disk *d)
 {
-	struct vblk *blk = &d->blk;
-	int rc = vblk_probe(blk, &d->mmio.vdev, ~0ull);
-	if (rc)
-		return rc;
-
-	uint16_t size = virtio_queue_max(&d->mmio.vdev, 0);
-	if (size > DISK_QUEUE_SIZE)
-		size = DISK_QUEUE_SIZE;
-	if (!virtio_has_feature(&d->mmio.vdev, VIRTIO_F_RING_PACKED))
-		while (size & (size - 1)) /* split rings: a power of two */
-			size &= (uint16_t)(size - 1);
-	size_t bytes = vblk_queue_mem_bytes(size);
-	void *mem = dma_alloc(bytes);
-	struct disk_req *reqs = dma_alloc(size * sizeof(*reqs));
-	if (!mem || !reqs)
-		return VIRTIO_ENOMEM;
-	rc = vblk_attach_queue(blk, 0, &d->queue0, size, mem, bytes);
-	if (rc)
-		return rc;
-	for (uint16_t i = 0; i < size; i++) {
-		reqs[i].disk = d;
-		reqs[i].next_free = d->free_reqs;
-		d->free_reqs = &reqs[i];
+	uint16_t want = d->blk.info.num_queues;
+	if (want > VBLK_MAX_QUEUES)
+		want = VBLK_MAX_QUEUES;
+	for (uint16_t q = 0; q < want; q++) {
+		uint16_t size = virtio_queue_max(d->vdev, q);
+		if (size > DISK_QUEUE_SIZE)
+			size = DISK_QUEUE_SIZE;
+		if (!virtio_has_feature(d->vdev, VIRTIO_F_RING_PACKED))
+			while (size & (size - 1))
+				size &= (uint16_t)(size - 1);
+		if (size == 0)
+			break; /* fewer queues than num_queues says: use those */
+		size_t bytes = vblk_queue_mem_bytes(size);
+		void *mem = dma_alloc(bytes);
+		struct disk_req *reqs = dma_alloc(size * sizeof(*reqs));
+		if (!mem || !reqs)
+			return VIRTIO_ENOMEM;
+		int rc = vblk_attach_queue(&d->blk, q, &d->queues[q], size, mem, bytes);
+		if (rc)
+			return rc;
+		for (uint16_t i = 0; i < size; i++) {
+			reqs[i].disk = d;
+			reqs[i].next_free = d->free_reqs;
+			d->free_reqs = &reqs[i];
+		}
+		d->nqueues++;
 	}
-	if (plic_register(irq, disk_irq, d) != 0)
-		return VIRTIO_EINVAL;
-	return vblk_start(blk);
+	return d->nqueues ? VIRTIO_OK : VIRTIO_ENOQUEUE;
 }
 
-static void probe_mmio_slot(uint64_t base, uint32_t irq)
+static int disk_attach(struct disk *d, struct virtio_device *vdev, uint32_t irq)
 {
-	if (ndisks == MAX_DISKS)
-		return;
+	d->vdev = vdev;
+	int rc = vblk_probe(&d->blk, vdev, ~0ull);
+	if (rc == VIRTIO_OK)
+		rc = disk_setup_queues(d);
+	if (rc == VIRTIO_OK && plic_register(irq, disk_irq, d) != 0)
+		rc = VIRTIO_EINVAL;
+	if (rc == VIRTIO_OK)
+		rc = vblk_start(&d->blk);
+	if (rc)
+		virtio_device_fail(vdev);
+	return rc;
+}
+
+int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
+{
+	if (vdev->device_id != VIRTIO_ID_BLOCK) {
+		kprintf("%s: virtio device type %u: no driver in this kernel\n", where,
+			(unsigned)vdev->device_id);
+		return VIRTIO_ENOTSUP;
+	}
+	if (ndisks == MAX_DISKS) {
+		kprintf("%s: virtio-blk: more than %u disks\n", where, MAX_DISKS);
+		return VIRTIO_ENOMEM;
+	}
 	struct disk *d = &disks[ndisks];
-	int rc = virtio_mmio_probe(&d->mmio, (uintptr_t)base);
-	if (rc == VIRTIO_ENODEV)
-		return; /* an empty slot: QEMU virt always has eight */
+	*d = (struct disk){ 0 };
+	int rc = disk_attach(d, vdev, irq);
 	if (rc) {
-		kprintf("virtio-mmio@%lx: %s\n", (unsigned long)base, virtio_strerror(rc));
-		return;
+		kprintf("%s: virtio-blk: %s\n", where, virtio_strerror(rc));
+		return rc;
 	}
-	if (d->mmio.vdev.device_id != VIRTIO_ID_BLOCK) {
-		kprintf("virtio-mmio@%lx: device type %u: no driver in this kernel\n",
-			(unsigned long)base, (unsigned)d->mmio.vdev.device_id);
-		return;
-	}
-	rc = disk_bring_up(d, irq);
-	if (rc) {
-		kprintf("virtio-mmio@%lx: virtio-blk: %s\n", (unsigned long)base,
-			virtio_strerror(rc));
-		return;
-	}
-	ksnprintf(d->transport, sizeof(d->transport), "%s @0x%lx irq %u",
-		  d->mmio.vdev.transport_name, (unsigned long)base, (unsigned)irq);
+	ksnprintf(d->transport, sizeof(d->transport), "%s", where);
 	d->bdev = (struct blkdev){
 		.sectors = d->blk.info.capacity,
 		.block_size = d->blk.info.blk_size,
 		.read_only = d->blk.info.read_only,
 		.transport = d->transport,
+		.queues = d->nqueues,
 		.ops = &disk_ops,
 		.driver = d,
 	};
-	if (blkdev_register(&d->bdev) == 0)
-		ndisks++;
+	if (blkdev_register(&d->bdev) != 0)
+		return VIRTIO_ENOMEM;
+	ndisks++;
+	return VIRTIO_OK;
 }
+
+/* One per slot: the device structs must outlive the probe. */
+static struct virtio_mmio mmio_devs[DT_MAX_VIRTIO_MMIO];
 
 void virtio_probe_all(void)
 {
 	const struct dt_info *dt = dt_info();
-	for (unsigned i = 0; i < dt->n_virtio_mmio; i++)
-		probe_mmio_slot(dt->virtio_mmio[i].base, dt->virtio_mmio[i].irq);
+	for (unsigned i = 0; i < dt->n_virtio_mmio && i < DT_MAX_VIRTIO_MMIO; i++) {
+		uint64_t base = dt->virtio_mmio[i].base;
+		uint32_t irq = dt->virtio_mmio[i].irq;
+		struct virtio_mmio *m = &mmio_devs[i];
+		char where[64];
+		int rc = virtio_mmio_probe(m, (uintptr_t)base);
+		if (rc == VIRTIO_ENODEV)
+			continue; /* an empty slot: QEMU virt always has eight */
+		ksnprintf(where, sizeof(where), "%s @0x%lx irq %u",
+			  rc ? "virtio-mmio" : m->vdev.transport_name, (unsigned long)base,
+			  (unsigned)irq);
+		if (rc) {
+			kprintf("%s: %s\n", where, virtio_strerror(rc));
+			continue;
+		}
+		virtio_attach(&m->vdev, where, irq);
+	}
 }
 
 struct vblk *virtio_blkdev_driver(struct blkdev *dev)

@@ -105,11 +105,14 @@ static void emit_string(struct sink *s, const struct spec *sp, const char *str)
 		put_repeat(s, ' ', sp->width - len);
 }
 
-enum length { LEN_INT, LEN_LONG, LEN_LLONG, LEN_SIZE };
+enum length { LEN_CHAR, LEN_SHORT, LEN_INT, LEN_LONG, LEN_LLONG, LEN_SIZE };
 
 static uint64_t arg_unsigned(va_list *ap, enum length l)
 {
 	switch (l) {
+	/* char and short arrive promoted to int; C prints them truncated */
+	case LEN_CHAR:  return (unsigned char)va_arg(*ap, unsigned int);
+	case LEN_SHORT: return (unsigned short)va_arg(*ap, unsigned int);
 	case LEN_LONG:  return va_arg(*ap, unsigned long);
 	case LEN_LLONG: return va_arg(*ap, unsigned long long);
 	case LEN_SIZE:  return va_arg(*ap, size_t);
@@ -120,6 +123,8 @@ static uint64_t arg_unsigned(va_list *ap, enum length l)
 static int64_t arg_signed(va_list *ap, enum length l)
 {
 	switch (l) {
+	case LEN_CHAR:  return (signed char)va_arg(*ap, int);
+	case LEN_SHORT: return (short)va_arg(*ap, int);
 	case LEN_LONG:  return va_arg(*ap, long);
 	case LEN_LLONG: return va_arg(*ap, long long);
 	case LEN_SIZE:  return (int64_t)va_arg(*ap, size_t);
@@ -179,7 +184,12 @@ static void format(struct sink *s, const char *fmt, va_list *ap)
 				sp.prec = star ? -1 : 0;
 		}
 		if (*fmt == 'h') {
-			fmt += fmt[1] == 'h' ? 2 : 1; /* promoted to int anyway */
+			fmt++;
+			len = LEN_SHORT;
+			if (*fmt == 'h') {
+				fmt++;
+				len = LEN_CHAR;
+			}
 		} else if (*fmt == 'l') {
 			fmt++;
 			len = LEN_LONG;

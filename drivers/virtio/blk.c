@@ -19,8 +19,29 @@
 #define DRIVER_FEATURES                                                          \
 	(VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |   \
 	 VIRTIO_BIT(VIRTIO_BLK_F_RO) | VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |        \
-	 VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_MQ))
+	 VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_TOPOLOGY) |     \
+	 VIRTIO_BIT(VIRTIO_BLK_F_CONFIG_WCE) | VIRTIO_BIT(VIRTIO_BLK_F_MQ) |      \
+	 VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES) | \
+	 VIRTIO_BIT(VIRTIO_BLK_F_SECURE_ERASE))
 
+static void read_range_limits(struct virtio_device *d, unsigned feature, uint32_t off,
+			      uint32_t align_off, struct vblk_range_limits *l)
+{
+	*l = (struct vblk_range_limits){ 0 };
+	if (!virtio_has_feature(d, feature))
+		return;
+	l->max_sectors = virtio_config_read32(d, off);
+	l->max_seg = virtio_config_read32(d, off + 4);
+	l->alignment = virtio_config_read32(d, align_off);
+	/* A device offering the command but a zero limit would make it
+	 * unusable; take "one segment of any size" instead. */
+	if (l->max_sectors == 0)
+		l->max_sectors = UINT32_MAX;
+	if (l->max_seg == 0)
+		l->max_seg = 1;
+}
+
+/* Called after FEATURES_OK (writeback may only be read then, §5.2.5). */
 static int read_config(struct vblk *blk)
 {
 	struct virtio_device *d = blk->vdev;
@@ -29,25 +50,44 @@ static int read_config(struct vblk *blk)
 
 	if (virtio_config_read64(d, VIRTIO_BLK_CFG_CAPACITY, &cap))
 		return VIRTIO_ETIMEDOUT;
-	in->capacity = cap;
-	in->size_max = virtio_has_feature(d, VIRTIO_BLK_F_SIZE_MAX)
-			       ? virtio_config_read32(d, VIRTIO_BLK_CFG_SIZE_MAX) : 0;
-	in->seg_max = virtio_has_feature(d, VIRTIO_BLK_F_SEG_MAX)
-			      ? virtio_config_read32(d, VIRTIO_BLK_CFG_SEG_MAX) : 0;
-	in->blk_size = 512;
+	*in = (struct vblk_info){ .capacity = cap, .blk_size = 512, .num_queues = 1 };
+	if (virtio_has_feature(d, VIRTIO_BLK_F_SIZE_MAX))
+		in->size_max = virtio_config_read32(d, VIRTIO_BLK_CFG_SIZE_MAX);
+	if (virtio_has_feature(d, VIRTIO_BLK_F_SEG_MAX))
+		in->seg_max = virtio_config_read32(d, VIRTIO_BLK_CFG_SEG_MAX);
 	if (virtio_has_feature(d, VIRTIO_BLK_F_BLK_SIZE)) {
 		uint32_t bs = virtio_config_read32(d, VIRTIO_BLK_CFG_BLK_SIZE);
-		/* A hint only (§5.2.4): keep 512 unless it is plausible. */
+		/* Keep 512 unless the value is plausible. */
 		if (bs >= 512 && bs <= 65536 && (bs & (bs - 1)) == 0)
 			in->blk_size = bs;
 	}
-	in->num_queues = 1;
+	if (virtio_has_feature(d, VIRTIO_BLK_F_TOPOLOGY)) {
+		in->topology = true;
+		in->physical_block_exp = virtio_config_read8(d, VIRTIO_BLK_CFG_PHYS_BLOCK_EXP);
+		in->alignment_offset = virtio_config_read8(d, VIRTIO_BLK_CFG_ALIGNMENT_OFFSET);
+		in->min_io_size = virtio_config_read16(d, VIRTIO_BLK_CFG_MIN_IO_SIZE);
+		in->opt_io_size = virtio_config_read32(d, VIRTIO_BLK_CFG_OPT_IO_SIZE);
+	}
 	if (virtio_has_feature(d, VIRTIO_BLK_F_MQ)) {
 		uint16_t n = virtio_config_read16(d, VIRTIO_BLK_CFG_NUM_QUEUES);
 		in->num_queues = n == 0 ? 1 : n;
 	}
 	in->read_only = virtio_has_feature(d, VIRTIO_BLK_F_RO);
 	in->flush = virtio_has_feature(d, VIRTIO_BLK_F_FLUSH);
+	in->config_wce = virtio_has_feature(d, VIRTIO_BLK_F_CONFIG_WCE);
+	/* §5.2.5.1: with FLUSH but no CONFIG_WCE, assume writeback. */
+	in->writeback = in->config_wce
+				? virtio_config_read8(d, VIRTIO_BLK_CFG_WRITEBACK) != 0
+				: in->flush;
+	read_range_limits(d, VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS,
+			  VIRTIO_BLK_CFG_DISCARD_ALIGNMENT, &in->discard);
+	read_range_limits(d, VIRTIO_BLK_F_WRITE_ZEROES, VIRTIO_BLK_CFG_MAX_WZ_SECTORS,
+			  0, &in->write_zeroes);
+	in->write_zeroes.alignment = 0; /* write-zeroes has no alignment field */
+	if (virtio_has_feature(d, VIRTIO_BLK_F_WRITE_ZEROES))
+		in->write_zeroes_may_unmap = virtio_config_read8(d, VIRTIO_BLK_CFG_WZ_MAY_UNMAP) != 0;
+	read_range_limits(d, VIRTIO_BLK_F_SECURE_ERASE, VIRTIO_BLK_CFG_MAX_SE_SECTORS,
+			  VIRTIO_BLK_CFG_SE_ALIGNMENT, &in->secure_erase);
 	return VIRTIO_OK;
 }
 
@@ -125,6 +165,49 @@ static bool data_is_writable(uint32_t type)
 	return type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_GET_ID;
 }
 
+static const struct vblk_range_limits *range_limits(const struct vblk_info *in, uint32_t type)
+{
+	switch (type) {
+	case VIRTIO_BLK_T_DISCARD: return &in->discard;
+	case VIRTIO_BLK_T_WRITE_ZEROES: return &in->write_zeroes;
+	case VIRTIO_BLK_T_SECURE_ERASE: return &in->secure_erase;
+	default: return NULL;
+	}
+}
+
+/* sector..sector+count within the capacity, without overflow. */
+static bool in_capacity(const struct vblk_info *in, uint64_t sector, uint64_t count)
+{
+	return sector <= in->capacity && count <= in->capacity - sector;
+}
+
+/* Sectors per logical block: QEMU fails I/O that is not block aligned. */
+static bool block_aligned(const struct vblk_info *in, uint64_t sector, uint64_t count)
+{
+	uint64_t per = in->blk_size / VIRTIO_BLK_SECTOR;
+	return per <= 1 || (sector % per == 0 && count % per == 0);
+}
+
+static int validate_range(const struct vblk_info *in, const struct vblk_req *req)
+{
+	const struct vblk_range_limits *l = range_limits(in, req->type);
+	if (l->max_sectors == 0)
+		return VIRTIO_EUNSUPP; /* not negotiated */
+	if (in->read_only)
+		return VIRTIO_EROFS;
+	if (req->ndata || req->nsectors == 0 || req->nsectors > l->max_sectors)
+		return VIRTIO_EINVAL;
+	/* §5.2.6.2: unmap is a write-zeroes flag; nothing else is defined. */
+	uint32_t allowed = req->type == VIRTIO_BLK_T_WRITE_ZEROES ? VIRTIO_BLK_WZ_F_UNMAP : 0;
+	if (req->flags & ~allowed)
+		return VIRTIO_EINVAL;
+	if (!in_capacity(in, req->sector, req->nsectors))
+		return VIRTIO_ERANGE;
+	if (!block_aligned(in, req->sector, req->nsectors))
+		return VIRTIO_EALIGN;
+	return VIRTIO_OK;
+}
+
 /* Everything the device could refuse, refused here first. */
 static int validate(const struct vblk *blk, const struct vblk_req *req)
 {
@@ -151,11 +234,13 @@ static int validate(const struct vblk *blk, const struct vblk_req *req)
 			return VIRTIO_EROFS;
 		/* fall through */
 	case VIRTIO_BLK_T_IN: {
-		if (req->ndata == 0 || bytes % VIRTIO_BLK_SECTOR)
+		if (req->ndata == 0)
 			return VIRTIO_EINVAL;
 		uint64_t sectors = bytes / VIRTIO_BLK_SECTOR;
-		if (req->sector > in->capacity || sectors > in->capacity - req->sector)
+		if (!in_capacity(in, req->sector, sectors))
 			return VIRTIO_ERANGE;
+		if (!block_aligned(in, req->sector, sectors))
+			return VIRTIO_EALIGN;
 		return VIRTIO_OK;
 	}
 	case VIRTIO_BLK_T_FLUSH:
@@ -166,6 +251,10 @@ static int validate(const struct vblk *blk, const struct vblk_req *req)
 		/* §5.2.6: exactly 20 bytes. */
 		return req->ndata == 1 && bytes == VIRTIO_BLK_ID_BYTES ? VIRTIO_OK
 								       : VIRTIO_EINVAL;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+	case VIRTIO_BLK_T_SECURE_ERASE:
+		return validate_range(in, req);
 	default:
 		return VIRTIO_EINVAL;
 	}
@@ -188,18 +277,25 @@ int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 	struct vblk_slot_dma *dma = &q->dma[slot];
 	virtio_le32_store(&dma->hdr.type, req->type);
 	virtio_le32_store(&dma->hdr.reserved, 0);
-	virtio_le64_store(&dma->hdr.sector, req->type == VIRTIO_BLK_T_FLUSH ? 0 : req->sector);
+	/* FLUSH and GET_ID carry sector 0; a range command's is in its segment. */
+	bool sector_in_hdr = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_OUT;
+	virtio_le64_store(&dma->hdr.sector, sector_in_hdr ? req->sector : 0);
 	dma->status = STATUS_UNWRITTEN;
-	virtio_cache_clean(dma, sizeof(*dma));
-
 	struct virtq_sg sg[VBLK_MAX_DATA_SG + 2];
 	unsigned n = 0;
 	sg[n++] = (struct virtq_sg){ &dma->hdr, sizeof(dma->hdr) };
 	for (uint16_t i = 0; i < req->ndata; i++)
 		sg[n++] = req->data[i];
+	if (range_limits(&blk->info, req->type)) {
+		/* One segment, built here in DMA memory (§5.2.6). */
+		virtio_le64_store(&dma->seg.sector, req->sector);
+		virtio_le32_store(&dma->seg.num_sectors, req->nsectors);
+		virtio_le32_store(&dma->seg.flags, req->flags);
+		sg[n++] = (struct virtq_sg){ &dma->seg, sizeof(dma->seg) };
+	}
 	sg[n++] = (struct virtq_sg){ &dma->status, 1 };
-	bool in = data_is_writable(req->type);
-	unsigned n_out = 1 + (in ? 0 : req->ndata);
+	unsigned n_out = data_is_writable(req->type) ? 1 : n - 1;
+	virtio_cache_clean(dma, sizeof(*dma));
 
 	rc = virtq_add(&q->vq, sg, n_out, n - n_out, req);
 	if (rc)
@@ -400,4 +496,66 @@ int vblk_flush(struct vblk *blk, uint64_t timeout_ns)
 {
 	struct vblk_req req = { .type = VIRTIO_BLK_T_FLUSH };
 	return run_sync(blk, &req, timeout_ns);
+}
+
+int vblk_get_id(struct vblk *blk, char id[VIRTIO_BLK_ID_BYTES + 1], uint64_t timeout_ns)
+{
+	/* `id` is a data buffer like any other: it must be DMA-reachable. */
+	struct virtq_sg sg = { id, VIRTIO_BLK_ID_BYTES };
+	struct vblk_req req = { .type = VIRTIO_BLK_T_GET_ID, .data = &sg, .ndata = 1 };
+	for (unsigned i = 0; i <= VIRTIO_BLK_ID_BYTES; i++)
+		id[i] = 0;
+	int rc = run_sync(blk, &req, timeout_ns);
+	id[VIRTIO_BLK_ID_BYTES] = 0; /* 20 bytes used: no terminator (§5.2.6) */
+	return rc;
+}
+
+uint32_t vblk_range_chunk(const struct vblk *blk, uint32_t type, uint64_t sector,
+			  uint64_t count)
+{
+	const struct vblk_range_limits *l = range_limits(&blk->info, type);
+	if (!l || l->max_sectors == 0 || count == 0)
+		return 0;
+	uint64_t chunk = count < l->max_sectors ? count : l->max_sectors;
+	uint64_t per = blk->info.blk_size / VIRTIO_BLK_SECTOR;
+	if (l->alignment > 1 && chunk == l->max_sectors) {
+		/* End the piece on an alignment boundary so the next starts
+		 * on one (§5.2.5: discard_sector_alignment). */
+		uint64_t end = (sector + chunk) / l->alignment * l->alignment;
+		if (end > sector)
+			chunk = end - sector;
+	}
+	if (per > 1 && chunk > per)
+		chunk -= chunk % per; /* whole logical blocks */
+	return (uint32_t)chunk;
+}
+
+int vblk_range(struct vblk *blk, uint32_t type, uint64_t sector, uint64_t count,
+	       uint32_t flags, uint64_t timeout_ns)
+{
+	if (!range_limits(&blk->info, type) || count == 0)
+		return VIRTIO_EINVAL;
+	if (!in_capacity(&blk->info, sector, count))
+		return VIRTIO_ERANGE;
+	while (count) {
+		uint32_t chunk = vblk_range_chunk(blk, type, sector, count);
+		if (chunk == 0)
+			return VIRTIO_EUNSUPP;
+		struct vblk_req req = { .type = type, .sector = sector, .nsectors = chunk, .flags = flags };
+		int rc = run_sync(blk, &req, timeout_ns);
+		if (rc)
+			return rc;
+		sector += chunk;
+		count -= chunk;
+	}
+	return VIRTIO_OK;
+}
+
+int vblk_set_writeback(struct vblk *blk, bool writeback)
+{
+	if (!blk->info.config_wce)
+		return VIRTIO_EUNSUPP;
+	virtio_config_write8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, writeback ? 1 : 0);
+	blk->info.writeback = virtio_config_read8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK) != 0;
+	return blk->info.writeback == writeback ? VIRTIO_OK : VIRTIO_EIO;
 }

@@ -20,6 +20,7 @@ const char *virtio_strerror(int err)
 	case VIRTIO_ERESET: return "device needs reset; request aborted";
 	case VIRTIO_ENOQUEUE: return "device has no such queue";
 	case VIRTIO_ENOSTATUS: return "device completed without writing a status";
+	case VIRTIO_EALIGN: return "not aligned to the device's logical block size";
 	}
 	return "unknown error";
 }

@@ -447,8 +447,9 @@ TEST(fault_reordered_completions_are_legal)
 					  512 * (1 + i % 3), 1 + i % 3);
 				CHECK_OK(vblk_submit(&t->blk, 0, &r[i].req));
 			}
-			unsigned got = 0;
+			unsigned got = 0, spins = 0;
 			while (got < 20) {
+				CHECK_MSG(++spins < 10000, "no progress: %u of 20 completed", got);
 				sim_consume(d, 0);
 				sim_complete(d, 0, 1 + unit_rand_below(4));
 				int n = vblk_interrupt(&t->blk);

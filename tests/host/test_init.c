@@ -295,8 +295,7 @@ TEST(features_accepts_only_offered_and_known)
 	uint64_t bad = VIRTIO_BIT(41) | VIRTIO_BIT(42) | VIRTIO_BIT(45) | VIRTIO_BIT(49) |
 		       VIRTIO_BIT(50) | VIRTIO_BIT(63) | VIRTIO_BIT(17) /* ZONED */ |
 		       VIRTIO_BIT(30) | VIRTIO_BIT(24) | VIRTIO_BIT(VIRTIO_F_IN_ORDER) |
-		       VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES) |
-		       VIRTIO_BIT(VIRTIO_F_RING_RESET) | VIRTIO_BIT(16) /* SECURE_ERASE */;
+		       VIRTIO_BIT(VIRTIO_F_RING_RESET);
 	struct sim_blk_opts o = { .extra = bad };
 	struct sim_dev *d = sim_blk_new(&o);
 	struct tblk t;

@@ -399,8 +399,9 @@ static void reordered(bool packed, bool indirect)
 		memset(seen, 0, sizeof(seen));
 		/* complete in random order, in random batch sizes */
 		sim_consume(d, 0);
-		unsigned got = 0;
+		unsigned got = 0, spins = 0;
 		while (got < n) {
+			CHECK_MSG(++spins < 10000, "no progress: %u of %u completed", got, n);
 			sim_complete(d, 0, 1 + unit_rand_below(5));
 			void *tok;
 			uint32_t len;

@@ -242,7 +242,7 @@ static void tmem_free_all(void)
 static void on_alarm(int sig)
 {
 	(void)sig;
-	snprintf(why, sizeof(why), "watchdog: the case ran for more than 300 s of real time");
+	snprintf(why, sizeof(why), "watchdog: the case ran for more than 120 s of real time");
 	siglongjmp(jump, 1);
 }
 
@@ -268,7 +268,7 @@ static int by_file_then_order(const void *a, const void *b)
 static void run_case(struct unit_case *c)
 {
 	in_case = true;
-	alarm(300);
+	alarm(120);
 	if (sigsetjmp(jump, 1) == 0) {
 		c->fn();
 		const char *dmg = guard_damage();

@@ -31,6 +31,7 @@
 #define VIRTIO_BLK_F_MQ           12
 #define VIRTIO_BLK_F_DISCARD      13
 #define VIRTIO_BLK_F_WRITE_ZEROES 14
+#define VIRTIO_BLK_F_SECURE_ERASE 16
 
 /* Request types and status values (§5.2.6). */
 #define VIRTIO_BLK_T_IN           0u
@@ -39,6 +40,7 @@
 #define VIRTIO_BLK_T_GET_ID       8u
 #define VIRTIO_BLK_T_DISCARD      11u
 #define VIRTIO_BLK_T_WRITE_ZEROES 13u
+#define VIRTIO_BLK_T_SECURE_ERASE 14u
 #define VIRTIO_BLK_S_OK     0u
 #define VIRTIO_BLK_S_IOERR  1u
 #define VIRTIO_BLK_S_UNSUPP 2u
@@ -47,12 +49,34 @@
 #define VIRTIO_BLK_ID_BYTES 20u  /* GET_ID answer, exactly */
 
 /* Configuration offsets (§5.2.4). */
-#define VIRTIO_BLK_CFG_CAPACITY   0x00
-#define VIRTIO_BLK_CFG_SIZE_MAX   0x08
-#define VIRTIO_BLK_CFG_SEG_MAX    0x0c
-#define VIRTIO_BLK_CFG_BLK_SIZE   0x14
-#define VIRTIO_BLK_CFG_WRITEBACK  0x20
-#define VIRTIO_BLK_CFG_NUM_QUEUES 0x22
+#define VIRTIO_BLK_CFG_CAPACITY         0x00
+#define VIRTIO_BLK_CFG_SIZE_MAX         0x08
+#define VIRTIO_BLK_CFG_SEG_MAX          0x0c
+#define VIRTIO_BLK_CFG_BLK_SIZE         0x14
+#define VIRTIO_BLK_CFG_PHYS_BLOCK_EXP   0x18 /* topology: u8 */
+#define VIRTIO_BLK_CFG_ALIGNMENT_OFFSET 0x19 /* topology: u8 */
+#define VIRTIO_BLK_CFG_MIN_IO_SIZE      0x1a /* topology: le16 */
+#define VIRTIO_BLK_CFG_OPT_IO_SIZE      0x1c /* topology: le32 */
+#define VIRTIO_BLK_CFG_WRITEBACK        0x20
+#define VIRTIO_BLK_CFG_NUM_QUEUES       0x22
+#define VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS   0x24
+#define VIRTIO_BLK_CFG_MAX_DISCARD_SEG       0x28
+#define VIRTIO_BLK_CFG_DISCARD_ALIGNMENT     0x2c
+#define VIRTIO_BLK_CFG_MAX_WZ_SECTORS        0x30
+#define VIRTIO_BLK_CFG_MAX_WZ_SEG            0x34
+#define VIRTIO_BLK_CFG_WZ_MAY_UNMAP          0x38
+#define VIRTIO_BLK_CFG_MAX_SE_SECTORS        0x3c
+#define VIRTIO_BLK_CFG_MAX_SE_SEG            0x40
+#define VIRTIO_BLK_CFG_SE_ALIGNMENT          0x44
+
+/* Discard / write-zeroes / secure-erase segment (§5.2.6), device-readable. */
+#define VIRTIO_BLK_WZ_F_UNMAP 1u
+struct virtio_blk_range_seg {
+	uint64_t sector;      /* le64 */
+	uint32_t num_sectors; /* le32 */
+	uint32_t flags;       /* le32: VIRTIO_BLK_WZ_F_UNMAP (write-zeroes only) */
+};
+_Static_assert(sizeof(struct virtio_blk_range_seg) == 16, "§5.2.6: 16-byte segment");
 
 /* Request header, device-readable (§5.2.6). */
 struct virtio_blk_req_hdr {
@@ -74,8 +98,12 @@ struct vblk_req {
 	/* Set by the caller. */
 	uint32_t type;                 /* VIRTIO_BLK_T_* */
 	uint64_t sector;               /* 512-byte units */
-	const struct virtq_sg *data;   /* data buffers, each a multiple of 512 */
+	const struct virtq_sg *data;   /* IN/OUT data buffers, each a multiple
+					* of 512; GET_ID: one of 20 bytes */
 	uint16_t ndata;
+	uint32_t nsectors;             /* DISCARD, WRITE_ZEROES, SECURE_ERASE:
+					* the range; the driver builds the segment */
+	uint32_t flags;                /* WRITE_ZEROES: VIRTIO_BLK_WZ_F_UNMAP */
 	void (*done)(struct vblk_req *req, int status); /* 0 or VIRTIO_E* */
 	void *ctx;
 	/* Set by the driver. */
@@ -84,9 +112,10 @@ struct vblk_req {
 	uint32_t written; /* bytes the device said it wrote (advisory) */
 };
 
-/* Driver-private per-request DMA area: header and status byte. */
+/* Driver-private per-request DMA area: header, range segment, status. */
 struct vblk_slot_dma {
 	struct virtio_blk_req_hdr hdr;
+	struct virtio_blk_range_seg seg;
 	uint8_t status;
 	uint8_t pad[15];
 };
@@ -101,6 +130,13 @@ struct vblk_queue {
 	size_t mem_len;
 };
 
+/* Limits of a range command; max_* 0 means the command is unavailable. */
+struct vblk_range_limits {
+	uint32_t max_sectors; /* per segment */
+	uint32_t max_seg;     /* segments per request */
+	uint32_t alignment;   /* sectors; 0 or 1 = none */
+};
+
 struct vblk_info {
 	uint64_t capacity;   /* 512-byte sectors */
 	uint32_t size_max;   /* largest data buffer (0: no limit) */
@@ -108,7 +144,16 @@ struct vblk_info {
 	uint32_t blk_size;   /* logical block size (512 when not offered) */
 	uint16_t num_queues; /* request queues offered */
 	bool read_only;
-	bool flush;          /* FLUSH negotiated: the cache is writeback */
+	bool flush;          /* FLUSH negotiated */
+	bool config_wce;     /* the cache mode can be changed (vblk_set_writeback) */
+	bool writeback;      /* the cache is writeback: FLUSH makes writes durable */
+	bool topology;       /* the four topology fields below are valid */
+	uint8_t physical_block_exp; /* log2(physical / logical block) */
+	uint8_t alignment_offset;   /* in logical blocks */
+	uint16_t min_io_size;       /* in logical blocks */
+	uint32_t opt_io_size;       /* in logical blocks */
+	struct vblk_range_limits discard, write_zeroes, secure_erase;
+	bool write_zeroes_may_unmap;
 };
 
 struct vblk {
@@ -172,5 +217,19 @@ int vblk_reinit(struct vblk *blk);
 int vblk_read(struct vblk *blk, uint64_t sector, void *buf, uint32_t count, uint64_t timeout_ns);
 int vblk_write(struct vblk *blk, uint64_t sector, const void *buf, uint32_t count, uint64_t timeout_ns);
 int vblk_flush(struct vblk *blk, uint64_t timeout_ns);
+/* GET_ID: the serial, NUL-terminated (at most 20 characters). */
+int vblk_get_id(struct vblk *blk, char id[VIRTIO_BLK_ID_BYTES + 1], uint64_t timeout_ns);
+/* A range command (DISCARD, WRITE_ZEROES, SECURE_ERASE) over any range:
+ * split into requests that honour the device's limits and alignment. */
+int vblk_range(struct vblk *blk, uint32_t type, uint64_t sector, uint64_t count,
+	       uint32_t flags, uint64_t timeout_ns);
+
+/* Largest piece of a range command starting at `sector` the device takes
+ * in one segment (for an asynchronous caller splitting a range itself). */
+uint32_t vblk_range_chunk(const struct vblk *blk, uint32_t type, uint64_t sector,
+			  uint64_t count);
+
+/* CONFIG_WCE: switch the cache between writeback and writethrough. */
+int vblk_set_writeback(struct vblk *blk, bool writeback);
 
 #endif

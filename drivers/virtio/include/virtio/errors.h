@@ -23,6 +23,7 @@ enum virtio_error {
 	VIRTIO_ERESET = -13,    /* device needs reset; the request was aborted */
 	VIRTIO_ENOQUEUE = -14,  /* the device has no such queue */
 	VIRTIO_ENOSTATUS = -15, /* device completed without writing a status */
+	VIRTIO_EALIGN = -16,    /* not aligned to the device's logical block size */
 };
 
 /* Text for a VIRTIO_E* value ("unknown error" for anything else). */
