@@ -69,6 +69,24 @@ int blkdev_submit(struct blkdev *dev, struct blkdev_io *io)
 		break;
 	case BLKDEV_FLUSH:
 		break;
+	case BLKDEV_DISCARD:
+	case BLKDEV_WRITE_ZEROES:
+		if (!(dev->caps & (io->op == BLKDEV_DISCARD ? BLKDEV_CAP_DISCARD
+							    : BLKDEV_CAP_WRITE_ZEROES)))
+			return BLKDEV_EUNSUPP;
+		if (io->count == 0)
+			return BLKDEV_EINVAL;
+		if (io->count > dev->sectors || io->sector > dev->sectors - io->count)
+			return BLKDEV_ERANGE;
+		if (dev->read_only)
+			return BLKDEV_EROFS;
+		break;
+	case BLKDEV_GET_ID:
+		if (!(dev->caps & BLKDEV_CAP_GET_ID))
+			return BLKDEV_EUNSUPP;
+		if (!io->buf)
+			return BLKDEV_EINVAL;
+		break;
 	default:
 		return BLKDEV_EINVAL;
 	}
@@ -121,8 +139,8 @@ static int wait_io(struct blkdev *dev, struct blkdev_io *io)
 	return io->status;
 }
 
-static int sync_io(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
-		   uint32_t count, void *buf)
+static int sync_io_flags(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
+			 uint32_t count, void *buf, uint32_t flags)
 {
 	struct sync_slot *slot = get_slot();
 	int rc;
@@ -131,7 +149,7 @@ static int sync_io(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
 		return BLKDEV_ETIMEDOUT; /* earlier requests never came back */
 	slot->io = (struct blkdev_io){
 		.op = op, .sector = sector, .count = count, .buf = buf,
-		.done = sync_done,
+		.flags = flags, .done = sync_done,
 	};
 	rc = blkdev_submit(dev, &slot->io);
 	if (rc)
@@ -141,6 +159,12 @@ static int sync_io(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
 	if (slot->io.completed)
 		slot->busy = false;
 	return rc;
+}
+
+static int sync_io(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
+		   uint32_t count, void *buf)
+{
+	return sync_io_flags(dev, op, sector, count, buf, 0);
 }
 
 int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf)
@@ -159,6 +183,51 @@ int blkdev_flush(struct blkdev *dev)
 	return sync_io(dev, BLKDEV_FLUSH, 0, 0, NULL);
 }
 
+/* A range command in as many requests as the driver's limits need. */
+static int range_op(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
+		    uint64_t count, uint32_t flags)
+{
+	if (count == 0)
+		return BLKDEV_EINVAL;
+	if (count > dev->sectors || sector > dev->sectors - count)
+		return BLKDEV_ERANGE;
+	while (count) {
+		uint32_t chunk = dev->ops->range_chunk
+					 ? dev->ops->range_chunk(dev, op, sector, count) : 0;
+		if (chunk == 0)
+			return BLKDEV_EUNSUPP;
+		int rc = sync_io_flags(dev, op, sector, chunk, NULL, flags);
+		if (rc)
+			return rc;
+		sector += chunk;
+		count -= chunk;
+	}
+	return 0;
+}
+
+int blkdev_discard(struct blkdev *dev, uint64_t sector, uint64_t count)
+{
+	return range_op(dev, BLKDEV_DISCARD, sector, count, 0);
+}
+
+int blkdev_write_zeroes(struct blkdev *dev, uint64_t sector, uint64_t count, bool unmap)
+{
+	return range_op(dev, BLKDEV_WRITE_ZEROES, sector, count, unmap ? BLKDEV_F_UNMAP : 0);
+}
+
+int blkdev_get_id(struct blkdev *dev, char id[BLKDEV_ID_BYTES + 1])
+{
+	/* the device writes the id by DMA: bounce through a static buffer
+	 * (kernel memory is all DMA-reachable; this keeps the caller's stack
+	 * out of the device's reach if the request outlives a timeout) */
+	static char dma_id[BLKDEV_ID_BYTES];
+	memset(dma_id, 0, sizeof(dma_id));
+	int rc = sync_io(dev, BLKDEV_GET_ID, 0, 0, dma_id);
+	memcpy(id, dma_id, BLKDEV_ID_BYTES);
+	id[BLKDEV_ID_BYTES] = 0;
+	return rc;
+}
+
 const char *blkdev_strerror(struct blkdev *dev, int status)
 {
 	static char unknown[32];
@@ -174,6 +243,8 @@ const char *blkdev_strerror(struct blkdev *dev, int status)
 		return "invalid request (zero count or bad operation)";
 	case BLKDEV_ETIMEDOUT:
 		return "timed out waiting for the device";
+	case BLKDEV_EUNSUPP:
+		return "the disk does not support this operation";
 	}
 	if (dev && dev->ops && dev->ops->strerror)
 		return dev->ops->strerror(status);

@@ -18,7 +18,25 @@
 #define BLKDEV_MAX 16
 #define BLKDEV_SECTOR 512u /* the unit of every sector number in this API */
 
-enum blkdev_op { BLKDEV_READ, BLKDEV_WRITE, BLKDEV_FLUSH };
+enum blkdev_op {
+	BLKDEV_READ,
+	BLKDEV_WRITE,
+	BLKDEV_FLUSH,
+	BLKDEV_DISCARD,      /* count sectors, no buffer */
+	BLKDEV_WRITE_ZEROES, /* count sectors, no buffer; BLKDEV_F_UNMAP allowed */
+	BLKDEV_GET_ID,       /* buf: BLKDEV_ID_BYTES, count 0 */
+};
+#define BLKDEV_F_UNMAP 1u  /* write-zeroes may deallocate */
+#define BLKDEV_F_MORE  2u  /* more requests follow at once: the driver may
+			    * hold the device notification until one
+			    * without this flag (batching) */
+#define BLKDEV_ID_BYTES 20u
+
+/* What a disk can do beyond read and write (struct blkdev.caps). */
+#define BLKDEV_CAP_FLUSH        (1u << 0) /* a volatile cache: flush means something */
+#define BLKDEV_CAP_DISCARD      (1u << 1)
+#define BLKDEV_CAP_WRITE_ZEROES (1u << 2)
+#define BLKDEV_CAP_GET_ID       (1u << 3)
 
 struct blkdev;
 
@@ -26,9 +44,11 @@ struct blkdev;
 struct blkdev_io {
 	enum blkdev_op op;
 	uint64_t sector;   /* in 512-byte units */
-	uint32_t count;    /* sectors; 0 for FLUSH */
+	uint32_t count;    /* sectors; 0 for FLUSH and GET_ID */
+	uint32_t flags;    /* BLKDEV_F_* */
 	void *buf;         /* count * 512 bytes, DMA-reachable */
-	void (*done)(struct blkdev_io *io); /* called once, from IRQ context */
+	void (*done)(struct blkdev_io *io); /* called once, from IRQ context;
+					     * may submit new requests */
 	void *ctx;         /* for the caller */
 	uint16_t queue;    /* request queue hint (taken modulo the driver's count) */
 	int status;        /* 0 or a negative driver error, valid in done() */
@@ -43,6 +63,10 @@ struct blkdev_ops {
 	void (*poll)(struct blkdev *dev);
 	/* Human-readable text for a negative status of this driver. */
 	const char *(*strerror)(int status);
+	/* DISCARD / WRITE_ZEROES: the most sectors from `sector` one request
+	 * may cover (device limits and alignment); 0 = unsupported. */
+	uint32_t (*range_chunk)(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
+				uint64_t count);
 };
 
 struct blkdev {
@@ -52,6 +76,7 @@ struct blkdev {
 	bool read_only;
 	const char *transport; /* "virtio-mmio v2", ... for `blk list` */
 	uint16_t queues;       /* request queues the driver uses (>= 1) */
+	uint32_t caps;         /* BLKDEV_CAP_* */
 	const struct blkdev_ops *ops;
 	void *driver;          /* the driver's private state */
 };
@@ -71,11 +96,17 @@ struct blkdev *blkdev_find(const char *name); /* NULL when no such disk */
 #define BLKDEV_EROFS    (-1002) /* write to a read-only disk */
 #define BLKDEV_EINVAL   (-1003) /* zero count, bad op */
 #define BLKDEV_ETIMEDOUT (-1004) /* synchronous wait ran past its deadline */
+#define BLKDEV_EUNSUPP  (-1005) /* the disk cannot do this operation */
 
 int blkdev_submit(struct blkdev *dev, struct blkdev_io *io);
 int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf);
 int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf);
 int blkdev_flush(struct blkdev *dev);
+/* Any range, split by the driver's range_chunk(). */
+int blkdev_discard(struct blkdev *dev, uint64_t sector, uint64_t count);
+int blkdev_write_zeroes(struct blkdev *dev, uint64_t sector, uint64_t count, bool unmap);
+/* The disk's serial, NUL-terminated. */
+int blkdev_get_id(struct blkdev *dev, char id[BLKDEV_ID_BYTES + 1]);
 const char *blkdev_strerror(struct blkdev *dev, int status);
 
 #endif

@@ -63,9 +63,9 @@ static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
 
 	io->completed = false;
 	io->status = 0;
-	if (io->op == BLKDEV_FLUSH && !d->blk.info.flush) {
-		/* Without FLUSH the device is writethrough (§5.2.6.3): every
-		 * completed write is already durable. */
+	if (io->op == BLKDEV_FLUSH && !d->blk.info.writeback) {
+		/* A writethrough cache (no FLUSH, or CONFIG_WCE set so,
+		 * §5.2.5.1): every completed write is already durable. */
 		io->completed = true;
 		if (io->done)
 			io->done(io);
@@ -79,17 +79,37 @@ static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
 	}
 	r->io = io;
 	r->sg = (struct virtq_sg){ io->buf, io->count * BLKDEV_SECTOR };
-	r->vreq = (struct vblk_req){
-		.type = io->op == BLKDEV_READ ? VIRTIO_BLK_T_IN
-			: io->op == BLKDEV_WRITE ? VIRTIO_BLK_T_OUT
-						 : VIRTIO_BLK_T_FLUSH,
-		.sector = io->sector,
-		.data = io->op == BLKDEV_FLUSH ? NULL : &r->sg,
-		.ndata = io->op == BLKDEV_FLUSH ? 0 : 1,
-		.done = disk_req_done,
-		.ctx = r,
-	};
-	rc = vblk_submit(&d->blk, (uint16_t)(io->queue % d->nqueues), &r->vreq);
+	r->vreq = (struct vblk_req){ .sector = io->sector, .done = disk_req_done, .ctx = r };
+	switch (io->op) {
+	case BLKDEV_READ:
+	case BLKDEV_WRITE:
+		r->vreq.type = io->op == BLKDEV_READ ? VIRTIO_BLK_T_IN : VIRTIO_BLK_T_OUT;
+		r->vreq.data = &r->sg;
+		r->vreq.ndata = 1;
+		break;
+	case BLKDEV_FLUSH:
+		r->vreq.type = VIRTIO_BLK_T_FLUSH;
+		break;
+	case BLKDEV_DISCARD:
+	case BLKDEV_WRITE_ZEROES:
+		r->vreq.type = io->op == BLKDEV_DISCARD ? VIRTIO_BLK_T_DISCARD
+							: VIRTIO_BLK_T_WRITE_ZEROES;
+		r->vreq.nsectors = io->count;
+		r->vreq.flags = io->flags & BLKDEV_F_UNMAP ? VIRTIO_BLK_WZ_F_UNMAP : 0;
+		break;
+	case BLKDEV_GET_ID:
+		r->vreq.type = VIRTIO_BLK_T_GET_ID;
+		r->sg = (struct virtq_sg){ io->buf, BLKDEV_ID_BYTES };
+		r->vreq.data = &r->sg;
+		r->vreq.ndata = 1;
+		break;
+	}
+	uint16_t q = (uint16_t)(io->queue % d->nqueues);
+	rc = vblk_submit_nokick(&d->blk, q, &r->vreq);
+	/* One notification for a batch: the last request without MORE
+	 * kicks for all (a failed submit kicks what is already queued). */
+	if (!(io->flags & BLKDEV_F_MORE) || rc)
+		vblk_kick(&d->blk, q);
 	if (rc == 0)
 		d->free_reqs = r->next_free;
 	else
@@ -107,10 +127,19 @@ static void disk_poll(struct blkdev *bdev)
 	intr_restore(irq);
 }
 
+static uint32_t disk_range_chunk(struct blkdev *bdev, enum blkdev_op op, uint64_t sector,
+				 uint64_t count)
+{
+	struct disk *d = bdev->driver;
+	uint32_t type = op == BLKDEV_DISCARD ? VIRTIO_BLK_T_DISCARD : VIRTIO_BLK_T_WRITE_ZEROES;
+	return vblk_range_chunk(&d->blk, type, sector, count);
+}
+
 static const struct blkdev_ops disk_ops = {
 	.submit = disk_submit,
 	.poll = disk_poll,
 	.strerror = virtio_strerror,
+	.range_chunk = disk_range_chunk,
 };
 
 static void disk_irq(void *ctx)
@@ -172,6 +201,14 @@ static int disk_attach(struct disk *d, struct virtio_device *vdev, uint32_t irq)
 	return rc;
 }
 
+static uint32_t disk_caps(const struct vblk_info *in)
+{
+	return (in->writeback ? BLKDEV_CAP_FLUSH : 0) |
+	       (in->discard.max_sectors ? BLKDEV_CAP_DISCARD : 0) |
+	       (in->write_zeroes.max_sectors ? BLKDEV_CAP_WRITE_ZEROES : 0) |
+	       BLKDEV_CAP_GET_ID; /* every virtio-blk device answers GET_ID or UNSUPP */
+}
+
 int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 {
 	if (vdev->device_id != VIRTIO_ID_BLOCK) {
@@ -197,6 +234,7 @@ int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 		.read_only = d->blk.info.read_only,
 		.transport = d->transport,
 		.queues = d->nqueues,
+		.caps = disk_caps(&d->blk.info),
 		.ops = &disk_ops,
 		.driver = d,
 	};

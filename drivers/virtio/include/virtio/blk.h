@@ -104,7 +104,9 @@ struct vblk_req {
 	uint32_t nsectors;             /* DISCARD, WRITE_ZEROES, SECURE_ERASE:
 					* the range; the driver builds the segment */
 	uint32_t flags;                /* WRITE_ZEROES: VIRTIO_BLK_WZ_F_UNMAP */
-	void (*done)(struct vblk_req *req, int status); /* 0 or VIRTIO_E* */
+	/* 0 or VIRTIO_E*; runs inside vblk_poll/vblk_interrupt and may
+	 * submit new requests (the slot is already free again). */
+	void (*done)(struct vblk_req *req, int status);
 	void *ctx;
 	/* Set by the driver. */
 	uint16_t queue;
