@@ -12,6 +12,7 @@
 #include "kernel/dma.h"
 #include "kernel/plic.h"
 #include "kernel/riscv.h"
+#include "kernel/shell.h"
 #include "lib/printf.h"
 #include "virtio/errors.h"
 #include "virtio/mmio.h"
@@ -34,6 +35,7 @@ struct disk {
 	struct vblk blk;
 	struct vblk_queue queues[VBLK_MAX_QUEUES];
 	uint16_t nqueues;
+	uint32_t irq;
 	struct blkdev bdev;
 	struct disk_req *free_reqs;
 	char transport[64];
@@ -189,6 +191,7 @@ static int disk_setup_queues(struct disk *d)
 static int disk_attach(struct disk *d, struct virtio_device *vdev, uint32_t irq)
 {
 	d->vdev = vdev;
+	d->irq = irq;
 	int rc = vblk_probe(&d->blk, vdev, ~0ull);
 	if (rc == VIRTIO_OK)
 		rc = disk_setup_queues(d);
@@ -250,6 +253,8 @@ static struct virtio_mmio mmio_devs[DT_MAX_VIRTIO_MMIO];
 void virtio_probe_all(void)
 {
 	const struct dt_info *dt = dt_info();
+	shell_set_blk_info_extra(virtio_blk_info_extra);
+	selftest_register("virtio", virtio_selftest_suite);
 	for (unsigned i = 0; i < dt->n_virtio_mmio && i < DT_MAX_VIRTIO_MMIO; i++) {
 		uint64_t base = dt->virtio_mmio[i].base;
 		uint32_t irq = dt->virtio_mmio[i].irq;
@@ -275,4 +280,12 @@ struct vblk *virtio_blkdev_driver(struct blkdev *dev)
 		if (&disks[i].bdev == dev)
 			return &disks[i].blk;
 	return NULL;
+}
+
+uint32_t virtio_blkdev_irq(struct blkdev *dev)
+{
+	for (unsigned i = 0; i < ndisks; i++)
+		if (&disks[i].bdev == dev)
+			return disks[i].irq;
+	return 0;
 }

@@ -83,6 +83,82 @@ static unsigned segs_in(struct sim_chain *c, bool write, uint64_t from, uint64_t
 	return n;
 }
 
+/* DISCARD, WRITE_ZEROES, SECURE_ERASE (§5.2.6): an array of 16-byte
+ * segments {le64 sector, le32 num_sectors, le32 flags}. */
+static uint8_t blk_range(struct sim_dev *d, struct sim_blk *b, struct sim_chain *c, uint32_t type,
+			 uint64_t dlen)
+{
+	unsigned feature = type == VIRTIO_BLK_T_DISCARD ? VIRTIO_BLK_F_DISCARD
+			   : type == VIRTIO_BLK_T_WRITE_ZEROES ? VIRTIO_BLK_F_WRITE_ZEROES
+							       : VIRTIO_BLK_F_SECURE_ERASE;
+	uint32_t max_sectors_off = type == VIRTIO_BLK_T_DISCARD ? 0x24
+				   : type == VIRTIO_BLK_T_WRITE_ZEROES ? 0x30 : 0x3c;
+	uint32_t max_sectors = (uint32_t)get_le(d->config + max_sectors_off, 4);
+	uint32_t max_seg = (uint32_t)get_le(d->config + max_sectors_off + 4, 4);
+	const char *name = type == VIRTIO_BLK_T_DISCARD ? "DISCARD"
+			   : type == VIRTIO_BLK_T_WRITE_ZEROES ? "WRITE_ZEROES" : "SECURE_ERASE";
+
+	if (!((d->features_at_ok >> feature) & 1)) {
+		sim_violation("blk %s without the feature negotiated", name);
+		return VIRTIO_BLK_S_UNSUPP;
+	}
+	if (dlen == 0 || dlen % 16) {
+		sim_violation("blk %s with %llu data bytes: not whole 16-byte segments", name,
+			      (unsigned long long)dlen);
+		return VIRTIO_BLK_S_IOERR;
+	}
+	uint64_t nseg = dlen / 16;
+	if (nseg > max_seg) {
+		sim_violation("blk %s with %llu segments, max %u", name, (unsigned long long)nseg,
+			      max_seg);
+		return VIRTIO_BLK_S_IOERR;
+	}
+	uint64_t per = get_le(d->config + VIRTIO_BLK_CFG_BLK_SIZE, 4) / 512;
+	for (uint64_t i = 0; i < nseg; i++) {
+		uint8_t seg[16];
+		sim_chain_read(c, 16 + 16 * i, seg, 16);
+		uint64_t sector = get_le(seg, 8);
+		uint32_t n = (uint32_t)get_le(seg + 8, 4);
+		uint32_t flags = (uint32_t)get_le(seg + 12, 4);
+		if (flags & ~1u) {
+			sim_violation("blk %s segment with unknown flags 0x%x", name, flags);
+			return VIRTIO_BLK_S_UNSUPP;
+		}
+		if ((flags & 1) && type != VIRTIO_BLK_T_WRITE_ZEROES) {
+			sim_violation("blk %s segment with unmap set (§5.2.6.2)", name);
+			return VIRTIO_BLK_S_UNSUPP;
+		}
+		if (n == 0 || n > max_sectors) {
+			sim_violation("blk %s segment of %u sectors, max %u", name, n, max_sectors);
+			return VIRTIO_BLK_S_IOERR;
+		}
+		if (per > 1 && (sector % per || n % per))
+			return VIRTIO_BLK_S_IOERR; /* QEMU: not logical-block aligned */
+		if (sector > b->capacity || n > b->capacity - sector || sector + n > b->sectors)
+			return VIRTIO_BLK_S_IOERR;
+		if (b->ro)
+			return VIRTIO_BLK_S_IOERR;
+	}
+	for (uint64_t i = 0; i < nseg; i++) {
+		uint8_t seg[16];
+		sim_chain_read(c, 16 + 16 * i, seg, 16);
+		uint64_t sector = get_le(seg, 8);
+		uint32_t n = (uint32_t)get_le(seg + 8, 4);
+		uint8_t fill = type == VIRTIO_BLK_T_DISCARD ? 0xd1 : 0;
+		memset(b->disk + sector * VIRTIO_BLK_SECTOR, fill, (size_t)n * VIRTIO_BLK_SECTOR);
+		b->range_sectors += n;
+		if (get_le(seg + 12, 4) & 1)
+			b->unmaps++;
+	}
+	if (type == VIRTIO_BLK_T_DISCARD)
+		b->discards++;
+	else if (type == VIRTIO_BLK_T_WRITE_ZEROES)
+		b->write_zeroes++;
+	else
+		b->secure_erases++;
+	return VIRTIO_BLK_S_OK;
+}
+
 static uint32_t blk_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 {
 	struct sim_blk *b = d->ctx;
@@ -152,6 +228,11 @@ static uint32_t blk_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 		if (dlen == 0)
 			sim_violation("blk %s without data", type ? "write" : "read");
 		uint64_t n = dlen / VIRTIO_BLK_SECTOR;
+		uint64_t per = get_le(d->config + VIRTIO_BLK_CFG_BLK_SIZE, 4) / 512;
+		if (per > 1 && (sector % per || n % per)) {
+			status = VIRTIO_BLK_S_IOERR; /* QEMU: not logical-block aligned */
+			break;
+		}
 		if (sector > b->capacity || n > b->capacity - sector || sector + n > b->sectors) {
 			status = VIRTIO_BLK_S_IOERR;
 			break;
@@ -184,7 +265,18 @@ static uint32_t blk_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 		b->flushes++;
 		b->writes_since_flush = 0;
 		break;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+	case VIRTIO_BLK_T_SECURE_ERASE:
+		if (sector != 0)
+			sim_violation("blk range command with header sector %llu (unused, set to 0)",
+				      (unsigned long long)sector);
+		status = blk_range(d, b, c, type, dlen);
+		break;
 	case VIRTIO_BLK_T_GET_ID:
+		if (sector != 0)
+			sim_violation("blk GET_ID with header sector %llu (unused, set to 0)",
+				      (unsigned long long)sector);
 		if (dlen != VIRTIO_BLK_ID_BYTES)
 			sim_violation("blk GET_ID with %llu bytes (must be 20)", (unsigned long long)dlen);
 		written = (uint32_t)sim_chain_write(c, 0, b->id, dlen < 20 ? dlen : 20);
@@ -272,6 +364,11 @@ struct sim_dev *sim_blk_new(const struct sim_blk_opts *o)
 	for (unsigned q = 0; q < nq && q < SIM_MAX_QUEUES; q++)
 		sim_set_queue_max(d, q, o->qmax ? o->qmax : 1024);
 	d->config_len = 0x60;
+	if ((f >> VIRTIO_BLK_F_CONFIG_WCE) & 1) {
+		/* §5.2.5: writeback may be read only after FEATURES_OK. */
+		d->cfg_late_lo = VIRTIO_BLK_CFG_WRITEBACK;
+		d->cfg_late_hi = VIRTIO_BLK_CFG_WRITEBACK + 1;
+	}
 	put_le(d->config + VIRTIO_BLK_CFG_CAPACITY, b->capacity, 8);
 	put_le(d->config + VIRTIO_BLK_CFG_SIZE_MAX, o->size_max, 4);
 	put_le(d->config + VIRTIO_BLK_CFG_SEG_MAX, o->seg_max ? o->seg_max : 126, 4);
@@ -279,6 +376,26 @@ struct sim_dev *sim_blk_new(const struct sim_blk_opts *o)
 	put_le(d->config + VIRTIO_BLK_CFG_BLK_SIZE, o->blk_size ? o->blk_size : 512, 4);
 	d->config[VIRTIO_BLK_CFG_WRITEBACK] = o->writeback;
 	put_le(d->config + VIRTIO_BLK_CFG_NUM_QUEUES, nq, 2);
+	d->config[0x18] = o->phys_exp;
+	d->config[0x19] = o->align_off;
+	put_le(d->config + 0x1a, o->min_io, 2);
+	put_le(d->config + 0x1c, o->opt_io, 4);
+	uint32_t per = (o->blk_size ? o->blk_size : 512) / 512;
+	if ((f >> VIRTIO_BLK_F_DISCARD) & 1) {
+		put_le(d->config + 0x24, o->max_discard_sectors ? o->max_discard_sectors : 0x3fffff, 4);
+		put_le(d->config + 0x28, o->max_discard_seg ? o->max_discard_seg : 1, 4);
+		put_le(d->config + 0x2c, o->discard_align ? o->discard_align : per, 4);
+	}
+	if ((f >> VIRTIO_BLK_F_WRITE_ZEROES) & 1) {
+		put_le(d->config + 0x30, o->max_wz_sectors ? o->max_wz_sectors : 0x3fffff, 4);
+		put_le(d->config + 0x34, o->max_wz_seg ? o->max_wz_seg : 1, 4);
+		d->config[0x38] = o->wz_may_unmap;
+	}
+	if ((f >> 16) & 1) { /* SECURE_ERASE */
+		put_le(d->config + 0x3c, o->max_se_sectors ? o->max_se_sectors : 0x3fffff, 4);
+		put_le(d->config + 0x40, o->max_se_seg ? o->max_se_seg : 1, 4);
+		put_le(d->config + 0x44, o->se_align ? o->se_align : per, 4);
+	}
 	return d;
 }
 

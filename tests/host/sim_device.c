@@ -286,6 +286,9 @@ static uint32_t config_read(struct sim_dev *d, uint32_t off, unsigned width)
 			      d->config_len);
 		return 0;
 	}
+	if (off < d->cfg_late_hi && off + width > d->cfg_late_lo && d->version != 1 &&
+	    !(d->status & VIRTIO_STATUS_FEATURES_OK))
+		sim_violation("config 0x%x read before FEATURES_OK (only valid after it)", off);
 	uint32_t v = 0;
 	for (unsigned i = 0; i < width; i++)
 		v |= (uint32_t)d->config[off + i] << (8 * i);

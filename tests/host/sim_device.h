@@ -132,6 +132,7 @@ struct sim_dev {
 	uint64_t features;          /* offered */
 	uint8_t config[SIM_CONFIG_MAX];
 	uint32_t config_len;
+	uint32_t cfg_late_lo, cfg_late_hi; /* readable only after FEATURES_OK */
 
 	/* knobs */
 	enum sim_mode mode;
@@ -246,6 +247,9 @@ struct sim_blk {
 	uint64_t bytes_read, bytes_written;
 	unsigned max_data_segs;
 	unsigned writes_since_flush;
+	unsigned discards, write_zeroes, secure_erases;
+	uint64_t range_sectors;     /* sectors covered by range commands */
+	unsigned unmaps;            /* write-zeroes with the unmap flag */
 };
 
 struct sim_blk_opts {
@@ -258,6 +262,15 @@ struct sim_blk_opts {
 	uint32_t seg_max, size_max, blk_size;
 	bool ro;
 	uint8_t writeback;
+	/* range commands (0: QEMU-like defaults when the feature is offered) */
+	uint32_t max_discard_sectors, max_discard_seg, discard_align;
+	uint32_t max_wz_sectors, max_wz_seg;
+	uint8_t wz_may_unmap;
+	uint32_t max_se_sectors, max_se_seg, se_align;
+	/* topology */
+	uint8_t phys_exp, align_off;
+	uint16_t min_io;
+	uint32_t opt_io;
 };
 
 struct sim_dev *sim_blk_new(const struct sim_blk_opts *o);

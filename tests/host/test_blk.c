@@ -588,3 +588,170 @@ TEST(blk_70k_sync_small_ring_packed)
 {
 	blk_70k(1);
 }
+
+/* ---- GET_ID, range commands, cache mode, alignment, topology ---------- */
+
+TEST(blk_get_id_sync)
+{
+	struct tblk *t = up(ALL_FEATURES, 16, NULL);
+	char *id = (char *)tbuf(VIRTIO_BLK_ID_BYTES + 1, 0);
+	CHECK_OK(vblk_get_id(&t->blk, id, 10 * MS));
+	CHECK(strcmp(id, "sim-blk-0123456789ab") == 0);
+	/* A shorter serial is NUL-padded by the device. */
+	memset(t->b->id, 0, 20);
+	memcpy(t->b->id, "short", 5);
+	CHECK_OK(vblk_get_id(&t->blk, id, 10 * MS));
+	CHECK(strcmp(id, "short") == 0);
+	CHECK_EQ(t->b->get_ids, 2);
+}
+
+static void check_range(const struct tblk *t, uint64_t from, uint64_t n, uint8_t inside)
+{
+	for (uint64_t i = 0; i < 2048 * 512; i++) {
+		uint64_t s = i / 512;
+		uint8_t want = s >= from && s < from + n ? inside : (uint8_t)(i * 5 + 3);
+		if (t->b->disk[i] != want)
+			FAIL("disk byte %llu (sector %llu) is 0x%02x, want 0x%02x",
+			     (unsigned long long)i, (unsigned long long)s, t->b->disk[i], want);
+	}
+}
+
+static void fill_disk(struct tblk *t)
+{
+	for (uint64_t i = 0; i < 2048 * 512; i++)
+		t->b->disk[i] = (uint8_t)(i * 5 + 3);
+}
+
+TEST(blk_write_zeroes_split_by_limits)
+{
+	struct sim_blk_opts o = { .max_wz_sectors = 64, .max_wz_seg = 1, .wz_may_unmap = 1 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	CHECK(sim_has(t->sim, VIRTIO_BLK_F_WRITE_ZEROES));
+	CHECK_EQ(t->blk.info.write_zeroes.max_sectors, 64);
+	CHECK(t->blk.info.write_zeroes_may_unmap);
+	fill_disk(t);
+	CHECK_OK(vblk_range(&t->blk, VIRTIO_BLK_T_WRITE_ZEROES, 10, 300, 0, 10 * MS));
+	check_range(t, 10, 300, 0);
+	CHECK_EQ(t->b->write_zeroes, 5); /* 64 x 4 + 44 */
+	CHECK_EQ(t->b->range_sectors, 300);
+	CHECK_OK(vblk_range(&t->blk, VIRTIO_BLK_T_WRITE_ZEROES, 400, 10, VIRTIO_BLK_WZ_F_UNMAP,
+			    10 * MS));
+	CHECK_EQ(t->b->unmaps, 1);
+	/* Past the end, nothing at all, unknown flags. */
+	unsigned reqs = t->b->requests;
+	CHECK_ERR(vblk_range(&t->blk, VIRTIO_BLK_T_WRITE_ZEROES, 2040, 9, 0, 10 * MS),
+		  VIRTIO_ERANGE);
+	CHECK_ERR(vblk_range(&t->blk, VIRTIO_BLK_T_WRITE_ZEROES, 0, 0, 0, 10 * MS), VIRTIO_EINVAL);
+	CHECK_ERR(vblk_range(&t->blk, VIRTIO_BLK_T_WRITE_ZEROES, 0, 8, 2, 10 * MS), VIRTIO_EINVAL);
+	CHECK_EQ(t->b->requests, reqs);
+}
+
+TEST(blk_discard_respects_alignment_and_limits)
+{
+	struct sim_blk_opts o = { .max_discard_sectors = 64, .max_discard_seg = 1,
+				  .discard_align = 16 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	CHECK(sim_has(t->sim, VIRTIO_BLK_F_DISCARD));
+	CHECK_EQ(t->blk.info.discard.alignment, 16);
+	fill_disk(t);
+	CHECK_OK(vblk_range(&t->blk, VIRTIO_BLK_T_DISCARD, 5, 200, 0, 10 * MS));
+	check_range(t, 5, 200, 0xd1);
+	CHECK_EQ(t->b->range_sectors, 200);
+	CHECK(t->b->discards >= 4);
+	/* Pieces after the first start on the alignment. */
+	for (uint64_t s = 5, left = 200; left;) {
+		uint32_t c = vblk_range_chunk(&t->blk, VIRTIO_BLK_T_DISCARD, s, left);
+		CHECK(c > 0 && c <= 64);
+		if (c < left)
+			CHECK_EQ((s + c) % 16, 0);
+		s += c;
+		left -= c;
+	}
+	/* unmap is a write-zeroes flag only (§5.2.6.2). */
+	unsigned reqs = t->b->requests;
+	CHECK_ERR(vblk_range(&t->blk, VIRTIO_BLK_T_DISCARD, 0, 8, VIRTIO_BLK_WZ_F_UNMAP, 10 * MS),
+		  VIRTIO_EINVAL);
+	CHECK_EQ(t->b->requests, reqs);
+}
+
+TEST(blk_secure_erase)
+{
+	struct sim_blk_opts o = { .extra = VIRTIO_BIT(VIRTIO_BLK_F_SECURE_ERASE),
+				  .max_se_sectors = 100, .max_se_seg = 1, .se_align = 4 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	CHECK(sim_has(t->sim, VIRTIO_BLK_F_SECURE_ERASE));
+	fill_disk(t);
+	CHECK_OK(vblk_range(&t->blk, VIRTIO_BLK_T_SECURE_ERASE, 1000, 333, 0, 10 * MS));
+	check_range(t, 1000, 333, 0);
+	CHECK(t->b->secure_erases >= 4);
+}
+
+TEST(blk_range_commands_unsupported_or_ro)
+{
+	struct sim_blk_opts o = { .remove = VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) |
+					   VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES) };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	CHECK_ERR(vblk_range(&t->blk, VIRTIO_BLK_T_DISCARD, 0, 8, 0, 10 * MS), VIRTIO_EUNSUPP);
+	CHECK_ERR(vblk_range(&t->blk, VIRTIO_BLK_T_WRITE_ZEROES, 0, 8, 0, 10 * MS), VIRTIO_EUNSUPP);
+	CHECK_ERR(vblk_range(&t->blk, VIRTIO_BLK_T_SECURE_ERASE, 0, 8, 0, 10 * MS), VIRTIO_EUNSUPP);
+	struct treq r;
+	treq_init(&r, VIRTIO_BLK_T_DISCARD, 0, NULL, 0, 0);
+	r.req.nsectors = 8;
+	CHECK_ERR(vblk_submit(&t->blk, 0, &r.req), VIRTIO_EUNSUPP);
+	CHECK_EQ(t->b->requests, 0);
+
+	sim_reset_all();
+	struct sim_blk_opts ro = { .ro = true };
+	t = up(ALL_FEATURES, 16, &ro);
+	CHECK_ERR(vblk_range(&t->blk, VIRTIO_BLK_T_WRITE_ZEROES, 0, 8, 0, 10 * MS), VIRTIO_EROFS);
+	CHECK_ERR(vblk_range(&t->blk, VIRTIO_BLK_T_DISCARD, 0, 8, 0, 10 * MS), VIRTIO_EROFS);
+	CHECK_EQ(t->b->requests, 0);
+}
+
+TEST(blk_set_writeback)
+{
+	struct sim_blk_opts o = { .writeback = 1 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	CHECK(t->blk.info.config_wce);
+	CHECK(t->blk.info.writeback);
+	CHECK_OK(vblk_set_writeback(&t->blk, false));
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 0);
+	CHECK(!t->blk.info.writeback);
+	CHECK_OK(vblk_set_writeback(&t->blk, true));
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
+
+	sim_reset_all();
+	t = up(NO(VIRTIO_BLK_F_CONFIG_WCE), 16, &o);
+	CHECK(!t->blk.info.config_wce);
+	CHECK(t->blk.info.writeback); /* FLUSH without CONFIG_WCE: writeback (§5.2.5.1) */
+	CHECK_ERR(vblk_set_writeback(&t->blk, false), VIRTIO_EUNSUPP);
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
+}
+
+TEST(blk_logical_block_alignment)
+{
+	struct sim_blk_opts o = { .blk_size = 4096 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	CHECK_EQ(t->blk.info.blk_size, 4096);
+	uint8_t *b = tbuf(8192, 1);
+	CHECK_ERR(vblk_read(&t->blk, 1, b, 8, 10 * MS), VIRTIO_EALIGN);
+	CHECK_ERR(vblk_read(&t->blk, 0, b, 1, 10 * MS), VIRTIO_EALIGN);
+	CHECK_ERR(vblk_write(&t->blk, 8, b, 12, 10 * MS), VIRTIO_EALIGN);
+	CHECK_EQ(t->b->requests, 0);
+	CHECK_OK(vblk_write(&t->blk, 8, b, 16, 10 * MS));
+	CHECK_OK(vblk_read(&t->blk, 16, b, 8, 10 * MS));
+	CHECK_OK(vblk_range(&t->blk, VIRTIO_BLK_T_WRITE_ZEROES, 64, 64, 0, 10 * MS));
+	CHECK_EQ(t->b->errors, 0);
+}
+
+TEST(blk_topology)
+{
+	struct sim_blk_opts o = { .blk_size = 512, .phys_exp = 3, .align_off = 1, .min_io = 8,
+				  .opt_io = 256 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	CHECK(t->blk.info.topology);
+	CHECK_EQ(t->blk.info.physical_block_exp, 3);
+	CHECK_EQ(t->blk.info.alignment_offset, 1);
+	CHECK_EQ(t->blk.info.min_io_size, 8);
+	CHECK_EQ(t->blk.info.opt_io_size, 256);
+}

@@ -92,6 +92,7 @@ const char *unit_errname(int err)
 	case VIRTIO_ERESET: return "VIRTIO_ERESET";
 	case VIRTIO_ENOQUEUE: return "VIRTIO_ENOQUEUE";
 	case VIRTIO_ENOSTATUS: return "VIRTIO_ENOSTATUS";
+	case VIRTIO_EALIGN: return "VIRTIO_EALIGN";
 	}
 	snprintf(buf, sizeof(buf), "%d", err);
 	return buf;

@@ -66,21 +66,23 @@ class Disk:
 
 
 class Config:
-    def __init__(self, name, disks, qemu=(), legacy=False, smp=1):
+    def __init__(self, name, disks, qemu=(), legacy=False, smp=1, expect=()):
         self.name, self.disks, self.qemu = name, disks, list(qemu)
         self.legacy, self.smp = legacy, smp
+        self.expect = list(expect)  # console lines that must appear (substrings)
 
 
 def configs():
     M = 1 << 20
     return [
-        Config("mmio-modern", [Disk()]),
+        Config("mmio-modern", [Disk()], expect=["vda: ring=split in memory"]),
         Config("mmio-legacy", [Disk()], legacy=True),
         Config("mmio-modern-smp2", [Disk()], smp=2),
-        Config("packed", [Disk(props="packed=on")]),
+        Config("packed", [Disk(props="packed=on")], expect=["vda: ring=packed in memory"]),
         Config("event-idx-off", [Disk(props="event_idx=off")]),
         Config("indirect-off", [Disk(props="indirect_desc=off")]),
-        Config("packed-legacy-fallback", [Disk(props="packed=on")], legacy=True),
+        Config("packed-legacy-fallback", [Disk(props="packed=on")], legacy=True,
+               expect=["vda: ring=split in memory"]),
         Config("queue-size-16", [Disk(props="queue-size=16")]),
         Config("readonly", [Disk(read_only=True)]),
         Config("two-disks", [Disk(size=8 * M), Disk(size=4 * M, props="packed=on")]),
@@ -134,6 +136,9 @@ def run_config(kernel, cfg, workdir, verbose):
     for line in out.splitlines():
         if line.startswith("[FAIL]") or "PANIC" in line:
             problems.append(line.strip())
+    for want in cfg.expect:
+        if want not in out:
+            problems.append(f"console never showed: {want!r}")
     summary = [l for l in out.splitlines()
                if l.startswith("selftest:") and " passed, " in l]
     if rc == 0 and not summary:

@@ -1,0 +1,168 @@
+/*
+ * The modern virtio-pci transport (§4.1) behind the ops of device.h.
+ *
+ * The library does not enumerate PCI or assign BARs: the embedder finds the
+ * function, maps its memory BARs, and hands in
+ *   - a config-space accessor for this one function (offsets 0..0xfff from
+ *     the function's config space; the library only ever READS through it),
+ *   - the six BARs as the CPU sees them (size 0 = not mapped; I/O BARs are
+ *     never used).
+ * virtio_pci_probe() then checks the IDs, walks the capability list and
+ * leaves p->vdev ready for virtio_device_begin(), virtq_create(), vblk_*().
+ *
+ * Only the modern interface is implemented: a legacy-only device (no virtio
+ * capabilities, QEMU `disable-modern=on`) is VIRTIO_ENOTSUP.  A transitional
+ * device is driven through its modern capabilities.
+ *
+ * Interrupts are INTx (read the ISR byte) unless the embedder opts into
+ * MSI-X with virtio_pci_use_msix() after enabling MSI-X in the function.
+ */
+#ifndef VIRTIO_PCI_H
+#define VIRTIO_PCI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "spec.h"
+
+/* Identity (§4.1.2). */
+#define VIRTIO_PCI_VENDOR_ID        0x1af4u
+#define VIRTIO_PCI_DEVICE_ID_FIRST  0x1000u /* 0x1000..0x103f transitional */
+#define VIRTIO_PCI_DEVICE_ID_MODERN 0x1040u /* 0x1040 + virtio device ID */
+#define VIRTIO_PCI_DEVICE_ID_LAST   0x107fu
+
+/* Standard PCI config-space offsets the library reads. */
+#define VIRTIO_PCI_CFG_VENDOR_ID     0x00
+#define VIRTIO_PCI_CFG_DEVICE_ID     0x02
+#define VIRTIO_PCI_CFG_STATUS        0x06
+#define VIRTIO_PCI_CFG_REVISION      0x08
+#define VIRTIO_PCI_CFG_SUBSYS_ID     0x2e
+#define VIRTIO_PCI_CFG_CAP_PTR       0x34
+#define VIRTIO_PCI_STATUS_CAP_LIST   0x10u /* status bit 4 */
+#define VIRTIO_PCI_CAP_ID_VNDR       0x09u
+#define VIRTIO_PCI_CAP_ID_MSIX       0x11u
+
+/* Virtio vendor capability (§4.1.4): byte offsets from the capability. */
+#define VIRTIO_PCI_CAP_VNDR     0  /* 0x09 */
+#define VIRTIO_PCI_CAP_NEXT     1
+#define VIRTIO_PCI_CAP_LEN      2
+#define VIRTIO_PCI_CAP_CFG_TYPE 3
+#define VIRTIO_PCI_CAP_BAR      4
+#define VIRTIO_PCI_CAP_ID       5
+#define VIRTIO_PCI_CAP_OFFSET   8  /* le32 */
+#define VIRTIO_PCI_CAP_LENGTH   12 /* le32 */
+#define VIRTIO_PCI_CAP_SIZE     16 /* struct virtio_pci_cap */
+#define VIRTIO_PCI_NOTIFY_CAP_MULT 16 /* le32 notify_off_multiplier */
+#define VIRTIO_PCI_NOTIFY_CAP_SIZE 20
+
+/* cfg_type values. */
+#define VIRTIO_PCI_CAP_COMMON_CFG        1
+#define VIRTIO_PCI_CAP_NOTIFY_CFG        2
+#define VIRTIO_PCI_CAP_ISR_CFG           3
+#define VIRTIO_PCI_CAP_DEVICE_CFG        4
+#define VIRTIO_PCI_CAP_PCI_CFG           5
+#define VIRTIO_PCI_CAP_SHARED_MEMORY_CFG 8
+#define VIRTIO_PCI_CAP_VENDOR_CFG        9
+
+/* Common configuration structure (§4.1.4.3), offsets and widths. */
+#define VIRTIO_PCI_COMMON_DFSELECT      0x00 /* 32 */
+#define VIRTIO_PCI_COMMON_DF            0x04 /* 32 */
+#define VIRTIO_PCI_COMMON_GFSELECT      0x08 /* 32 */
+#define VIRTIO_PCI_COMMON_GF            0x0c /* 32 */
+#define VIRTIO_PCI_COMMON_MSIX          0x10 /* 16: config_msix_vector */
+#define VIRTIO_PCI_COMMON_NUMQ          0x12 /* 16 */
+#define VIRTIO_PCI_COMMON_STATUS        0x14 /* 8 */
+#define VIRTIO_PCI_COMMON_CFGGENERATION 0x15 /* 8 */
+#define VIRTIO_PCI_COMMON_Q_SELECT      0x16 /* 16 */
+#define VIRTIO_PCI_COMMON_Q_SIZE        0x18 /* 16 */
+#define VIRTIO_PCI_COMMON_Q_MSIX        0x1a /* 16 */
+#define VIRTIO_PCI_COMMON_Q_ENABLE      0x1c /* 16 */
+#define VIRTIO_PCI_COMMON_Q_NOFF        0x1e /* 16 */
+#define VIRTIO_PCI_COMMON_Q_DESCLO      0x20 /* 32 */
+#define VIRTIO_PCI_COMMON_Q_DESCHI      0x24
+#define VIRTIO_PCI_COMMON_Q_AVAILLO     0x28 /* queue_driver */
+#define VIRTIO_PCI_COMMON_Q_AVAILHI     0x2c
+#define VIRTIO_PCI_COMMON_Q_USEDLO      0x30 /* queue_device */
+#define VIRTIO_PCI_COMMON_Q_USEDHI      0x34
+#define VIRTIO_PCI_COMMON_MIN_LEN       0x38 /* what the library uses */
+
+#define VIRTIO_PCI_ISR_QUEUE  1u
+#define VIRTIO_PCI_ISR_CONFIG 2u
+#define VIRTIO_PCI_NO_VECTOR  0xffffu
+
+/* Queues whose notify address the library keeps (higher: no such queue). */
+#ifndef VIRTIO_PCI_MAX_QUEUES
+#define VIRTIO_PCI_MAX_QUEUES 16
+#endif
+
+/* How the library reads this function's config space (no writes: the
+ * library never writes config space).  Offsets are naturally aligned. */
+struct virtio_pci_config_access {
+	uint8_t (*read8)(void *ctx, uint32_t off);
+	uint16_t (*read16)(void *ctx, uint32_t off);
+	uint32_t (*read32)(void *ctx, uint32_t off);
+	void (*write8)(void *ctx, uint32_t off, uint8_t v);
+	void (*write16)(void *ctx, uint32_t off, uint16_t v);
+	void (*write32)(void *ctx, uint32_t off, uint32_t v);
+	void *ctx;
+};
+
+/* A memory BAR as the CPU sees it; size 0 = not mapped. */
+struct virtio_pci_bar {
+	uintptr_t base;
+	uint64_t size;
+};
+
+/* One virtio structure found through a capability. */
+struct virtio_pci_region {
+	uintptr_t addr;  /* CPU address of the structure */
+	uint32_t len;    /* cap.length, already checked against the BAR */
+	uint8_t bar;     /* which BAR */
+	uint8_t cap;     /* config-space offset of the capability; 0 = absent */
+};
+
+struct virtio_pci {
+	struct virtio_device vdev; /* first: the ops recover the container */
+	struct virtio_pci_config_access cfg;
+	uint16_t pci_device_id;
+	bool transitional;        /* device ID 0x1000..0x103f */
+	struct virtio_pci_region common, notify, isr, device;
+	uint8_t pci_cfg_cap;      /* VIRTIO_PCI_CAP_PCI_CFG offset (0: absent); unused */
+	uint8_t msix_cap;         /* MSI-X capability offset (0: absent) */
+	uint32_t notify_off_multiplier;
+	/* Per queue: the doorbell, valid from queue_enable until a reset. */
+	uintptr_t notify_addr[VIRTIO_PCI_MAX_QUEUES];
+	uint32_t notify_valid;    /* bit q: notify_addr[q] is set */
+	/* MSI-X (virtio_pci_use_msix): NO_VECTOR when INTx is in use. */
+	uint16_t msix_config_vector;
+	uint16_t msix_queue_vector;
+};
+
+/*
+ * Check the function and find its virtio structures.  Reads config space
+ * only; touches no BAR.  0 with p->vdev ready for virtio_device_begin();
+ * VIRTIO_EINVAL (NULL argument or accessor), VIRTIO_ENODEV (not a virtio
+ * vendor/device ID, or a virtio ID of 0), VIRTIO_ENOTSUP (no virtio
+ * capability at all: a legacy-only device), VIRTIO_EBROKEN (a malformed
+ * capability list, or no usable common / notify / ISR structure inside a
+ * mapped BAR).  `bars` is copied from; `cfg` is copied (its ctx must stay
+ * valid).
+ */
+int virtio_pci_probe(struct virtio_pci *p, const struct virtio_pci_config_access *cfg,
+		     const struct virtio_pci_bar bars[6]);
+
+/*
+ * Opt into MSI-X, after the embedder has enabled MSI-X in the function's
+ * capability and programmed the table.  Every queue enabled afterwards is
+ * mapped to `queue_vector` (read back: a refused mapping fails
+ * virtq_create() with VIRTIO_ENOTSUP), and the configuration change event
+ * to `config_vector` right away.  interrupt_ack() then never reads the ISR
+ * (§4.1.4.5) and reports both causes: the caller's handler looks at the
+ * rings and the configuration.  Call it after each reset (virtio_device_begin()
+ * unmaps everything, §4.1.5.1.2) and before virtq_create().  0, or
+ * VIRTIO_ENOTSUP when the device refuses the configuration vector.
+ */
+int virtio_pci_use_msix(struct virtio_pci *p, uint16_t config_vector, uint16_t queue_vector);
+
+#endif
