@@ -40,7 +40,9 @@ stage() {
 
 stage build-gcc make -s kernel
 stage build-clang make -s kernel-clang
+stage cross-build scripts/cross_build.sh
 stage host-tests make -s test-host
+stage embed tests/embed_check.sh
 stage fuzz make -s fuzz
 stage qemu-matrix python3 tests/qemu/matrix.py --kernel build/kernel.elf
 

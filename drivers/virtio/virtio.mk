@@ -4,5 +4,7 @@
 #   CFLAGS += $(VIRTIO_INCLUDES)      # and -DVIRTIO_PLATFORM_HEADER=... if needed
 #   OBJS   += $(VIRTIO_SRCS:.c=.o)
 VIRTIO_DIR ?= drivers/virtio
-VIRTIO_SRCS := $(addprefix $(VIRTIO_DIR)/,errors.c device.c mmio.c pci.c virtq.c virtq_split.c virtq_packed.c blk.c)
+# The one list of sources (CMakeLists.txt reads this line too).
+VIRTIO_SRC_NAMES := errors.c device.c mmio.c pci.c virtq.c virtq_split.c virtq_packed.c blk.c
+VIRTIO_SRCS := $(addprefix $(VIRTIO_DIR)/,$(VIRTIO_SRC_NAMES))
 VIRTIO_INCLUDES := -I$(VIRTIO_DIR)/include

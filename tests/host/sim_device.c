@@ -600,6 +600,15 @@ void sim_mmio_write(uintptr_t addr, unsigned width, uint32_t v)
 		if (v & ~3u)
 			sim_violation("InterruptACK 0x%x sets undefined bits", v);
 		d->int_status &= ~v;
+		if (d->complete_on_ack) {
+			/* A completion racing with the interrupt handler. */
+			for (unsigned qi = 0; qi < SIM_MAX_QUEUES && d->complete_on_ack; qi++) {
+				if (!d->q[qi].ready)
+					continue;
+				sim_consume(d, qi);
+				d->complete_on_ack -= sim_complete(d, qi, d->complete_on_ack);
+			}
+		}
 		return;
 	case VIRTIO_MMIO_STATUS:
 		status_write(d, v);

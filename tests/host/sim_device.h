@@ -148,6 +148,7 @@ struct sim_dev {
 	enum sim_fault fault;
 	unsigned fault_after;       /* completions to let through before the fault */
 	unsigned needs_reset_after_relax; /* raise NEEDS_RESET at this relax count (0: never) */
+	unsigned complete_on_ack;   /* complete this many chains when InterruptACK is written */
 
 	/* state */
 	uint8_t status;

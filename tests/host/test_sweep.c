@@ -14,7 +14,8 @@
 
 #define SW_FEATURES                                                                \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |     \
-	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_RING_PACKED))
+	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_RING_PACKED) |       \
+	 VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA))
 #define SW_MAXN   8   /* buffers per chain */
 #define SW_IND    8   /* indirect table entries */
 #define SW_STRIDE 512 /* arena bytes per token */

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Build the VirtIO library alone for every architecture and compiler it
+# promises (-std=c11 -pedantic -Wall -Wextra -Werror, freestanding), and
+# check that no library file includes anything but its own headers and the
+# freestanding C headers.  One case per target; ends with `N passed, M failed`.
+set -u
+cd "$(dirname "$0")/.."
+out=build/cross
+mkdir -p "$out"
+passed=0
+failed=0
+
+flags="-std=c11 -pedantic -Wall -Wextra -Werror -ffreestanding -O2 -Idrivers/virtio/include"
+targets=(
+	"riscv64-gcc|riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -mcmodel=medany"
+	"riscv64-clang|clang --target=riscv64 -march=rv64gc -mabi=lp64d -mno-relax"
+	"riscv32-gcc|riscv64-unknown-elf-gcc -march=rv32imac -mabi=ilp32"
+	"riscv32-clang|clang --target=riscv32 -march=rv32imac -mabi=ilp32 -mno-relax"
+	"aarch64-gcc|aarch64-linux-gnu-gcc"
+	"aarch64-clang|clang --target=aarch64-none-elf"
+	"x86_64-gcc|gcc"
+	"x86_64-clang|clang --target=x86_64-linux-gnu"
+)
+for t in "${targets[@]}"; do
+	name=${t%%|*}
+	cc=${t#*|}
+	ok=1
+	for src in drivers/virtio/*.c; do
+		obj="$out/$name-$(basename "${src%.c}").o"
+		if ! $cc $flags -c "$src" -o "$obj" 2>"$out/$name.err"; then
+			ok=0
+			echo "[FAIL] library builds for $name: $src"
+			sed 's/^/       /' "$out/$name.err" | head -20
+			break
+		fi
+	done
+	if [ $ok = 1 ]; then
+		echo "[PASS] library builds for $name ($(ls drivers/virtio/*.c | wc -l) files)"
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+done
+
+# Only the freestanding headers and the library's own may be included.
+bad=$(grep -nE '^\s*#\s*include\s*<' drivers/virtio --include='*.[ch]' -r |
+      grep -vE '<(stdint|stddef|stdbool|stdalign|stdarg|stdatomic|limits|stdnoreturn|float|iso646)\.h>')
+own=$(grep -nE '^\s*#\s*include\s*"' drivers/virtio --include='*.[ch]' -r |
+      grep -vE '#\s*include\s*"(virtio/[a-z_]+\.h|[a-z_]+\.h)"' )
+if [ -z "$bad$own" ]; then
+	echo "[PASS] library includes only freestanding C headers and its own"
+	passed=$((passed + 1))
+else
+	echo "[FAIL] library includes outside headers:"
+	echo "$bad$own" | sed 's/^/       /'
+	failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
