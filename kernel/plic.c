@@ -17,8 +17,9 @@
 #define PLIC_CLAIM(ctx)      (0x200004u + 0x1000u * (ctx))
 
 struct plic_handler {
-	void (*fn)(void *ctx);
-	void *ctx;
+	void (*fn[PLIC_MAX_SHARED])(void *ctx); /* the first n are set */
+	void *ctx[PLIC_MAX_SHARED];
+	uint8_t n;
 	uint64_t count;
 };
 
@@ -65,11 +66,18 @@ int plic_register(uint32_t irq, void (*handler)(void *ctx), void *ctx)
 			irq, n_sources);
 		return PLIC_EINVAL;
 	}
-	if (handlers[irq].fn) {
-		kprintf("plic: IRQ %u already has a handler; refusing a second one\n", irq);
+	struct plic_handler *h = &handlers[irq];
+	if (h->n == PLIC_MAX_SHARED) {
+		kprintf("plic: IRQ %u already has %u handlers; refusing another one\n", irq,
+			PLIC_MAX_SHARED);
 		return PLIC_EBUSY;
 	}
-	handlers[irq] = (struct plic_handler){ .fn = handler, .ctx = ctx };
+	/* Complete the slot before publishing it: the source may already be
+	 * enabled for an earlier handler and fire in between. */
+	h->fn[h->n] = handler;
+	h->ctx[h->n] = ctx;
+	__asm__ __volatile__("" ::: "memory");
+	h->n++;
 	mmio_write32(plic_base + PLIC_PRIORITY(irq), 1);
 	set_enable(irq, true);
 	return 0;
@@ -98,9 +106,12 @@ void plic_handle_interrupt(void)
 		return;
 	/* drain: several sources may be pending behind one trap */
 	while ((irq = mmio_read32(claim)) != 0) {
-		if (irq <= n_sources && handlers[irq].fn) {
-			handlers[irq].count++;
-			handlers[irq].fn(handlers[irq].ctx);
+		if (irq <= n_sources && handlers[irq].n) {
+			struct plic_handler *h = &handlers[irq];
+			h->count++;
+			/* A shared line: each handler checks its own device. */
+			for (unsigned i = 0; i < h->n; i++)
+				h->fn[i](h->ctx[i]);
 		} else {
 			/* nobody asked for it: disable so it cannot storm */
 			if (irq <= n_sources)

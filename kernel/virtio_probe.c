@@ -12,6 +12,7 @@
 #include "kernel/dma.h"
 #include "kernel/plic.h"
 #include "kernel/riscv.h"
+#include "kernel/virtio_pci_probe.h"
 #include "kernel/shell.h"
 #include "lib/printf.h"
 #include "virtio/errors.h"
@@ -272,6 +273,7 @@ void virtio_probe_all(void)
 		}
 		virtio_attach(&m->vdev, where, irq);
 	}
+	virtio_pci_probe_all();
 }
 
 struct vblk *virtio_blkdev_driver(struct blkdev *dev)

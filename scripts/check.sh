@@ -44,6 +44,7 @@ stage cross-build scripts/cross_build.sh
 stage host-tests make -s test-host
 stage embed tests/embed_check.sh
 stage fuzz make -s fuzz
+stage shell python3 tests/qemu/shell.py
 stage qemu-matrix python3 tests/qemu/matrix.py --kernel build/kernel.elf
 
 echo

@@ -9,6 +9,7 @@
  *                 interrupts, processing modes, DMA-region checks
  *   sim_ring.c    device side of the split (§2.7) and packed (§2.8) rings,
  *                 event suppression, indirect tables, fault injection
+ *   sim_chain.c   the chains the device took: buffers, snapshots, data access
  *   sim_blk.c     a virtio-blk back end (RAM disk) and an "echo" back end
  *
  * Everything the driver does wrong (a register it must not touch, a ring

@@ -465,3 +465,75 @@ TEST(fault_reordered_completions_are_legal)
 		}
 	}
 }
+
+TEST(fault_withheld_and_reset_stuck)
+{
+	/* The device ignores the request and then the reset that would take
+	 * it back: the caller still gets an answer in bounded time. */
+	struct tblk *t = fup(0, ALL_FEATURES, 8);
+	struct sim_dev *d = t->sim;
+	uint8_t *buf = tbuf(512, 1);
+	d->fault = SIM_FAULT_WITHHOLD;
+	d->reset_stuck = true;
+	uint64_t t0 = sim_clock_ns;
+	CHECK_ERR(vblk_read(&t->blk, 1, buf, 1, 5 * MS), VIRTIO_ETIMEDOUT);
+	uint64_t waited = sim_clock_ns - t0;
+	CHECK_MSG(waited <= 5 * MS + VIRTIO_RESET_TIMEOUT_NS + 10 * MS, "waited %llu ns",
+		  (unsigned long long)waited);
+	CHECK_ERR(vblk_read(&t->blk, 1, buf, 1, 5 * MS), VIRTIO_EBROKEN);
+	/* Still stuck: re-initialisation fails, and says so. */
+	CHECK_ERR(vblk_reinit(&t->blk), VIRTIO_ETIMEDOUT);
+	CHECK_ERR(vblk_read(&t->blk, 1, buf, 1, 5 * MS), VIRTIO_EBROKEN);
+	d->reset_stuck = false;
+	d->fault = SIM_FAULT_NONE;
+	CHECK_OK(vblk_reinit(&t->blk));
+	CHECK_OK(vblk_read(&t->blk, 1, buf, 1, 5 * MS));
+}
+
+TEST(fault_needs_reset_idle_device)
+{
+	/* NEEDS_RESET with nothing in flight: recovered, nothing completed. */
+	struct tblk *t = fup(1, ALL_FEATURES, 8);
+	struct sim_dev *d = t->sim;
+	sim_set_needs_reset(d);
+	int rc = vblk_interrupt(&t->blk);
+	CHECK_MSG(rc >= 0 || rc == VIRTIO_ERESET, "vblk_interrupt: %s", unit_errname(rc));
+	if (t->blk.dead)
+		CHECK_OK(vblk_reinit(&t->blk));
+	CHECK(!(d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET));
+	uint8_t *buf = tbuf(512, 1);
+	CHECK_OK(vblk_read(&t->blk, 1, buf, 1, 5 * MS));
+}
+
+TEST(fault_needs_reset_then_features_refused)
+{
+	/* The device asks for a reset, then refuses the features on the
+	 * way back: the requests fail once with ERESET, the device stays
+	 * dead, and every later call says so. */
+	struct tblk *t = fup(0, ALL_FEATURES, 8);
+	struct sim_dev *d = t->sim;
+	d->mode = SIM_DEFERRED;
+	uint8_t *buf = tbuf(1024, 1);
+	struct treq r[2];
+	for (unsigned i = 0; i < 2; i++) {
+		treq_init(&r[i], VIRTIO_BLK_T_IN, i, buf + 512 * i, 512, 1);
+		CHECK_OK(vblk_submit(&t->blk, 0, &r[i].req));
+	}
+	d->refuse_features_ok = true;
+	d->fault = SIM_FAULT_NEEDS_RESET;
+	sim_process(d);
+	int rc = vblk_interrupt(&t->blk);
+	CHECK(rc < 0);
+	for (unsigned i = 0; i < 2; i++) {
+		CHECK_EQ(r[i].done_calls, 1);
+		CHECK_ERR(r[i].status, VIRTIO_ERESET);
+	}
+	CHECK(t->blk.dead);
+	CHECK(d->status & VIRTIO_STATUS_FAILED);
+	CHECK_ERR(vblk_read(&t->blk, 1, buf, 1, 5 * MS), VIRTIO_EBROKEN);
+	CHECK_ERR(vblk_reinit(&t->blk), VIRTIO_EFEATURES);
+	d->refuse_features_ok = false;
+	CHECK_OK(vblk_reinit(&t->blk));
+	d->mode = SIM_SYNC;
+	CHECK_OK(vblk_read(&t->blk, 1, buf, 1, 5 * MS));
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Drive the kernel's shell in QEMU like a person would, one case per command.
+
+Every bad input must print one clear line and change nothing: after the
+bad commands the disk image must be byte-for-byte what it was, and the one
+good write must land exactly where it was asked to.  Ends with
+`N passed, M failed`.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+
+import pexpect
+
+PROMPT = "vdisk> "
+SECTOR = 512
+
+# (command, text the reply must contain); the reply must be one line unless
+# marked multi-line.
+BAD = [
+    ("frobnicate", "unknown command"),
+    ("blk", "missing subcommand"),
+    ("blk red", "unknown subcommand"),
+    ("blk info", "usage"),
+    ("blk info vdz", "no disk named 'vdz'"),
+    ("blk info vda extra", "usage"),
+    ("blk read vda", "usage"),
+    ("blk read vda 12x", "not a number"),
+    ("blk read vda 0x", "not a number"),
+    ("blk read vda 99999999999999999999999", "not a number"),
+    ("blk read vda 2048", "past the end"),
+    ("blk read vda 2047 2", "past the end"),
+    ("blk read vda 0 0", "COUNT must be at least 1"),
+    ("blk read vda 0 1 1", "usage"),
+    ("blk write vda 0 1", "usage"),
+    ("blk write vda 0 1 256", "out of range"),
+    ("blk write vda 0 1 \"unterminated", "quote"),
+    ("blk write vda 0 0 7", "COUNT must be at least 1"),
+    ("blk write vda 2048 1 7", "past the end"),
+    ("blk write vdb 0 1 7", "read-only"),
+    ("blk write vdz 0 1 7", "no disk named 'vdz'"),
+]
+
+
+def main():
+    passed = failed = 0
+
+    def case(ok, name, why=""):
+        nonlocal passed, failed
+        print(f"[{'PASS' if ok else 'FAIL'}] shell: {name}" + ("" if ok else f": {why}"))
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+
+    with tempfile.TemporaryDirectory(prefix="vdisk-shell-") as work:
+        rw = os.path.join(work, "rw.img")
+        ro = os.path.join(work, "ro.img")
+        for path in (rw, ro):
+            subprocess.run([sys.executable, "scripts/mkdisk.py", "--size", "1M", path],
+                           check=True, stdout=subprocess.DEVNULL)
+        before_rw = open(rw, "rb").read()
+        before_ro = open(ro, "rb").read()
+        argv = ["-machine", "virt", "-bios", "default", "-nographic", "-m", "256M",
+                "-kernel", "build/kernel.elf", "-global", "virtio-mmio.force-legacy=false",
+                # QEMU puts the first device in the highest slot, and the
+                # kernel names disks in address order: vdb is given first.
+                "-drive", f"file={ro},if=none,format=raw,id=hd1,readonly=on",
+                "-device", "virtio-blk-device,drive=hd1",
+                "-drive", f"file={rw},if=none,format=raw,id=hd0",
+                "-device", "virtio-blk-device,drive=hd0"]
+        c = pexpect.spawn("qemu-system-riscv64", argv, encoding="utf-8", timeout=30)
+        try:
+            c.expect(PROMPT)
+
+            def run(cmd):
+                c.sendline(cmd)
+                c.expect(PROMPT)
+                lines = [l for l in c.before.replace("\r", "").split("\n")[1:] if l.strip()]
+                return lines
+
+            lines = run("blk list")
+            case(len(lines) == 3 and "vda" in lines[1] and "vdb" in lines[2] and " ro " in lines[2],
+                 "blk list shows both disks, vdb read-only", repr(lines))
+            for cmd, want in BAD:
+                lines = run(cmd)
+                ok = len(lines) == 1 and want.lower() in lines[0].lower()
+                case(ok, f"{cmd!r} -> one line with {want!r}", repr(lines))
+            case(open(rw, "rb").read() == before_rw, "bad commands left vda unchanged")
+
+            lines = run("blk read vda 0 1")
+            case(any("VDISK TEST IMAGE" in l for l in lines), "blk read vda 0 1 shows the image's first sector",
+                 repr(lines[:3]))
+            lines = run('blk write vda 5 2 "hello world "')
+            case(len(lines) == 1 and "wrote" in lines[0], "blk write with a quoted string", repr(lines))
+            lines = run("blk read vda 5 1")
+            case(any("hello world hell" in l for l in lines), "the string reads back", repr(lines[:3]))
+            lines = run("blk write vda 0x7 1 0xAB")
+            lines = run("blk read vda 7")
+            case(any("ab ab ab ab" in l for l in lines), "hex sector and byte pattern", repr(lines[:3]))
+
+            # Ctrl-U kills the line; Ctrl-C cancels it: neither command runs.
+            c.send("blk write vda 9 1 1\x15blk list\r")
+            c.expect(PROMPT)
+            case("vda" in c.before and "wrote" not in c.before, "Ctrl-U kills the line", repr(c.before))
+            c.send("blk write vda 9 1 1\x03")
+            c.expect(PROMPT)
+            c.sendline("")
+            c.expect(PROMPT)
+            # Up arrow recalls the last command.
+            c.send("\x1b[A")
+            c.expect("blk list")  # the line is redrawn with the recalled command
+            c.send("\r")
+            c.expect("NAME.*\n.*vda")
+            c.expect(PROMPT)
+            case(True, "Up arrow recalls 'blk list'")
+            c.sendline("poweroff")
+            c.expect(pexpect.EOF)
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            case(False, "shell session", f"{type(e).__name__}; last output: {c.before!r}")
+        finally:
+            c.close(force=True)
+
+        after = open(rw, "rb").read()
+        want = bytearray(before_rw)
+        want[5 * SECTOR:7 * SECTOR] = (b"hello world " * 100)[:2 * SECTOR]
+        want[7 * SECTOR:8 * SECTOR] = b"\xab" * SECTOR
+        bad = [s for s in range(len(want) // SECTOR)
+               if after[s * SECTOR:(s + 1) * SECTOR] != want[s * SECTOR:(s + 1) * SECTOR]]
+        case(not bad, "vda holds exactly the three good writes", f"sectors differ: {bad[:8]}")
+        case(open(ro, "rb").read() == before_ro, "read-only vdb unchanged")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
