@@ -55,5 +55,19 @@ else
 	echo "$bad$own" | sed 's/^/       /'
 	failed=$((failed + 1))
 fi
+# The default hooks add no instruction: objdump of the two probes.
+riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -ffreestanding -Idrivers/virtio/include \
+	-c tests/disasm/hooks.c -o "$out/hooks.o"
+riscv64-unknown-elf-objdump -d --no-show-raw-insn "$out/hooks.o" > "$out/hooks.dis"
+body() { sed -n "/<$1>:/,/ret/p" "$out/hooks.dis" | tail -n +2 | awk '{print $2}' | tr '\n' ' '; }
+read_body=$(body hook_mmio_read)
+publish_body=$(body hook_publish)
+if [ "$read_body" = "lw ret " ] && [ "$publish_body" = "fence sh ret " ]; then
+	echo "[PASS] default hooks: MMIO read = one lw, virtio_wmb = one fence"
+	passed=$((passed + 1))
+else
+	echo "[FAIL] default hooks add instructions: read '$read_body', publish '$publish_body'"
+	failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

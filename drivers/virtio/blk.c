@@ -284,8 +284,13 @@ int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 	struct virtq_sg sg[VBLK_MAX_DATA_SG + 2];
 	unsigned n = 0;
 	sg[n++] = (struct virtq_sg){ &dma->hdr, sizeof(dma->hdr) };
-	for (uint16_t i = 0; i < req->ndata; i++)
+	for (uint16_t i = 0; i < req->ndata; i++) {
 		sg[n++] = req->data[i];
+		/* Write back the caller's data (a write's payload; for a read,
+		 * dirty lines that would otherwise land over the device's
+		 * data when evicted). */
+		virtio_cache_clean(req->data[i].addr, req->data[i].len);
+	}
 	if (range_limits(&blk->info, req->type)) {
 		/* One segment, built here in DMA memory (§5.2.6). */
 		virtio_le64_store(&dma->seg.sector, req->sector);
@@ -342,6 +347,10 @@ static void complete(struct vblk_queue *q, struct vblk_req *req, uint32_t writte
 {
 	struct vblk_slot_dma *dma = &q->dma[req->slot];
 	virtio_cache_invalidate(&dma->status, 1);
+	/* What the device wrote, before the caller reads it. */
+	if (data_is_writable(req->type))
+		for (uint16_t i = 0; i < req->ndata; i++)
+			virtio_cache_invalidate(req->data[i].addr, req->data[i].len);
 	req->written = written;
 	finish(q, req, status_to_error(dma->status));
 }

@@ -24,14 +24,16 @@ int virtio_device_reset(struct virtio_device *d)
 {
 	uint64_t deadline = virtio_time_ns() + VIRTIO_RESET_TIMEOUT_NS;
 
-	d->status = 0;
 	d->ops->set_status(d, 0);
-	/* §2.4.2: the reset is complete only once status reads back 0. */
+	/* §2.4.2: the reset is complete only once status reads back 0.  Until
+	 * then the device keeps its old status, and so does our copy: a later
+	 * FAILED must not look like bits being cleared. */
 	while (d->ops->get_status(d) != 0) {
 		if (virtio_time_ns() > deadline)
 			return VIRTIO_ETIMEDOUT;
 		virtio_relax();
 	}
+	d->status = 0;
 	return VIRTIO_OK;
 }
 

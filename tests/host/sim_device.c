@@ -22,6 +22,7 @@ void sim_ring_disable(struct sim_dev *d, unsigned qi);
 static struct sim_dev devs[SIM_MAX_DEVS];
 uint64_t sim_clock_ns;
 void (*sim_cache_hook)(enum sim_cache_op op, const void *p, size_t n);
+bool (*sim_mmio_hook)(uintptr_t addr, unsigned width, bool write, uint32_t *value);
 
 static unsigned time_reads_since_relax;
 static bool warned_spin;
@@ -133,6 +134,7 @@ void sim_reset_all(void)
 	time_reads_since_relax = 0;
 	warned_spin = false;
 	sim_cache_hook = NULL;
+	sim_mmio_hook = NULL;
 	sim_take_violations();
 }
 
@@ -351,6 +353,9 @@ static bool legacy_only(struct sim_dev *d, const char *reg)
 
 uint32_t sim_mmio_read(uintptr_t addr, unsigned width)
 {
+	uint32_t hooked;
+	if (sim_mmio_hook && sim_mmio_hook(addr, width, false, &hooked))
+		return hooked;
 	struct sim_dev *d = find(addr);
 	uint32_t off = (uint32_t)(addr - d->base);
 	struct sim_queue *q;
@@ -472,6 +477,8 @@ static void notify(struct sim_dev *d, uint32_t v)
 
 void sim_mmio_write(uintptr_t addr, unsigned width, uint32_t v)
 {
+	if (sim_mmio_hook && sim_mmio_hook(addr, width, true, &v))
+		return;
 	struct sim_dev *d = find(addr);
 	uint32_t off = (uint32_t)(addr - d->base);
 	struct sim_queue *q;

@@ -32,6 +32,10 @@
 /* MMIO entry points (sim_platform.h routes the library's hooks here). */
 uint32_t sim_mmio_read(uintptr_t addr, unsigned width);
 void sim_mmio_write(uintptr_t addr, unsigned width, uint32_t value);
+/* Other simulated MMIO (sim_pci.c's BARs): when set, it sees every access
+ * first and returns true for those it served (*value in/out).  Cleared by
+ * sim_reset_all(). */
+extern bool (*sim_mmio_hook)(uintptr_t addr, unsigned width, bool write, uint32_t *value);
 
 /* Simulated clock (ns) and the relax hook. */
 extern uint64_t sim_clock_ns;

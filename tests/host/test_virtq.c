@@ -515,3 +515,43 @@ TEST(virtq_legacy_echo)
 		pop_one(&t, &c, &c);
 	}
 }
+
+TEST(virtq_rejected_chain_commits_nothing)
+{
+	/* A bad buffer late in the chain (zero length, or a total past
+	 * 4 GiB) is refused with nothing exposed or leaked, direct and
+	 * indirect, both layouts; the next good chain works. */
+	for (int packed = 0; packed < 2; packed++)
+		for (int indirect = 0; indirect < 2; indirect++) {
+			sim_reset_all();
+			struct tvq t;
+			tvq_up(&t, echo(64), mask_for(packed, indirect, true), 8, indirect ? 8 : 0);
+			t.sim->mode = SIM_DEFERRED;
+			t.sim->poll_ring = true; /* looks even without a kick */
+			uint8_t *buf = tmem_alloc(512, 64);
+			struct virtq_sg sg[5];
+			for (int i = 0; i < 5; i++)
+				sg[i] = (struct virtq_sg){ buf + 64 * i, 64 };
+			for (int round = 0; round < 3; round++) {
+				sg[4].len = 0;
+				CHECK_ERR(virtq_add(&t.vq, sg, 2, 3, buf), VIRTIO_EINVAL);
+				sg[4].len = 64;
+				struct virtq_sg big[3] = { { buf, 0xffffffffu }, { buf, 0xffffffffu },
+							   { buf, 2 } };
+				CHECK_ERR(virtq_add(&t.vq, big, 1, 2, buf), VIRTIO_EINVAL);
+				CHECK_EQ(virtq_free_descs(&t.vq), 8);
+				CHECK_EQ(sim_process(t.sim), 0);
+				CHECK_EQ(sim_avail_pending(t.sim, 0), 0);
+				CHECK(!virtq_kick_prepare(&t.vq));
+				/* a good one */
+				struct tchain c;
+				uint32_t lens[5] = { 10, 20, 30, 40, 50 };
+				tchain_make(&c, buf, 2, 3, lens, (uint32_t)round);
+				CHECK_OK(virtq_add(&t.vq, c.sg, 2, 3, &c));
+				virtq_kick(&t.vq);
+				CHECK_EQ(sim_process(t.sim), 1);
+				pop_one(&t, &c, &c);
+				CHECK_EQ(virtq_free_descs(&t.vq), 8);
+			}
+		}
+}
