@@ -468,10 +468,17 @@ static int run_sync(struct vblk *blk, struct vblk_req *req, uint64_t timeout_ns)
 	if (rc)
 		return rc;
 	uint64_t deadline = virtio_time_ns() + timeout_ns;
-	while (!w.done) {
+	for (unsigned spins = 1; !w.done; spins++) {
 		rc = vblk_poll(blk, 0);
 		if (w.done || rc < 0)
 			break;
+		/* Polling never sees the config interrupt: look at the status
+		 * now and then for DEVICE_NEEDS_RESET (§2.1.2). */
+		if (spins % 64 == 0 && virtio_device_needs_reset(blk->vdev)) {
+			vblk_abort(blk, VIRTIO_ERESET); /* completes req */
+			(void)vblk_reinit(blk);
+			break;
+		}
 		if (virtio_time_ns() > deadline) {
 			/* The device still owns the buffers: take them back the
 			 * only safe way, a reset (§3.3); this completes req. */
