@@ -20,7 +20,9 @@
 #include "kernel/riscv.h"
 #include "kernel/sbi.h"
 #include "kernel/selftest.h"
+#include "kernel/selftest_ioerr.h"
 #include "kernel/shell.h"
+#include "kernel/soak.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/virtio_probe.h"
@@ -109,7 +111,18 @@ void kmain(unsigned long hartid, const void *dtb)
 	harts_park_others();
 
 	virtio_probe_all();
+	if (dt_bootargs_has("ioerr"))
+		selftest_ioerr_register();
 
+	if (dt_bootargs_has("soak-write") || dt_bootargs_has("soak-verify")) {
+		bool write = dt_bootargs_has("soak-write");
+		int failed = soak_run(write);
+		/* After the flush the host pulls the plug (kills QEMU); if it
+		 * never does, say so rather than wait forever. */
+		for (int i = 0; write && !failed && i < 60; i++)
+			sleep_ms(1000);
+		qemu_exit(failed ? 1 : write ? 3 : 0);
+	}
 	if (selftest) {
 		int failed = selftest_run_all();
 		kprintf("selftest: exiting QEMU with status %d\n", failed ? 1 : 0);

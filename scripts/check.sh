@@ -45,6 +45,7 @@ stage host-tests make -s test-host
 stage embed tests/embed_check.sh
 stage fuzz make -s fuzz
 stage shell python3 tests/qemu/shell.py
+stage soak python3 tests/qemu/soak.py
 stage qemu-matrix python3 tests/qemu/matrix.py --kernel build/kernel.elf
 
 echo
