@@ -148,8 +148,11 @@ static const struct blkdev_ops disk_ops = {
 static void disk_irq(void *ctx)
 {
 	struct disk *d = ctx;
+	bool was_dead = d->blk.dead;
 	int rc = vblk_interrupt(&d->blk);
-	if (rc < 0)
+	/* Say it once: a dead disk on a shared line sees every neighbour's
+	 * interrupt. */
+	if (rc < 0 && !was_dead)
 		kprintf("%s: %s\n", d->bdev.name, virtio_strerror(rc));
 	/* A resize seen by the config interrupt shows in `blk info`. */
 	d->bdev.sectors = d->blk.info.capacity;

@@ -422,6 +422,11 @@ int vblk_interrupt(struct vblk *blk)
 	uint32_t causes = virtio_interrupt_ack(blk->vdev);
 	int total = 0;
 
+	/* Not ours (a shared INTx line): nothing to do.  Nothing is lost:
+	 * every drain ends by re-arming and re-checking the ring. */
+	if (causes == 0)
+		return 0;
+
 	if (causes & VIRTIO_INT_CONFIG) {
 		blk->config_changes++;
 		if (virtio_device_needs_reset(blk->vdev)) {

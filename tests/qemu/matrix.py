@@ -29,7 +29,8 @@ def pattern_sector(s):
 
 
 def written_sectors(capacity):
-    """The exact set of sectors the self-test writes on a writable disk."""
+    """The exact set of sectors the self-test writes its pattern to on a
+    writable disk (the range commands are in range_commands())."""
     c = capacity
     out = {0, c // 2, c - 1}
     if c >= 80:
@@ -37,6 +38,28 @@ def written_sectors(capacity):
     if c >= 160:
         out.update(range(128, 160))
     return sorted(s for s in out if 0 <= s < c)
+
+
+def device_prop(disk, name, default):
+    """A virtio-blk property as given on the device (QEMU's default if not)."""
+    for kv in (disk.props if disk else "").split(","):
+        if kv.startswith(name + "="):
+            return kv.split("=", 1)[1]
+    return default
+
+
+def range_commands(capacity, disk):
+    """(zeroed, discarded) sector ranges of kernel/selftest_blk.c: WRITE_ZEROES
+    over 200..263 and DISCARD over 300..363 when the disk is big enough, the
+    device offers the command (QEMU 7.2: discard and write-zeroes default on)
+    and the range is whole logical blocks."""
+    per = int(device_prop(disk, "logical_block_size", "512")) // SECTOR
+    def applies(prop, first, count):
+        return (capacity >= first + count and device_prop(disk, prop, "on") in ("on", "true")
+                and first % per == 0 and count % per == 0)
+    zeroed = range(200, 264) if applies("write-zeroes", 200, 64) else range(0)
+    discarded = range(300, 364) if applies("discard", 300, 64) else range(0)
+    return zeroed, discarded
 
 
 def make_image(path, size, seed):
@@ -50,24 +73,39 @@ def make_image(path, size, seed):
     return bytes(data)
 
 
-def expected_image(original, read_only):
+def expected_image(original, read_only, disk=None, got=None):
+    """What the disk must hold after the self-test.  Discarded sectors may
+    read back old or zeroed (unspecified): there each sector of `got` is
+    taken if it is one of the two, so only a third content is a mismatch."""
     if read_only:
         return original
     data = bytearray(original)
-    for s in written_sectors(len(original) // SECTOR):
+    c = len(original) // SECTOR
+    for s in written_sectors(c):
         data[s * SECTOR:(s + 1) * SECTOR] = pattern_sector(s)
+    zeroed, discarded = range_commands(c, disk)
+    for s in zeroed:
+        data[s * SECTOR:(s + 1) * SECTOR] = bytes(SECTOR)
+    for s in discarded:
+        sec = got[s * SECTOR:(s + 1) * SECTOR] if got is not None else b""
+        if sec == bytes(SECTOR):
+            data[s * SECTOR:(s + 1) * SECTOR] = sec
     return bytes(data)
 
 
 class Disk:
-    def __init__(self, size=16 << 20, props="", drive="", bus="mmio", read_only=False):
+    """bus: "mmio" (virtio-blk-device) or "pci" (virtio-blk-pci).  absent: the
+    kernel must not use this disk at all (its image must stay untouched)."""
+    def __init__(self, size=16 << 20, props="", drive="", bus="mmio", read_only=False,
+                 absent=False):
         self.size, self.props, self.drive, self.bus = size, props, drive, bus
-        self.read_only = read_only
+        self.read_only, self.absent = read_only, absent
 
 
 class Config:
-    def __init__(self, name, disks, qemu=(), legacy=False, smp=1, expect=()):
+    def __init__(self, name, disks, qemu=(), legacy=False, smp=1, expect=(), qemu_pre=()):
         self.name, self.disks, self.qemu = name, disks, list(qemu)
+        self.qemu_pre = list(qemu_pre)  # before the disks (a bridge they plug into)
         self.legacy, self.smp = legacy, smp
         self.expect = list(expect)  # console lines that must appear (substrings)
 
@@ -88,6 +126,58 @@ def configs():
         Config("two-disks", [Disk(size=8 * M), Disk(size=4 * M, props="packed=on")]),
         Config("eight-disks", [Disk(size=(1 + i) * M) for i in range(8)]),
         Config("one-sector-disk", [Disk(size=SECTOR)]),
+        # The range commands explicitly on, with the back end really
+        # deallocating (discard=unmap), then both off: the cases are skipped.
+        Config("discard-write-zeroes",
+               [Disk(props="discard=on,write-zeroes=on", drive="discard=unmap")]),
+        Config("no-discard-write-zeroes", [Disk(props="discard=off,write-zeroes=off")]),
+        # GET_ID: the guest cannot know the serial; it prints it, we check.
+        Config("serial", [Disk(props="serial=VDISK-SERIAL-1")],
+               expect=['vda: GET_ID (serial "VDISK-SERIAL-1")']),
+        # virtio-pci (modern transport; 00:01.0 is the first free slot, INTA of
+        # slot s is PLIC 32 + s % 4).
+        Config("pci-modern", [Disk(bus="pci", props="disable-legacy=on")],
+               expect=["virtio-pci modern 00:01.0 irq 33", "vda: ring=split in memory"]),
+        Config("pci-transitional", [Disk(bus="pci")],
+               expect=["virtio-pci transitional 00:01.0 irq 33"]),
+        Config("pci-queue-size-16", [Disk(bus="pci", props="disable-legacy=on,queue-size=16")]),
+        Config("pci-num-queues-4", [Disk(bus="pci", props="disable-legacy=on,num-queues=4")]),
+        Config("pci-packed", [Disk(bus="pci", props="disable-legacy=on,packed=on")],
+               expect=["vda: ring=packed in memory"]),
+        # Behind a PCI-to-PCI bridge at 00:01.0: bus 1, pins swizzled.
+        Config("pci-behind-bridge",
+               [Disk(size=8 * M, bus="pci", props="disable-legacy=on,bus=b1,addr=2"),
+                Disk(size=4 * M, bus="pci", props="bus=b1,addr=3")],
+               qemu_pre=["-device", "pci-bridge,chassis_nr=1,id=b1"],
+               expect=["virtio-pci modern 01:02.0 irq 35",
+                       "virtio-pci transitional 01:03.0 irq 32"]),
+        # Two levels of bridges, a second bridge, a multi-function slot.
+        Config("pci-nested-bridges",
+               [Disk(size=4 * M, bus="pci", props="disable-legacy=on,bus=b2,addr=1"),
+                Disk(size=4 * M, bus="pci", props="bus=b3,addr=7,packed=on"),
+                Disk(size=2 * M, bus="pci", props="disable-legacy=on,addr=4.0,multifunction=on"),
+                Disk(size=2 * M, bus="pci", props="addr=4.1")],
+               qemu_pre=["-device", "pci-bridge,chassis_nr=1,id=b1",
+                         "-device", "pci-bridge,chassis_nr=2,id=b2,bus=b1,addr=4",
+                         "-device", "pci-bridge,chassis_nr=3,id=b3"],
+               expect=["virtio-pci modern 02:01.0 irq 34", "virtio-pci transitional 03:07.0 irq 33",
+                       "virtio-pci modern 00:04.0 irq 32", "virtio-pci transitional 00:04.1 irq 32"]),
+        # Slots 1 and 5 share PLIC 33: both handlers run on each interrupt.
+        Config("pci-shared-irq",
+               [Disk(size=8 * M, bus="pci", props="disable-legacy=on,addr=1"),
+                Disk(size=4 * M, bus="pci", props="disable-legacy=on,addr=5,packed=on")],
+               expect=["virtio-pci modern 00:01.0 irq 33", "virtio-pci modern 00:05.0 irq 33"]),
+        Config("pci-mixed-mmio",
+               [Disk(size=8 * M), Disk(size=4 * M, bus="pci", props="disable-legacy=on"),
+                Disk(size=2 * M, bus="pci", props="packed=on")],
+               expect=["virtio-mmio v2 @0x10008000", "virtio-pci modern 00:01.0",
+                       "virtio-pci transitional 00:02.0"]),
+        # disable-modern=on has no virtio capabilities: not driven, said so,
+        # and the self-test passes on the mmio disk alone.
+        Config("pci-legacy-only",
+               [Disk(size=8 * M), Disk(size=4 * M, bus="pci", props="disable-modern=on",
+                                       absent=True)],
+               expect=["legacy-only virtio-pci device not supported"]),
     ]
 
 
@@ -97,13 +187,15 @@ def qemu_argv(kernel, cfg, images):
             "-append", "selftest", "-monitor", "none", "-serial", "stdio"]
     if not cfg.legacy:
         argv += ["-global", "virtio-mmio.force-legacy=false"]
+    argv += cfg.qemu_pre
     for i, (disk, path) in enumerate(zip(cfg.disks, images)):
         drive = f"file={path},if=none,format=raw,id=hd{i}"
         if disk.read_only:
             drive += ",readonly=on"
         if disk.drive:
             drive += "," + disk.drive
-        dev = f"virtio-blk-device,drive=hd{i}"
+        model = {"mmio": "virtio-blk-device", "pci": "virtio-blk-pci"}[disk.bus]
+        dev = f"{model},drive=hd{i}"
         if disk.props:
             dev += "," + disk.props
         argv += ["-drive", drive, "-device", dev]
@@ -145,7 +237,7 @@ def run_config(kernel, cfg, workdir, verbose):
         problems.append("no self-test summary line")
     for i, (disk, path, orig) in enumerate(zip(cfg.disks, images, originals)):
         got = open(path, "rb").read()
-        want = expected_image(orig, disk.read_only)
+        want = expected_image(orig, disk.read_only or disk.absent, disk, got)
         if hashlib.sha256(got).digest() != hashlib.sha256(want).digest():
             bad = [s for s in range(len(want) // SECTOR)
                    if got[s * SECTOR:(s + 1) * SECTOR] != want[s * SECTOR:(s + 1) * SECTOR]]

@@ -96,8 +96,9 @@
 #define VIRTIO_PCI_MAX_QUEUES 16
 #endif
 
-/* How the library reads this function's config space (no writes: the
- * library never writes config space).  Offsets are naturally aligned. */
+/* How the library reads this function's config space.  Offsets are
+ * naturally aligned.  The library never writes config space (§4.1.4): the
+ * write hooks are optional (NULL is fine) and reserved for PCI_CFG access. */
 struct virtio_pci_config_access {
 	uint8_t (*read8)(void *ctx, uint32_t off);
 	uint16_t (*read16)(void *ctx, uint32_t off);
@@ -159,9 +160,11 @@ int virtio_pci_probe(struct virtio_pci *p, const struct virtio_pci_config_access
  * virtq_create() with VIRTIO_ENOTSUP), and the configuration change event
  * to `config_vector` right away.  interrupt_ack() then never reads the ISR
  * (§4.1.4.5) and reports both causes: the caller's handler looks at the
- * rings and the configuration.  Call it after each reset (virtio_device_begin()
- * unmaps everything, §4.1.5.1.2) and before virtq_create().  0, or
- * VIRTIO_ENOTSUP when the device refuses the configuration vector.
+ * rings and the configuration.  Call it before virtq_create(), e.g. right
+ * after virtio_device_begin().  A reset unmaps every event (§4.1.5.1.2):
+ * each queue set-up maps both vectors again, so a re-initialisation
+ * (vblk_reinit) keeps them.  0, or VIRTIO_ENOTSUP when the device refuses
+ * the configuration vector (INTx stays in use).
  */
 int virtio_pci_use_msix(struct virtio_pci *p, uint16_t config_vector, uint16_t queue_vector);
 
