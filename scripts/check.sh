@@ -43,6 +43,7 @@ stage build-clang make -s kernel-clang
 stage cross-build scripts/cross_build.sh
 stage host-tests make -s test-host
 stage embed tests/embed_check.sh
+stage coverage make -s coverage
 stage fuzz make -s fuzz
 stage shell python3 tests/qemu/shell.py
 stage soak python3 tests/qemu/soak.py

@@ -67,7 +67,8 @@ static void sweep_one(bool packed, uint16_t size, bool indirect, bool event_idx,
 	if (!event_idx)
 		mask &= NO(VIRTIO_F_EVENT_IDX);
 	struct tvq t;
-	tvq_up(&t, sim_echo_new(2, SW_FEATURES, 1024), mask, size, indirect ? SW_IND : 0);
+	tvq_up(&t, sim_echo_new(2, SW_FEATURES, size > 1024 ? size : 1024), mask, size,
+	       indirect ? SW_IND : 0);
 	struct sim_dev *d = t.sim;
 	CHECK_EQ(d->q[0].packed, packed);
 	CHECK_EQ(d->q[0].indirect, indirect);
@@ -186,6 +187,16 @@ TEST(sweep_packed_sizes_indirect_event_idx)
 {
 	static const uint16_t sizes[] = { 1, 2, 3, 16, 256, 1000, 1024 };
 	sweep(true, sizes, 7);
+}
+
+TEST(sweep_largest_queue_32768)
+{
+	/* The largest legal size, both layouts: indices and wrap counters at
+	 * the top of their range. */
+	struct sw_stats st = { 0 };
+	sweep_one(false, 32768, true, true, 3000, true, &st);
+	sweep_one(true, 32768, true, true, 3000, true, &st);
+	sweep_one(true, 32767, false, false, 3000, true, &st);
 }
 
 TEST(sweep_in_order_completion)
