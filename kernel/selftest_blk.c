@@ -7,8 +7,14 @@
  *	0, C/2, C-1              (single-sector write+read)
  *	64..79   if C >= 80      (one 16-sector request)
  *	128..159 if C >= 160     (32 single-sector requests in flight)
- * The past-the-end writes are refused by blkdev_submit() before a driver
- * sees them.  A read-only disk gets no successful write at all.
+ * and, when the disk offers the command and the range is whole blocks:
+ *	200..263 if C >= 264     WRITE_ZEROES (then read back as zeros)
+ *	300..363 if C >= 364     DISCARD (content afterwards unspecified: the
+ *	                         host accepts old content or zeros there)
+ * then a FLUSH when the cache is writeback.  The past-the-end writes are
+ * refused by blkdev_submit() before a driver sees them.  A read-only disk
+ * gets no successful write at all.  Every disk is asked for its serial
+ * (GET_ID), which the PASS line shows.
  *
  * If any request times out the device still owns its buffer, so from then
  * on this disk's remaining cases are skipped and its buffers are leaked
@@ -33,6 +39,10 @@
 #define BATCH_COUNT 32
 #define BATCH_MIN_PEAK 8
 #define BATCH_TIMEOUT_MS 10000
+#define ZEROES_FIRST 200
+#define ZEROES_COUNT 64
+#define DISCARD_FIRST 300
+#define DISCARD_COUNT 64
 
 struct disk_run {
 	struct selftest_ctx *t;
@@ -341,6 +351,125 @@ static void case_read_only(struct disk_run *r)
 	}
 }
 
+/* A range command applies only when offered and in whole blocks. */
+static bool range_applies(struct disk_run *r, uint32_t cap, const char *what,
+			  uint64_t first, uint64_t count)
+{
+	uint32_t per = r->dev->block_size / SECTOR;
+
+	if (r->c < first + count) {
+		selftest_note(r->t, "%s: too small for the %s case", r->dev->name, what);
+		return false;
+	}
+	if (!(r->dev->caps & cap)) {
+		selftest_note(r->t, "%s: no %s case: the disk does not offer it", r->dev->name, what);
+		return false;
+	}
+	if (per > 1 && (first % per || count % per)) {
+		selftest_note(r->t, "%s: no %s case: sectors %lu..%lu are not whole %u-byte blocks",
+			      r->dev->name, what, (unsigned long)first,
+			      (unsigned long)(first + count - 1), r->dev->block_size);
+		return false;
+	}
+	return true;
+}
+
+static void case_write_zeroes(struct disk_run *r)
+{
+	const char *name = case_name(r, "WRITE_ZEROES sectors %u..%u reads back zeros",
+				     ZEROES_FIRST, ZEROES_FIRST + ZEROES_COUNT - 1);
+	int rc;
+
+	if (!range_applies(r, BLKDEV_CAP_WRITE_ZEROES, "WRITE_ZEROES", ZEROES_FIRST, ZEROES_COUNT) ||
+	    skip_if_stuck(r, name))
+		return;
+	rc = blkdev_write_zeroes(r->dev, ZEROES_FIRST, ZEROES_COUNT, false);
+	if (rc) {
+		fail_rc(r, name, "write-zeroes", rc);
+		return;
+	}
+	for (unsigned done = 0; done < ZEROES_COUNT; done += BATCH_COUNT) {
+		memset(r->buf, 0xa5, BATCH_COUNT * SECTOR);
+		rc = blkdev_read(r->dev, ZEROES_FIRST + done, BATCH_COUNT, r->buf);
+		if (rc) {
+			fail_rc(r, name, "read", rc);
+			return;
+		}
+		for (unsigned i = 0; i < BATCH_COUNT * SECTOR; i++) {
+			if (r->buf[i]) {
+				selftest_fail(r->t, name, "sector %u byte %u: read 0x%02x, want 0",
+					      ZEROES_FIRST + done + i / SECTOR, i % SECTOR, r->buf[i]);
+				return;
+			}
+		}
+	}
+	selftest_pass(r->t, name, NULL);
+}
+
+static void case_discard(struct disk_run *r)
+{
+	const char *name = case_name(r, "DISCARD sectors %u..%u", DISCARD_FIRST,
+				     DISCARD_FIRST + DISCARD_COUNT - 1);
+	int rc;
+
+	if (!range_applies(r, BLKDEV_CAP_DISCARD, "DISCARD", DISCARD_FIRST, DISCARD_COUNT) ||
+	    skip_if_stuck(r, name))
+		return;
+	rc = blkdev_discard(r->dev, DISCARD_FIRST, DISCARD_COUNT);
+	if (rc)
+		fail_rc(r, name, "discard", rc);
+	else
+		selftest_pass(r->t, name, NULL);
+}
+
+static void case_flush(struct disk_run *r)
+{
+	const char *name = case_name(r, "FLUSH after the writes");
+	int rc;
+
+	if (!(r->dev->caps & BLKDEV_CAP_FLUSH)) {
+		selftest_note(r->t, "%s: no FLUSH case: the cache is writethrough", r->dev->name);
+		return;
+	}
+	if (skip_if_stuck(r, name))
+		return;
+	rc = blkdev_flush(r->dev);
+	if (rc)
+		fail_rc(r, name, "flush", rc);
+	else
+		selftest_pass(r->t, name, "writeback cache");
+}
+
+static void case_get_id(struct disk_run *r)
+{
+	const char *name = case_name(r, "GET_ID");
+	char id[BLKDEV_ID_BYTES + 1];
+	int rc;
+
+	if (!(r->dev->caps & BLKDEV_CAP_GET_ID)) {
+		selftest_note(r->t, "%s: no GET_ID case: the disk does not offer it", r->dev->name);
+		return;
+	}
+	if (skip_if_stuck(r, name))
+		return;
+	rc = blkdev_get_id(r->dev, id);
+	if (rc) {
+		fail_rc(r, name, "get-id", rc);
+		return;
+	}
+	for (char *p = id; *p; p++) {
+		if (*p < 0x20 || *p > 0x7e) {
+			selftest_fail(r->t, name, "byte %u of the serial is 0x%02x, not printable",
+				      (unsigned)(p - id), (uint8_t)*p);
+			return;
+		}
+	}
+	if (id[0])
+		selftest_pass(r->t, name, "serial \"%s\"", id);
+	else
+		selftest_pass(r->t, name, "empty serial");
+}
+
 static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
 {
 	struct disk_run r = { .t = t, .dev = dev, .c = dev->sectors };
@@ -375,8 +504,12 @@ static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
 				case_in_flight(&r);
 			else
 				selftest_note(t, "%s: too small for the in-flight case", dev->name);
+			case_write_zeroes(&r);
+			case_discard(&r);
+			case_flush(&r);
 		}
 		case_past_end(&r);
+		case_get_id(&r);
 	}
 
 	if (r.stuck)

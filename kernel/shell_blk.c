@@ -1,26 +1,42 @@
 /*
  * The shell's `blk` commands: list, info, read (hex dump), write (fill
- * with a byte or a repeated string).  All argument checking happens before
- * any I/O, and each problem is reported in one line naming the command,
- * e.g. "blk read: sector 131072 is past the end of vda (131072 sectors)".
+ * with a byte or a repeated string), and the dispatch to the others
+ * (shell_blk_ops.c: flush, discard, zero, id, verify; shell_blk_bench.c:
+ * bench).  All argument checking happens before any I/O, and each problem
+ * is reported in one line naming the command, e.g.
+ * "blk read: sector 131072 is past the end of vda (131072 sectors)".
  * Buffers come from the DMA pool under a mark and go back afterwards,
  * except after a timeout, when the device still owns them.
  */
 #include "kernel/blkdev.h"
 #include "kernel/dma.h"
 #include "kernel/shell.h"
+#include "kernel/shell_blk.h"
 #include "kernel/shell_priv.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 #include "lib/printf.h"
 
 #define MAX_SECTORS_PER_COMMAND 256 /* 128 KiB: a dump longer than this helps nobody */
+#define SUBCOMMANDS "list, info, read, write, flush, discard, zero, id, verify, bench"
 
+/* Indexed by the BLK_USAGE_* rows of shell_blk.h; a row with an empty
+ * usage continues the help text of the one above. */
 const char *const shell_blk_usage[][2] = {
-	{ "blk list", "show every disk" },
-	{ "blk info DISK", "show everything known about a disk" },
-	{ "blk read DISK SECTOR [COUNT]", "hex dump COUNT sectors (default 1, max 256)" },
-	{ "blk write DISK SECTOR COUNT PATTERN", "fill sectors with a byte 0..255 or a \"string\"" },
+	[BLK_USAGE_LIST] = { "blk list", "show every disk" },
+	[BLK_USAGE_INFO] = { "blk info DISK", "show everything known about a disk" },
+	[BLK_USAGE_READ] = { "blk read DISK SECTOR [COUNT]", "hex dump COUNT sectors (default 1, max 256)" },
+	[BLK_USAGE_WRITE] = { "blk write DISK SECTOR COUNT PATTERN", "fill sectors with a byte 0..255 or a \"string\"" },
+	[BLK_USAGE_FLUSH] = { "blk flush DISK", "flush the write cache (says whether it is writeback)" },
+	[BLK_USAGE_DISCARD] = { "blk discard DISK SECTOR COUNT", "tell the disk the sectors are unused (DISCARD)" },
+	[BLK_USAGE_ZERO] = { "blk zero DISK SECTOR COUNT [unmap]", "WRITE_ZEROES; unmap lets the disk deallocate" },
+	[BLK_USAGE_ID] = { "blk id DISK", "show the disk's serial (GET_ID)" },
+	/* too long for the usage column: the help goes on the next row */
+	[BLK_USAGE_VERIFY] = { "blk verify DISK SECTOR COUNT [PATTERN]", "" },
+	[BLK_USAGE_VERIFY_MORE] = { "", "write PATTERN (default: per-sector) over the range, read back, compare" },
+	[BLK_USAGE_BENCH] = { "blk bench DISK [OP] [SIZE] [QD] [TIME|COUNT] [QUEUES]", "" },
+	[BLK_USAGE_BENCH_MORE] = { "", "I/O benchmark: OP read, write, randread, randwrite; SIZE 512..1m;" },
+	[BLK_USAGE_BENCH_MORE2] = { "", "QD 1..256; TIME 2s or a COUNT; QUEUES (defaults: randread 4k 32 2s 1)" },
 };
 const unsigned shell_blk_usage_count = sizeof(shell_blk_usage) / sizeof(shell_blk_usage[0]);
 
@@ -31,13 +47,10 @@ void shell_set_blk_info_extra(void (*fn)(struct blkdev *dev))
 	info_extra = fn;
 }
 
-/*
- * Checks the word count of `blk SUB ...`: names[] lists the arguments
- * after SUB, the first `required` of them mandatory.
- */
-static bool check_args(int argc, const struct shell_arg *argv, const char *usage,
-		       const char *const *names, int required, int optional)
+bool blk_check_args(int argc, const struct shell_arg *argv, unsigned usage_row,
+		    const char *const *names, int required, int optional)
 {
+	const char *usage = shell_blk_usage[usage_row][0];
 	int given = argc - 2;
 
 	if (given < required) {
@@ -52,7 +65,7 @@ static bool check_args(int argc, const struct shell_arg *argv, const char *usage
 	return true;
 }
 
-static struct blkdev *find_disk(const char *cmd, const struct shell_arg *arg)
+struct blkdev *blk_find_disk(const char *cmd, const struct shell_arg *arg)
 {
 	struct blkdev *dev = blkdev_find(arg->s);
 
@@ -66,8 +79,8 @@ static struct blkdev *find_disk(const char *cmd, const struct shell_arg *arg)
 	return NULL;
 }
 
-static bool get_number(const char *cmd, const char *what, const struct shell_arg *arg,
-		       uint64_t *out)
+bool blk_get_number(const char *cmd, const char *what, const struct shell_arg *arg,
+		    uint64_t *out)
 {
 	if (!arg->quoted && parse_u64(arg->s, out))
 		return true;
@@ -76,16 +89,16 @@ static bool get_number(const char *cmd, const char *what, const struct shell_arg
 	return false;
 }
 
-/* SECTOR and COUNT against the disk; prints the reason when refused. */
-static bool check_range(const char *cmd, struct blkdev *dev, uint64_t sector, uint64_t count)
+bool blk_check_range(const char *cmd, struct blkdev *dev, uint64_t sector, uint64_t count,
+		     uint64_t max_count)
 {
 	if (count == 0) {
 		kprintf("blk %s: COUNT must be at least 1\n", cmd);
 		return false;
 	}
-	if (count > MAX_SECTORS_PER_COMMAND) {
-		kprintf("blk %s: COUNT %lu is more than %u sectors per command\n", cmd,
-			(unsigned long)count, MAX_SECTORS_PER_COMMAND);
+	if (max_count && count > max_count) {
+		kprintf("blk %s: COUNT %lu is more than %lu sectors per command\n", cmd,
+			(unsigned long)count, (unsigned long)max_count);
 		return false;
 	}
 	if (sector >= dev->sectors) {
@@ -100,6 +113,25 @@ static bool check_range(const char *cmd, struct blkdev *dev, uint64_t sector, ui
 		return false;
 	}
 	return true;
+}
+
+bool blk_check_blocks(const char *cmd, struct blkdev *dev, uint64_t sector, uint64_t count)
+{
+	uint32_t per = dev->block_size / BLKDEV_SECTOR;
+
+	if (per <= 1 || (sector % per == 0 && count % per == 0))
+		return true;
+	kprintf("blk %s: sector %lu count %lu is not whole blocks of %s (block size %u = %u sectors)\n",
+		cmd, (unsigned long)sector, (unsigned long)count, dev->name, dev->block_size, per);
+	return false;
+}
+
+bool blk_check_writable(const char *cmd, struct blkdev *dev)
+{
+	if (!dev->read_only)
+		return true;
+	kprintf("blk %s: %s is read-only\n", cmd, dev->name);
+	return false;
 }
 
 /* "64.0": capacity in MiB with one decimal, without overflow */
@@ -167,11 +199,11 @@ static void blk_read(int argc, const struct shell_arg *argv)
 	uint64_t sector, count = 1;
 	struct blkdev *dev;
 
-	if (!check_args(argc, argv, shell_blk_usage[2][0], names, 2, 1) ||
-	    !(dev = find_disk("read", &argv[2])) ||
-	    !get_number("read", "SECTOR", &argv[3], &sector) ||
-	    (argc > 4 && !get_number("read", "COUNT", &argv[4], &count)) ||
-	    !check_range("read", dev, sector, count))
+	if (!blk_check_args(argc, argv, BLK_USAGE_READ, names, 2, 1) ||
+	    !(dev = blk_find_disk("read", &argv[2])) ||
+	    !blk_get_number("read", "SECTOR", &argv[3], &sector) ||
+	    (argc > 4 && !blk_get_number("read", "COUNT", &argv[4], &count)) ||
+	    !blk_check_range("read", dev, sector, count, MAX_SECTORS_PER_COMMAND))
 		return;
 
 	size_t mark = dma_mark();
@@ -194,26 +226,26 @@ static void blk_read(int argc, const struct shell_arg *argv)
 	dma_release(mark);
 }
 
-/* PATTERN: a byte value, or a quoted non-empty string. */
-static bool get_pattern(const struct shell_arg *arg, const char **str, uint8_t *byte)
+bool blk_get_pattern(const char *cmd, const struct shell_arg *arg, const char **str,
+		     uint8_t *byte)
 {
 	uint64_t v;
 
 	if (arg->quoted) {
 		if (!arg->s[0]) {
-			kprintf("blk write: PATTERN \"\" is empty\n");
+			kprintf("blk %s: PATTERN \"\" is empty\n", cmd);
 			return false;
 		}
 		*str = arg->s;
 		return true;
 	}
 	if (!parse_u64(arg->s, &v)) {
-		kprintf("blk write: PATTERN '%s' is neither a byte 0..255 nor a \"quoted string\"\n",
-			arg->s);
+		kprintf("blk %s: PATTERN '%s' is neither a byte 0..255 nor a \"quoted string\"\n",
+			cmd, arg->s);
 		return false;
 	}
 	if (v > 255) {
-		kprintf("blk write: PATTERN %s is out of range 0..255\n", arg->s);
+		kprintf("blk %s: PATTERN %s is out of range 0..255\n", cmd, arg->s);
 		return false;
 	}
 	*str = NULL;
@@ -229,17 +261,14 @@ static void blk_write(int argc, const struct shell_arg *argv)
 	const char *str;
 	uint8_t byte = 0;
 
-	if (!check_args(argc, argv, shell_blk_usage[3][0], names, 4, 0) ||
-	    !(dev = find_disk("write", &argv[2])) ||
-	    !get_number("write", "SECTOR", &argv[3], &sector) ||
-	    !get_number("write", "COUNT", &argv[4], &count) ||
-	    !check_range("write", dev, sector, count) ||
-	    !get_pattern(&argv[5], &str, &byte))
+	if (!blk_check_args(argc, argv, BLK_USAGE_WRITE, names, 4, 0) ||
+	    !(dev = blk_find_disk("write", &argv[2])) ||
+	    !blk_get_number("write", "SECTOR", &argv[3], &sector) ||
+	    !blk_get_number("write", "COUNT", &argv[4], &count) ||
+	    !blk_check_range("write", dev, sector, count, MAX_SECTORS_PER_COMMAND) ||
+	    !blk_get_pattern("write", &argv[5], &str, &byte) ||
+	    !blk_check_writable("write", dev))
 		return;
-	if (dev->read_only) {
-		kprintf("blk write: %s is read-only\n", dev->name);
-		return;
-	}
 
 	size_t mark = dma_mark(), bytes = count * BLKDEV_SECTOR;
 	uint8_t *buf = dma_alloc(bytes);
@@ -267,6 +296,20 @@ static void blk_write(int argc, const struct shell_arg *argv)
 	dma_release(mark);
 }
 
+static const struct {
+	const char *name;
+	void (*run)(int argc, const struct shell_arg *argv);
+} subcommands[] = {
+	{ "read", blk_read },
+	{ "write", blk_write },
+	{ "flush", shell_blk_flush },
+	{ "discard", shell_blk_discard },
+	{ "zero", shell_blk_zero },
+	{ "id", shell_blk_id },
+	{ "verify", shell_blk_verify },
+	{ "bench", shell_blk_bench },
+};
+
 void shell_cmd_blk(int argc, const struct shell_arg *argv)
 {
 	static const char *const disk_name[] = { "DISK" };
@@ -274,19 +317,25 @@ void shell_cmd_blk(int argc, const struct shell_arg *argv)
 	struct blkdev *dev;
 
 	if (!sub) {
-		kprintf("blk: missing subcommand (list, info, read, write; see 'help')\n");
-	} else if (strcmp(sub, "list") == 0) {
-		if (check_args(argc, argv, shell_blk_usage[0][0], disk_name, 0, 0))
-			blk_list();
-	} else if (strcmp(sub, "info") == 0) {
-		if (check_args(argc, argv, shell_blk_usage[1][0], disk_name, 1, 0) &&
-		    (dev = find_disk("info", &argv[2])))
-			blk_info(dev);
-	} else if (strcmp(sub, "read") == 0) {
-		blk_read(argc, argv);
-	} else if (strcmp(sub, "write") == 0) {
-		blk_write(argc, argv);
-	} else {
-		kprintf("blk: unknown subcommand '%s' (list, info, read, write; see 'help')\n", sub);
+		kprintf("blk: missing subcommand (" SUBCOMMANDS "; see 'help')\n");
+		return;
 	}
+	if (strcmp(sub, "list") == 0) {
+		if (blk_check_args(argc, argv, BLK_USAGE_LIST, disk_name, 0, 0))
+			blk_list();
+		return;
+	}
+	if (strcmp(sub, "info") == 0) {
+		if (blk_check_args(argc, argv, BLK_USAGE_INFO, disk_name, 1, 0) &&
+		    (dev = blk_find_disk("info", &argv[2])))
+			blk_info(dev);
+		return;
+	}
+	for (unsigned i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (strcmp(sub, subcommands[i].name) == 0) {
+			subcommands[i].run(argc, argv);
+			return;
+		}
+	}
+	kprintf("blk: unknown subcommand '%s' (" SUBCOMMANDS "; see 'help')\n", sub);
 }

@@ -64,3 +64,4 @@ coverage:
 	@lcov --summary $(COV_BUILD)/lib.info 2>&1 | awk -v min=$(COVERAGE_MIN) \
 		'/lines/ { pct = $$2 + 0; print "drivers/virtio line coverage: " $$2 " (minimum " min "%)"; \
 		  exit (pct < min) }'
+-include tests/bench.mk

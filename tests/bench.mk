@@ -1,0 +1,8 @@
+# `make bench`: the kernel's `blk bench` under QEMU (aio=threads, aio=io_uring,
+# null-co) next to the U-Boot anchor (../shared/peer-uboot) and host dd, in
+# one invocation; one table in build/bench/report.txt, raw figures in
+# build/bench/results.json.  Takes about 4 minutes (3 s per run, 69 runs).
+#   BENCH_QUICK=1 make bench     a tiny subset (under a minute)
+.PHONY: bench
+bench: kernel
+	python3 scripts/bench.py --kernel build/kernel.elf
