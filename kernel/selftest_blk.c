@@ -35,7 +35,8 @@
 #define SECTOR BLKDEV_SECTOR
 #define MULTI_FIRST 64
 #define MULTI_COUNT 16
-#define BATCH_FIRST 128
+#define BATCH_FIRST 128       /* 512-byte blocks: sectors 128..159 */
+#define BATCH_FIRST_BIG 1024  /* larger blocks: BATCH_COUNT blocks from here */
 #define BATCH_COUNT 32
 #define BATCH_MIN_PEAK 8
 #define BATCH_TIMEOUT_MS 10000
@@ -48,8 +49,10 @@ struct disk_run {
 	struct selftest_ctx *t;
 	struct blkdev *dev;
 	uint64_t c;          /* capacity in sectors */
-	uint8_t *buf;        /* BATCH_COUNT sectors */
-	uint8_t *ref;        /* one sector */
+	uint32_t per;        /* sectors per logical block: the unit of every I/O */
+	uint64_t batch_first; /* first sector of the in-flight case */
+	uint8_t *buf;        /* BATCH_COUNT blocks */
+	uint8_t *ref;        /* one block */
 	struct blkdev_io *ios; /* BATCH_COUNT requests */
 	bool stuck;          /* a request timed out: stop using the disk */
 	char name[96];
@@ -195,8 +198,9 @@ static bool run_batch(struct disk_run *r, enum blkdev_op op, unsigned *peak,
 	while (submitted < BATCH_COUNT && !deadline_passed(dl)) {
 		struct blkdev_io *io = &r->ios[submitted];
 		*io = (struct blkdev_io){
-			.op = op, .sector = BATCH_FIRST + submitted, .count = 1,
-			.buf = r->buf + submitted * SECTOR, .done = batch_done, .ctx = &b,
+			.op = op, .sector = r->batch_first + (uint64_t)submitted * r->per,
+			.count = r->per, .buf = r->buf + (size_t)submitted * r->per * SECTOR,
+			.done = batch_done, .ctx = &b,
 		};
 		int rc = blkdev_submit(r->dev, io);
 		if (rc == 0) {
@@ -208,8 +212,9 @@ static bool run_batch(struct disk_run *r, enum blkdev_op op, unsigned *peak,
 		if (submitted == b.done) {
 			/* nothing outstanding, so not a full queue: a real error */
 			intr_restore(saved);
-			ksnprintf(why, whylen, "submit of sector %u failed with nothing in flight: %s (%d)",
-				  BATCH_FIRST + submitted, blkdev_strerror(r->dev, rc), rc);
+			ksnprintf(why, whylen, "submit of sector %lu failed with nothing in flight: %s (%d)",
+				  (unsigned long)(r->batch_first + (uint64_t)submitted * r->per),
+				  blkdev_strerror(r->dev, rc), rc);
 			return false;
 		}
 		wait_for_interrupt_until(dl);
@@ -226,8 +231,9 @@ static bool run_batch(struct disk_run *r, enum blkdev_op op, unsigned *peak,
 	}
 	for (unsigned i = 0; i < BATCH_COUNT; i++) {
 		if (r->ios[i].status) {
-			ksnprintf(why, whylen, "request for sector %u failed: %s (%d)",
-				  BATCH_FIRST + i, blkdev_strerror(r->dev, r->ios[i].status),
+			ksnprintf(why, whylen, "request for sector %lu failed: %s (%d)",
+				  (unsigned long)(r->batch_first + (uint64_t)i * r->per),
+				  blkdev_strerror(r->dev, r->ios[i].status),
 				  r->ios[i].status);
 			return false;
 		}
@@ -247,14 +253,16 @@ static bool run_batch(struct disk_run *r, enum blkdev_op op, unsigned *peak,
 
 static void case_in_flight(struct disk_run *r)
 {
-	const char *name = case_name(r, "%u writes in flight (sectors %u..%u)",
-				     BATCH_COUNT, BATCH_FIRST, BATCH_FIRST + BATCH_COUNT - 1);
+	uint64_t first = r->batch_first, last = first + (uint64_t)BATCH_COUNT * r->per - 1;
+	uint32_t sectors = BATCH_COUNT * r->per;
+	const char *name = case_name(r, "%u writes in flight (sectors %lu..%lu)", BATCH_COUNT,
+				     (unsigned long)first, (unsigned long)last);
 	char why[128];
 	unsigned peak;
 
 	if (skip_if_stuck(r, name))
 		return;
-	fill_pattern(r->buf, BATCH_FIRST, BATCH_COUNT);
+	fill_pattern(r->buf, first, sectors);
 	if (!run_batch(r, BLKDEV_WRITE, &peak, why, sizeof(why))) {
 		selftest_fail(r->t, name, "%s", why);
 		selftest_note(r->t, "%s: no in-flight read case without the writes", r->dev->name);
@@ -262,11 +270,11 @@ static void case_in_flight(struct disk_run *r)
 	}
 	selftest_pass(r->t, name, "peak %u in flight, %u completions by interrupt", peak, BATCH_COUNT);
 
-	name = case_name(r, "%u reads in flight (sectors %u..%u)",
-			 BATCH_COUNT, BATCH_FIRST, BATCH_FIRST + BATCH_COUNT - 1);
-	memset(r->buf, 0, BATCH_COUNT * SECTOR);
+	name = case_name(r, "%u reads in flight (sectors %lu..%lu)", BATCH_COUNT,
+			 (unsigned long)first, (unsigned long)last);
+	memset(r->buf, 0, (size_t)sectors * SECTOR);
 	if (!run_batch(r, BLKDEV_READ, &peak, why, sizeof(why)) ||
-	    !check_pattern(r->buf, BATCH_FIRST, BATCH_COUNT, why, sizeof(why))) {
+	    !check_pattern(r->buf, first, sectors, why, sizeof(why))) {
 		selftest_fail(r->t, name, "%s", why);
 		return;
 	}
@@ -296,18 +304,21 @@ static void case_past_end(struct disk_run *r)
 	if (r->dev->read_only)
 		return; /* a write there would be refused as read-only first */
 
-	name = case_name(r, "write at sector C-1 count 2 is refused");
-	memset(r->buf, 0xee, 2 * SECTOR);
-	expect_rc(r, name, blkdev_write(r->dev, r->c - 1, 2, r->buf), BLKDEV_ERANGE, "BLKDEV_ERANGE");
+	/* The last block plus one more: reaches one block past the end. */
+	uint64_t last = r->c - r->per;
+	name = case_name(r, "write at sector C-%u count %u is refused", r->per, 2 * r->per);
+	memset(r->buf, 0xee, 2 * r->per * SECTOR);
+	expect_rc(r, name, blkdev_write(r->dev, last, 2 * r->per, r->buf), BLKDEV_ERANGE,
+		  "BLKDEV_ERANGE");
 
-	name = case_name(r, "sector C-1 intact after the refused write");
+	name = case_name(r, "last block intact after the refused write");
 	if (skip_if_stuck(r, name))
 		return;
-	memset(r->buf, 0, SECTOR);
-	rc = blkdev_read(r->dev, r->c - 1, 1, r->buf);
+	memset(r->buf, 0, r->per * SECTOR);
+	rc = blkdev_read(r->dev, last, r->per, r->buf);
 	if (rc)
 		fail_rc(r, name, "read", rc);
-	else if (check_pattern(r->buf, r->c - 1, 1, why, sizeof(why)))
+	else if (check_pattern(r->buf, last, r->per, why, sizeof(why)))
 		selftest_pass(r->t, name, NULL);
 	else
 		selftest_fail(r->t, name, "%s", why);
@@ -316,34 +327,34 @@ static void case_past_end(struct disk_run *r)
 static void case_read_only(struct disk_run *r)
 {
 	const char *name = case_name(r, "write to read-only disk is refused");
-	uint64_t reads[3] = { 0, r->c / 2, r->c - 1 };
+	uint64_t reads[3] = { 0, r->c / 2 / r->per * r->per, r->c - r->per };
 	int rc;
 
-	rc = blkdev_read(r->dev, 0, 1, r->ref);
+	rc = blkdev_read(r->dev, 0, r->per, r->ref);
 	if (rc) {
 		fail_rc(r, name, "reading sector 0 first", rc);
 		return;
 	}
-	for (unsigned i = 0; i < SECTOR; i++)
+	for (unsigned i = 0; i < r->per * SECTOR; i++)
 		r->buf[i] = (uint8_t)~r->ref[i];
-	expect_rc(r, name, blkdev_write(r->dev, 0, 1, r->buf), BLKDEV_EROFS, "BLKDEV_EROFS");
+	expect_rc(r, name, blkdev_write(r->dev, 0, r->per, r->buf), BLKDEV_EROFS, "BLKDEV_EROFS");
 
 	name = case_name(r, "sector 0 unchanged after the refused write");
 	if (skip_if_stuck(r, name))
 		return;
-	memset(r->buf, 0, SECTOR);
-	rc = blkdev_read(r->dev, 0, 1, r->buf);
+	memset(r->buf, 0, r->per * SECTOR);
+	rc = blkdev_read(r->dev, 0, r->per, r->buf);
 	if (rc)
 		fail_rc(r, name, "read", rc);
 	else
-		selftest_check(r->t, memcmp(r->buf, r->ref, SECTOR) == 0, name,
+		selftest_check(r->t, memcmp(r->buf, r->ref, r->per * SECTOR) == 0, name,
 			       "sector 0 differs from what was read before the write");
 
 	for (unsigned k = 0; k < 3; k++) {
 		name = case_name(r, "read sector %lu", (unsigned long)reads[k]);
 		if (skip_if_stuck(r, name))
 			return;
-		rc = blkdev_read(r->dev, reads[k], 1, r->buf);
+		rc = blkdev_read(r->dev, reads[k], r->per, r->buf);
 		if (rc)
 			fail_rc(r, name, "read", rc);
 		else
@@ -475,8 +486,11 @@ static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
 	struct disk_run r = { .t = t, .dev = dev, .c = dev->sectors };
 	size_t mark = dma_mark();
 
-	r.buf = dma_alloc(BATCH_COUNT * SECTOR);
-	r.ref = dma_alloc(SECTOR);
+	/* Every I/O is in whole logical blocks: the device may refuse less. */
+	r.per = dev->block_size > SECTOR ? dev->block_size / SECTOR : 1;
+	r.batch_first = r.per == 1 ? BATCH_FIRST : BATCH_FIRST_BIG;
+	r.buf = dma_alloc((size_t)BATCH_COUNT * r.per * SECTOR);
+	r.ref = dma_alloc((size_t)r.per * SECTOR);
 	r.ios = dma_alloc(BATCH_COUNT * sizeof(struct blkdev_io));
 	if (!r.buf || !r.ref || !r.ios) {
 		dma_release(mark);
@@ -488,11 +502,12 @@ static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
 		if (dev->read_only) {
 			case_read_only(&r);
 		} else {
-			case_write_read(&r, case_name(&r, "write+read sector 0"), 0, 1);
-			case_write_read(&r, case_name(&r, "write+read sector C/2=%lu",
-						      (unsigned long)(r.c / 2)), r.c / 2, 1);
-			case_write_read(&r, case_name(&r, "write+read sector C-1=%lu",
-						      (unsigned long)(r.c - 1)), r.c - 1, 1);
+			uint64_t mid = r.c / 2 / r.per * r.per, last = r.c - r.per;
+			case_write_read(&r, case_name(&r, "write+read block at sector 0"), 0, r.per);
+			case_write_read(&r, case_name(&r, "write+read block at sector C/2=%lu",
+						      (unsigned long)mid), mid, r.per);
+			case_write_read(&r, case_name(&r, "write+read block at sector C-%u=%lu",
+						      r.per, (unsigned long)last), last, r.per);
 			if (r.c >= MULTI_FIRST + MULTI_COUNT)
 				case_write_read(&r, case_name(&r, "%u-sector request (sectors %u..%u)",
 							      MULTI_COUNT, MULTI_FIRST,
@@ -500,7 +515,7 @@ static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
 						MULTI_FIRST, MULTI_COUNT);
 			else
 				selftest_note(t, "%s: too small for the multi-sector case", dev->name);
-			if (r.c >= BATCH_FIRST + BATCH_COUNT)
+			if (r.c >= r.batch_first + (uint64_t)BATCH_COUNT * r.per)
 				case_in_flight(&r);
 			else
 				selftest_note(t, "%s: too small for the in-flight case", dev->name);

@@ -28,15 +28,18 @@ def pattern_sector(s):
     return bytes((base ^ ((i * 7) & 0xFF) ^ 0x5A) for i in range(SECTOR))
 
 
-def written_sectors(capacity):
+def written_sectors(capacity, per=1):
     """The exact set of sectors the self-test writes its pattern to on a
-    writable disk (the range commands are in range_commands())."""
+    writable disk whose logical block is `per` sectors (the range commands
+    are in range_commands())."""
     c = capacity
-    out = {0, c // 2, c - 1}
+    mid = c // 2 // per * per
+    out = set(range(0, per)) | set(range(mid, mid + per)) | set(range(c - per, c))
     if c >= 80:
         out.update(range(64, 80))
-    if c >= 160:
-        out.update(range(128, 160))
+    first = 128 if per == 1 else 1024
+    if c >= first + 32 * per:
+        out.update(range(first, first + 32 * per))
     return sorted(s for s in out if 0 <= s < c)
 
 
@@ -81,7 +84,8 @@ def expected_image(original, read_only, disk=None, got=None):
         return original
     data = bytearray(original)
     c = len(original) // SECTOR
-    for s in written_sectors(c):
+    per = int(device_prop(disk, "logical_block_size", "512")) // SECTOR
+    for s in written_sectors(c, per):
         data[s * SECTOR:(s + 1) * SECTOR] = pattern_sector(s)
     zeroed, discarded = range_commands(c, disk)
     for s in zeroed:
@@ -97,14 +101,31 @@ class Disk:
     """bus: "mmio" (virtio-blk-device) or "pci" (virtio-blk-pci).  absent: the
     kernel must not use this disk at all (its image must stay untouched)."""
     def __init__(self, size=16 << 20, props="", drive="", bus="mmio", read_only=False,
-                 absent=False):
+                 absent=False, blkdebug=False):
         self.size, self.props, self.drive, self.bus = size, props, drive, bus
         self.read_only, self.absent = read_only, absent
+        # blkdebug: QEMU fails every read and write of sector 1000
+        # (BLKDEBUG_RULES; kernel/selftest_ioerr.c expects exactly that)
+        self.blkdebug = blkdebug
+
+
+BLKDEBUG_RULES = """[inject-error]
+event = "read_aio"
+errno = "5"
+sector = "1000"
+
+[inject-error]
+event = "write_aio"
+errno = "5"
+sector = "1000"
+"""
 
 
 class Config:
-    def __init__(self, name, disks, qemu=(), legacy=False, smp=1, expect=(), qemu_pre=()):
+    def __init__(self, name, disks, qemu=(), legacy=False, smp=1, expect=(), qemu_pre=(),
+                 append="selftest"):
         self.name, self.disks, self.qemu = name, disks, list(qemu)
+        self.append = append
         self.qemu_pre = list(qemu_pre)  # before the disks (a bridge they plug into)
         self.legacy, self.smp = legacy, smp
         self.expect = list(expect)  # console lines that must appear (substrings)
@@ -115,6 +136,13 @@ def configs():
     return [
         Config("mmio-modern", [Disk()], expect=["vda: ring=split in memory"]),
         Config("mmio-legacy", [Disk()], legacy=True),
+        Config("queue-size-1024", [Disk(props="queue-size=1024")]),
+        Config("num-queues-4", [Disk(props="num-queues=4")], expect=["a read on each of the 4 request queues"]),
+        Config("logical-block-4096",
+               [Disk(props="logical_block_size=4096,physical_block_size=4096")],
+               expect=["block size 4096"]),
+        Config("blkdebug-ioerr", [Disk(drive="rerror=report,werror=report", blkdebug=True)],
+               append="selftest ioerr", expect=["ioerr: read of the bad sector fails"]),
         Config("mmio-modern-smp2", [Disk()], smp=2),
         Config("packed", [Disk(props="packed=on")], expect=["vda: ring=packed in memory"]),
         Config("event-idx-off", [Disk(props="event_idx=off")]),
@@ -141,7 +169,8 @@ def configs():
         Config("pci-transitional", [Disk(bus="pci")],
                expect=["virtio-pci transitional 00:01.0 irq 33"]),
         Config("pci-queue-size-16", [Disk(bus="pci", props="disable-legacy=on,queue-size=16")]),
-        Config("pci-num-queues-4", [Disk(bus="pci", props="disable-legacy=on,num-queues=4")]),
+        Config("pci-num-queues-4", [Disk(bus="pci", props="disable-legacy=on,num-queues=4")],
+               expect=["a read on each of the 4 request queues"]),
         Config("pci-packed", [Disk(bus="pci", props="disable-legacy=on,packed=on")],
                expect=["vda: ring=packed in memory"]),
         # Behind a PCI-to-PCI bridge at 00:01.0: bus 1, pins swizzled.
@@ -184,12 +213,18 @@ def configs():
 def qemu_argv(kernel, cfg, images):
     argv = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
             "-nographic", "-m", "256M", "-smp", str(cfg.smp), "-kernel", kernel,
-            "-append", "selftest", "-monitor", "none", "-serial", "stdio"]
+            "-append", cfg.append, "-monitor", "none", "-serial", "stdio"]
     if not cfg.legacy:
         argv += ["-global", "virtio-mmio.force-legacy=false"]
     argv += cfg.qemu_pre
     for i, (disk, path) in enumerate(zip(cfg.disks, images)):
-        drive = f"file={path},if=none,format=raw,id=hd{i}"
+        image = path
+        if disk.blkdebug:
+            rules = path + ".blkdebug"
+            with open(rules, "w") as f:
+                f.write(BLKDEBUG_RULES)
+            image = f"blkdebug:{rules}:{path}"
+        drive = f"file={image},if=none,format=raw,id=hd{i}"
         if disk.read_only:
             drive += ",readonly=on"
         if disk.drive:
