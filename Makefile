@@ -15,7 +15,9 @@ GCC        := $(CROSS)gcc
 OBJCOPY    := $(CROSS)objcopy
 CLANG      ?= clang
 LLD        ?= ld.lld
-PYTHON     ?= python3
+# Debian's interpreter: python3-pexpect (scripts/setup.sh) is installed for it,
+# whatever other python3 comes first on PATH.
+PYTHON     ?= $(firstword $(wildcard /usr/bin/python3) python3)
 
 DISK       ?= $(BUILD)/disk.img
 DISK_SIZE  ?= 64M

@@ -6,6 +6,9 @@
 set -u
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
+# Debian's python3 has python3-pexpect; another python3 on PATH may not.
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
 passed=0
 failed=0
@@ -45,9 +48,9 @@ stage host-tests make -s test-host
 stage embed tests/embed_check.sh
 stage coverage make -s coverage
 stage fuzz make -s fuzz
-stage shell python3 tests/qemu/shell.py
-stage soak python3 tests/qemu/soak.py
-stage qemu-matrix python3 tests/qemu/matrix.py --kernel build/kernel.elf
+stage shell $PY tests/qemu/shell.py
+stage soak $PY tests/qemu/soak.py
+stage qemu-matrix $PY tests/qemu/matrix.py --kernel build/kernel.elf
 
 echo
 echo "$passed passed, $failed failed"

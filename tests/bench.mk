@@ -5,4 +5,4 @@
 #   BENCH_QUICK=1 make bench     a tiny subset (under a minute)
 .PHONY: bench
 bench: kernel
-	python3 scripts/bench.py --kernel build/kernel.elf
+	$(PYTHON) scripts/bench.py --kernel build/kernel.elf

@@ -11,7 +11,7 @@ check:
 	@scripts/check.sh
 
 test-qemu: kernel
-	python3 tests/qemu/matrix.py --kernel build/kernel.elf
+	$(PYTHON) tests/qemu/matrix.py --kernel build/kernel.elf
 
 # libFuzzer target: the input bytes are the device's behaviour.
 #   make fuzz                       a short run (what `make check` does)
