@@ -26,8 +26,8 @@
  * completion of the batch resubmits without it, which notifies the device
  * once for all of them.  An owed queue's next completion always resubmits
  * (even when the run is ending), otherwise the held requests would never
- * reach the device.  For a virtio disk the used ring is peeked through the
- * driver; other drivers simply get every resubmission notified.
+ * reach the device.  The driver's has_completions op tells (for virtio, a
+ * look at the used ring); without it every resubmission is notified.
  *
  * Several queues share one interrupt, and the driver drains them in turn,
  * each until it is empty.  A queue whose completions are resubmitted at
@@ -45,7 +45,6 @@
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
-#include "kernel/virtio_probe.h"
 #include "lib/printf.h"
 
 #define MAX_QUEUES 64
@@ -83,7 +82,6 @@ struct bench {
 	int err;             /* first failure */
 	uint64_t err_sector;
 	bool owed[MAX_QUEUES];
-	struct virtq *vq[MAX_QUEUES];
 	uint32_t hist[BUCKETS];
 };
 
@@ -153,8 +151,10 @@ static void submit_failed(struct bench *b, struct slot *s, int rc)
 /* Whether a queue other than q has completions waiting. */
 static bool others_have_used(struct bench *b, unsigned q)
 {
+	if (!b->dev->ops->has_completions)
+		return false;
 	for (unsigned i = 0; i < b->nqueues; i++)
-		if (i != q && b->vq[i] && virtq_has_used(b->vq[i]))
+		if (i != q && b->dev->ops->has_completions(b->dev, (uint16_t)i))
 			return true;
 	return false;
 }
@@ -187,8 +187,8 @@ static void bench_done(struct blkdev_io *io)
 	bool go = now < b->check_at && !b->stop && b->submitted < b->limit;
 	if (__builtin_expect(go && !(b->nqueues > 1 && !b->owed[q] &&
 				     (b->parked || others_have_used(b, q))), 1)) {
-		struct virtq *vq = b->vq[q];
-		if (vq && virtq_has_used(vq) && b->submitted + 1 < b->limit)
+		if (b->dev->ops->has_completions && b->submitted + 1 < b->limit &&
+		    b->dev->ops->has_completions(b->dev, (uint16_t)q))
 			flags = BLKDEV_F_MORE;
 	} else if (!b->owed[q]) {
 		if (b->stop || now >= b->end || b->submitted >= b->limit) {
@@ -308,7 +308,6 @@ static struct bench *setup(struct blkdev *dev, const struct blk_bench_params *p,
 
 	if (!b || !slots || !bufs)
 		return NULL;
-	b->dev = dev;
 	b->submit = dev->ops->submit;
 	b->random = p->random;
 	b->step = p->size / BLKDEV_SECTOR;
@@ -320,9 +319,7 @@ static struct bench *setup(struct blkdev *dev, const struct blk_bench_params *p,
 	b->limit = p->count ? p->count : UINT64_MAX;
 	b->nqueues = p->queues;
 
-	struct vblk *vb = virtio_blkdev_driver(dev);
-	for (unsigned q = 0; vb && q < p->queues && q < VBLK_MAX_QUEUES; q++)
-		b->vq[q] = vb->queues[q] ? &vb->queues[q]->vq : NULL;
+	b->dev = dev;
 
 	for (unsigned i = 0; i < p->qd; i++) {
 		slots[i].io = (struct blkdev_io){

@@ -67,6 +67,10 @@ struct blkdev_ops {
 	 * may cover (device limits and alignment); 0 = unsupported. */
 	uint32_t (*range_chunk)(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
 				uint64_t count);
+	/* Optional: has the device completed requests on `queue` that have
+	 * not been handed back yet?  Lets a completion handler that resubmits
+	 * batch its notifications (BLKDEV_F_MORE).  Cheap: no device access. */
+	bool (*has_completions)(struct blkdev *dev, uint16_t queue);
 };
 
 struct blkdev {

@@ -138,11 +138,18 @@ static uint32_t disk_range_chunk(struct blkdev *bdev, enum blkdev_op op, uint64_
 	return vblk_range_chunk(&d->blk, type, sector, count);
 }
 
+static bool disk_has_completions(struct blkdev *bdev, uint16_t queue)
+{
+	struct disk *d = bdev->driver;
+	return queue < d->nqueues && virtq_has_used(&d->queues[queue].vq);
+}
+
 static const struct blkdev_ops disk_ops = {
 	.submit = disk_submit,
 	.poll = disk_poll,
 	.strerror = virtio_strerror,
 	.range_chunk = disk_range_chunk,
+	.has_completions = disk_has_completions,
 };
 
 static void disk_irq(void *ctx)
