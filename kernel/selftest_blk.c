@@ -362,6 +362,16 @@ static void case_read_only(struct disk_run *r)
 	}
 }
 
+/* The case for an optional command runs only when the disk offers it;
+ * otherwise a note says why not. */
+static bool offered(struct disk_run *r, uint32_t cap, const char *what, const char *why_not)
+{
+	if (r->dev->caps & cap)
+		return true;
+	selftest_note(r->t, "%s: no %s case: %s", r->dev->name, what, why_not);
+	return false;
+}
+
 /* A range command applies only when offered and in whole blocks. */
 static bool range_applies(struct disk_run *r, uint32_t cap, const char *what,
 			  uint64_t first, uint64_t count)
@@ -372,10 +382,8 @@ static bool range_applies(struct disk_run *r, uint32_t cap, const char *what,
 		selftest_note(r->t, "%s: too small for the %s case", r->dev->name, what);
 		return false;
 	}
-	if (!(r->dev->caps & cap)) {
-		selftest_note(r->t, "%s: no %s case: the disk does not offer it", r->dev->name, what);
+	if (!offered(r, cap, what, "the disk does not offer it"))
 		return false;
-	}
 	if (per > 1 && (first % per || count % per)) {
 		selftest_note(r->t, "%s: no %s case: sectors %lu..%lu are not whole %u-byte blocks",
 			      r->dev->name, what, (unsigned long)first,
@@ -438,11 +446,8 @@ static void case_flush(struct disk_run *r)
 	const char *name = case_name(r, "FLUSH after the writes");
 	int rc;
 
-	if (!(r->dev->caps & BLKDEV_CAP_FLUSH)) {
-		selftest_note(r->t, "%s: no FLUSH case: the cache is writethrough", r->dev->name);
-		return;
-	}
-	if (skip_if_stuck(r, name))
+	if (!offered(r, BLKDEV_CAP_FLUSH, "FLUSH", "the cache is writethrough") ||
+	    skip_if_stuck(r, name))
 		return;
 	rc = blkdev_flush(r->dev);
 	if (rc)
@@ -457,11 +462,8 @@ static void case_get_id(struct disk_run *r)
 	char id[BLKDEV_ID_BYTES + 1];
 	int rc;
 
-	if (!(r->dev->caps & BLKDEV_CAP_GET_ID)) {
-		selftest_note(r->t, "%s: no GET_ID case: the disk does not offer it", r->dev->name);
-		return;
-	}
-	if (skip_if_stuck(r, name))
+	if (!offered(r, BLKDEV_CAP_GET_ID, "GET_ID", "the disk does not offer it") ||
+	    skip_if_stuck(r, name))
 		return;
 	rc = blkdev_get_id(r->dev, id);
 	if (rc) {

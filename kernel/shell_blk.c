@@ -134,11 +134,12 @@ bool blk_check_writable(const char *cmd, struct blkdev *dev)
 	return false;
 }
 
-/* "64.0": capacity in MiB with one decimal, without overflow */
-static void print_mib(uint64_t sectors)
+/* "64.0": capacity in MiB with one decimal, without overflow; returns buf */
+static const char *mib(char buf[24], uint64_t sectors)
 {
-	kprintf("%lu.%lu", (unsigned long)(sectors / 2048),
-		(unsigned long)(sectors % 2048 * 10 / 2048));
+	ksnprintf(buf, 24, "%lu.%lu", (unsigned long)(sectors / 2048),
+		  (unsigned long)(sectors % 2048 * 10 / 2048));
+	return buf;
 }
 
 static void blk_list(void)
@@ -151,21 +152,20 @@ static void blk_list(void)
 		"TRANSPORT");
 	for (unsigned i = 0; i < blkdev_count(); i++) {
 		struct blkdev *d = blkdev_get(i);
-		char mib[24];
-		ksnprintf(mib, sizeof(mib), "%lu.%lu", (unsigned long)(d->sectors / 2048),
-			  (unsigned long)(d->sectors % 2048 * 10 / 2048));
+		char buf[24];
 		kprintf("%-5s %12lu %10s %6u %-4s %s\n", d->name, (unsigned long)d->sectors,
-			mib, d->block_size, d->read_only ? "ro" : "rw",
+			mib(buf, d->sectors), d->block_size, d->read_only ? "ro" : "rw",
 			d->transport ? d->transport : "-");
 	}
 }
 
 static void blk_info(struct blkdev *d)
 {
+	char buf[24];
+
 	kprintf("%s:\n", d->name);
-	kprintf("  capacity    %lu sectors of %u bytes (", (unsigned long)d->sectors, BLKDEV_SECTOR);
-	print_mib(d->sectors);
-	kprintf(" MiB)\n");
+	kprintf("  capacity    %lu sectors of %u bytes (%s MiB)\n", (unsigned long)d->sectors,
+		BLKDEV_SECTOR, mib(buf, d->sectors));
 	kprintf("  block size  %u bytes\n", d->block_size);
 	kprintf("  mode        %s\n", d->read_only ? "read-only" : "read-write");
 	kprintf("  transport   %s\n", d->transport ? d->transport : "-");

@@ -7,6 +7,8 @@
 #include "virtio/mmio.h"
 #include "virtio/platform.h"
 
+#include "transport_internal.h"
+
 static inline struct virtio_mmio *to_mmio(struct virtio_device *d)
 {
 	return (struct virtio_mmio *)d; /* vdev is the first member */
@@ -44,22 +46,12 @@ static void mmio_set_features(struct virtio_device *d, unsigned word, uint32_t v
 
 static uint32_t mmio_config_read(struct virtio_device *d, uint32_t off, unsigned width)
 {
-	uintptr_t a = to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off;
-	switch (width) {
-	case 1: return virtio_mmio_read8(a);
-	case 2: return virtio_mmio_read16(a);
-	default: return virtio_mmio_read32(a);
-	}
+	return virtio_mmio_read_width(to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off, width);
 }
 
 static void mmio_config_write(struct virtio_device *d, uint32_t off, unsigned width, uint32_t v)
 {
-	uintptr_t a = to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off;
-	switch (width) {
-	case 1: virtio_mmio_write8(a, (uint8_t)v); break;
-	case 2: virtio_mmio_write16(a, (uint16_t)v); break;
-	default: virtio_mmio_write32(a, v); break;
-	}
+	virtio_mmio_write_width(to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off, width, v);
 }
 
 static uint32_t mmio_config_generation(struct virtio_device *d)

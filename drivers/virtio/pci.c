@@ -9,6 +9,8 @@
 #include "virtio/pci.h"
 #include "virtio/platform.h"
 
+#include "transport_internal.h"
+
 /* Capabilities live in the first 256 bytes of config space, after the
  * 64-byte header, on 4-byte boundaries: at most 48 of them. */
 #define CAP_FIRST 0x40u
@@ -86,12 +88,7 @@ static uint32_t pci_config_read(struct virtio_device *d, uint32_t off, unsigned 
 	struct virtio_pci *p = to_pci(d);
 	if (!device_cfg_ok(p, off, width))
 		return 0; /* outside the structure the device declared */
-	uintptr_t a = p->device.addr + off;
-	switch (width) {
-	case 1: return virtio_mmio_read8(a);
-	case 2: return virtio_mmio_read16(a);
-	default: return virtio_mmio_read32(a);
-	}
+	return virtio_mmio_read_width(p->device.addr + off, width);
 }
 
 static void pci_config_write(struct virtio_device *d, uint32_t off, unsigned width, uint32_t v)
@@ -99,12 +96,7 @@ static void pci_config_write(struct virtio_device *d, uint32_t off, unsigned wid
 	struct virtio_pci *p = to_pci(d);
 	if (!device_cfg_ok(p, off, width))
 		return;
-	uintptr_t a = p->device.addr + off;
-	switch (width) {
-	case 1: virtio_mmio_write8(a, (uint8_t)v); break;
-	case 2: virtio_mmio_write16(a, (uint16_t)v); break;
-	default: virtio_mmio_write32(a, v); break;
-	}
+	virtio_mmio_write_width(p->device.addr + off, width, v);
 }
 
 static uint32_t pci_config_generation(struct virtio_device *d)

@@ -78,19 +78,28 @@ bool copy_table(struct sim_chain *c, uint64_t addr, uint32_t len)
 	return true;
 }
 
-uint64_t sim_chain_read(struct sim_chain *c, uint64_t off, void *buf, uint64_t n)
+/* Copy up to n bytes between buf and the chain, starting at byte off of
+ * one of its streams: out of the readable stream into buf, or (to_chain)
+ * out of buf into the writable stream, which is then the only direction
+ * buf is used in.  Returns the number of bytes copied. */
+static uint64_t chain_copy(struct sim_chain *c, bool to_chain, uint64_t off, uint8_t *buf,
+			   uint64_t n)
 {
 	uint64_t pos = 0, done = 0;
 	for (uint32_t i = 0; i < c->nseg && done < n; i++) {
 		struct sim_seg *s = &c->seg[i];
-		if (s->write)
+		if (s->write != to_chain)
 			continue;
 		if (off < pos + s->len) {
 			uint64_t from = off > pos ? off - pos : 0;
 			uint64_t k = s->len - from;
 			if (k > n - done)
 				k = n - done;
-			memcpy((uint8_t *)buf + done, (uint8_t *)(uintptr_t)s->addr + from, k);
+			uint8_t *seg = (uint8_t *)(uintptr_t)s->addr + from;
+			if (to_chain)
+				memcpy(seg, buf + done, k);
+			else
+				memcpy(buf + done, seg, k);
 			done += k;
 			off += k;
 		}
@@ -99,23 +108,12 @@ uint64_t sim_chain_read(struct sim_chain *c, uint64_t off, void *buf, uint64_t n
 	return done;
 }
 
+uint64_t sim_chain_read(struct sim_chain *c, uint64_t off, void *buf, uint64_t n)
+{
+	return chain_copy(c, false, off, buf, n);
+}
+
 uint64_t sim_chain_write(struct sim_chain *c, uint64_t off, const void *buf, uint64_t n)
 {
-	uint64_t pos = 0, done = 0;
-	for (uint32_t i = 0; i < c->nseg && done < n; i++) {
-		struct sim_seg *s = &c->seg[i];
-		if (!s->write)
-			continue;
-		if (off < pos + s->len) {
-			uint64_t from = off > pos ? off - pos : 0;
-			uint64_t k = s->len - from;
-			if (k > n - done)
-				k = n - done;
-			memcpy((uint8_t *)(uintptr_t)s->addr + from, (const uint8_t *)buf + done, k);
-			done += k;
-			off += k;
-		}
-		pos += s->len;
-	}
-	return done;
+	return chain_copy(c, true, off, (uint8_t *)(uintptr_t)buf, n);
 }

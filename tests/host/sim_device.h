@@ -5,8 +5,9 @@
  * so ring and buffer addresses are host pointers).
  *
  * Parts:
- *   sim_device.c  register window, status, features, config space, queues,
- *                 interrupts, processing modes, DMA-region checks
+ *   sim_mmio.c    the register window: every access, decoded
+ *   sim_device.c  status, features, config space, queues, interrupts,
+ *                 processing modes, DMA-region checks, time
  *   sim_ring.c    device side of the split (§2.7) and packed (§2.8) rings,
  *                 event suppression, indirect tables, fault injection
  *   sim_chain.c   the chains the device took: buffers, snapshots, data access

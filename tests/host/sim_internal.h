@@ -1,5 +1,6 @@
 /*
- * Internals shared by the simulator's ring engine (sim_ring.c) and its
+ * Internals shared by the simulator's files: the device (sim_device.c),
+ * its register window (sim_mmio.c), the ring engine (sim_ring.c) and its
  * chain helpers (sim_chain.c).  Not for test cases.
  */
 #ifndef SIM_INTERNAL_H
@@ -39,6 +40,20 @@ static inline void st32(void *p, uint32_t v)
 }
 
 #define FENCE() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+/* sim_device.c, for the register window: the device whose window holds
+ * addr (fails the case when none does), a write of the Status register,
+ * and accesses to the configuration space (off from its start). */
+struct sim_dev *sim_dev_at(uintptr_t addr);
+void sim_status_write(struct sim_dev *d, uint32_t v);
+uint32_t sim_config_read(struct sim_dev *d, uint32_t off, unsigned width);
+void sim_config_write(struct sim_dev *d, uint32_t off, unsigned width, uint32_t v);
+
+/* sim_ring.c: a queue's rings taken into use or dropped, and the check of
+ * a notification's data (§2.9). */
+void sim_ring_enable(struct sim_dev *d, unsigned qi);
+void sim_ring_disable(struct sim_dev *d, unsigned qi);
+void sim_ring_check_notify_data(struct sim_dev *d, unsigned qi, uint32_t v);
 
 struct sim_chain *chain_new(void);
 void chain_free(struct sim_chain *c);

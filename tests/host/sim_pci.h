@@ -7,7 +7,7 @@
  * checked for the PCI rules (field widths, read-only fields, queue_size
  * and queue_enable rules, doorbell width and address) and then replayed as
  * the equivalent register access on a simulated virtio-mmio device
- * (sim_device.c, modern version 2), whose status machine, feature checks,
+ * (sim_mmio.c, modern version 2), whose status machine, feature checks,
  * ring engine and back ends (sim_blk.c) do the rest.  So a sim_pci wraps a
  * sim_dev created the usual way (sim_blk_new, sim_echo_new, ...).
  *

@@ -10,11 +10,6 @@
 
 #include "tchain.h"
 
-static uint64_t layout_mask(int packed)
-{
-	return packed ? ALL_FEATURES : NO(VIRTIO_F_RING_PACKED);
-}
-
 static struct tblk *fup(int packed, uint64_t mask, uint16_t qsize)
 {
 	static struct tblk t;

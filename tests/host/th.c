@@ -35,9 +35,14 @@ void tblk_up(struct tblk *t, struct sim_dev *sim, uint64_t mask, uint16_t qsize,
 
 struct tblk *tblk_default(uint64_t mask, uint16_t qsize)
 {
+	return tblk_with_opts(mask, qsize, NULL);
+}
+
+struct tblk *tblk_with_opts(uint64_t mask, uint16_t qsize, const struct sim_blk_opts *o)
+{
 	static struct tblk t;
-	struct sim_blk_opts o = { 0 };
-	tblk_up(&t, sim_blk_new(&o), mask, qsize, 1);
+	struct sim_blk_opts def = { 0 };
+	tblk_up(&t, sim_blk_new(o ? o : &def), mask, qsize, 1);
 	return &t;
 }
 

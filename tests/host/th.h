@@ -34,6 +34,14 @@ void tblk_up(struct tblk *t, struct sim_dev *sim, uint64_t mask, uint16_t qsize,
 int tblk_probe(struct tblk *t, struct sim_dev *sim, uint64_t mask);
 /* Default modern device with `sectors` sectors, up with one queue of qsize. */
 struct tblk *tblk_default(uint64_t mask, uint16_t qsize);
+/* The same with the device built from `o` (NULL: the defaults). */
+struct tblk *tblk_with_opts(uint64_t mask, uint16_t qsize, const struct sim_blk_opts *o);
+
+/* The feature mask that selects the split (0) or the packed (1) layout. */
+static inline uint64_t layout_mask(int packed)
+{
+	return packed ? ALL_FEATURES : NO(VIRTIO_F_RING_PACKED);
+}
 
 /* A data buffer with guards, filled with a pattern from seed. */
 uint8_t *tbuf(size_t n, uint32_t seed);
