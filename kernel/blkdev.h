@@ -71,6 +71,9 @@ struct blkdev_ops {
 	 * not been handed back yet?  Lets a completion handler that resubmits
 	 * batch its notifications (BLKDEV_F_MORE).  Cheap: no device access. */
 	bool (*has_completions)(struct blkdev *dev, uint16_t queue);
+	/* Optional: switch the volatile cache between writeback and
+	 * writethrough (0, or a negative driver error); updates caps. */
+	int (*set_writeback)(struct blkdev *dev, bool writeback);
 };
 
 struct blkdev {

@@ -18,7 +18,7 @@
 #include "lib/printf.h"
 
 #define MAX_SECTORS_PER_COMMAND 256 /* 128 KiB: a dump longer than this helps nobody */
-#define SUBCOMMANDS "list, info, read, write, flush, discard, zero, id, verify, bench"
+#define SUBCOMMANDS "list, info, read, write, flush, cache, discard, zero, id, verify, bench"
 
 /* Indexed by the BLK_USAGE_* rows of shell_blk.h; a row with an empty
  * usage continues the help text of the one above. */
@@ -28,6 +28,7 @@ const char *const shell_blk_usage[][2] = {
 	[BLK_USAGE_READ] = { "blk read DISK SECTOR [COUNT]", "hex dump COUNT sectors (default 1, max 256)" },
 	[BLK_USAGE_WRITE] = { "blk write DISK SECTOR COUNT PATTERN", "fill sectors with a byte 0..255 or a \"string\"" },
 	[BLK_USAGE_FLUSH] = { "blk flush DISK", "flush the write cache (says whether it is writeback)" },
+	[BLK_USAGE_CACHE] = { "blk cache DISK [writeback|writethrough]", "show or switch the cache mode (CONFIG_WCE)" },
 	[BLK_USAGE_DISCARD] = { "blk discard DISK SECTOR COUNT", "tell the disk the sectors are unused (DISCARD)" },
 	[BLK_USAGE_ZERO] = { "blk zero DISK SECTOR COUNT [unmap]", "WRITE_ZEROES; unmap lets the disk deallocate" },
 	[BLK_USAGE_ID] = { "blk id DISK", "show the disk's serial (GET_ID)" },
@@ -303,6 +304,7 @@ static const struct {
 	{ "read", blk_read },
 	{ "write", blk_write },
 	{ "flush", shell_blk_flush },
+	{ "cache", shell_blk_cache },
 	{ "discard", shell_blk_discard },
 	{ "zero", shell_blk_zero },
 	{ "id", shell_blk_id },

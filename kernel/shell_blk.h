@@ -20,6 +20,7 @@ enum {
 	BLK_USAGE_READ,
 	BLK_USAGE_WRITE,
 	BLK_USAGE_FLUSH,
+	BLK_USAGE_CACHE,
 	BLK_USAGE_DISCARD,
 	BLK_USAGE_ZERO,
 	BLK_USAGE_ID,
@@ -56,6 +57,7 @@ bool blk_get_pattern(const char *cmd, const struct shell_arg *arg, const char **
 		     uint8_t *byte);
 
 void shell_blk_flush(int argc, const struct shell_arg *argv);
+void shell_blk_cache(int argc, const struct shell_arg *argv);
 void shell_blk_discard(int argc, const struct shell_arg *argv);
 void shell_blk_zero(int argc, const struct shell_arg *argv);
 void shell_blk_id(int argc, const struct shell_arg *argv);

@@ -1,5 +1,5 @@
 /*
- * `blk flush`, `blk discard`, `blk zero`, `blk id` and `blk verify` (see
+ * `blk flush`, `blk cache`, `blk discard`, `blk zero`, `blk id` and `blk verify` (see
  * shell_blk.h).  As everywhere in the shell: every argument is checked
  * before any I/O, and a refusal is one line that names the command.
  */
@@ -34,6 +34,32 @@ void shell_blk_flush(int argc, const struct shell_arg *argv)
 	else
 		kprintf("flushed %s: writethrough cache, every completed write is already durable\n",
 			dev->name);
+}
+
+void shell_blk_cache(int argc, const struct shell_arg *argv)
+{
+	static const char *const names[] = { "DISK", "MODE" };
+	struct blkdev *dev;
+
+	if (!blk_check_args(argc, argv, BLK_USAGE_CACHE, names, 1, 1) ||
+	    !(dev = blk_find_disk("cache", &argv[2])))
+		return;
+	if (argc == 3) {
+		kprintf("%s: %s cache%s\n", dev->name,
+			dev->caps & BLKDEV_CAP_FLUSH ? "writeback" : "writethrough",
+			dev->ops->set_writeback ? "" : " (fixed)");
+		return;
+	}
+	bool wb = strcmp(argv[3].s, "writeback") == 0;
+	if (!wb && strcmp(argv[3].s, "writethrough") != 0) {
+		kprintf("blk cache: MODE '%s' is neither writeback nor writethrough\n", argv[3].s);
+		return;
+	}
+	int rc = dev->ops->set_writeback ? dev->ops->set_writeback(dev, wb) : BLKDEV_EUNSUPP;
+	if (rc)
+		kprintf("blk cache %s: %s\n", dev->name, blkdev_strerror(dev, rc));
+	else
+		kprintf("%s: %s cache\n", dev->name, wb ? "writeback" : "writethrough");
 }
 
 /* DISK SECTOR COUNT for discard and zero; false after printing why not. */

@@ -144,12 +144,26 @@ static bool disk_has_completions(struct blkdev *bdev, uint16_t queue)
 	return queue < d->nqueues && virtq_has_used(&d->queues[queue].vq);
 }
 
+static uint32_t disk_caps(const struct vblk_info *in);
+
+/* CONFIG_WCE (§5.2.5.1): the device's cache mode, switched at run time. */
+static int disk_set_writeback(struct blkdev *bdev, bool writeback)
+{
+	struct disk *d = bdev->driver;
+	unsigned long irq = intr_save();
+	int rc = vblk_set_writeback(&d->blk, writeback);
+	bdev->caps = disk_caps(&d->blk.info);
+	intr_restore(irq);
+	return rc;
+}
+
 static const struct blkdev_ops disk_ops = {
 	.submit = disk_submit,
 	.poll = disk_poll,
 	.strerror = virtio_strerror,
 	.range_chunk = disk_range_chunk,
 	.has_completions = disk_has_completions,
+	.set_writeback = disk_set_writeback,
 };
 
 static void disk_irq(void *ctx)

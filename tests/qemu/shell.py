@@ -41,6 +41,11 @@ BAD = [
     ("blk write vda 2048 1 7", "past the end"),
     ("blk write vdb 0 1 7", "read-only"),
     ("blk write vdz 0 1 7", "no disk named 'vdz'"),
+    ("blk cache vda bogus", "neither writeback nor writethrough"),
+    ("blk zero vdb 0 8", "read-only"),
+    ("blk discard vda 0 0", "COUNT must be at least 1"),
+    ("blk verify vda 2040 16", "past the end"),
+    ("blk bench vda randread 700", "SIZE"),
 ]
 
 
@@ -100,6 +105,14 @@ def main():
             lines = run("blk write vda 0x7 1 0xAB")
             lines = run("blk read vda 7")
             case(any("ab ab ab ab" in l for l in lines), "hex sector and byte pattern", repr(lines[:3]))
+
+            lines = run("blk cache vda writethrough")
+            case(lines == ["vda: writethrough cache"], "blk cache switches to writethrough", repr(lines))
+            lines = run("blk flush vda")
+            case(len(lines) == 1 and "writethrough" in lines[0], "flush on a writethrough cache says so",
+                 repr(lines))
+            lines = run("blk cache vda writeback")
+            case(lines == ["vda: writeback cache"], "blk cache switches back to writeback", repr(lines))
 
             # Ctrl-U kills the line; Ctrl-C cancels it: neither command runs.
             c.send("blk write vda 9 1 1\x15blk list\r")
