@@ -18,20 +18,30 @@ test-qemu: kernel
 #   make fuzz FUZZ_RUNS=10000000    the long run quoted in README.md
 FUZZ_RUNS ?= 100000
 FUZZ_BIN := build/fuzz/fuzz_blk
+FUZZ_PCI_BIN := build/fuzz/fuzz_pci
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-DVIRTIO_PLATFORM_HEADER='"fuzz_platform.h"' -Idrivers/virtio/include -Itests/fuzz
-$(FUZZ_BIN): tests/fuzz/fuzz_blk.c tests/fuzz/fuzz_platform.h $(wildcard drivers/virtio/*.c drivers/virtio/*.h drivers/virtio/include/virtio/*.h)
+FUZZ_DEPS := tests/fuzz/fuzz_platform.h $(wildcard drivers/virtio/*.c drivers/virtio/*.h drivers/virtio/include/virtio/*.h)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_blk.c $(wildcard drivers/virtio/*.c) -o $@
+	clang $(FUZZ_CFLAGS) $< $(wildcard drivers/virtio/*.c) -o $@
 
+# Each target from its seed corpus; a crash stops the run and fails.
 .PHONY: fuzz
-fuzz: $(FUZZ_BIN)
-	@mkdir -p build/fuzz/corpus build/fuzz/artifacts
-	$(FUZZ_BIN) -runs=$(FUZZ_RUNS) -artifact_prefix=build/fuzz/artifacts/ \
-		-print_final_stats=1 build/fuzz/corpus tests/fuzz/corpus 2>&1 | \
-		grep -E 'DONE|ERROR|SUMMARY|stat::number_of_executed_units|crash-|leak-|timeout-' ; \
-		test $${PIPESTATUS[0]} -eq 0
+fuzz: $(FUZZ_BIN) $(FUZZ_PCI_BIN)
+	@mkdir -p build/fuzz/corpus build/fuzz/corpus-pci build/fuzz/artifacts
+	@set -o pipefail; for t in blk pci; do \
+		bin=build/fuzz/fuzz_$$t; \
+		seeds=tests/fuzz/corpus; work=build/fuzz/corpus; \
+		if [ $$t = pci ]; then seeds=tests/fuzz/corpus-pci; work=build/fuzz/corpus-pci; fi; \
+		mkdir -p $$seeds; \
+		echo "fuzz_$$t:"; \
+		$$bin -runs=$(FUZZ_RUNS) -artifact_prefix=build/fuzz/artifacts/ \
+			-print_final_stats=1 $$work $$seeds 2>&1 | \
+			grep -E 'DONE|ERROR|SUMMARY|stat::number_of_executed_units|crash-|leak-|timeout-' \
+			|| exit 1; \
+	done
 
 # Instructions per request of the virtqueue code, counted by callgrind.
 BENCH_HOST_BIN := build/bench/bench_host
