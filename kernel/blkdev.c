@@ -132,11 +132,15 @@ static int wait_io(struct blkdev *dev, struct blkdev_io *io)
 				dev->ops->poll(dev);
 		}
 	}
-	/* On a timeout the request still belongs to the device: the caller
-	 * must not reuse or free the buffer, and the slot stays busy. */
-	if (!io->completed)
-		return BLKDEV_ETIMEDOUT;
-	return io->status;
+	if (io->completed)
+		return io->status;
+	/* Timed out.  With an abort op the driver takes every request back
+	 * from the silent device (a reset) and completes them, this one
+	 * included; without one the request still belongs to the device: the
+	 * caller must not reuse or free the buffer, and the slot stays busy. */
+	if (dev->ops->abort)
+		dev->ops->abort(dev);
+	return BLKDEV_ETIMEDOUT;
 }
 
 static int sync_io_flags(struct blkdev *dev, enum blkdev_op op, uint64_t sector,

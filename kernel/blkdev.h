@@ -74,6 +74,10 @@ struct blkdev_ops {
 	/* Optional: switch the volatile cache between writeback and
 	 * writethrough (0, or a negative driver error); updates caps. */
 	int (*set_writeback)(struct blkdev *dev, bool writeback);
+	/* Optional: the device stopped answering.  Take every in-flight
+	 * request back (completing each with an error) and try to bring the
+	 * device back; called by the synchronous wrappers on a timeout. */
+	void (*abort)(struct blkdev *dev);
 };
 
 struct blkdev {

@@ -3,14 +3,14 @@
  *
  * Each disk gets its queue memory from the DMA pool and a pool of request
  * wrappers (one per ring slot) that tie a kernel struct blkdev_io to the
- * library's struct vblk_req.  Completions run in the PLIC handler; the
+ * library's struct vblk_req.  Completions run in the interrupt handler; the
  * submit path masks interrupts so the two never interleave on a queue.
  */
 #include "kernel/virtio_probe.h"
 
 #include "kernel/devtree.h"
 #include "kernel/dma.h"
-#include "kernel/plic.h"
+#include "kernel/irq.h"
 #include "kernel/riscv.h"
 #include "kernel/virtio_pci_probe.h"
 #include "kernel/shell.h"
@@ -157,6 +157,20 @@ static int disk_set_writeback(struct blkdev *bdev, bool writeback)
 	return rc;
 }
 
+/* A request timed out: reset the device, which hands every buffer back
+ * (§3.3) and fails the requests, then re-initialise it with the same
+ * queues so the disk is usable again if the device recovers. */
+static void disk_abort(struct blkdev *bdev)
+{
+	struct disk *d = bdev->driver;
+	unsigned long irq = intr_save();
+	vblk_abort(&d->blk, VIRTIO_ETIMEDOUT);
+	int rc = vblk_reinit(&d->blk);
+	intr_restore(irq);
+	kprintf("%s: device stopped answering; reset, %s\n", bdev->name,
+		rc ? virtio_strerror(rc) : "re-initialised");
+}
+
 static const struct blkdev_ops disk_ops = {
 	.submit = disk_submit,
 	.poll = disk_poll,
@@ -164,6 +178,7 @@ static const struct blkdev_ops disk_ops = {
 	.range_chunk = disk_range_chunk,
 	.has_completions = disk_has_completions,
 	.set_writeback = disk_set_writeback,
+	.abort = disk_abort,
 };
 
 static void disk_irq(void *ctx)
@@ -220,7 +235,7 @@ static int disk_attach(struct disk *d, struct virtio_device *vdev, uint32_t irq)
 	int rc = vblk_probe(&d->blk, vdev, ~0ull);
 	if (rc == VIRTIO_OK)
 		rc = disk_setup_queues(d);
-	if (rc == VIRTIO_OK && plic_register(irq, disk_irq, d) != 0)
+	if (rc == VIRTIO_OK && irq_register(irq, disk_irq, d) != 0)
 		rc = VIRTIO_EINVAL;
 	if (rc == VIRTIO_OK)
 		rc = vblk_start(&d->blk);
