@@ -50,6 +50,7 @@ stage coverage make -s coverage
 stage fuzz make -s fuzz
 stage shell $PY tests/qemu/shell.py
 stage soak $PY tests/qemu/soak.py
+stage silent $PY tests/qemu/silent.py
 stage qemu-matrix $PY tests/qemu/matrix.py --kernel build/kernel.elf
 
 echo
