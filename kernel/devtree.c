@@ -154,6 +154,60 @@ static void find_plic(void)
 	info.has_plic = info.plic_ndev != 0;
 }
 
+/* Hart id of the CPU whose interrupt-controller node has this phandle. */
+static bool intc_hart(uint32_t phandle, uint32_t *hart)
+{
+	int intc = fdt_find_phandle(&fdt, phandle);
+	uint64_t id;
+
+	if (intc < 0 || !fdt_prop_uint(&fdt, fdt_parent(&fdt, intc), "reg", &id))
+		return false;
+	*hart = (uint32_t)id;
+	return true;
+}
+
+/*
+ * The S-level IMSIC is the "riscv,imsics" node whose interrupts-extended
+ * entries are (cpu interrupt controller, 9 = supervisor external); one
+ * interrupt file per entry, in order.  The APLIC domain that delivers to
+ * it names it as msi-parent.
+ */
+static void find_aia(void)
+{
+	for (int n = -1; (n = fdt_find_compatible(&fdt, n, "riscv,imsics")) >= 0;) {
+		uint32_t len;
+		const void *ie = fdt_prop(&fdt, n, "interrupts-extended", &len);
+		uint64_t base, size;
+		if (!ie || len < 8 || cell(ie, 1) != 9 || !fdt_reg(&fdt, n, 0, &base, &size))
+			continue;
+		info.imsic_n_harts = 0;
+		for (uint32_t i = 0; (i + 1) * 8 <= len && info.imsic_n_harts < DT_MAX_HARTS; i++) {
+			uint32_t hart;
+			if (!intc_hart(cell(ie, 2 * i), &hart))
+				hart = ~0u;
+			info.imsic_harts[info.imsic_n_harts++] = hart;
+		}
+		uint32_t guest_bits = prop_u32(n, "riscv,guest-index-bits", 0);
+		info.imsic_base = base;
+		info.imsic_stride = guest_bits < 20 ? 0x1000u << guest_bits : 0;
+		info.imsic_num_ids = prop_u32(n, "riscv,num-ids", 0);
+		info.imsic_ipi_id = prop_u32(n, "riscv,ipi-id", 0);
+		uint32_t phandle = prop_u32(n, "phandle", 0);
+		if (!info.imsic_stride || info.imsic_num_ids < 63 || info.imsic_num_ids > 2047 ||
+		    !phandle)
+			return;
+		for (int a = -1; (a = fdt_find_compatible(&fdt, a, "riscv,aplic")) >= 0;) {
+			if (prop_u32(a, "msi-parent", 0) == phandle &&
+			    fdt_reg(&fdt, a, 0, &info.aplic_base, &size)) {
+				info.aplic_nsources = prop_u32(a, "riscv,num-sources", 0);
+				break;
+			}
+		}
+		info.has_aia = true;
+		return;
+	}
+}
+
 static void find_test_device(void)
 {
 	int n = fdt_find_compatible(&fdt, -1, "sifive,test1");
@@ -311,6 +365,7 @@ int devtree_init(const void *dtb, char *err, size_t errlen)
 	}
 	find_chosen_and_uart();
 	find_plic();
+	find_aia();
 	find_test_device();
 	find_virtio_mmio();
 	find_pci();

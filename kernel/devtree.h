@@ -75,6 +75,18 @@ struct dt_info {
 	uint64_t plic_base;
 	uint32_t plic_ndev;               /* riscv,ndev: sources are 1..ndev */
 
+	/* AIA (-machine virt,aia=aplic-imsic): the supervisor-level IMSIC and
+	 * the APLIC domain that sends it the wired interrupts as MSIs */
+	bool has_aia;
+	uint64_t imsic_base;              /* first interrupt file of the S-level IMSIC */
+	uint32_t imsic_stride;            /* bytes per hart (4 KiB << guest bits) */
+	uint32_t imsic_num_ids;           /* riscv,num-ids: identities 1..num_ids */
+	uint32_t imsic_ipi_id;            /* riscv,ipi-id, 0 when absent */
+	uint32_t imsic_harts[DT_MAX_HARTS]; /* hart id of each file, in order */
+	unsigned imsic_n_harts;
+	uint64_t aplic_base;              /* S-level APLIC domain (0: none) */
+	uint32_t aplic_nsources;          /* riscv,num-sources */
+
 	bool has_test_dev;                /* SiFive test device (exit codes) */
 	uint64_t test_dev_base;
 

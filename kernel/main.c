@@ -16,7 +16,7 @@
 #include "kernel/exit.h"
 #include "kernel/harts.h"
 #include "kernel/panic.h"
-#include "kernel/plic.h"
+#include "kernel/irq.h"
 #include "kernel/riscv.h"
 #include "kernel/sbi.h"
 #include "kernel/selftest.h"
@@ -54,7 +54,14 @@ static void print_banner(unsigned long hartid, const struct dt_info *dt)
 	kprintf("  harts     %u (the kernel runs on hart %lu; the others park)\n", dt->n_harts, hartid);
 	kprintf("  timebase  %lu Hz\n", (unsigned long)dt->timebase_hz);
 	kprintf("  uart      0x%lx irq %u\n", (unsigned long)dt->uart_base, dt->uart_irq);
-	kprintf("  plic      0x%lx, %u sources\n", (unsigned long)dt->plic_base, dt->plic_ndev);
+	if (dt->has_plic)
+		kprintf("  plic      0x%lx, %u sources\n", (unsigned long)dt->plic_base,
+			dt->plic_ndev);
+	if (dt->has_aia)
+		kprintf("  aia       imsic 0x%lx (%u ids), aplic 0x%lx (%u sources)\n",
+			(unsigned long)dt->imsic_base, dt->imsic_num_ids,
+			(unsigned long)dt->aplic_base, dt->aplic_nsources);
+	kprintf("  irq       %s\n", irq_controller_name());
 	kprintf("  virtio    %u mmio slots", dt->n_virtio_mmio);
 	if (dt->n_virtio_mmio)
 		kprintf(" at 0x%lx..0x%lx", (unsigned long)dt->virtio_mmio[0].base,
@@ -92,16 +99,15 @@ void kmain(unsigned long hartid, const void *dtb)
 		uart_init((uintptr_t)dt->uart_base, dt->uart_reg_shift,
 			  dt->uart_reg_io_width, dt->uart_clock_hz);
 	sbi_init();
-	if (!dt->has_plic)
-		panic("no PLIC (riscv,plic0 with riscv,ndev) in the device tree");
-	plic_init(dt->plic_base, dt->plic_ndev, (uint32_t)hartid);
+	if (irq_init((uint32_t)hartid) < 0)
+		panic("no interrupt controller (a PLIC, or an S-level IMSIC) in the device tree");
 	timer_init(dt->timebase_hz);
 	dma_init((uintptr_t)_end, (uintptr_t)(dt->mem_base + dt->mem_size),
 		 dt->reserved, dt->n_reserved);
 	print_banner(hartid, dt);
 
 	if (dt->has_uart && dt->uart_irq &&
-	    plic_register(dt->uart_irq, uart_irq_handler, NULL) == 0)
+	    irq_register(dt->uart_irq, uart_irq_handler, NULL) == 0)
 		uart_enable_rx_interrupt();
 	else
 		kprintf("uart: no receive interrupt; the shell will poll\n");

@@ -4,7 +4,8 @@
  * behind PCI-to-PCI bridges, size and assign the memory BARs from the
  * bridge's "ranges" windows, open the bridges' forwarding windows, enable
  * memory decoding and bus mastering, and find each function's INTx line on
- * the PLIC through "interrupt-map" (swizzling through bridges).
+ * the interrupt controller (PLIC or APLIC) through "interrupt-map"
+ * (swizzling through bridges).
  *
  * No MMU: a BAR's CPU address is also the pointer to use.  Nothing is ever
  * freed or re-assigned: pci_init() runs once.

@@ -2,7 +2,9 @@
  * PLIC (platform-level interrupt controller) for the boot hart's S-mode
  * context, plus a registry mapping each interrupt source to its handlers.
  *
- * Drivers call plic_register() with the IRQ number from the device tree;
+ * Drivers reach it through irq_register() (kernel/irq.h), which picks the
+ * PLIC or the AIA at boot.  plic_register() takes the IRQ number from the
+ * device tree;
  * the handler then runs in interrupt context each time the source fires,
  * after the claim and before the complete.  A source may be shared (PCI
  * INTx lines are): up to PLIC_MAX_SHARED handlers per source, all called,

@@ -206,11 +206,12 @@ static void case_devtree(struct selftest_ctx *t)
 {
 	const struct dt_info *dt = dt_info();
 
-	selftest_check(t, dt->mem_size && dt->timebase_hz && dt->has_plic && dt->has_uart,
-		       "devtree: memory, timebase, PLIC and UART found",
-		       "mem %lu bytes, timebase %lu Hz, plic %d, uart %d",
+	selftest_check(t, dt->mem_size && dt->timebase_hz &&
+			       (dt->has_plic || dt->has_aia) && dt->has_uart,
+		       "devtree: memory, timebase, interrupt controller and UART found",
+		       "mem %lu bytes, timebase %lu Hz, plic %d, aia %d, uart %d",
 		       (unsigned long)dt->mem_size, (unsigned long)dt->timebase_hz,
-		       dt->has_plic, dt->has_uart);
+		       dt->has_plic, dt->has_aia, dt->has_uart);
 }
 
 static void case_dma(struct selftest_ctx *t)

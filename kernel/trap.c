@@ -1,11 +1,11 @@
 /*
  * C side of trap handling.  Interrupts go to their device layer: supervisor
- * external -> PLIC dispatcher, supervisor timer -> timer.  This kernel never
+ * external -> the interrupt controller (irq.c), supervisor timer -> timer.  This kernel never
  * expects an exception (no user mode, no paging), so every exception is a
  * bug: print what happened with the registers and panic.
  */
 #include "kernel/panic.h"
-#include "kernel/plic.h"
+#include "kernel/irq.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
@@ -96,7 +96,7 @@ void trap_handler(struct trap_frame *tf)
 	switch (tf->scause & ~SCAUSE_INTERRUPT) {
 	case IRQ_S_EXT:
 		n_external++;
-		plic_handle_interrupt();
+		irq_handle_external();
 		break;
 	case IRQ_S_TIMER:
 		n_timer++;

@@ -5,7 +5,7 @@
  * and that completions really arrived by interrupt.
  */
 #include "kernel/dma.h"
-#include "kernel/plic.h"
+#include "kernel/irq.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
 #include "kernel/virtio_probe.h"
@@ -86,7 +86,7 @@ void virtio_blk_info_extra(struct blkdev *dev)
 	print_range("secure-erase", &in->secure_erase);
 	kprintf("  events         %u config changes, %u re-initialisations, %llu interrupts\n",
 		(unsigned)blk->config_changes, (unsigned)blk->resets,
-		(unsigned long long)plic_irq_count(virtio_blkdev_irq(dev)));
+		(unsigned long long)irq_count(virtio_blkdev_irq(dev)));
 }
 
 /*
@@ -191,7 +191,7 @@ void virtio_selftest_suite(struct selftest_ctx *t)
 		case_every_queue(t, dev, blk);
 
 		ksnprintf(name, sizeof(name), "%s: completions arrived by interrupt", dev->name);
-		uint64_t irqs = plic_irq_count(virtio_blkdev_irq(dev));
+		uint64_t irqs = irq_count(virtio_blkdev_irq(dev));
 		if (irqs > 0)
 			selftest_pass(t, name, "%llu interrupts", (unsigned long long)irqs);
 		else
