@@ -181,11 +181,12 @@ static bool in_capacity(const struct vblk_info *in, uint64_t sector, uint64_t co
 	return sector <= in->capacity && count <= in->capacity - sector;
 }
 
-/* Sectors per logical block: QEMU fails I/O that is not block aligned. */
+/* Whole logical blocks: QEMU fails I/O that is not block aligned.
+ * blk_size is a power of two >= 512 (read_config), so a mask will do. */
 static bool block_aligned(const struct vblk_info *in, uint64_t sector, uint64_t count)
 {
-	uint64_t per = in->blk_size / VIRTIO_BLK_SECTOR;
-	return per <= 1 || (sector % per == 0 && count % per == 0);
+	uint64_t mask = in->blk_size / VIRTIO_BLK_SECTOR - 1;
+	return ((sector | count) & mask) == 0;
 }
 
 static int validate_range(const struct vblk_info *in, const struct vblk_req *req)
