@@ -59,6 +59,10 @@ static inline unsigned long intr_save(void)
 {
 	unsigned long old;
 
+	/* Already masked (e.g. in an interrupt handler): no CSR write, which
+	 * under emulation also ends the translated block. */
+	if (!(csr_read(sstatus) & SSTATUS_SIE))
+		return 0;
 	__asm__ __volatile__("csrrc %0, sstatus, %1"
 			     : "=r"(old) : "r"(SSTATUS_SIE) : "memory");
 	return old & SSTATUS_SIE;
