@@ -49,7 +49,7 @@ $(BENCH_HOST_BIN): tests/bench/bench_host.c tests/bench/bench_platform.h $(wildc
 	@mkdir -p $(dir $@)
 	cc -std=gnu11 -O2 -g -Wall -Wextra -Werror -DVIRTIO_PLATFORM_HEADER='"bench_platform.h"' \
 		-Idrivers/virtio/include -Itests/bench tests/bench/bench_host.c \
-		$(filter-out %/blk.c %/mmio.c,$(wildcard drivers/virtio/*.c)) -o $@
+		$(filter-out %/blk.c %/blk_sync.c %/mmio.c %/pci.c,$(wildcard drivers/virtio/*.c)) -o $@
 
 .PHONY: bench-host
 bench-host: $(BENCH_HOST_BIN)

@@ -4,8 +4,8 @@
  * A request is header (device-readable), data buffers, status byte
  * (device-writable).  Header and status live in a per-queue DMA slab
  * indexed by a slot the request holds while in flight, so the caller's
- * struct vblk_req never has to be DMA-reachable and cache maintenance
- * never touches the caller's memory.
+ * struct vblk_req never has to be DMA-reachable (its data buffers do).
+ * Synchronous wrappers are in blk_sync.c.
  */
 #include "virtio/blk.h"
 #include "virtio/errors.h"
@@ -452,86 +452,6 @@ int vblk_interrupt(struct vblk *blk)
 	return total;
 }
 
-/* Synchronous requests: submit on queue 0 and poll until done. */
-struct sync_wait {
-	volatile bool done;
-	int status;
-};
-
-static void sync_done(struct vblk_req *req, int status)
-{
-	struct sync_wait *w = req->ctx;
-	w->status = status;
-	w->done = true;
-}
-
-static int run_sync(struct vblk *blk, struct vblk_req *req, uint64_t timeout_ns)
-{
-	struct sync_wait w = { false, 0 };
-	req->done = sync_done;
-	req->ctx = &w;
-	int rc = vblk_submit(blk, 0, req);
-	if (rc)
-		return rc;
-	uint64_t deadline = virtio_time_ns() + timeout_ns;
-	for (unsigned spins = 1; !w.done; spins++) {
-		rc = vblk_poll(blk, 0);
-		if (w.done || rc < 0)
-			break;
-		/* Polling never sees the config interrupt: look at the status
-		 * now and then for DEVICE_NEEDS_RESET (§2.1.2). */
-		if (spins % 64 == 0 && virtio_device_needs_reset(blk->vdev)) {
-			vblk_abort(blk, VIRTIO_ERESET); /* completes req */
-			(void)vblk_reinit(blk);
-			break;
-		}
-		if (virtio_time_ns() > deadline) {
-			/* The device still owns the buffers: take them back the
-			 * only safe way, a reset (§3.3); this completes req. */
-			vblk_abort(blk, VIRTIO_ETIMEDOUT);
-			break;
-		}
-		virtio_relax();
-	}
-	return w.done ? w.status : VIRTIO_EBROKEN;
-}
-
-int vblk_read(struct vblk *blk, uint64_t sector, void *buf, uint32_t count, uint64_t timeout_ns)
-{
-	struct virtq_sg sg = { buf, count * VIRTIO_BLK_SECTOR };
-	if (count == 0 || count > UINT32_MAX / VIRTIO_BLK_SECTOR)
-		return VIRTIO_EINVAL;
-	struct vblk_req req = { .type = VIRTIO_BLK_T_IN, .sector = sector, .data = &sg, .ndata = 1 };
-	return run_sync(blk, &req, timeout_ns);
-}
-
-int vblk_write(struct vblk *blk, uint64_t sector, const void *buf, uint32_t count, uint64_t timeout_ns)
-{
-	struct virtq_sg sg = { (void *)buf, count * VIRTIO_BLK_SECTOR };
-	if (count == 0 || count > UINT32_MAX / VIRTIO_BLK_SECTOR)
-		return VIRTIO_EINVAL;
-	struct vblk_req req = { .type = VIRTIO_BLK_T_OUT, .sector = sector, .data = &sg, .ndata = 1 };
-	return run_sync(blk, &req, timeout_ns);
-}
-
-int vblk_flush(struct vblk *blk, uint64_t timeout_ns)
-{
-	struct vblk_req req = { .type = VIRTIO_BLK_T_FLUSH };
-	return run_sync(blk, &req, timeout_ns);
-}
-
-int vblk_get_id(struct vblk *blk, char id[VIRTIO_BLK_ID_BYTES + 1], uint64_t timeout_ns)
-{
-	/* `id` is a data buffer like any other: it must be DMA-reachable. */
-	struct virtq_sg sg = { id, VIRTIO_BLK_ID_BYTES };
-	struct vblk_req req = { .type = VIRTIO_BLK_T_GET_ID, .data = &sg, .ndata = 1 };
-	for (unsigned i = 0; i <= VIRTIO_BLK_ID_BYTES; i++)
-		id[i] = 0;
-	int rc = run_sync(blk, &req, timeout_ns);
-	id[VIRTIO_BLK_ID_BYTES] = 0; /* 20 bytes used: no terminator (§5.2.6) */
-	return rc;
-}
-
 uint32_t vblk_range_chunk(const struct vblk *blk, uint32_t type, uint64_t sector,
 			  uint64_t count)
 {
@@ -550,27 +470,6 @@ uint32_t vblk_range_chunk(const struct vblk *blk, uint32_t type, uint64_t sector
 	if (per > 1 && chunk > per)
 		chunk -= chunk % per; /* whole logical blocks */
 	return (uint32_t)chunk;
-}
-
-int vblk_range(struct vblk *blk, uint32_t type, uint64_t sector, uint64_t count,
-	       uint32_t flags, uint64_t timeout_ns)
-{
-	if (!range_limits(&blk->info, type) || count == 0)
-		return VIRTIO_EINVAL;
-	if (!in_capacity(&blk->info, sector, count))
-		return VIRTIO_ERANGE;
-	while (count) {
-		uint32_t chunk = vblk_range_chunk(blk, type, sector, count);
-		if (chunk == 0)
-			return VIRTIO_EUNSUPP;
-		struct vblk_req req = { .type = type, .sector = sector, .nsectors = chunk, .flags = flags };
-		int rc = run_sync(blk, &req, timeout_ns);
-		if (rc)
-			return rc;
-		sector += chunk;
-		count -= chunk;
-	}
-	return VIRTIO_OK;
 }
 
 int vblk_set_writeback(struct vblk *blk, bool writeback)
