@@ -62,7 +62,7 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		.size = size,
 		.packed = packed,
 		.event_idx = virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX),
-		.cb_enabled = true,
+		.event_on_pop = virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX),
 		.indirect_max = indirect_max,
 		.num_free = size,
 		.slots = (struct virtq_slot *)(base + slots_off(size, packed, indirect_max)),
@@ -141,7 +141,7 @@ bool virtq_has_used(struct virtq *vq)
 
 bool virtq_enable_cb(struct virtq *vq)
 {
-	vq->cb_enabled = true;
+	vq->event_on_pop = vq->event_idx;
 	if (vq->packed)
 		virtq_packed_set_cb(vq, true);
 	else
@@ -155,7 +155,7 @@ bool virtq_enable_cb(struct virtq *vq)
 
 void virtq_disable_cb(struct virtq *vq)
 {
-	vq->cb_enabled = false;
+	vq->event_on_pop = false;
 	if (vq->packed)
 		virtq_packed_set_cb(vq, false);
 	else

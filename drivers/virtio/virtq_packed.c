@@ -238,7 +238,7 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
 	advance(&vq->last_used, &vq->used_wrap, s->ndesc, vq->size);
 
-	if (vq->event_idx && vq->cb_enabled) {
+	if (vq->event_on_pop) {
 		struct virtq_packed_event *drv = vq->ring.packed.driver;
 		virtio_le16_store(&drv->off_wrap,
 				  (uint16_t)(vq->last_used | (uint16_t)vq->used_wrap << 15));

@@ -177,7 +177,7 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
 	vq->last_used++;
 
-	if (vq->event_idx && vq->cb_enabled) {
+	if (vq->event_on_pop) {
 		/* Interrupt again when the next entry is published. */
 		virtio_le16_store(SPLIT_USED_EVENT(vq), vq->last_used);
 		virtio_cache_clean(SPLIT_USED_EVENT(vq), 2);

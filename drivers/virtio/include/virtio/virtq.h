@@ -60,7 +60,7 @@ struct virtq {
 	bool packed;
 	bool event_idx;
 	bool broken;
-	bool cb_enabled;
+	bool event_on_pop;      /* EVENT_IDX with callbacks on: move the event index on each pop */
 	uint16_t indirect_max;  /* entries per indirect table; 0 = none */
 	uint16_t num_free;      /* free ring descriptors */
 	uint16_t free_head;     /* split: free descriptor list; packed: free ids */
