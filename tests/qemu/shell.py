@@ -14,6 +14,8 @@ import tempfile
 
 import pexpect
 
+from cases import Cases
+
 PROMPT = "vdisk> "
 SECTOR = 512
 
@@ -50,15 +52,7 @@ BAD = [
 
 
 def main():
-    passed = failed = 0
-
-    def case(ok, name, why=""):
-        nonlocal passed, failed
-        print(f"[{'PASS' if ok else 'FAIL'}] shell: {name}" + ("" if ok else f": {why}"))
-        if ok:
-            passed += 1
-        else:
-            failed += 1
+    case = Cases("shell")
 
     with tempfile.TemporaryDirectory(prefix="vdisk-shell-") as work:
         rw = os.path.join(work, "rw.img")
@@ -161,8 +155,7 @@ def main():
                if after[s * SECTOR:(s + 1) * SECTOR] != want[s * SECTOR:(s + 1) * SECTOR]]
         case(not bad, "vda holds exactly the three good writes", f"sectors differ: {bad[:8]}")
         case(open(ro, "rb").read() == before_ro, "read-only vdb unchanged")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return case.finish()
 
 
 if __name__ == "__main__":

@@ -14,16 +14,13 @@ import time
 
 import pexpect
 
+from cases import Cases
+
 PROMPT = "vdisk> "
 
 
 def main():
-    passed = failed = 0
-
-    def case(ok, name, why=""):
-        nonlocal passed, failed
-        print(f"[{'PASS' if ok else 'FAIL'}] silent disk: {name}" + ("" if ok else f": {why}"))
-        passed, failed = passed + ok, failed + (not ok)
+    case = Cases("silent disk")
 
     with tempfile.TemporaryDirectory(prefix="vdisk-silent-") as work:
         img = os.path.join(work, "disk.img")
@@ -63,8 +60,7 @@ def main():
             case(False, "session", f"last output {c.before[-300:]!r}")
         finally:
             c.close(force=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return case.finish()
 
 
 if __name__ == "__main__":

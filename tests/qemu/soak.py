@@ -14,6 +14,8 @@ import tempfile
 
 import pexpect
 
+from cases import Cases
+
 SECTOR = 512
 SIZE = 32 << 20
 RAMP = bytes(range(256)) * 3
@@ -34,12 +36,7 @@ def qemu(image, mode, legacy):
 
 
 def main():
-    passed = failed = 0
-
-    def case(ok, name, why=""):
-        nonlocal passed, failed
-        print(f"[{'PASS' if ok else 'FAIL'}] soak: {name}" + ("" if ok else f": {why}"))
-        passed, failed = passed + ok, failed + (not ok)
+    case = Cases("soak")
 
     with tempfile.TemporaryDirectory(prefix="vdisk-soak-") as work:
         image = os.path.join(work, "soak.img")
@@ -64,8 +61,7 @@ def main():
         ok = c.exitstatus == 0 and "verified" in c.before
         case(ok, "boot 2 (legacy transport) verified every sector",
              f"exit {c.exitstatus}; {c.before[-400:]!r}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return case.finish()
 
 
 if __name__ == "__main__":
