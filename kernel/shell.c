@@ -9,6 +9,7 @@
 #include "kernel/selftest.h"
 #include "kernel/shell.h"
 #include "kernel/shell_priv.h"
+#include "kernel/virtio_rng.h"
 #include "lib/kstring.h"
 #include "lib/printf.h"
 
@@ -31,6 +32,7 @@ static const struct command commands[] = {
 	{ "help", "help", "list the commands", cmd_help },
 	{ "blk", NULL, NULL, shell_cmd_blk },
 	{ "selftest", "selftest", "run the self-test suites (QEMU keeps running)", cmd_selftest },
+	{ "rng", "rng [COUNT]", "COUNT random bytes from the entropy device (default 32)", shell_cmd_rng },
 	{ "mem", "mem", "show how much of the DMA pool is in use", cmd_mem },
 	{ "poweroff", "poweroff", "stop the machine (QEMU exits with status 0)", cmd_poweroff },
 };

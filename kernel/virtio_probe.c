@@ -7,6 +7,7 @@
  * submit path masks interrupts so the two never interleave on a queue.
  */
 #include "kernel/virtio_probe.h"
+#include "kernel/virtio_rng.h"
 
 #include "kernel/devtree.h"
 #include "kernel/dma.h"
@@ -254,6 +255,8 @@ static uint32_t disk_caps(const struct vblk_info *in)
 
 int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 {
+	if (vdev->device_id == VIRTIO_ID_RNG)
+		return virtio_rng_attach(vdev, where); /* polled: no interrupt */
 	if (vdev->device_id != VIRTIO_ID_BLOCK) {
 		kprintf("%s: virtio device type %u: no driver in this kernel\n", where,
 			(unsigned)vdev->device_id);
@@ -295,6 +298,7 @@ void virtio_probe_all(void)
 	const struct dt_info *dt = dt_info();
 	shell_set_blk_info_extra(virtio_blk_info_extra);
 	selftest_register("virtio", virtio_selftest_suite);
+	selftest_register("rng", virtio_rng_selftest_suite);
 	for (unsigned i = 0; i < dt->n_virtio_mmio && i < DT_MAX_VIRTIO_MMIO; i++) {
 		uint64_t base = dt->virtio_mmio[i].base;
 		uint32_t irq = dt->virtio_mmio[i].irq;

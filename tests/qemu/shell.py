@@ -48,6 +48,10 @@ BAD = [
     ("blk discard vda 0 0", "COUNT must be at least 1"),
     ("blk verify vda 2040 16", "past the end"),
     ("blk bench vda randread 700", "SIZE"),
+    ("rng", "no entropy device"),
+    ("rng 0", "COUNT must be 1..4096"),
+    ("rng 12x", "not a number"),
+    ("rng 4 4", "unexpected argument"),
 ]
 
 

@@ -1,0 +1,43 @@
+/*
+ * virtio-rng, the entropy device (§5.4): one request queue, no features,
+ * no configuration.  The driver posts device-writable buffers; the device
+ * fills one or more bytes of each.  Split ring only (see rng.c).
+ *
+ *   vrng_probe() -> vrng_queue_mem_bytes() / vrng_attach_queue() -> vrng_start()
+ *   vrng_read()  fills a buffer by polling, with a deadline
+ */
+#ifndef VIRTIO_RNG_H
+#define VIRTIO_RNG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "virtq.h"
+
+struct vrng {
+	struct virtio_device *vdev;
+	struct virtq vq;
+	bool started;
+	uint64_t bytes; /* delivered so far */
+};
+
+/* Negotiate (no device features) and check the queue exists. */
+int vrng_probe(struct vrng *r, struct virtio_device *vdev, uint64_t mask);
+
+/* Memory for the request queue of `size` entries (VIRTQ_MEM_ALIGN-aligned). */
+size_t vrng_queue_mem_bytes(uint16_t size);
+int vrng_attach_queue(struct vrng *r, uint16_t size, void *mem, size_t mem_len);
+int vrng_start(struct vrng *r);
+
+/*
+ * Fill buf (DMA-reachable) with `len` random bytes, one device request at
+ * a time, polling.  `len` on success; VIRTIO_ETIMEDOUT when the device
+ * stops answering (the device is then reset so it owns no buffer, §3.3);
+ * VIRTIO_EBROKEN when it broke the protocol (e.g. claimed to write more
+ * than the buffer holds).  After either, the device stays down until it is
+ * brought up again from vrng_probe().
+ */
+int vrng_read(struct vrng *r, void *buf, uint32_t len, uint64_t timeout_ns);
+
+#endif
