@@ -151,6 +151,8 @@ def configs():
                append="selftest ioerr", expect=["ioerr: read of the bad sector fails"]),
         Config("mmio-modern-smp2", [Disk()], smp=2),
         Config("packed", [Disk(props="packed=on")], expect=["vda: ring=packed in memory"]),
+        Config("packed-direct", [Disk(props="packed=on,indirect_desc=off")],
+               expect=["vda: ring=packed in memory"]),
         Config("event-idx-off", [Disk(props="event_idx=off")]),
         Config("indirect-off", [Disk(props="indirect_desc=off")]),
         Config("packed-legacy-fallback", [Disk(props="packed=on")], legacy=True,
