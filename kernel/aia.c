@@ -276,8 +276,9 @@ void aia_handle_interrupt(void)
 
 	if (!ready)
 		return;
-	/* claim the top identity until none is left */
-	while ((top = imsic_claim()) != 0) {
+	/* Claim the top identity until none is left, bounded like the PLIC's
+	 * drain: a storm stays pending and traps again. */
+	for (unsigned n = 0; n < IRQ_DRAIN_MAX && (top = imsic_claim()) != 0; n++) {
 		uint32_t id = (uint32_t)(top >> 16) & 0x7ffu;
 		struct aia_id *h = id < AIA_MAX_IDS ? &ids[id] : NULL;
 		if (h && h->n) {

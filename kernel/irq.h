@@ -20,6 +20,7 @@
 #define IRQ_MSI(eiid) (IRQ_MSI_BASE + (eiid))
 #define IRQ_IS_MSI(irq) ((irq) >= IRQ_MSI_BASE)
 #define IRQ_MAX_SHARED 4
+#define IRQ_DRAIN_MAX 64 /* interrupts handled per trap before returning */
 
 #define IRQ_EINVAL (-1) /* no such interrupt */
 #define IRQ_EBUSY  (-2) /* too many handlers, or no free MSI identity */

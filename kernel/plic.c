@@ -7,6 +7,7 @@
  */
 #include <stdbool.h>
 
+#include "kernel/irq.h"
 #include "kernel/mmio.h"
 #include "kernel/plic.h"
 #include "lib/printf.h"
@@ -104,8 +105,10 @@ void plic_handle_interrupt(void)
 
 	if (!plic_base)
 		return;
-	/* drain: several sources may be pending behind one trap */
-	while ((irq = mmio_read32(claim)) != 0) {
+	/* Drain: several sources may be pending behind one trap.  Bounded, so
+	 * a source that never goes quiet cannot keep the hart here: what is
+	 * left stays pending and traps again. */
+	for (unsigned n = 0; n < IRQ_DRAIN_MAX && (irq = mmio_read32(claim)) != 0; n++) {
 		if (irq <= n_sources && handlers[irq].n) {
 			struct plic_handler *h = &handlers[irq];
 			h->count++;

@@ -143,7 +143,7 @@ int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 		return VIRTIO_EINVAL;
 	if (mem_len < vblk_queue_mem_bytes(size))
 		return VIRTIO_ENOMEM;
-	*q = (struct vblk_queue){ .size = size, .mem = mem, .mem_len = mem_len };
+	*q = (struct vblk_queue){ .size = size, .mem = mem };
 	int rc = setup_queue(blk, qi, q);
 	if (rc == VIRTIO_OK)
 		blk->queues[qi] = q;

@@ -261,9 +261,6 @@ void virtq_packed_set_cb(struct virtq *vq, bool enable)
 	} else if (enable) {
 		mode = VIRTQ_EVENT_F_ENABLE;
 	}
-	if (mode != vq->avail_flags_shadow || mode == VIRTQ_EVENT_F_DESC) {
-		virtio_le16_store(&drv->flags, mode);
-		vq->avail_flags_shadow = mode;
-	}
+	virtio_le16_store(&drv->flags, mode);
 	virtio_cache_clean(drv, sizeof(*drv));
 }

@@ -129,7 +129,6 @@ struct vblk_queue {
 	uint16_t nfree;
 	uint16_t size;
 	void *mem;                 /* the caller's block, kept for re-initialisation */
-	size_t mem_len;
 };
 
 /* Limits of a range command; max_* 0 means the command is unavailable. */

@@ -69,7 +69,6 @@ struct virtq {
 	uint16_t unkicked;      /* split: avail entries, packed: descriptors, added since the last notify decision */
 	bool avail_wrap;        /* packed driver ring wrap counter */
 	bool used_wrap;         /* packed device ring wrap counter */
-	uint16_t avail_flags_shadow; /* packed: driver event flags currently written */
 	uint32_t in_flight;     /* chains posted and not yet used */
 	union {
 		struct {
