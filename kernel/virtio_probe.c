@@ -108,7 +108,8 @@ static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
 		r->vreq.ndata = 1;
 		break;
 	}
-	uint16_t q = (uint16_t)(io->queue % d->nqueues);
+	/* The hint is normally in range: no division on the common path. */
+	uint16_t q = io->queue < d->nqueues ? io->queue : (uint16_t)(io->queue % d->nqueues);
 	rc = vblk_submit_nokick(&d->blk, q, &r->vreq);
 	/* One notification for a batch: the last request without MORE
 	 * kicks for all (a failed submit kicks what is already queued). */
