@@ -27,7 +27,7 @@ VIRTIO_SRCS :=
 VIRTIO_INCLUDES :=
 -include drivers/virtio/virtio.mk
 
-KERNEL_SRCS := $(wildcard boot/*.S) $(wildcard kernel/*.c) $(wildcard lib/*.c) \
+KERNEL_SRCS := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*/*.c) $(wildcard lib/*.c) \
 	       $(wildcard drivers/uart/*.c)
 SRCS        := $(KERNEL_SRCS) $(VIRTIO_SRCS)
 
@@ -109,3 +109,8 @@ clean:
 
 # The lead's test targets (check, test-host, fuzz, bench).
 -include tests/tests.mk
+
+# The library's source list, for scripts (scripts/cross_build.sh).
+.PHONY: print-virtio-srcs
+print-virtio-srcs:
+	@echo $(VIRTIO_SRCS)

@@ -2,7 +2,7 @@
  * DMA pool (see dma.h): [pool_start, pool_end) carved once at boot, with
  * `next` the first free byte.  A mark is just a saved `next`.
  */
-#include "kernel/devtree.h"
+#include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
 #include "kernel/panic.h"
 #include "lib/kstring.h"

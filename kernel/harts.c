@@ -10,7 +10,7 @@
  * exercised on every multi-hart boot.
  */
 #include "kernel/boot.h"
-#include "kernel/devtree.h"
+#include "kernel/dt/devtree.h"
 #include "kernel/harts.h"
 #include "kernel/sbi.h"
 #include "kernel/timer.h"

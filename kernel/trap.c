@@ -5,7 +5,7 @@
  * bug: print what happened with the registers and panic.
  */
 #include "kernel/panic.h"
-#include "kernel/irq.h"
+#include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"

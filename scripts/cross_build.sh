@@ -9,6 +9,8 @@ out=build/cross
 mkdir -p "$out"
 passed=0
 failed=0
+# the one source list: drivers/virtio/virtio.mk
+srcs=$(make -s --no-print-directory SKIP_SETUP=1 print-virtio-srcs)
 
 flags="-std=c11 -pedantic -Wall -Wextra -Werror -ffreestanding -O2 -Idrivers/virtio/include"
 targets=(
@@ -25,7 +27,7 @@ for t in "${targets[@]}"; do
 	name=${t%%|*}
 	cc=${t#*|}
 	ok=1
-	for src in drivers/virtio/*.c; do
+	for src in $srcs; do
 		obj="$out/$name-$(basename "${src%.c}").o"
 		if ! $cc $flags -c "$src" -o "$obj" 2>"$out/$name.err"; then
 			ok=0
@@ -35,7 +37,7 @@ for t in "${targets[@]}"; do
 		fi
 	done
 	if [ $ok = 1 ]; then
-		echo "[PASS] library builds for $name ($(ls drivers/virtio/*.c | wc -l) files)"
+		echo "[PASS] library builds for $name ($(echo $srcs | wc -w) files)"
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))

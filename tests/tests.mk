@@ -22,10 +22,10 @@ FUZZ_PCI_BIN := build/fuzz/fuzz_pci
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-DVIRTIO_PLATFORM_HEADER='"fuzz_platform.h"' -Idrivers/virtio/include -Itests/fuzz
-FUZZ_DEPS := tests/fuzz/fuzz_platform.h $(wildcard drivers/virtio/*.c drivers/virtio/*.h drivers/virtio/include/virtio/*.h)
+FUZZ_DEPS := tests/fuzz/fuzz_platform.h $(VIRTIO_SRCS) $(wildcard drivers/virtio/*/*.h drivers/virtio/include/virtio/*.h)
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $< $(wildcard drivers/virtio/*.c) -o $@
+	clang $(FUZZ_CFLAGS) $< $(VIRTIO_SRCS) -o $@
 
 # Each target from its seed corpus; a crash stops the run and fails.
 .PHONY: fuzz
@@ -45,11 +45,11 @@ fuzz: $(FUZZ_BIN) $(FUZZ_PCI_BIN)
 
 # Instructions per request of the virtqueue code, counted by callgrind.
 BENCH_HOST_BIN := build/bench/bench_host
-$(BENCH_HOST_BIN): tests/bench/bench_host.c tests/bench/bench_platform.h $(wildcard drivers/virtio/*.c drivers/virtio/*.h drivers/virtio/include/virtio/*.h)
+$(BENCH_HOST_BIN): tests/bench/bench_host.c tests/bench/bench_platform.h $(VIRTIO_SRCS) $(wildcard drivers/virtio/*/*.h drivers/virtio/include/virtio/*.h)
 	@mkdir -p $(dir $@)
 	cc -std=gnu11 -O2 -g -Wall -Wextra -Werror -DVIRTIO_PLATFORM_HEADER='"bench_platform.h"' \
 		-Idrivers/virtio/include -Itests/bench tests/bench/bench_host.c \
-		$(filter-out %/blk.c %/blk_sync.c %/mmio.c %/pci.c,$(wildcard drivers/virtio/*.c)) -o $@
+		$(filter-out %/blk.c %/blk_sync.c %/mmio.c %/pci.c,$(VIRTIO_SRCS)) -o $@
 
 .PHONY: bench-host
 bench-host: $(BENCH_HOST_BIN)
@@ -60,13 +60,13 @@ bench-host: $(BENCH_HOST_BIN)
 #                            under COVERAGE_MIN percent
 COVERAGE_MIN ?= 95
 COV_BUILD := build/coverage
-COV_CFLAGS := -std=gnu11 -g -O0 --coverage -DVIRTIO_PLATFORM_HEADER='"sim_platform.h"' \
+COV_CFLAGS := -std=gnu11 -g -O0 --coverage -DVIRTIO_PLATFORM_HEADER='"sim/sim_platform.h"' \
 	-Idrivers/virtio/include -Itests/host
 .PHONY: coverage
 coverage:
 	@rm -rf $(COV_BUILD) && mkdir -p $(COV_BUILD)
 	@cd $(COV_BUILD) && cc $(COV_CFLAGS:-I%=-I$(CURDIR)/%) \
-		$(addprefix $(CURDIR)/,$(wildcard drivers/virtio/*.c) $(wildcard tests/host/*.c)) -o unit
+		$(addprefix $(CURDIR)/,$(VIRTIO_SRCS) $(HOST_TEST_SRCS)) -o unit
 	@cd $(COV_BUILD) && ./unit > unit.log 2>&1 || { tail -5 unit.log; exit 1; }
 	@lcov -q -c -d $(COV_BUILD) -o $(COV_BUILD)/all.info --rc lcov_branch_coverage=0 2>/dev/null
 	@lcov -q -e $(COV_BUILD)/all.info '*/drivers/virtio/*' -o $(COV_BUILD)/lib.info 2>/dev/null

@@ -5,12 +5,12 @@
 #   VIRTIO_TEST_VERBOSE=1   log what the library and the simulator do
 
 HOST_CC ?= cc
-HOST_VIRTIO_SRCS := $(wildcard drivers/virtio/*.c)
-HOST_TEST_SRCS := $(wildcard tests/host/*.c)
+HOST_VIRTIO_SRCS := $(VIRTIO_SRCS)
+HOST_TEST_SRCS := $(wildcard tests/host/*/*.c tests/host/*/*/*.c)
 HOST_BUILD := build/host
 HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-DVIRTIO_PLATFORM_HEADER='"sim_platform.h"' \
+	-DVIRTIO_PLATFORM_HEADER='"sim/sim_platform.h"' \
 	-Idrivers/virtio/include -Itests/host
 HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(HOST_VIRTIO_SRCS) $(HOST_TEST_SRCS))
 

@@ -23,7 +23,7 @@ BOOT_TIMEOUT = 90  # seconds; a hung guest is killed and counted as failed
 
 
 def pattern_sector(s):
-    """What kernel/selftest_blk.c writes into sector s."""
+    """What kernel/selftest/blk.c writes into sector s."""
     base = (s * 131) & 0xFF
     return bytes((base ^ ((i * 7) & 0xFF) ^ 0x5A) for i in range(SECTOR))
 
@@ -52,7 +52,7 @@ def device_prop(disk, name, default):
 
 
 def range_commands(capacity, disk):
-    """(zeroed, discarded) sector ranges of kernel/selftest_blk.c: WRITE_ZEROES
+    """(zeroed, discarded) sector ranges of kernel/selftest/blk.c: WRITE_ZEROES
     over 200..263 and DISCARD over 300..363 when the disk is big enough, the
     device offers the command (QEMU 7.2: discard and write-zeroes default on)
     and the range is whole logical blocks."""
@@ -105,7 +105,7 @@ class Disk:
         self.size, self.props, self.drive, self.bus = size, props, drive, bus
         self.read_only, self.absent = read_only, absent
         # blkdebug: QEMU fails every read and write of sector 1000
-        # (BLKDEBUG_RULES; kernel/selftest_ioerr.c expects exactly that)
+        # (BLKDEBUG_RULES; kernel/selftest/ioerr.c expects exactly that)
         self.blkdebug = blkdebug
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write-verify soak across a killed QEMU (kernel/soak.c).
+"""Write-verify soak across a killed QEMU (kernel/selftest/soak.c).
 
 Boot 1 (`soak-write`): the guest writes every sector of a disk with a
 pattern naming the sector, FLUSHes, prints "soak: flushed"; the host then

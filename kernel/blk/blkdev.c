@@ -1,0 +1,257 @@
+/*
+ * Block-device registry and request checks (see blkdev.h).
+ *
+ * The synchronous wrappers need a struct blkdev_io that outlives a timed
+ * out request: the driver still owns it and may complete it later, writing
+ * io->status and io->completed.  So they use a small static pool of slots
+ * instead of the caller's stack; a slot whose request timed out stays busy
+ * until the late completion arrives (or forever, if the device is dead).
+ */
+#include "kernel/blk/blkdev.h"
+#include "kernel/riscv.h"
+#include "kernel/timer.h"
+#include "lib/kstring.h"
+#include "lib/printf.h"
+
+#define SYNC_TIMEOUT_MS 5000
+#define SYNC_SLOTS 4
+
+static struct blkdev *devices[BLKDEV_MAX];
+static unsigned n_devices;
+
+struct sync_slot {
+	struct blkdev_io io;
+	bool busy; /* submitted and not yet seen completed */
+};
+static struct sync_slot slots[SYNC_SLOTS];
+
+int blkdev_register(struct blkdev *dev)
+{
+	/* a disk without a submit op would only fail later, far from here */
+	if (n_devices == BLKDEV_MAX || !dev || !dev->ops || !dev->ops->submit)
+		return -1;
+	ksnprintf(dev->name, sizeof(dev->name), "vd%c", 'a' + n_devices);
+	devices[n_devices++] = dev;
+	return 0;
+}
+
+unsigned blkdev_count(void)
+{
+	return n_devices;
+}
+
+struct blkdev *blkdev_get(unsigned index)
+{
+	return index < n_devices ? devices[index] : NULL;
+}
+
+struct blkdev *blkdev_find(const char *name)
+{
+	for (unsigned i = 0; i < n_devices; i++) {
+		if (strcmp(devices[i]->name, name) == 0)
+			return devices[i];
+	}
+	return NULL;
+}
+
+int blkdev_submit(struct blkdev *dev, struct blkdev_io *io)
+{
+	switch (io->op) {
+	case BLKDEV_READ:
+	case BLKDEV_WRITE:
+		if (io->count == 0 || !io->buf)
+			return BLKDEV_EINVAL;
+		/* sector + count <= sectors, written so that nothing overflows */
+		if (io->count > dev->sectors || io->sector > dev->sectors - io->count)
+			return BLKDEV_ERANGE;
+		if (io->op == BLKDEV_WRITE && dev->read_only)
+			return BLKDEV_EROFS;
+		break;
+	case BLKDEV_FLUSH:
+		break;
+	case BLKDEV_DISCARD:
+	case BLKDEV_WRITE_ZEROES:
+		if (!(dev->caps & (io->op == BLKDEV_DISCARD ? BLKDEV_CAP_DISCARD
+							    : BLKDEV_CAP_WRITE_ZEROES)))
+			return BLKDEV_EUNSUPP;
+		if (io->count == 0)
+			return BLKDEV_EINVAL;
+		if (io->count > dev->sectors || io->sector > dev->sectors - io->count)
+			return BLKDEV_ERANGE;
+		if (dev->read_only)
+			return BLKDEV_EROFS;
+		break;
+	case BLKDEV_GET_ID:
+		if (!(dev->caps & BLKDEV_CAP_GET_ID))
+			return BLKDEV_EUNSUPP;
+		if (!io->buf)
+			return BLKDEV_EINVAL;
+		break;
+	default:
+		return BLKDEV_EINVAL;
+	}
+	io->status = 0;
+	io->completed = false;
+	return dev->ops->submit(dev, io);
+}
+
+static void sync_done(struct blkdev_io *io)
+{
+	/* the driver has already set io->completed; nothing more to do */
+	(void)io;
+}
+
+static struct sync_slot *get_slot(void)
+{
+	for (unsigned i = 0; i < SYNC_SLOTS; i++) {
+		if (slots[i].busy && slots[i].io.completed)
+			slots[i].busy = false; /* a late completion arrived */
+		if (!slots[i].busy)
+			return &slots[i];
+	}
+	return NULL;
+}
+
+/*
+ * Waits for io with a deadline.  With interrupts on, sleep in wfi (the
+ * condition is checked with SIE masked; see timer.h).  With interrupts off
+ * nobody would run the driver's completion handler, so poll it instead.
+ */
+static int wait_io(struct blkdev *dev, struct blkdev_io *io)
+{
+	uint64_t dl = deadline_in_ms(SYNC_TIMEOUT_MS);
+
+	if (intr_enabled() && (csr_read(sie) & SIE_SEIE)) {
+		unsigned long saved = intr_save();
+		while (!io->completed && !deadline_passed(dl))
+			wait_for_interrupt_until(dl);
+		intr_restore(saved);
+	} else {
+		while (!io->completed && !deadline_passed(dl)) {
+			if (dev->ops->poll)
+				dev->ops->poll(dev);
+		}
+	}
+	if (io->completed)
+		return io->status;
+	/* Timed out.  With an abort op the driver takes every request back
+	 * from the silent device (a reset) and completes them, this one
+	 * included; without one the request still belongs to the device: the
+	 * caller must not reuse or free the buffer, and the slot stays busy. */
+	if (dev->ops->abort)
+		dev->ops->abort(dev);
+	return BLKDEV_ETIMEDOUT;
+}
+
+static int sync_io_flags(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
+			 uint32_t count, void *buf, uint32_t flags)
+{
+	struct sync_slot *slot = get_slot();
+	int rc;
+
+	if (!slot)
+		return BLKDEV_ETIMEDOUT; /* earlier requests never came back */
+	slot->io = (struct blkdev_io){
+		.op = op, .sector = sector, .count = count, .buf = buf,
+		.flags = flags, .done = sync_done,
+	};
+	rc = blkdev_submit(dev, &slot->io);
+	if (rc)
+		return rc;
+	slot->busy = true;
+	rc = wait_io(dev, &slot->io);
+	if (slot->io.completed)
+		slot->busy = false;
+	return rc;
+}
+
+static int sync_io(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
+		   uint32_t count, void *buf)
+{
+	return sync_io_flags(dev, op, sector, count, buf, 0);
+}
+
+int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf)
+{
+	return sync_io(dev, BLKDEV_READ, sector, count, buf);
+}
+
+int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf)
+{
+	/* the driver only reads a write's buffer; io->buf is not const */
+	return sync_io(dev, BLKDEV_WRITE, sector, count, (void *)buf);
+}
+
+int blkdev_flush(struct blkdev *dev)
+{
+	return sync_io(dev, BLKDEV_FLUSH, 0, 0, NULL);
+}
+
+/* A range command in as many requests as the driver's limits need. */
+static int range_op(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
+		    uint64_t count, uint32_t flags)
+{
+	if (count == 0)
+		return BLKDEV_EINVAL;
+	if (count > dev->sectors || sector > dev->sectors - count)
+		return BLKDEV_ERANGE;
+	while (count) {
+		uint32_t chunk = dev->ops->range_chunk
+					 ? dev->ops->range_chunk(dev, op, sector, count) : 0;
+		if (chunk == 0)
+			return BLKDEV_EUNSUPP;
+		int rc = sync_io_flags(dev, op, sector, chunk, NULL, flags);
+		if (rc)
+			return rc;
+		sector += chunk;
+		count -= chunk;
+	}
+	return 0;
+}
+
+int blkdev_discard(struct blkdev *dev, uint64_t sector, uint64_t count)
+{
+	return range_op(dev, BLKDEV_DISCARD, sector, count, 0);
+}
+
+int blkdev_write_zeroes(struct blkdev *dev, uint64_t sector, uint64_t count, bool unmap)
+{
+	return range_op(dev, BLKDEV_WRITE_ZEROES, sector, count, unmap ? BLKDEV_F_UNMAP : 0);
+}
+
+int blkdev_get_id(struct blkdev *dev, char id[BLKDEV_ID_BYTES + 1])
+{
+	/* the device writes the id by DMA: bounce through a static buffer
+	 * (kernel memory is all DMA-reachable; this keeps the caller's stack
+	 * out of the device's reach if the request outlives a timeout) */
+	static char dma_id[BLKDEV_ID_BYTES];
+	memset(dma_id, 0, sizeof(dma_id));
+	int rc = sync_io(dev, BLKDEV_GET_ID, 0, 0, dma_id);
+	memcpy(id, dma_id, BLKDEV_ID_BYTES);
+	id[BLKDEV_ID_BYTES] = 0;
+	return rc;
+}
+
+const char *blkdev_strerror(struct blkdev *dev, int status)
+{
+	static char unknown[32];
+
+	switch (status) {
+	case 0:
+		return "success";
+	case BLKDEV_ERANGE:
+		return "request past the end of the disk";
+	case BLKDEV_EROFS:
+		return "disk is read-only";
+	case BLKDEV_EINVAL:
+		return "invalid request (zero count or bad operation)";
+	case BLKDEV_ETIMEDOUT:
+		return "timed out waiting for the device";
+	case BLKDEV_EUNSUPP:
+		return "the disk does not support this operation";
+	}
+	if (dev && dev->ops && dev->ops->strerror)
+		return dev->ops->strerror(status);
+	ksnprintf(unknown, sizeof(unknown), "driver error %d", status);
+	return unknown;
+}

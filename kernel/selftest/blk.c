@@ -1,0 +1,547 @@
+/*
+ * Block-device self-test: the same cases for every registered disk.
+ *
+ * The host checks the disk image afterwards, so the set of writes is
+ * fixed and exact.  On a writable disk of C sectors, only these sectors are
+ * ever written, always with pattern_byte() below:
+ *	0, C/2, C-1              (single-sector write+read)
+ *	64..79   if C >= 80      (one 16-sector request)
+ *	128..159 if C >= 160     (32 single-sector requests in flight)
+ * and, when the disk offers the command and the range is whole blocks:
+ *	200..263 if C >= 264     WRITE_ZEROES (then read back as zeros)
+ *	300..363 if C >= 364     DISCARD (content afterwards unspecified: the
+ *	                         host accepts old content or zeros there)
+ * then a FLUSH when the cache is writeback.  The past-the-end writes are
+ * refused by blkdev_submit() before a driver sees them.  A read-only disk
+ * gets no successful write at all.  Every disk is asked for its serial
+ * (GET_ID), which the PASS line shows.
+ *
+ * If any request times out the device still owns its buffer, so from then
+ * on this disk's remaining cases are skipped and its buffers are leaked
+ * rather than released back to the DMA pool.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "kernel/blk/blkdev.h"
+#include "kernel/dma.h"
+#include "kernel/riscv.h"
+#include "kernel/selftest/selftest.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "lib/kstring.h"
+#include "lib/printf.h"
+
+#define SECTOR BLKDEV_SECTOR
+#define MULTI_FIRST 64
+#define MULTI_COUNT 16
+#define BATCH_FIRST 128       /* 512-byte blocks: sectors 128..159 */
+#define BATCH_FIRST_BIG 1024  /* larger blocks: BATCH_COUNT blocks from here */
+#define BATCH_COUNT 32
+#define BATCH_MIN_PEAK 8
+#define BATCH_TIMEOUT_MS 10000
+#define ZEROES_FIRST 200
+#define ZEROES_COUNT 64
+#define DISCARD_FIRST 300
+#define DISCARD_COUNT 64
+
+struct disk_run {
+	struct selftest_ctx *t;
+	struct blkdev *dev;
+	uint64_t c;          /* capacity in sectors */
+	uint32_t per;        /* sectors per logical block: the unit of every I/O */
+	uint64_t batch_first; /* first sector of the in-flight case */
+	uint8_t *buf;        /* BATCH_COUNT blocks */
+	uint8_t *ref;        /* one block */
+	struct blkdev_io *ios; /* BATCH_COUNT requests */
+	bool stuck;          /* a request timed out: stop using the disk */
+	char name[96];
+};
+
+/* Byte i of sector s; the host recomputes exactly this. */
+static uint8_t pattern_byte(uint64_t s, unsigned i)
+{
+	return (uint8_t)(((uint32_t)s * 131u) ^ (i * 7u) ^ 0x5Au);
+}
+
+static void fill_pattern(uint8_t *buf, uint64_t first, uint32_t count)
+{
+	for (uint32_t k = 0; k < count; k++)
+		for (unsigned i = 0; i < SECTOR; i++)
+			buf[k * SECTOR + i] = pattern_byte(first + k, i);
+}
+
+/* Compares against the pattern; on a mismatch describes the first one. */
+static bool check_pattern(const uint8_t *buf, uint64_t first, uint32_t count,
+			  char *why, size_t whylen)
+{
+	for (uint32_t k = 0; k < count; k++) {
+		for (unsigned i = 0; i < SECTOR; i++) {
+			uint8_t want = pattern_byte(first + k, i);
+			uint8_t got = buf[k * SECTOR + i];
+			if (got != want) {
+				ksnprintf(why, whylen, "sector %lu byte %u: read 0x%02x, want 0x%02x",
+					  (unsigned long)(first + k), i, got, want);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static const char *PRINTF_LIKE(2, 3) case_name(struct disk_run *r, const char *fmt, ...)
+{
+	va_list ap;
+	int n = ksnprintf(r->name, sizeof(r->name), "%s: ", r->dev->name);
+
+	va_start(ap, fmt);
+	kvsnprintf(r->name + n, sizeof(r->name) - n, fmt, ap);
+	va_end(ap);
+	return r->name;
+}
+
+/* Fails the case for a driver/registry error rc; notes a timeout. */
+static void fail_rc(struct disk_run *r, const char *name, const char *what, int rc)
+{
+	if (rc == BLKDEV_ETIMEDOUT)
+		r->stuck = true;
+	selftest_fail(r->t, name, "%s: %s (%d)", what, blkdev_strerror(r->dev, rc), rc);
+}
+
+static bool skip_if_stuck(struct disk_run *r, const char *name)
+{
+	if (r->stuck)
+		selftest_note(r->t, "skipped '%s': an earlier request timed out", name);
+	return r->stuck;
+}
+
+static bool case_geometry(struct disk_run *r)
+{
+	const char *name = case_name(r, "geometry");
+	uint32_t bs = r->dev->block_size;
+
+	if (r->c == 0) {
+		selftest_fail(r->t, name, "capacity is 0 sectors");
+		return false;
+	}
+	if (bs < SECTOR || (bs & (bs - 1))) {
+		selftest_fail(r->t, name, "block size %u is not a power of two >= 512", bs);
+		return false;
+	}
+	selftest_pass(r->t, name, "%lu sectors = %lu.%lu MiB, block size %u, %s, %s",
+		      (unsigned long)r->c, (unsigned long)(r->c / 2048),
+		      (unsigned long)(r->c % 2048 * 10 / 2048), bs,
+		      r->dev->read_only ? "read-only" : "writable",
+		      r->dev->transport ? r->dev->transport : "?");
+	return true;
+}
+
+/* Write the pattern to `count` sectors at `first` in one request, read
+ * them back in one request, compare. */
+static void case_write_read(struct disk_run *r, const char *name, uint64_t first, uint32_t count)
+{
+	char why[96];
+	int rc;
+
+	if (skip_if_stuck(r, name))
+		return;
+	fill_pattern(r->buf, first, count);
+	rc = blkdev_write(r->dev, first, count, r->buf);
+	if (rc) {
+		fail_rc(r, name, "write", rc);
+		return;
+	}
+	memset(r->buf, 0, (size_t)count * SECTOR);
+	rc = blkdev_read(r->dev, first, count, r->buf);
+	if (rc) {
+		fail_rc(r, name, "read", rc);
+		return;
+	}
+	if (check_pattern(r->buf, first, count, why, sizeof(why)))
+		selftest_pass(r->t, name, NULL);
+	else
+		selftest_fail(r->t, name, "%s", why);
+}
+
+struct batch {
+	volatile unsigned done;
+	volatile unsigned done_in_irq;
+};
+
+static void batch_done(struct blkdev_io *io)
+{
+	struct batch *b = io->ctx;
+
+	b->done++;
+	if (in_interrupt())
+		b->done_in_irq++;
+}
+
+/*
+ * BATCH_COUNT single-sector requests to BATCH_FIRST.., all submitted before
+ * waiting for any.  Submission runs with interrupts masked, so a device
+ * that completes instantly (QEMU completes inside the notify) still has
+ * every request outstanding from the driver's point of view until the
+ * wait below opens the interrupt window.  A submit error while requests
+ * are outstanding is taken as "queue full": wait for completions, retry.
+ * Returns false (with why) on failure.
+ */
+static bool run_batch(struct disk_run *r, enum blkdev_op op, unsigned *peak,
+		      char *why, size_t whylen)
+{
+	struct batch b = { 0 };
+	uint64_t dl = deadline_in_ms(BATCH_TIMEOUT_MS);
+	unsigned submitted = 0;
+	unsigned long saved = intr_save();
+
+	*peak = 0;
+	while (submitted < BATCH_COUNT && !deadline_passed(dl)) {
+		struct blkdev_io *io = &r->ios[submitted];
+		*io = (struct blkdev_io){
+			.op = op, .sector = r->batch_first + (uint64_t)submitted * r->per,
+			.count = r->per, .buf = r->buf + (size_t)submitted * r->per * SECTOR,
+			.done = batch_done, .ctx = &b,
+		};
+		int rc = blkdev_submit(r->dev, io);
+		if (rc == 0) {
+			submitted++;
+			if (submitted - b.done > *peak)
+				*peak = submitted - b.done;
+			continue;
+		}
+		if (submitted == b.done) {
+			/* nothing outstanding, so not a full queue: a real error */
+			intr_restore(saved);
+			ksnprintf(why, whylen, "submit of sector %lu failed with nothing in flight: %s (%d)",
+				  (unsigned long)(r->batch_first + (uint64_t)submitted * r->per),
+				  blkdev_strerror(r->dev, rc), rc);
+			return false;
+		}
+		wait_for_interrupt_until(dl);
+	}
+	while (b.done < submitted && !deadline_passed(dl))
+		wait_for_interrupt_until(dl);
+	intr_restore(saved);
+
+	if (b.done < submitted || submitted < BATCH_COUNT) {
+		r->stuck = b.done < submitted;
+		ksnprintf(why, whylen, "timed out after %u ms: %u submitted, %u completed",
+			  BATCH_TIMEOUT_MS, submitted, b.done);
+		return false;
+	}
+	for (unsigned i = 0; i < BATCH_COUNT; i++) {
+		if (r->ios[i].status) {
+			ksnprintf(why, whylen, "request for sector %lu failed: %s (%d)",
+				  (unsigned long)(r->batch_first + (uint64_t)i * r->per),
+				  blkdev_strerror(r->dev, r->ios[i].status),
+				  r->ios[i].status);
+			return false;
+		}
+	}
+	if (b.done != BATCH_COUNT || b.done_in_irq != BATCH_COUNT) {
+		ksnprintf(why, whylen, "%u done() calls, %u of them from interrupt context; want %u and %u",
+			  b.done, b.done_in_irq, BATCH_COUNT, BATCH_COUNT);
+		return false;
+	}
+	if (*peak < BATCH_MIN_PEAK) {
+		ksnprintf(why, whylen, "at most %u requests were in flight at once; want >= %u",
+			  *peak, BATCH_MIN_PEAK);
+		return false;
+	}
+	return true;
+}
+
+static void case_in_flight(struct disk_run *r)
+{
+	uint64_t first = r->batch_first, last = first + (uint64_t)BATCH_COUNT * r->per - 1;
+	uint32_t sectors = BATCH_COUNT * r->per;
+	const char *name = case_name(r, "%u writes in flight (sectors %lu..%lu)", BATCH_COUNT,
+				     (unsigned long)first, (unsigned long)last);
+	char why[128];
+	unsigned peak;
+
+	if (skip_if_stuck(r, name))
+		return;
+	fill_pattern(r->buf, first, sectors);
+	if (!run_batch(r, BLKDEV_WRITE, &peak, why, sizeof(why))) {
+		selftest_fail(r->t, name, "%s", why);
+		selftest_note(r->t, "%s: no in-flight read case without the writes", r->dev->name);
+		return;
+	}
+	selftest_pass(r->t, name, "peak %u in flight, %u completions by interrupt", peak, BATCH_COUNT);
+
+	name = case_name(r, "%u reads in flight (sectors %lu..%lu)", BATCH_COUNT,
+			 (unsigned long)first, (unsigned long)last);
+	memset(r->buf, 0, (size_t)sectors * SECTOR);
+	if (!run_batch(r, BLKDEV_READ, &peak, why, sizeof(why)) ||
+	    !check_pattern(r->buf, first, sectors, why, sizeof(why))) {
+		selftest_fail(r->t, name, "%s", why);
+		return;
+	}
+	selftest_pass(r->t, name, "peak %u in flight, %u completions by interrupt", peak, BATCH_COUNT);
+}
+
+static void expect_rc(struct disk_run *r, const char *name, int rc, int want, const char *want_name)
+{
+	if (rc == want)
+		selftest_pass(r->t, name, NULL);
+	else if (rc == BLKDEV_ETIMEDOUT)
+		fail_rc(r, name, "instead of failing fast", rc);
+	else
+		selftest_fail(r->t, name, "got %d (%s), want %s", rc,
+			      blkdev_strerror(r->dev, rc), want_name);
+}
+
+static void case_past_end(struct disk_run *r)
+{
+	const char *name = case_name(r, "read at sector C=%lu is refused", (unsigned long)r->c);
+	char why[96];
+	int rc;
+
+	if (skip_if_stuck(r, name))
+		return;
+	expect_rc(r, name, blkdev_read(r->dev, r->c, 1, r->buf), BLKDEV_ERANGE, "BLKDEV_ERANGE");
+	if (r->dev->read_only)
+		return; /* a write there would be refused as read-only first */
+
+	/* The last block plus one more: reaches one block past the end. */
+	uint64_t last = r->c - r->per;
+	name = case_name(r, "write at sector C-%u count %u is refused", r->per, 2 * r->per);
+	memset(r->buf, 0xee, 2 * r->per * SECTOR);
+	expect_rc(r, name, blkdev_write(r->dev, last, 2 * r->per, r->buf), BLKDEV_ERANGE,
+		  "BLKDEV_ERANGE");
+
+	name = case_name(r, "last block intact after the refused write");
+	if (skip_if_stuck(r, name))
+		return;
+	memset(r->buf, 0, r->per * SECTOR);
+	rc = blkdev_read(r->dev, last, r->per, r->buf);
+	if (rc)
+		fail_rc(r, name, "read", rc);
+	else if (check_pattern(r->buf, last, r->per, why, sizeof(why)))
+		selftest_pass(r->t, name, NULL);
+	else
+		selftest_fail(r->t, name, "%s", why);
+}
+
+static void case_read_only(struct disk_run *r)
+{
+	const char *name = case_name(r, "write to read-only disk is refused");
+	uint64_t reads[3] = { 0, r->c / 2 / r->per * r->per, r->c - r->per };
+	int rc;
+
+	rc = blkdev_read(r->dev, 0, r->per, r->ref);
+	if (rc) {
+		fail_rc(r, name, "reading sector 0 first", rc);
+		return;
+	}
+	for (unsigned i = 0; i < r->per * SECTOR; i++)
+		r->buf[i] = (uint8_t)~r->ref[i];
+	expect_rc(r, name, blkdev_write(r->dev, 0, r->per, r->buf), BLKDEV_EROFS, "BLKDEV_EROFS");
+
+	name = case_name(r, "sector 0 unchanged after the refused write");
+	if (skip_if_stuck(r, name))
+		return;
+	memset(r->buf, 0, r->per * SECTOR);
+	rc = blkdev_read(r->dev, 0, r->per, r->buf);
+	if (rc)
+		fail_rc(r, name, "read", rc);
+	else
+		selftest_check(r->t, memcmp(r->buf, r->ref, r->per * SECTOR) == 0, name,
+			       "sector 0 differs from what was read before the write");
+
+	for (unsigned k = 0; k < 3; k++) {
+		name = case_name(r, "read sector %lu", (unsigned long)reads[k]);
+		if (skip_if_stuck(r, name))
+			return;
+		rc = blkdev_read(r->dev, reads[k], r->per, r->buf);
+		if (rc)
+			fail_rc(r, name, "read", rc);
+		else
+			selftest_pass(r->t, name, NULL);
+	}
+}
+
+/* The case for an optional command runs only when the disk offers it;
+ * otherwise a note says why not. */
+static bool offered(struct disk_run *r, uint32_t cap, const char *what, const char *why_not)
+{
+	if (r->dev->caps & cap)
+		return true;
+	selftest_note(r->t, "%s: no %s case: %s", r->dev->name, what, why_not);
+	return false;
+}
+
+/* A range command applies only when offered and in whole blocks. */
+static bool range_applies(struct disk_run *r, uint32_t cap, const char *what,
+			  uint64_t first, uint64_t count)
+{
+	uint32_t per = r->dev->block_size / SECTOR;
+
+	if (r->c < first + count) {
+		selftest_note(r->t, "%s: too small for the %s case", r->dev->name, what);
+		return false;
+	}
+	if (!offered(r, cap, what, "the disk does not offer it"))
+		return false;
+	if (per > 1 && (first % per || count % per)) {
+		selftest_note(r->t, "%s: no %s case: sectors %lu..%lu are not whole %u-byte blocks",
+			      r->dev->name, what, (unsigned long)first,
+			      (unsigned long)(first + count - 1), r->dev->block_size);
+		return false;
+	}
+	return true;
+}
+
+static void case_write_zeroes(struct disk_run *r)
+{
+	const char *name = case_name(r, "WRITE_ZEROES sectors %u..%u reads back zeros",
+				     ZEROES_FIRST, ZEROES_FIRST + ZEROES_COUNT - 1);
+	int rc;
+
+	if (!range_applies(r, BLKDEV_CAP_WRITE_ZEROES, "WRITE_ZEROES", ZEROES_FIRST, ZEROES_COUNT) ||
+	    skip_if_stuck(r, name))
+		return;
+	rc = blkdev_write_zeroes(r->dev, ZEROES_FIRST, ZEROES_COUNT, false);
+	if (rc) {
+		fail_rc(r, name, "write-zeroes", rc);
+		return;
+	}
+	for (unsigned done = 0; done < ZEROES_COUNT; done += BATCH_COUNT) {
+		memset(r->buf, 0xa5, BATCH_COUNT * SECTOR);
+		rc = blkdev_read(r->dev, ZEROES_FIRST + done, BATCH_COUNT, r->buf);
+		if (rc) {
+			fail_rc(r, name, "read", rc);
+			return;
+		}
+		for (unsigned i = 0; i < BATCH_COUNT * SECTOR; i++) {
+			if (r->buf[i]) {
+				selftest_fail(r->t, name, "sector %u byte %u: read 0x%02x, want 0",
+					      ZEROES_FIRST + done + i / SECTOR, i % SECTOR, r->buf[i]);
+				return;
+			}
+		}
+	}
+	selftest_pass(r->t, name, NULL);
+}
+
+static void case_discard(struct disk_run *r)
+{
+	const char *name = case_name(r, "DISCARD sectors %u..%u", DISCARD_FIRST,
+				     DISCARD_FIRST + DISCARD_COUNT - 1);
+	int rc;
+
+	if (!range_applies(r, BLKDEV_CAP_DISCARD, "DISCARD", DISCARD_FIRST, DISCARD_COUNT) ||
+	    skip_if_stuck(r, name))
+		return;
+	rc = blkdev_discard(r->dev, DISCARD_FIRST, DISCARD_COUNT);
+	if (rc)
+		fail_rc(r, name, "discard", rc);
+	else
+		selftest_pass(r->t, name, NULL);
+}
+
+static void case_flush(struct disk_run *r)
+{
+	const char *name = case_name(r, "FLUSH after the writes");
+	int rc;
+
+	if (!offered(r, BLKDEV_CAP_FLUSH, "FLUSH", "the cache is writethrough") ||
+	    skip_if_stuck(r, name))
+		return;
+	rc = blkdev_flush(r->dev);
+	if (rc)
+		fail_rc(r, name, "flush", rc);
+	else
+		selftest_pass(r->t, name, "writeback cache");
+}
+
+static void case_get_id(struct disk_run *r)
+{
+	const char *name = case_name(r, "GET_ID");
+	char id[BLKDEV_ID_BYTES + 1];
+	int rc;
+
+	if (!offered(r, BLKDEV_CAP_GET_ID, "GET_ID", "the disk does not offer it") ||
+	    skip_if_stuck(r, name))
+		return;
+	rc = blkdev_get_id(r->dev, id);
+	if (rc) {
+		fail_rc(r, name, "get-id", rc);
+		return;
+	}
+	for (char *p = id; *p; p++) {
+		if (*p < 0x20 || *p > 0x7e) {
+			selftest_fail(r->t, name, "byte %u of the serial is 0x%02x, not printable",
+				      (unsigned)(p - id), (uint8_t)*p);
+			return;
+		}
+	}
+	if (id[0])
+		selftest_pass(r->t, name, "serial \"%s\"", id);
+	else
+		selftest_pass(r->t, name, "empty serial");
+}
+
+static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
+{
+	struct disk_run r = { .t = t, .dev = dev, .c = dev->sectors };
+	size_t mark = dma_mark();
+
+	/* Every I/O is in whole logical blocks: the device may refuse less. */
+	r.per = dev->block_size > SECTOR ? dev->block_size / SECTOR : 1;
+	r.batch_first = r.per == 1 ? BATCH_FIRST : BATCH_FIRST_BIG;
+	r.buf = dma_alloc((size_t)BATCH_COUNT * r.per * SECTOR);
+	r.ref = dma_alloc((size_t)r.per * SECTOR);
+	r.ios = dma_alloc(BATCH_COUNT * sizeof(struct blkdev_io));
+	if (!r.buf || !r.ref || !r.ios) {
+		dma_release(mark);
+		selftest_fail(t, case_name(&r, "buffers"), "DMA pool exhausted");
+		return;
+	}
+
+	if (case_geometry(&r)) {
+		if (dev->read_only) {
+			case_read_only(&r);
+		} else {
+			uint64_t mid = r.c / 2 / r.per * r.per, last = r.c - r.per;
+			case_write_read(&r, case_name(&r, "write+read block at sector 0"), 0, r.per);
+			case_write_read(&r, case_name(&r, "write+read block at sector C/2=%lu",
+						      (unsigned long)mid), mid, r.per);
+			case_write_read(&r, case_name(&r, "write+read block at sector C-%u=%lu",
+						      r.per, (unsigned long)last), last, r.per);
+			if (r.c >= MULTI_FIRST + MULTI_COUNT)
+				case_write_read(&r, case_name(&r, "%u-sector request (sectors %u..%u)",
+							      MULTI_COUNT, MULTI_FIRST,
+							      MULTI_FIRST + MULTI_COUNT - 1),
+						MULTI_FIRST, MULTI_COUNT);
+			else
+				selftest_note(t, "%s: too small for the multi-sector case", dev->name);
+			if (r.c >= r.batch_first + (uint64_t)BATCH_COUNT * r.per)
+				case_in_flight(&r);
+			else
+				selftest_note(t, "%s: too small for the in-flight case", dev->name);
+			case_write_zeroes(&r);
+			case_discard(&r);
+			case_flush(&r);
+		}
+		case_past_end(&r);
+		case_get_id(&r);
+	}
+
+	if (r.stuck)
+		selftest_note(t, "%s: a request never completed; its buffers stay allocated",
+			      dev->name);
+	else
+		dma_release(mark);
+}
+
+void selftest_blk_suite(struct selftest_ctx *t)
+{
+	if (blkdev_count() == 0) {
+		selftest_note(t, "no block devices registered");
+		return;
+	}
+	for (unsigned i = 0; i < blkdev_count(); i++)
+		run_disk(t, blkdev_get(i));
+}

@@ -1,0 +1,79 @@
+/*
+ * Scatter-gather chains for the echo device: readable buffers filled with
+ * a pattern, writable ones pre-set to 0xee, and the check of what the echo
+ * device must have written (sim_blk.c: readable stream copied into the
+ * writable stream, or sim_echo_pattern() when nothing is readable).
+ */
+#ifndef HARNESS_CHAINS_H
+#define HARNESS_CHAINS_H
+
+#include <string.h>
+
+#include "harness/bringup.h"
+
+#define TCHAIN_MAX 16
+
+struct tchain {
+	struct virtq_sg sg[TCHAIN_MAX];
+	unsigned n_out, n_in;
+	uint64_t rlen, wlen;
+};
+
+/* Lay out a chain in `arena` (at least the sum of lens bytes). */
+static inline void tchain_make(struct tchain *c, uint8_t *arena, unsigned n_out, unsigned n_in,
+			       const uint32_t *lens, uint32_t seed)
+{
+	uint8_t *p = arena;
+	c->n_out = n_out;
+	c->n_in = n_in;
+	c->rlen = c->wlen = 0;
+	for (unsigned i = 0; i < n_out + n_in; i++) {
+		c->sg[i] = (struct virtq_sg){ p, lens[i] };
+		if (i < n_out) {
+			tmem_fill(p, lens[i], seed * 31 + i);
+			c->rlen += lens[i];
+		} else {
+			memset(p, 0xee, lens[i]);
+			c->wlen += lens[i];
+		}
+		p += lens[i];
+	}
+}
+
+static inline uint32_t tchain_expect_len(const struct tchain *c)
+{
+	if (c->rlen == 0)
+		return (uint32_t)c->wlen;
+	return (uint32_t)(c->rlen < c->wlen ? c->rlen : c->wlen);
+}
+
+/* Byte i of the readable stream. */
+static inline uint8_t tchain_rbyte(const struct tchain *c, uint64_t i)
+{
+	for (unsigned k = 0; k < c->n_out; k++) {
+		if (i < c->sg[k].len)
+			return ((uint8_t *)c->sg[k].addr)[i];
+		i -= c->sg[k].len;
+	}
+	return 0;
+}
+
+/* 0 if the writable buffers hold exactly what the echo device writes
+ * (and 0xee past it), else the index of the first wrong byte + 1. */
+static inline uint64_t tchain_check(const struct tchain *c)
+{
+	uint32_t n = tchain_expect_len(c);
+	uint64_t i = 0;
+	for (unsigned k = c->n_out; k < c->n_out + c->n_in; k++) {
+		const uint8_t *p = c->sg[k].addr;
+		for (uint32_t j = 0; j < c->sg[k].len; j++, i++) {
+			uint8_t want = i >= n ? 0xee
+				       : c->rlen ? tchain_rbyte(c, i) : sim_echo_pattern(i);
+			if (p[j] != want)
+				return i + 1;
+		}
+	}
+	return 0;
+}
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * Platform hooks of the VirtIO library for the host tests
+ * (-DVIRTIO_PLATFORM_HEADER='"sim_platform.h"'): MMIO goes to the simulated
+ * device, time is the simulator's clock, virtio_relax() lets the simulated
+ * device act, and cache maintenance goes to an optional recorder.
+ */
+#ifndef SIM_PLATFORM_H
+#define SIM_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/sim_device.h"
+
+static inline uint8_t virtio_mmio_read8(uintptr_t addr)
+{
+	return (uint8_t)sim_mmio_read(addr, 1);
+}
+static inline uint16_t virtio_mmio_read16(uintptr_t addr)
+{
+	return (uint16_t)sim_mmio_read(addr, 2);
+}
+static inline uint32_t virtio_mmio_read32(uintptr_t addr)
+{
+	return sim_mmio_read(addr, 4);
+}
+static inline void virtio_mmio_write8(uintptr_t addr, uint8_t v)
+{
+	sim_mmio_write(addr, 1, v);
+}
+static inline void virtio_mmio_write16(uintptr_t addr, uint16_t v)
+{
+	sim_mmio_write(addr, 2, v);
+}
+static inline void virtio_mmio_write32(uintptr_t addr, uint32_t v)
+{
+	sim_mmio_write(addr, 4, v);
+}
+
+#define virtio_mb()     __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define virtio_rmb()    __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define virtio_wmb()    __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define virtio_wmb_io() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define virtio_rmb_io() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+static inline uint64_t virtio_virt_to_dma(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static inline void virtio_cache_clean(const void *p, size_t n)
+{
+	if (sim_cache_hook)
+		sim_cache_hook(SIM_CACHE_CLEAN, p, n);
+}
+static inline void virtio_cache_invalidate(const void *p, size_t n)
+{
+	if (sim_cache_hook)
+		sim_cache_hook(SIM_CACHE_INVALIDATE, p, n);
+}
+
+static inline uint64_t virtio_time_ns(void)
+{
+	return sim_time_read();
+}
+static inline void virtio_relax(void)
+{
+	sim_relax();
+}
+
+#define VIRTIO_LOG(...) sim_log(__VA_ARGS__)
+
+#endif
