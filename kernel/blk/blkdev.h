@@ -78,6 +78,9 @@ struct blkdev_ops {
 	 * request back (completing each with an error) and try to bring the
 	 * device back; called by the synchronous wrappers on a timeout. */
 	void (*abort)(struct blkdev *dev);
+	/* Optional: more lines for `blk info` after the generic ones, each
+	 * "  label  value" (e.g. what a virtio driver negotiated). */
+	void (*info)(struct blkdev *dev);
 };
 
 struct blkdev {
