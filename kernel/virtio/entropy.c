@@ -58,6 +58,11 @@ int virtio_rng_attach(struct virtio_device *vdev, const char *where)
 	return VIRTIO_OK;
 }
 
+unsigned virtio_rng_count(void)
+{
+	return nrngs;
+}
+
 int virtio_rng_read(void *buf, uint32_t len)
 {
 	if (nrngs == 0)
