@@ -10,7 +10,8 @@
  * source for the PLIC, the IMSIC identity for the AIA.  Lines are
  * 1 .. IRQ_MAX_LINES - 1; 0 means none.
  *
- * irq.c calls every op with interrupts masked on this hart.
+ * irq.c calls the ops with interrupts masked on this hart (lookup, which
+ * only reads, excepted).
  */
 #ifndef KERNEL_IRQ_CHIP_H
 #define KERNEL_IRQ_CHIP_H
