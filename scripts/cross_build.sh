@@ -44,19 +44,44 @@ for t in "${targets[@]}"; do
 	fi
 done
 
-# Only the freestanding headers and the library's own may be included.
+# Only the freestanding headers and the library's own may be included;
+# a wire header (include/virtio/wire/) only <stdint.h> and <stddef.h>.
 bad=$(grep -nE '^\s*#\s*include\s*<' drivers/virtio --include='*.[ch]' -r |
       grep -vE '<(stdint|stddef|stdbool|stdalign|stdarg|stdatomic|limits|stdnoreturn|float|iso646)\.h>')
 own=$(grep -nE '^\s*#\s*include\s*"' drivers/virtio --include='*.[ch]' -r |
-      grep -vE '#\s*include\s*"(virtio/[a-z_]+\.h|[a-z_]+\.h)"' )
-if [ -z "$bad$own" ]; then
+      grep -vE '#\s*include\s*"(virtio/)?(wire/)?[a-z_]+\.h"' )
+wire=$(grep -nE '^\s*#\s*include' drivers/virtio/include/virtio/wire/*.h |
+       grep -vE '#\s*include\s*<(stdint|stddef)\.h>')
+if [ -z "$bad$own$wire" ]; then
 	echo "[PASS] library includes only freestanding C headers and its own"
 	passed=$((passed + 1))
 else
 	echo "[FAIL] library includes outside headers:"
-	echo "$bad$own" | sed 's/^/       /'
+	echo "$bad$own$wire" | sed 's/^/       /'
 	failed=$((failed + 1))
 fi
+
+# Each wire header compiles alone, for a 64-bit, a 32-bit and a host
+# target, and all of them together (spec.h): an embedder may take any one.
+ok=1
+for h in drivers/virtio/include/virtio/wire/*.h drivers/virtio/include/virtio/spec.h; do
+	inc=${h#drivers/virtio/include/}
+	for cc in "riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d" \
+		  "riscv64-unknown-elf-gcc -march=rv32imac -mabi=ilp32" "clang --target=x86_64-linux-gnu"; do
+		if ! echo "#include \"$inc\"" | $cc $flags -x c -fsyntax-only - 2>"$out/wire.err"; then
+			ok=0
+			echo "[FAIL] $inc does not compile alone with $cc"
+			sed 's/^/       /' "$out/wire.err" | head -10
+		fi
+	done
+done
+if [ $ok = 1 ]; then
+	echo "[PASS] wire headers stand alone ($(ls drivers/virtio/include/virtio/wire/*.h | wc -l) headers)"
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+
 # The default hooks add no instruction: objdump of the two probes.
 riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -ffreestanding -Idrivers/virtio/include \
 	-c tests/disasm/hooks.c -o "$out/hooks.o"

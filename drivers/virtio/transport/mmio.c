@@ -6,6 +6,7 @@
 #include "virtio/errors.h"
 #include "virtio/mmio.h"
 #include "virtio/platform.h"
+#include "virtio/wire/ring.h"
 
 #include "transport_internal.h"
 
