@@ -5,7 +5,7 @@
  *
  * Bring-up, in this order:
  *   vblk_probe()          negotiate features, read the configuration
- *   vblk_queue_mem_bytes() / vblk_attach_queue()   once per request queue
+ *   vblk_queue_mem_bytes_for() / vblk_attach_queue()   once per request queue
  *   vblk_start()          DRIVER_OK
  * Requests (struct vblk_req) belong to the caller until done() runs.
  */
@@ -63,6 +63,7 @@ struct vblk_queue {
 	uint16_t nfree;
 	uint16_t size;
 	void *mem;                 /* the caller's block, kept for re-initialisation */
+	size_t mem_len;            /* its length */
 };
 
 /* Limits of a range command; max_* 0 means the command is unavailable. */
@@ -105,8 +106,32 @@ struct vblk {
 /* Negotiate and read the configuration; `mask` as in virtio_device_begin(). */
 int vblk_probe(struct vblk *blk, struct virtio_device *vdev, uint64_t mask);
 
-/* Memory one request queue of `size` entries needs (VIRTQ_MEM_ALIGN-aligned). */
+/*
+ * Memory of one request queue of `size` entries: one block, with the rules
+ * of virtq.h ("Memory": physically contiguous, DMA-reachable,
+ * VIRTQ_MEM_ALIGN-aligned; its content does not matter).  It holds the
+ * ring, indirect tables, request headers and status bytes, and private
+ * bookkeeping.
+ *   vblk_queue_mem_bytes_for()  what this probed device needs (its layout)
+ *   vblk_queue_mem_bytes()      enough for any device: size before probing
+ * and the same as constant expressions, for a static array:
+ *   static uint8_t mem[VBLK_QUEUE_MEM_BYTES(16)] __attribute__((aligned(4096)));
+ */
+size_t vblk_queue_mem_bytes_for(const struct vblk *blk, uint16_t size);
 size_t vblk_queue_mem_bytes(uint16_t size);
+
+/* Indirect table entries per request: header, data buffers, status. */
+#define VBLK_INDIRECT_MAX (VBLK_MAX_DATA_SG + 2)
+/* The virtqueue's part of the block is rounded up to this, so that the
+ * request slab starts on its own cache line. */
+#define VBLK_QUEUE_PART_ALIGN 64u
+#define VBLK_QUEUE_MEM_BYTES_FROM(size, virtq_bytes)         \
+	(VIRTQ_ALIGN_UP(virtq_bytes, VBLK_QUEUE_PART_ALIGN) + \
+	 (size_t)(size) * (sizeof(struct vblk_slot_dma) + sizeof(uint16_t)))
+#define VBLK_QUEUE_MEM_BYTES_FOR(size, layout) \
+	VBLK_QUEUE_MEM_BYTES_FROM(size, VIRTQ_MEM_BYTES(size, layout, VBLK_INDIRECT_MAX))
+#define VBLK_QUEUE_MEM_BYTES(size) \
+	VBLK_QUEUE_MEM_BYTES_FROM(size, VIRTQ_MEM_BYTES_MAX(size, VBLK_INDIRECT_MAX))
 
 /* Set up request queue `qi` (< info.num_queues) in caller memory. */
 int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
