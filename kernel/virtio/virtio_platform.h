@@ -3,9 +3,10 @@
  * this header to virtio.mk as VIRTIO_PLATFORM_HEADER, so the library's
  * objects and the kernel's virtio glue see the same hooks).
  *
- * The library's defaults stay where they are right for QEMU virt: volatile
- * MMIO (the windows are identity-mapped), RVWMO fences, the pause hint, no
- * cache maintenance (the machine is DMA-coherent).  Replaced:
+ * Only what the kernel knows better than platform_default.h, which
+ * supplies the rest (volatile MMIO on the identity-mapped windows, RVWMO
+ * fences, the pause hint, no cache maintenance on this DMA-coherent
+ * machine):
  *   virtio_virt_to_dma  pool pointers are virtual (kernel/paging.c maps the
  *                       pool away from its physical address): dma_addr()
  *                       gives the address the device must use, and panics
@@ -17,19 +18,27 @@
 #ifndef KERNEL_VIRTIO_PLATFORM_H
 #define KERNEL_VIRTIO_PLATFORM_H
 
-#include "virtio/platform_default.h"
+#include <stdint.h>
 
 #include "kernel/dma.h"
 #include "kernel/timer.h"
 #include "lib/printf.h"
 
-/* The defaults are static inline functions: a function-like macro of the
- * same name, defined after them, takes over every call. */
-#define virtio_virt_to_dma(p) dma_addr(p)
-#define virtio_time_ns() time_ns()
+/* A function hook counts as given when its name is defined as a macro
+ * (platform_default.h tests #ifndef). */
+static inline uint64_t virtio_virt_to_dma(const void *p)
+{
+	return dma_addr(p);
+}
+#define virtio_virt_to_dma virtio_virt_to_dma
 
-/* The library's formats use %u %s %x and friends, all in lib/printf.c. */
-#undef VIRTIO_LOG
+static inline uint64_t virtio_time_ns(void)
+{
+	return time_ns();
+}
+#define virtio_time_ns virtio_time_ns
+
+/* The library's formats use %s %d %x only; lib/printf.c has all three. */
 #define VIRTIO_LOG(...) kprintf("virtio: " __VA_ARGS__)
 
 #endif
