@@ -67,7 +67,7 @@ void virtio_blk_info_extra(struct blkdev *dev)
 		const struct vblk_queue *vq = blk->queues[q];
 		if (vq)
 			kprintf("  queue %-8u %u entries, %s ring, indirect tables %s, %u in flight%s\n",
-				(unsigned)q, (unsigned)vq->size, vq->vq.packed ? "packed" : "split",
+				(unsigned)q, (unsigned)vq->vq.size, vq->vq.packed ? "packed" : "split",
 				vq->vq.indirect_max ? "on" : "off", (unsigned)vq->vq.in_flight,
 				vq->vq.broken ? ", BROKEN" : "");
 	}
@@ -85,7 +85,7 @@ void virtio_blk_info_extra(struct blkdev *dev)
 	print_range("write-zeroes", &in->write_zeroes);
 	print_range("secure-erase", &in->secure_erase);
 	kprintf("  events         %u config changes, %u re-initialisations, %llu interrupts\n",
-		(unsigned)blk->config_changes, (unsigned)blk->resets,
+		(unsigned)v->events.config_changes, (unsigned)v->events.recoveries,
 		(unsigned long long)irq_count(virtio_blkdev_irq(dev)));
 }
 
