@@ -128,12 +128,21 @@ static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
 	return rc;
 }
 
-/* After the library ran on this disk: a resize seen by the config
- * interrupt shows in `blk info`, and what it left for the main loop is
- * handed to deferred work. */
-static void disk_note(struct disk *d)
+static uint32_t disk_caps(const struct vblk_info *in);
+
+/* The registry's view after the library ran: the capacity (a resize seen
+ * by the config interrupt, or a re-initialisation) and the cache mode (a
+ * re-initialisation reads it again). */
+static void disk_sync_info(struct disk *d)
 {
 	d->bdev.sectors = d->blk.info.capacity;
+	d->bdev.caps = disk_caps(&d->blk.info);
+}
+
+/* What the interrupt or a poll left for the main loop: deferred work. */
+static void disk_note(struct disk *d)
+{
+	disk_sync_info(d);
 	if (virtio_device_pending(d->vdev))
 		deferred_mark(&d->work);
 }
@@ -161,8 +170,6 @@ static bool disk_has_completions(struct blkdev *bdev, uint16_t queue)
 	return queue < d->nqueues && virtq_has_used(&d->queues[queue].vq);
 }
 
-static uint32_t disk_caps(const struct vblk_info *in);
-
 /* CONFIG_WCE (§5.2.5.1): the device's cache mode, switched at run time. */
 static int disk_set_writeback(struct blkdev *bdev, bool writeback)
 {
@@ -185,7 +192,7 @@ static void disk_abort(struct blkdev *bdev)
 	int rc = virtio_device_abort(d->vdev, VIRTIO_ETIMEDOUT);
 	if (rc == VIRTIO_OK)
 		rc = virtio_device_recover(d->vdev);
-	d->bdev.sectors = d->blk.info.capacity;
+	disk_sync_info(d);
 	intr_restore(irq);
 	kprintf("%s: device stopped answering; %s%s\n", bdev->name,
 		rc == VIRTIO_EDEAD ? "" : "reset, ", rc ? virtio_strerror(rc) : "re-initialised");
@@ -228,7 +235,7 @@ static void disk_deferred(void *ctx)
 		rc = virtio_device_recover(d->vdev);
 	else if (pending & VIRTIO_PENDING_POLL)
 		virtio_device_poll(d->vdev);
-	d->bdev.sectors = d->blk.info.capacity;
+	disk_sync_info(d);
 	if (virtio_device_pending(d->vdev) & VIRTIO_PENDING_POLL)
 		deferred_mark(&d->work);
 	intr_restore(irq);

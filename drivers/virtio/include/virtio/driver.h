@@ -11,7 +11,7 @@
  *   virtio_device_interrupt()  the interrupt handler body
  *   virtio_device_poll()       the same completions without an interrupt
  *   virtio_device_abort()      reset (checked) and hand every buffer back
- *   virtio_device_recover()    reset if due, then re-initialise
+ *   virtio_device_recover()    the same reset, then re-initialise
  *
  * Interrupts: the causes are read and acknowledged once; a configuration
  * change calls the driver's config_changed(), then every queue is drained
@@ -168,13 +168,15 @@ int virtio_device_abort(struct virtio_device *d, int err);
 
 /*
  * Bring the device back after DEVICE_NEEDS_RESET, a fault, or an abort:
- * the reset first if it is still due (as virtio_device_abort(), with
- * VIRTIO_ERESET for NEEDS_RESET and VIRTIO_EBROKEN for a fault), then the
- * same features and mask (VIRTIO_EFEATURES if the device now settles on
- * different ones), the same queues in the same memory, the driver's
- * reinit() and DRIVER_OK.  0 when live again (also when it already was),
- * or the error that keeps it down.  Waits (bounded): never from an
- * interrupt handler; call it when virtio_device_pending() says so.
+ * first a checked reset as virtio_device_abort() does, whose chains
+ * still in flight complete with the noted error (VIRTIO_ERESET for
+ * NEEDS_RESET, VIRTIO_EBROKEN for a fault, an earlier abort's `err`);
+ * then the same features and mask (VIRTIO_EFEATURES if the device now
+ * settles on different ones), the same queues in the same memory, the
+ * driver's reinit() and DRIVER_OK.  0 when live again (also when it
+ * already was), VIRTIO_EDEAD when the reset still does not complete, or
+ * the error that keeps it VIRTIO_DEV_DOWN.  Waits (bounded): never from
+ * an interrupt handler; call it when virtio_device_pending() says so.
  */
 int virtio_device_recover(struct virtio_device *d);
 
