@@ -11,10 +11,12 @@
  */
 #include "drivers/uart/ns16550.h"
 #include "kernel/boot.h"
+#include "kernel/conin.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
 #include "kernel/exit.h"
 #include "kernel/harts.h"
+#include "kernel/input/input.h"
 #include "kernel/panic.h"
 #include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
@@ -37,6 +39,21 @@
 #endif
 
 __attribute__((noreturn)) void kmain(unsigned long hartid, const void *dtb);
+
+/* The UART is one source of console input: what it received moves on
+ * into the console queue (from its interrupt, or polled). */
+static void uart_rx_to_conin(void)
+{
+	uart_irq_handler(NULL);
+	for (int c; (c = uart_getc_nonblock()) >= 0;)
+		conin_put((char)c);
+}
+
+static void uart_rx_irq(void *ctx)
+{
+	(void)ctx;
+	uart_rx_to_conin();
+}
 
 static void print_banner(unsigned long hartid, const struct dt_info *dt)
 {
@@ -106,16 +123,18 @@ void kmain(unsigned long hartid, const void *dtb)
 		 dt->reserved, dt->n_reserved);
 	print_banner(hartid, dt);
 
-	if (dt->has_uart && dt->uart_irq &&
-	    irq_register(dt->uart_irq, uart_irq_handler, NULL) == 0)
+	if (dt->has_uart && dt->uart_irq && irq_register(dt->uart_irq, uart_rx_irq, NULL) == 0) {
 		uart_enable_rx_interrupt();
-	else
+	} else {
 		kprintf("uart: no receive interrupt; the shell will poll\n");
+		conin_add_poller(uart_rx_to_conin);
+	}
 
 	csr_set(sie, SIE_SEIE | SIE_STIE);
 	intr_on();
 	harts_park_others();
 
+	input_keyboard_attach(); /* keyboards type into the shell, next to the UART */
 	virtio_probe_all();
 	if (dt_bootargs_has("ioerr"))
 		selftest_ioerr_register();

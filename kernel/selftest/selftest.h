@@ -63,4 +63,7 @@ int selftest_run_all(void);
 void selftest_lib_suite(struct selftest_ctx *t);
 void selftest_blk_suite(struct selftest_ctx *t);
 
+/* The input devices' suite (selftest/input.c), registered with the drivers. */
+void selftest_input_suite(struct selftest_ctx *t);
+
 #endif

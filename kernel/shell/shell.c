@@ -22,21 +22,34 @@ struct command {
 	void (*run)(int argc, const struct shell_arg *argv);
 };
 
+/* Usage rows of the commands with subcommands (usage NULL in the table). */
+struct subcommand_usage {
+	const char *name;
+	const char *const (*rows)[2];
+	const unsigned *n;
+};
+
 static void cmd_help(int argc, const struct shell_arg *argv);
 static void cmd_selftest(int argc, const struct shell_arg *argv);
 static void cmd_mem(int argc, const struct shell_arg *argv);
 static void cmd_poweroff(int argc, const struct shell_arg *argv);
 
-/* `blk` has its own usage table (shell_blk_usage): help prints both */
+/* `blk` and `input` have usage tables of their own: help prints them in place */
 static const struct command commands[] = {
 	{ "help", "help", "list the commands", cmd_help },
 	{ "blk", NULL, NULL, shell_cmd_blk },
+	{ "input", NULL, NULL, shell_cmd_input },
 	{ "selftest", "selftest", "run the self-test suites (QEMU keeps running)", cmd_selftest },
 	{ "rng", "rng [COUNT]", "COUNT random bytes from the entropy device (default 32)", shell_cmd_rng },
 	{ "mem", "mem", "show how much of the DMA pool is in use", cmd_mem },
 	{ "poweroff", "poweroff", "stop the machine (QEMU exits with status 0)", cmd_poweroff },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct subcommand_usage subcommand_usage[] = {
+	{ "blk", shell_blk_usage, &shell_blk_usage_count },
+	{ "input", shell_input_usage, &shell_input_usage_count },
+};
 
 /* Refuses extra words after a command that takes none. */
 static bool no_args(int argc, const struct shell_arg *argv)
@@ -58,8 +71,13 @@ static void cmd_help(int argc, const struct shell_arg *argv)
 			kprintf("  %-36s %s\n", commands[i].usage, commands[i].help);
 			continue;
 		}
-		for (unsigned k = 0; k < shell_blk_usage_count; k++)
-			kprintf("  %-36s %s\n", shell_blk_usage[k][0], shell_blk_usage[k][1]);
+		for (unsigned u = 0; u < sizeof(subcommand_usage) / sizeof(subcommand_usage[0]); u++) {
+			const struct subcommand_usage *su = &subcommand_usage[u];
+			if (strcmp(su->name, commands[i].name) != 0)
+				continue;
+			for (unsigned k = 0; k < *su->n; k++)
+				kprintf("  %-36s %s\n", su->rows[k][0], su->rows[k][1]);
+		}
 	}
 	kprintf("Numbers are decimal or 0x-hex.  Keys: Backspace, Ctrl-U (kill line),\n"
 		"Ctrl-C (cancel line), Up/Down (history).\n");

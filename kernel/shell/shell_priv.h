@@ -35,4 +35,9 @@ void shell_cmd_blk(int argc, const struct shell_arg *argv);
 extern const char *const shell_blk_usage[][2];
 extern const unsigned shell_blk_usage_count;
 
+/* `input ...` with argv[0] == "input" (shell/input.c), and its usage rows. */
+void shell_cmd_input(int argc, const struct shell_arg *argv);
+extern const char *const shell_input_usage[][2];
+extern const unsigned shell_input_usage_count;
+
 #endif

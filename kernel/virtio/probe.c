@@ -8,6 +8,7 @@
  */
 #include "kernel/virtio/probe.h"
 #include "kernel/virtio/entropy.h"
+#include "kernel/virtio/input.h"
 
 #include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
@@ -258,6 +259,8 @@ int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 {
 	if (vdev->device_id == VIRTIO_ID_RNG)
 		return virtio_rng_attach(vdev, where); /* polled: no interrupt */
+	if (vdev->device_id == VIRTIO_ID_INPUT)
+		return virtio_input_attach(vdev, where, irq);
 	if (vdev->device_id != VIRTIO_ID_BLOCK) {
 		kprintf("%s: virtio device type %u: no driver in this kernel\n", where,
 			(unsigned)vdev->device_id);
@@ -300,6 +303,7 @@ void virtio_probe_all(void)
 	shell_set_blk_info_extra(virtio_blk_info_extra);
 	selftest_register("virtio", virtio_selftest_suite);
 	selftest_register("rng", virtio_rng_selftest_suite);
+	selftest_register("input", selftest_input_suite);
 	for (unsigned i = 0; i < dt->n_virtio_mmio && i < DT_MAX_VIRTIO_MMIO; i++) {
 		uint64_t base = dt->virtio_mmio[i].base;
 		uint32_t irq = dt->virtio_mmio[i].irq;
