@@ -50,6 +50,9 @@ static void list_one(struct input_dev *d)
 		"%lu groups dropped\n",
 		(unsigned)s.buffers_posted, (unsigned)s.buffers_total, (unsigned long)s.events,
 		(unsigned long)s.groups, (unsigned long)s.ignored, (unsigned long)s.dropped_groups);
+	if ((d->ev_types >> EV_LED) & 1u)
+		kprintf("  leds     %lu updates sent, %lu taken by the device\n",
+			(unsigned long)s.status_sent, (unsigned long)s.status_done);
 	kprintf("  via      %s\n", d->transport);
 }
 
