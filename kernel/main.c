@@ -40,19 +40,10 @@
 
 __attribute__((noreturn)) void kmain(unsigned long hartid, const void *dtb);
 
-/* The UART is one source of console input: what it received moves on
- * into the console queue (from its interrupt, or polled). */
-static void uart_rx_to_conin(void)
+/* A UART without a receive interrupt is polled by the console reader. */
+static void uart_poll(void)
 {
 	uart_irq_handler(NULL);
-	for (int c; (c = uart_getc_nonblock()) >= 0;)
-		conin_put((char)c);
-}
-
-static void uart_rx_irq(void *ctx)
-{
-	(void)ctx;
-	uart_rx_to_conin();
 }
 
 static void print_banner(unsigned long hartid, const struct dt_info *dt)
@@ -98,8 +89,10 @@ void kmain(unsigned long hartid, const void *dtb)
 {
 	char err[160];
 
-	/* until the device tree says otherwise, QEMU virt's UART, unprogrammed */
+	/* until the device tree says otherwise, QEMU virt's UART, unprogrammed;
+	 * what it receives is one source of console input */
 	printf_set_console(uart_putc);
+	uart_set_receiver(conin_put);
 	trap_init();
 	kprintf("\nvdisk: hart %lu entered the kernel, device tree at %p\n", hartid, dtb);
 
@@ -123,11 +116,12 @@ void kmain(unsigned long hartid, const void *dtb)
 		 dt->reserved, dt->n_reserved);
 	print_banner(hartid, dt);
 
-	if (dt->has_uart && dt->uart_irq && irq_register(dt->uart_irq, uart_rx_irq, NULL) == 0) {
+	if (dt->has_uart && dt->uart_irq &&
+	    irq_register(dt->uart_irq, uart_irq_handler, NULL) == 0) {
 		uart_enable_rx_interrupt();
 	} else {
 		kprintf("uart: no receive interrupt; the shell will poll\n");
-		conin_add_poller(uart_rx_to_conin);
+		conin_add_poller(uart_poll);
 	}
 
 	csr_set(sie, SIE_SEIE | SIE_STIE);

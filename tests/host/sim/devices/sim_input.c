@@ -19,20 +19,6 @@
 #define CFG_U      8
 #define EVENT_BYTES 8
 
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 static struct sim_input_answer *find(struct sim_input *s, uint8_t select, uint8_t subsel)
 {
 	for (unsigned i = 0; i < s->nanswers; i++)
@@ -84,9 +70,9 @@ static uint32_t input_backend(struct sim_dev *d, unsigned qi, struct sim_chain *
 			sim_violation("event buffer with %llu readable, %llu writable bytes (§5.8.6: "
 				      "device-writable, at least 8)",
 				      (unsigned long long)c->readable, (unsigned long long)c->writable);
-		put_le(raw, s->next.type, 2);
-		put_le(raw + 2, s->next.code, 2);
-		put_le(raw + 4, (uint32_t)s->next.value, 4);
+		sim_put_le(raw, s->next.type, 2);
+		sim_put_le(raw + 2, s->next.code, 2);
+		sim_put_le(raw + 4, (uint32_t)s->next.value, 4);
 		uint32_t len = s->event_len ? s->event_len : EVENT_BYTES;
 		if (len > c->writable)
 			len = (uint32_t)c->writable;
@@ -99,8 +85,8 @@ static uint32_t input_backend(struct sim_dev *d, unsigned qi, struct sim_chain *
 	sim_chain_read(c, 0, raw, EVENT_BYTES);
 	if (s->nstatus < sizeof(s->status) / sizeof(s->status[0]))
 		s->status[s->nstatus++] = (struct sim_input_event){
-			(uint16_t)get_le(raw, 2), (uint16_t)get_le(raw + 2, 2),
-			(int32_t)get_le(raw + 4, 4) };
+			(uint16_t)sim_get_le(raw, 2), (uint16_t)sim_get_le(raw + 2, 2),
+			(int32_t)sim_get_le(raw + 4, 4) };
 	return 0;
 }
 
@@ -136,9 +122,9 @@ static void set_bits(uint8_t *map, const unsigned *codes, unsigned n)
 static void set_absinfo(struct sim_dev *d, uint8_t axis, int32_t min, int32_t max)
 {
 	uint8_t b[20] = { 0 };
-	put_le(b, (uint32_t)min, 4);
-	put_le(b + 4, (uint32_t)max, 4);
-	put_le(b + 16, 1, 4); /* res */
+	sim_put_le(b, (uint32_t)min, 4);
+	sim_put_le(b + 4, (uint32_t)max, 4);
+	sim_put_le(b + 16, 1, 4); /* res */
 	sim_input_set_answer(d, 0x12, axis, b, 20);
 }
 
@@ -160,10 +146,10 @@ struct sim_dev *sim_input_new(uint32_t version, uint64_t features, uint16_t qmax
 	sim_input_set_answer(d, 0x01, 0, "sim input", 9);
 	sim_input_set_answer(d, 0x02, 0, "SIM-0001", 8);
 	uint8_t ids[8];
-	put_le(ids, 0x0006, 2);
-	put_le(ids + 2, 0x1af4, 2);
-	put_le(ids + 4, 0x0001, 2);
-	put_le(ids + 6, 0x0002, 2);
+	sim_put_le(ids, 0x0006, 2);
+	sim_put_le(ids + 2, 0x1af4, 2);
+	sim_put_le(ids + 4, 0x0001, 2);
+	sim_put_le(ids + 6, 0x0002, 2);
 	sim_input_set_answer(d, 0x03, 0, ids, 8);
 	uint8_t props[1] = { 1 }; /* INPUT_PROP_POINTER */
 	sim_input_set_answer(d, 0x10, 0, props, 1);
