@@ -52,6 +52,14 @@ BAD = [
     ("rng 0", "COUNT must be 1..4096"),
     ("rng 12x", "not a number"),
     ("rng 4 4", "unexpected argument"),
+    ("input", "missing subcommand"),
+    ("input frob", "unknown subcommand"),
+    ("input list", "no input devices"),
+    ("input list all", "unexpected argument"),
+    ("input watch", "no input devices"),
+    ("input watch 0", "SECONDS must be 1..3600"),
+    ("input watch 5x", "not a number"),
+    ("input watch 1 2", "unexpected argument"),
 ]
 
 
