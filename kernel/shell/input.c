@@ -8,18 +8,11 @@
 #include "kernel/riscv.h"
 #include "kernel/shell/shell_priv.h"
 #include "kernel/timer.h"
-#include "lib/kstring.h"
 #include "lib/parse.h"
 
 #define WATCH_DEFAULT_S 10
 #define WATCH_MAX_S 3600
 #define WATCH_RING 256 /* power of two */
-
-const char *const shell_input_usage[][2] = {
-	{ "input list", "every input device: name, serial, ids, event types" },
-	{ "input watch [SECONDS]", "print each input event for SECONDS (default 10)" },
-};
-const unsigned shell_input_usage_count = sizeof(shell_input_usage) / sizeof(shell_input_usage[0]);
 
 static void list_one(struct input_dev *d)
 {
@@ -133,46 +126,39 @@ static void watch(uint64_t seconds)
 	kprintf("\n");
 }
 
-void shell_cmd_input(int argc, const struct shell_arg *argv)
+static void input_list(int argc, const struct shell_arg *argv)
 {
-	if (argc < 2) {
-		kprintf("input: missing subcommand (list, watch; see 'help')\n");
-		return;
-	}
-	const char *sub = argv[1].s;
-	if (strcmp(sub, "list") == 0) {
-		if (argc > 2) {
-			kprintf("input list: unexpected argument '%s' (usage: input list)\n", argv[2].s);
-			return;
-		}
-		if (input_count() == 0)
-			kprintf("no input devices (add -device virtio-keyboard-device, "
-				"virtio-tablet-device, virtio-mouse-device or a -pci one)\n");
-		for (unsigned i = 0; i < input_count(); i++)
-			list_one(input_get(i));
-		return;
-	}
-	if (strcmp(sub, "watch") == 0) {
-		uint64_t seconds = WATCH_DEFAULT_S;
-		if (argc > 3) {
-			kprintf("input watch: unexpected argument '%s' (usage: input watch [SECONDS])\n",
-				argv[3].s);
-			return;
-		}
-		if (argc == 3 && !parse_u64(argv[2].s, &seconds)) {
-			kprintf("input watch: SECONDS '%s' is not a number\n", argv[2].s);
-			return;
-		}
-		if (seconds == 0 || seconds > WATCH_MAX_S) {
-			kprintf("input watch: SECONDS must be 1..%u\n", WATCH_MAX_S);
-			return;
-		}
-		if (input_count() == 0) {
-			kprintf("input watch: no input devices\n");
-			return;
-		}
-		watch(seconds);
-		return;
-	}
-	kprintf("input: unknown subcommand '%s' (list, watch; see 'help')\n", sub);
+	(void)argc;
+	(void)argv;
+	if (input_count() == 0)
+		kprintf("no input devices (add -device virtio-keyboard-device, "
+			"virtio-tablet-device, virtio-mouse-device or a -pci one)\n");
+	for (unsigned i = 0; i < input_count(); i++)
+		list_one(input_get(i));
 }
+
+static void input_watch(int argc, const struct shell_arg *argv)
+{
+	uint64_t seconds = WATCH_DEFAULT_S;
+
+	if (argc == 2 && !parse_u64(argv[1].s, &seconds)) {
+		kprintf("input watch: SECONDS '%s' is not a number\n", argv[1].s);
+		return;
+	}
+	if (seconds == 0 || seconds > WATCH_MAX_S) {
+		kprintf("input watch: SECONDS must be 1..%u\n", WATCH_MAX_S);
+		return;
+	}
+	if (input_count() == 0) {
+		kprintf("input watch: no input devices\n");
+		return;
+	}
+	watch(seconds);
+}
+
+const struct shell_command shell_input_commands[] = {
+	{ "list", "", "every input device: name, serial, ids, event types", input_list, NULL },
+	{ "watch", "[SECONDS]", "print each input event for SECONDS (default 10)", input_watch,
+	  NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
