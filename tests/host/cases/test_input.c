@@ -194,6 +194,24 @@ TEST(input_group_of_exactly_the_maximum_is_delivered)
 	CHECK_EQ(t->in.stats.dropped_groups, 0);
 }
 
+TEST(input_device_that_never_stops_is_bounded_per_poll)
+{
+	/* A device that refills every buffer the moment it is posted (inside
+	 * the notification): one poll still returns, after a few rounds of
+	 * the queue (POLL_ROUNDS in input.c), and a later one goes on. */
+	struct tin *t = tin_up(2);
+	struct sim_input_event key = { 1, 30, 1 };
+	CHECK_EQ(sim_input_send(t->sim, &key, 1), 1);
+	t->sim->mode = SIM_SYNC;
+	CHECK_EQ(vinput_poll(&t->in), 0);
+	uint64_t first = t->in.stats.events + t->in.stats.unknown;
+	CHECK(first > QSIZE && first <= 4 * QSIZE + 1);
+	CHECK_EQ(vinput_poll(&t->in), 0);
+	CHECK(t->in.stats.events > first);
+	CHECK_EQ(t->ngroups, 0); /* never a SYN_REPORT: never a delivery */
+	CHECK_EQ(t->in.stats.dropped_groups, 1);
+}
+
 TEST(input_syn_dropped_discards_the_group)
 {
 	struct tin *t = tin_up(2);
