@@ -11,6 +11,7 @@
  * device writes.
  */
 #include "kernel/blk/blkdev.h"
+#include "kernel/deferred.h"
 #include "kernel/dma.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
@@ -137,6 +138,7 @@ static int wait_io(struct blkdev *dev, struct blkdev_io *io)
 		while (!io->completed && !deadline_passed(dl)) {
 			if (dev->ops->poll)
 				dev->ops->poll(dev);
+			deferred_run(); /* what the poll left for the main loop */
 		}
 	}
 	if (io->completed)
