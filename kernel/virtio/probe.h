@@ -9,9 +9,7 @@
 
 #include <stdint.h>
 
-#include "kernel/blk/blkdev.h"
 #include "kernel/selftest/selftest.h"
-#include "virtio/blk.h"
 #include "virtio/device.h"
 
 void virtio_probe_all(void);
@@ -25,16 +23,7 @@ void virtio_probe_all(void);
  */
 int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq);
 
-/* The virtio-blk driver state behind a registered disk (NULL when the
- * disk is not a virtio one): for `blk info` and the self-test. */
-struct vblk *virtio_blkdev_driver(struct blkdev *dev);
-
-/* The PLIC source a virtio disk interrupts on (0 when not a virtio disk). */
-uint32_t virtio_blkdev_irq(struct blkdev *dev);
-
-/* `blk info` lines for a virtio disk, and the self-test suite that checks
- * what was negotiated (report.c). */
-void virtio_blk_info_extra(struct blkdev *dev);
+/* The self-test suite that checks what was negotiated (report.c). */
 void virtio_selftest_suite(struct selftest_ctx *t);
 
 #endif

@@ -8,6 +8,7 @@
 #include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
+#include "kernel/virtio/disk.h"
 #include "kernel/virtio/probe.h"
 #include "lib/printf.h"
 
