@@ -29,8 +29,10 @@ static struct sync_slot slots[SYNC_SLOTS];
 int blkdev_register(struct blkdev *dev)
 {
 	/* a disk without a submit op would only fail later, far from here */
-	if (n_devices == BLKDEV_MAX || !dev || !dev->ops || !dev->ops->submit)
-		return -1;
+	if (!dev || !dev->ops || !dev->ops->submit)
+		return KERR_EINVAL;
+	if (n_devices == BLKDEV_MAX)
+		return KERR_EFULL;
 	ksnprintf(dev->name, sizeof(dev->name), "vd%c", 'a' + n_devices);
 	devices[n_devices++] = dev;
 	return 0;
@@ -61,12 +63,12 @@ int blkdev_submit(struct blkdev *dev, struct blkdev_io *io)
 	case BLKDEV_READ:
 	case BLKDEV_WRITE:
 		if (io->count == 0 || !io->buf)
-			return BLKDEV_EINVAL;
+			return KERR_EINVAL;
 		/* sector + count <= sectors, written so that nothing overflows */
 		if (io->count > dev->sectors || io->sector > dev->sectors - io->count)
-			return BLKDEV_ERANGE;
+			return KERR_ERANGE;
 		if (io->op == BLKDEV_WRITE && dev->read_only)
-			return BLKDEV_EROFS;
+			return KERR_EROFS;
 		break;
 	case BLKDEV_FLUSH:
 		break;
@@ -74,22 +76,22 @@ int blkdev_submit(struct blkdev *dev, struct blkdev_io *io)
 	case BLKDEV_WRITE_ZEROES:
 		if (!(dev->caps & (io->op == BLKDEV_DISCARD ? BLKDEV_CAP_DISCARD
 							    : BLKDEV_CAP_WRITE_ZEROES)))
-			return BLKDEV_EUNSUPP;
+			return KERR_EUNSUPP;
 		if (io->count == 0)
-			return BLKDEV_EINVAL;
+			return KERR_EINVAL;
 		if (io->count > dev->sectors || io->sector > dev->sectors - io->count)
-			return BLKDEV_ERANGE;
+			return KERR_ERANGE;
 		if (dev->read_only)
-			return BLKDEV_EROFS;
+			return KERR_EROFS;
 		break;
 	case BLKDEV_GET_ID:
 		if (!(dev->caps & BLKDEV_CAP_GET_ID))
-			return BLKDEV_EUNSUPP;
+			return KERR_EUNSUPP;
 		if (!io->buf)
-			return BLKDEV_EINVAL;
+			return KERR_EINVAL;
 		break;
 	default:
-		return BLKDEV_EINVAL;
+		return KERR_EINVAL;
 	}
 	io->status = 0;
 	io->completed = false;
@@ -142,7 +144,7 @@ static int wait_io(struct blkdev *dev, struct blkdev_io *io)
 	 * caller must not reuse or free the buffer, and the slot stays busy. */
 	if (dev->ops->abort)
 		dev->ops->abort(dev);
-	return BLKDEV_ETIMEDOUT;
+	return KERR_ETIMEDOUT;
 }
 
 static int sync_io_flags(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
@@ -152,7 +154,7 @@ static int sync_io_flags(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
 	int rc;
 
 	if (!slot)
-		return BLKDEV_ETIMEDOUT; /* earlier requests never came back */
+		return KERR_ETIMEDOUT; /* earlier requests never came back */
 	slot->io = (struct blkdev_io){
 		.op = op, .sector = sector, .count = count, .buf = buf,
 		.flags = flags, .done = sync_done,
@@ -194,14 +196,14 @@ static int range_op(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
 		    uint64_t count, uint32_t flags)
 {
 	if (count == 0)
-		return BLKDEV_EINVAL;
+		return KERR_EINVAL;
 	if (count > dev->sectors || sector > dev->sectors - count)
-		return BLKDEV_ERANGE;
+		return KERR_ERANGE;
 	while (count) {
 		uint32_t chunk = dev->ops->range_chunk
 					 ? dev->ops->range_chunk(dev, op, sector, count) : 0;
 		if (chunk == 0)
-			return BLKDEV_EUNSUPP;
+			return KERR_EUNSUPP;
 		int rc = sync_io_flags(dev, op, sector, chunk, NULL, flags);
 		if (rc)
 			return rc;
@@ -232,28 +234,4 @@ int blkdev_get_id(struct blkdev *dev, char id[BLKDEV_ID_BYTES + 1])
 	memcpy(id, dma_id, BLKDEV_ID_BYTES);
 	id[BLKDEV_ID_BYTES] = 0;
 	return rc;
-}
-
-const char *blkdev_strerror(struct blkdev *dev, int status)
-{
-	static char unknown[32];
-
-	switch (status) {
-	case 0:
-		return "success";
-	case BLKDEV_ERANGE:
-		return "request past the end of the disk";
-	case BLKDEV_EROFS:
-		return "disk is read-only";
-	case BLKDEV_EINVAL:
-		return "invalid request (zero count or bad operation)";
-	case BLKDEV_ETIMEDOUT:
-		return "timed out waiting for the device";
-	case BLKDEV_EUNSUPP:
-		return "the disk does not support this operation";
-	}
-	if (dev && dev->ops && dev->ops->strerror)
-		return dev->ops->strerror(status);
-	ksnprintf(unknown, sizeof(unknown), "driver error %d", status);
-	return unknown;
 }

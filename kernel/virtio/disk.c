@@ -8,13 +8,20 @@
  * What the handler must not do (the rest of a drain past its budget, a
  * reset and re-initialisation) it leaves to deferred work (deferred.h),
  * run from the kernel's wait loops with interrupts masked.
+ *
+ * The registry sees only kernel errors: every library code is translated
+ * (kerr_from_virtio()) before it leaves this file, in a completion's
+ * status as in a return value.
  */
 #include "kernel/virtio/disk.h"
 
 #include "kernel/deferred.h"
 #include "kernel/dma.h"
+#include "kernel/errno.h"
 #include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
+#include "kernel/virtio/kerr.h"
+#include "kernel/virtio/probe.h"
 #include "lib/printf.h"
 #include "virtio/errors.h"
 
@@ -54,7 +61,7 @@ static void disk_req_done(struct vblk_req *vreq, int status)
 	r->io = NULL;
 	r->next_free = r->disk->free_reqs;
 	r->disk->free_reqs = r;
-	io->status = status;
+	io->status = kerr_from_virtio(status);
 	io->completed = true;
 	if (io->done)
 		io->done(io);
@@ -75,14 +82,21 @@ static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
 			io->done(io);
 		return 0;
 	}
+	/* The data length in 64 bits: count * 512 overflows 32 bits from 8 Mi
+	 * sectors (4 GiB) on, and a truncated length would move a few bytes
+	 * where the caller asked for gigabytes.  One buffer carries at most
+	 * UINT32_MAX bytes: refuse more. */
+	uint64_t bytes = (uint64_t)io->count * BLKDEV_SECTOR;
+	if ((io->op == BLKDEV_READ || io->op == BLKDEV_WRITE) && bytes > UINT32_MAX)
+		return KERR_EINVAL;
 	unsigned long irq = intr_save();
 	struct disk_req *r = d->free_reqs;
 	if (!r) {
 		intr_restore(irq);
-		return VIRTIO_ENOSPC;
+		return KERR_ENOSPC;
 	}
 	r->io = io;
-	r->sg = (struct virtq_sg){ io->buf, io->count * BLKDEV_SECTOR };
+	r->sg = (struct virtq_sg){ io->buf, (uint32_t)bytes };
 	r->vreq = (struct vblk_req){ .sector = io->sector, .done = disk_req_done, .ctx = r };
 	switch (io->op) {
 	case BLKDEV_READ:
@@ -120,18 +134,29 @@ static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
 	else
 		r->io = NULL;
 	intr_restore(irq);
-	return rc;
+	return kerr_from_virtio(rc);
 }
 
-static uint32_t disk_caps(const struct vblk_info *in);
+static uint32_t disk_caps(const struct vblk_info *in)
+{
+	return (in->writeback ? BLKDEV_CAP_FLUSH : 0) |
+	       (in->discard.max_sectors ? BLKDEV_CAP_DISCARD : 0) |
+	       (in->write_zeroes.max_sectors ? BLKDEV_CAP_WRITE_ZEROES : 0) |
+	       BLKDEV_CAP_GET_ID; /* every virtio-blk device answers GET_ID or UNSUPP */
+}
 
-/* The registry's view after the library ran: the capacity (a resize seen
- * by the config interrupt, or a re-initialisation) and the cache mode (a
- * re-initialisation reads it again). */
+/* The registry's view of what the library read from the device: after
+ * bring-up, after a configuration interrupt (a resize), and after every
+ * re-initialisation, which reads the whole configuration again (the
+ * device may come back with another capacity, block size, read-only flag
+ * or cache mode). */
 static void disk_sync_info(struct disk *d)
 {
-	d->bdev.sectors = d->blk.info.capacity;
-	d->bdev.caps = disk_caps(&d->blk.info);
+	const struct vblk_info *in = &d->blk.info;
+	d->bdev.sectors = in->capacity;
+	d->bdev.block_size = in->blk_size;
+	d->bdev.read_only = in->read_only;
+	d->bdev.caps = disk_caps(in);
 }
 
 /* What the interrupt or a poll left for the main loop: deferred work. */
@@ -173,30 +198,37 @@ static int disk_set_writeback(struct blkdev *bdev, bool writeback)
 	int rc = vblk_set_writeback(&d->blk, writeback);
 	bdev->caps = disk_caps(&d->blk.info);
 	intr_restore(irq);
-	return rc;
+	return kerr_from_virtio(rc);
 }
 
-/* A request timed out: reset the device, which hands every buffer back
- * (§3.3) and fails the requests, then re-initialise it with the same
- * queues so the disk is usable again if the device recovers.  A reset
- * that never completes leaves the requests with the device. */
-static void disk_abort(struct blkdev *bdev)
+/* Reset the device, which hands every buffer back (§3.3) and fails the
+ * requests in flight with `err`, then re-initialise it with the same
+ * queues and refresh the registry from what it reads.  0 or a KERR_*;
+ * KERR_EDEAD when the reset never completes: the requests stay with the
+ * device. */
+static int disk_reinit(struct disk *d, int err)
 {
-	struct disk *d = bdev->driver;
 	unsigned long irq = intr_save();
-	int rc = virtio_device_abort(d->vdev, VIRTIO_ETIMEDOUT);
+	int rc = virtio_device_abort(d->vdev, err);
 	if (rc == VIRTIO_OK)
 		rc = virtio_device_recover(d->vdev);
 	disk_sync_info(d);
 	intr_restore(irq);
+	return kerr_from_virtio(rc);
+}
+
+/* A request timed out: take everything back and start again, so the disk
+ * is usable again if the device recovers. */
+static void disk_abort(struct blkdev *bdev)
+{
+	int rc = disk_reinit(bdev->driver, VIRTIO_ETIMEDOUT);
 	kprintf("%s: device stopped answering; %s%s\n", bdev->name,
-		rc == VIRTIO_EDEAD ? "" : "reset, ", rc ? virtio_strerror(rc) : "re-initialised");
+		rc == KERR_EDEAD ? "" : "reset, ", rc ? kstrerror(rc) : "re-initialised");
 }
 
 static const struct blkdev_ops disk_ops = {
 	.submit = disk_submit,
 	.poll = disk_poll,
-	.strerror = virtio_strerror,
 	.range_chunk = disk_range_chunk,
 	.has_completions = disk_has_completions,
 	.set_writeback = disk_set_writeback,
@@ -212,7 +244,7 @@ static void disk_irq(void *ctx)
 	/* Say it once: a disk that is down sees every neighbour's interrupt
 	 * on a shared line.  A needed reset is no error: it is recovered. */
 	if (rc < 0 && rc != VIRTIO_ERESET && was_live)
-		kprintf("%s: %s\n", d->bdev.name, virtio_strerror(rc));
+		kprintf("%s: %s\n", d->bdev.name, kstrerror(kerr_from_virtio(rc)));
 	disk_note(d);
 }
 
@@ -236,11 +268,12 @@ static void disk_deferred(void *ctx)
 		deferred_mark(&d->work);
 	intr_restore(irq);
 	if (rc)
-		kprintf("%s: re-initialisation failed: %s\n", d->bdev.name, virtio_strerror(rc));
+		kprintf("%s: re-initialisation failed: %s\n", d->bdev.name,
+			kstrerror(kerr_from_virtio(rc)));
 }
 
 /* Request queues, each with its ring memory and its share of the request
- * wrappers. */
+ * wrappers, from the DMA pool (given back by the caller on failure). */
 static int disk_setup_queues(struct disk *d)
 {
 	uint16_t want = d->blk.info.num_queues;
@@ -254,10 +287,10 @@ static int disk_setup_queues(struct disk *d)
 		void *mem = dma_alloc(bytes);
 		struct disk_req *reqs = dma_alloc(size * sizeof(*reqs));
 		if (!mem || !reqs)
-			return VIRTIO_ENOMEM;
+			return KERR_ENOMEM;
 		int rc = vblk_attach_queue(&d->blk, q, &d->queues[q], size, mem, bytes);
 		if (rc)
-			return rc;
+			return kerr_from_virtio(rc);
 		for (uint16_t i = 0; i < size; i++) {
 			reqs[i].disk = d;
 			reqs[i].next_free = d->free_reqs;
@@ -265,78 +298,86 @@ static int disk_setup_queues(struct disk *d)
 		}
 		d->nqueues++;
 	}
-	return d->nqueues ? VIRTIO_OK : VIRTIO_ENOQUEUE;
+	return d->nqueues ? KERR_OK : KERR_ENOQUEUE;
 }
 
-static int disk_attach(struct disk *d, struct virtio_device *vdev, uint32_t irq)
+/*
+ * Negotiate, queues, interrupt, DRIVER_OK, then the registry.  A step
+ * that fails undoes the ones before it: the handler comes off the line,
+ * and the queue memory goes back to the pool once a checked reset shows
+ * the device no longer owns it (virtio_bringup_undo()).
+ */
+static int disk_attach(struct disk *d, struct virtio_device *vdev, const char *where,
+		       uint32_t irq)
 {
-	d->vdev = vdev;
-	d->irq = irq;
+	size_t mark = dma_mark();
+	bool handler = false;
+
+	*d = (struct disk){ .vdev = vdev, .irq = irq };
 	d->work = (struct deferred_work){ .fn = disk_deferred, .ctx = d };
-	int rc = vblk_probe(&d->blk, vdev, ~0ull);
-	if (rc == VIRTIO_OK)
+	ksnprintf(d->transport, sizeof(d->transport), "%s", where);
+	int rc = kerr_from_virtio(vblk_probe(&d->blk, vdev, ~0ull));
+	if (rc == KERR_OK)
 		rc = disk_setup_queues(d);
-	if (rc == VIRTIO_OK && irq_register(irq, disk_irq, d) != 0)
-		rc = VIRTIO_EINVAL;
-	if (rc == VIRTIO_OK)
-		rc = vblk_start(&d->blk);
-	if (rc)
-		virtio_device_fail(vdev);
+	if (rc == KERR_OK) {
+		handler = irq_register(irq, disk_irq, d) == 0;
+		rc = handler ? KERR_OK : KERR_EINVAL;
+	}
+	if (rc == KERR_OK)
+		rc = kerr_from_virtio(vblk_start(&d->blk));
+	if (rc == KERR_OK) {
+		d->bdev = (struct blkdev){
+			.transport = d->transport,
+			.queues = d->nqueues,
+			.irq = d->irq,
+			.ops = &disk_ops,
+			.driver = d,
+		};
+		disk_sync_info(d);
+		rc = virtio_fail_injected(vdev) ? KERR_EFULL : blkdev_register(&d->bdev);
+	}
+	if (rc) {
+		if (handler)
+			irq_unregister(irq, disk_irq, d);
+		virtio_bringup_undo(vdev, where, mark);
+	}
 	return rc;
-}
-
-static uint32_t disk_caps(const struct vblk_info *in)
-{
-	return (in->writeback ? BLKDEV_CAP_FLUSH : 0) |
-	       (in->discard.max_sectors ? BLKDEV_CAP_DISCARD : 0) |
-	       (in->write_zeroes.max_sectors ? BLKDEV_CAP_WRITE_ZEROES : 0) |
-	       BLKDEV_CAP_GET_ID; /* every virtio-blk device answers GET_ID or UNSUPP */
 }
 
 int virtio_blk_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 {
-	if (ndisks == MAX_DISKS) {
-		kprintf("%s: virtio-blk: more than %u disks\n", where, MAX_DISKS);
-		return VIRTIO_ENOMEM;
-	}
-	struct disk *d = &disks[ndisks];
-	*d = (struct disk){ 0 };
-	int rc = disk_attach(d, vdev, irq);
-	if (rc) {
-		kprintf("%s: virtio-blk: %s\n", where, virtio_strerror(rc));
-		return rc;
-	}
-	ksnprintf(d->transport, sizeof(d->transport), "%s", where);
-	d->bdev = (struct blkdev){
-		.sectors = d->blk.info.capacity,
-		.block_size = d->blk.info.blk_size,
-		.read_only = d->blk.info.read_only,
-		.transport = d->transport,
-		.queues = d->nqueues,
-		.irq = d->irq,
-		.caps = disk_caps(&d->blk.info),
-		.ops = &disk_ops,
-		.driver = d,
-	};
-	if (blkdev_register(&d->bdev) != 0)
-		return VIRTIO_ENOMEM;
-	ndisks++;
-	return VIRTIO_OK;
+	if (ndisks == MAX_DISKS)
+		return KERR_EFULL;
+	/* The slot is taken only by a disk that came up: a failed one left
+	 * nothing pointing at it (no handler, no registry entry). */
+	int rc = disk_attach(&disks[ndisks], vdev, where, irq);
+	if (rc == KERR_OK)
+		ndisks++;
+	return rc;
 }
 
-
-struct vblk *virtio_blkdev_driver(struct blkdev *dev)
+static struct disk *virtio_blkdev_disk(struct blkdev *dev)
 {
 	for (unsigned i = 0; i < ndisks; i++)
 		if (&disks[i].bdev == dev)
-			return &disks[i].blk;
+			return &disks[i];
 	return NULL;
+}
+
+struct vblk *virtio_blkdev_driver(struct blkdev *dev)
+{
+	struct disk *d = virtio_blkdev_disk(dev);
+	return d ? &d->blk : NULL;
 }
 
 uint32_t virtio_blkdev_irq(struct blkdev *dev)
 {
-	for (unsigned i = 0; i < ndisks; i++)
-		if (&disks[i].bdev == dev)
-			return disks[i].irq;
-	return 0;
+	struct disk *d = virtio_blkdev_disk(dev);
+	return d ? d->irq : 0;
+}
+
+int virtio_blk_reinit(struct blkdev *dev)
+{
+	struct disk *d = virtio_blkdev_disk(dev);
+	return d ? disk_reinit(d, VIRTIO_ERESET) : KERR_ENODEV;
 }
