@@ -336,11 +336,8 @@ static int disk_attach(struct disk *d, struct virtio_device *vdev, const char *w
 		disk_sync_info(d);
 		rc = virtio_fail_injected(vdev) ? KERR_EFULL : blkdev_register(&d->bdev);
 	}
-	if (rc) {
-		if (handler)
-			irq_unregister(irq, disk_irq, d);
-		virtio_bringup_undo(vdev, where, mark);
-	}
+	if (rc)
+		virtio_bringup_undo(vdev, where, mark, irq, handler ? disk_irq : NULL, d);
 	return rc;
 }
 

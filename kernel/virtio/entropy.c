@@ -56,7 +56,7 @@ static int rng_attach(struct rng *r, struct virtio_device *vdev, const char *whe
 	if (rc == KERR_OK)
 		rc = virtio_fail_injected(vdev) ? KERR_EFULL : entropy_register(&r->src);
 	if (rc)
-		virtio_bringup_undo(vdev, where, mark);
+		virtio_bringup_undo(vdev, where, mark, 0, NULL, NULL); /* no handler: polled */
 	return rc;
 }
 

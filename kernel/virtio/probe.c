@@ -88,8 +88,11 @@ int virtio_attach(struct virtio_device *vdev, const char *where, const char *loc
 	return f->status;
 }
 
-void virtio_bringup_undo(struct virtio_device *vdev, const char *where, size_t mark)
+void virtio_bringup_undo(struct virtio_device *vdev, const char *where, size_t mark,
+			 uint32_t irq, void (*handler)(void *ctx), void *ctx)
 {
+	if (handler)
+		irq_unregister(irq, handler, ctx); /* first: nothing runs on the device from here */
 	int rc = virtio_device_reset(vdev);
 	virtio_device_fail(vdev); /* §2.1.2: the driver gave up on it */
 	if (rc == VIRTIO_OK) {

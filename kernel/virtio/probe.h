@@ -70,14 +70,15 @@ void virtio_found_unusable(const char *where, const char *location, uint32_t dev
 			   uint32_t irq, int kerr);
 
 /*
- * The end of a failed bring-up, after the caller unregistered its
- * interrupt handler: reset the device and check that the reset completed
- * (§2.4.2), set FAILED, and only then give the DMA memory allocated since
- * `mark` back to the pool (dma_release).  If the reset never completes
- * the device may still use its rings: the memory stays allocated, never
- * reused, and a line says so.
+ * The end of a failed bring-up: take `handler` (with `ctx`) off `irq`
+ * when it was registered (NULL: it was not), reset the device and check
+ * that the reset completed (§2.4.2), set FAILED, and only then give the
+ * DMA memory allocated since `mark` back to the pool (dma_release).  If
+ * the reset never completes the device may still use its rings: the
+ * memory stays allocated, never reused, and a line says so.
  */
-void virtio_bringup_undo(struct virtio_device *vdev, const char *where, size_t mark);
+void virtio_bringup_undo(struct virtio_device *vdev, const char *where, size_t mark,
+			 uint32_t irq, void (*handler)(void *ctx), void *ctx);
 
 /*
  * Fault injection for the tests: true when the boot arguments hold the
