@@ -1,0 +1,197 @@
+/*
+ * virtio-gpu display-change events and faults: events_read acknowledged
+ * only through events_clear (a write to events_read is a violation in the
+ * simulator), the display info re-read afterwards, a storm of events that
+ * must cost a bounded number of commands and end on the newest mode; a
+ * silent device, a device that breaks the ring rules, and one that needs a
+ * reset.
+ */
+#include "harness/gpu_fixture.h"
+
+struct changes {
+	unsigned calls;
+	uint32_t last_width;
+};
+
+static void on_change(struct vgpu *g, void *ctx)
+{
+	struct changes *c = ctx;
+	c->calls++;
+	c->last_width = g->scanouts[0].r.width;
+}
+
+TEST(gpu_display_event_is_cleared_then_display_info_reread)
+{
+	struct tgpu *t = tgpu_up(NULL, ALL_FEATURES, 16, true);
+	struct vgpu *g = &t->gpu;
+	struct changes ch = { 0 };
+	g->display_changed = on_change;
+	g->display_changed_ctx = &ch;
+	CHECK_OK(vgpu_get_display_info(g, GPU_TIMEOUT));
+	CHECK_EQ(g->scanouts[0].r.width, 64);
+
+	sim_gpu_display_event(t->sim, 0, 40, 30);
+	CHECK_EQ(sim_gpu_events_read(t->sim), VIRTIO_GPU_EVENT_DISPLAY);
+	CHECK_EQ(vgpu_interrupt(g), 1); /* the re-read completed */
+	CHECK_EQ(sim_gpu_events_read(t->sim), 0);
+	CHECK_EQ(t->dev->events_cleared, 1);
+	CHECK_EQ(g->config_changes, 1);
+	CHECK_EQ(g->display_events, 1);
+	CHECK_EQ(g->scanouts[0].r.width, 40);
+	CHECK_EQ(g->scanouts[0].r.height, 30);
+	CHECK_EQ(ch.calls, 1);
+	CHECK_EQ(ch.last_width, 40);
+
+	/* A config interrupt without the DISPLAY bit: nothing to clear. */
+	sim_raise_config(t->sim);
+	CHECK_EQ(vgpu_interrupt(g), 0);
+	CHECK_EQ(t->dev->events_cleared, 1);
+	CHECK_EQ(g->config_changes, 2);
+	/* A display turned off: the re-read says so. */
+	sim_gpu_display_event(t->sim, 0, 0, 0);
+	vgpu_interrupt(g);
+	CHECK(!g->scanouts[0].enabled);
+	CHECK_EQ(ch.calls, 2);
+	CHECK_EQ(vgpu_interrupt(g), 0); /* no cause: not ours */
+}
+
+TEST(gpu_display_event_storm)
+{
+	struct tgpu *t = tgpu_up(NULL, ALL_FEATURES, 16, true);
+	struct vgpu *g = &t->gpu;
+	struct changes ch = { 0 };
+	g->display_changed = on_change;
+	g->display_changed_ctx = &ch;
+	t->sim->mode = SIM_DEFERRED; /* answers come only when the test says */
+
+	const unsigned events = 1000;
+	unsigned rounds = 0;
+	for (unsigned i = 0; i < events; i++) {
+		sim_gpu_display_event(t->sim, 0, 16 + i % 97, 8 + i % 31);
+		CHECK(vgpu_interrupt(g) >= 0);
+		CHECK_MSG(t->sim->q[0].npending + sim_avail_pending(t->sim, 0) <= 1,
+			  "event %u: %u re-reads in flight", i,
+			  t->sim->q[0].npending + sim_avail_pending(t->sim, 0));
+		if (i % 50 == 49) {
+			sim_process(t->sim);
+			rounds++;
+		}
+	}
+	/* Let the last re-reads finish. */
+	for (int i = 0; i < 4; i++) {
+		sim_process(t->sim);
+		vgpu_poll(g);
+	}
+	CHECK_EQ(g->display_events, events);
+	CHECK_EQ(t->dev->events_cleared, events);
+	CHECK_EQ(sim_gpu_events_read(t->sim), 0);
+	/* At most the one in flight plus one more per answer round. */
+	CHECK_MSG(t->dev->display_infos <= 2 * rounds + 4, "%u re-reads for %u events",
+		  t->dev->display_infos, events);
+	unsigned last = events - 1;
+	CHECK_EQ(g->scanouts[0].r.width, 16 + last % 97);
+	CHECK_EQ(g->scanouts[0].r.height, 8 + last % 31);
+	CHECK(ch.calls >= 1 && ch.calls <= rounds + 4);
+	CHECK_EQ(ch.last_width, 16 + last % 97);
+	CHECK(!g->refresh_busy && !g->refresh_again);
+}
+
+TEST(gpu_events_coalesce_and_survive_a_full_queue)
+{
+	struct tgpu *t = tgpu_up(NULL, ALL_FEATURES, 2, true); /* one control slot */
+	struct vgpu *g = &t->gpu;
+	t->sim->mode = SIM_DEFERRED;
+	/* Ten changes before the driver looks: one clear, one re-read. */
+	for (unsigned i = 0; i < 10; i++)
+		sim_gpu_display_event(t->sim, 0, 20 + i, 20);
+	vgpu_interrupt(g);
+	CHECK_EQ(t->dev->events_cleared, 1);
+	sim_process(t->sim);
+	vgpu_poll(g);
+	CHECK_EQ(g->scanouts[0].r.width, 29);
+	CHECK_EQ(t->dev->display_infos, 1);
+
+	/* The only slot is taken by the caller's command: the re-read waits
+	 * for it and goes out at the next poll. */
+	struct tcmd busy;
+	CHECK_OK(vgpu_submit(g, tcmd_init(&busy, (struct vgpu_cmd){
+		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO })));
+	sim_gpu_display_event(t->sim, 0, 50, 20);
+	vgpu_interrupt(g);
+	CHECK(g->refresh_again && !g->refresh_busy);
+	sim_process(t->sim); /* the caller's command */
+	vgpu_poll(g);        /* ... and the re-read is sent */
+	CHECK_EQ(busy.calls, 1);
+	CHECK(g->refresh_busy);
+	sim_process(t->sim);
+	vgpu_poll(g);
+	CHECK_EQ(g->scanouts[0].r.width, 50);
+	CHECK(!g->refresh_busy && !g->refresh_again);
+}
+
+TEST(gpu_silent_device_times_out_and_is_reset)
+{
+	struct tgpu *t = tgpu_up(NULL, ALL_FEATURES, 16, true);
+	struct vgpu *g = &t->gpu;
+	CHECK_OK(vgpu_resource_create_2d(g, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 8, 8, GPU_TIMEOUT));
+	t->sim->fault = SIM_FAULT_WITHHOLD;
+	CHECK_ERR(vgpu_get_display_info(g, GPU_TIMEOUT), VIRTIO_ETIMEDOUT);
+	CHECK(t->sim->resets > 0);
+	CHECK(g->dead);
+	CHECK_ERR(vgpu_get_display_info(g, GPU_TIMEOUT), VIRTIO_EBROKEN);
+	CHECK_ERR(vgpu_poll(g), VIRTIO_EBROKEN);
+	/* Brought back: the device is usable, and its resources are gone. */
+	t->sim->fault = SIM_FAULT_NONE;
+	CHECK_OK(vgpu_reinit(g));
+	CHECK_EQ(g->resets, 1);
+	CHECK(sim_gpu_res(t->sim, 1) == NULL);
+	CHECK_OK(vgpu_get_display_info(g, GPU_TIMEOUT));
+}
+
+TEST(gpu_protocol_fault_fails_every_command_in_flight)
+{
+	struct tgpu *t = tgpu_up(NULL, ALL_FEATURES, 16, true);
+	struct vgpu *g = &t->gpu;
+	struct tcmd c[3];
+	t->sim->mode = SIM_DEFERRED;
+	t->sim->fault = SIM_FAULT_ID_RANGE;
+	for (unsigned i = 0; i < 3; i++)
+		CHECK_OK(vgpu_submit(g, tcmd_init(&c[i], (struct vgpu_cmd){
+			.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO })));
+	sim_process(t->sim);
+	CHECK_ERR(vgpu_poll(g), VIRTIO_EBROKEN);
+	for (unsigned i = 0; i < 3; i++) {
+		CHECK_EQ(c[i].calls, 1);
+		CHECK_ERR(c[i].status, VIRTIO_EBROKEN);
+	}
+	CHECK(g->dead);
+	struct tcmd more;
+	CHECK_ERR(vgpu_submit(g, tcmd_init(&more, (struct vgpu_cmd){
+		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO })), VIRTIO_EBROKEN);
+	sim_raise_config(t->sim);
+	CHECK_ERR(vgpu_interrupt(g), VIRTIO_EBROKEN);
+}
+
+TEST(gpu_needs_reset_is_handled)
+{
+	struct tgpu *t = tgpu_up(NULL, ALL_FEATURES, 16, true);
+	struct vgpu *g = &t->gpu;
+	struct tcmd c;
+	t->sim->mode = SIM_DEFERRED;
+	CHECK_OK(vgpu_submit(g, tcmd_init(&c, (struct vgpu_cmd){
+		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO })));
+	sim_set_needs_reset(t->sim);
+	CHECK_OK(vgpu_interrupt(g)); /* aborted, then re-initialised */
+	CHECK_EQ(c.calls, 1);
+	CHECK_ERR(c.status, VIRTIO_ERESET);
+	CHECK_EQ(g->resets, 1);
+	CHECK(!g->dead);
+	t->sim->mode = SIM_SYNC;
+	CHECK_OK(vgpu_get_display_info(g, GPU_TIMEOUT));
+
+	/* Noticed by a synchronous command that polls, too. */
+	t->sim->mode = SIM_DEFERRED;
+	t->sim->needs_reset_after_relax = t->sim->relax_count + 10;
+	CHECK_ERR(vgpu_get_display_info(g, GPU_TIMEOUT), VIRTIO_ERESET);
+	CHECK_EQ(g->resets, 2);
+}
