@@ -45,8 +45,10 @@ cmake_case() {
 		result "$name" 0
 	fi
 }
+# every device driver virtio.mk has a line for
+all_devices=$(sed -n 's/^VIRTIO_DEVICE_SRCS\.\([a-z0-9_]*\) :=.*/\1/p' drivers/virtio/virtio.mk | tr '\n' ' ')
 cmake_case "cmake add_subdirectory(drivers/virtio) links every driver" build/cmake \
-	default "blk rng" "mmio pci"
+	default "$all_devices" "mmio pci"
 cmake_case "cmake VIRTIO_DEVICES=blk VIRTIO_TRANSPORTS=mmio with its own platform header links" \
 	build/cmake-blk-mmio embed_platform.h blk mmio \
 	-DVIRTIO_DEVICES=blk -DVIRTIO_TRANSPORTS=mmio \
