@@ -57,8 +57,10 @@ int display_ensure_fb(struct display *d)
 		return 0;
 	uint32_t w, h;
 	display_preferred(d, &w, &h);
+	uint32_t lines = h <= DISPLAY_MAX_LINES / DISPLAY_SCREENS ? h * DISPLAY_SCREENS : h;
 	d->stale = false;
-	int rc = d->ops->set_mode(d, w, h);
+	d->origin = 0;
+	int rc = d->ops->set_mode(d, w, h, lines);
 	if (rc) {
 		d->fb.width = d->fb.height = 0; /* nothing to draw on */
 		return rc;
@@ -68,14 +70,20 @@ int display_ensure_fb(struct display *d)
 	return 0;
 }
 
+void display_pan(struct display *d, uint32_t origin)
+{
+	uint32_t last = d->fb.lines - d->fb.height;
+	d->origin = origin < last ? origin : last;
+}
+
 bool display_clip(const struct display_fb *fb, struct display_rect *r)
 {
-	if (r->x >= fb->width || r->y >= fb->height || r->w == 0 || r->h == 0)
+	if (r->x >= fb->width || r->y >= fb->lines || r->w == 0 || r->h == 0)
 		return false;
 	if (r->w > fb->width - r->x)
 		r->w = fb->width - r->x;
-	if (r->h > fb->height - r->y)
-		r->h = fb->height - r->y;
+	if (r->h > fb->lines - r->y)
+		r->h = fb->lines - r->y;
 	return true;
 }
 

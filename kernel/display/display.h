@@ -8,7 +8,10 @@
  * Pixels are uint32_t 0x00RRGGBB, rows of `stride` bytes.  The framebuffer
  * is not one block: it is cut into chunks of whole rows that the driver
  * may place anywhere (they are apart on purpose), so code finds a row
- * with display_row() and never walks past its end.
+ * with display_row() and never walks past its end.  It is also taller
+ * than the display: `lines` rows of which the `height` from `origin` are
+ * shown, so the console scrolls by moving the origin (display_pan())
+ * rather than by copying the screen.
  *
  * Flushes are either waited for or asynchronous: an asynchronous one is
  * sent at once when none is in flight, otherwise its rectangle joins the
@@ -28,6 +31,10 @@
 /* §5.7.5: the mode to use when no output says what it prefers. */
 #define DISPLAY_FALLBACK_W  1024
 #define DISPLAY_FALLBACK_H  768
+/* The framebuffer is this many screens tall (room to pan into), up to
+ * DISPLAY_MAX_LINES rows. */
+#define DISPLAY_SCREENS     2
+#define DISPLAY_MAX_LINES   16384
 
 #define RGB_BLACK   0x000000u
 #define RGB_WHITE   0xffffffu
@@ -49,7 +56,8 @@ struct display_output {
 };
 
 struct display_fb {
-	uint32_t width, height; /* 0: no framebuffer yet */
+	uint32_t width, height; /* the mode shown; 0: no framebuffer yet */
+	uint32_t lines;         /* rows in memory, >= height */
 	uint32_t stride;        /* bytes per row */
 	uint32_t rows_per_chunk;
 	unsigned nchunks;
@@ -59,11 +67,14 @@ struct display_fb {
 struct display;
 
 struct display_ops {
-	/* Replace the framebuffer (d->fb) with one of width x height on
-	 * output 0 and show it.  Thread context. */
-	int (*set_mode)(struct display *d, uint32_t width, uint32_t height);
-	/* Show r.  wait: return once it is on the display.  Otherwise start
-	 * it and call display_flush_done() when it is (any context). */
+	/* Replace the framebuffer (d->fb) with one of width x lines rows,
+	 * its first height rows shown in a width x height mode.  Thread
+	 * context. */
+	int (*set_mode)(struct display *d, uint32_t width, uint32_t height, uint32_t lines);
+	/* Show r (framebuffer rows) and rows origin.. of the framebuffer
+	 * when the origin moved.  wait: return once it is on the display.
+	 * Otherwise start it and call display_flush_done() when it is (any
+	 * context). */
 	int (*flush)(struct display *d, const struct display_rect *r, bool wait);
 	/* A cursor: a 64x64 image of 0xAARRGGBB pixels with its hotspot, at
 	 * x, y; then cursor_move.  Thread context. */
@@ -89,6 +100,7 @@ struct display {
 	volatile bool stale;       /* mode changed or framebuffer lost: remake it */
 	uint32_t generation;       /* bumped by each new framebuffer */
 	struct display_fb fb;
+	volatile uint32_t origin;  /* first framebuffer row shown (display_pan) */
 	bool cursor_shown;
 	/* asynchronous flushes (display.c) */
 	bool flush_busy, flush_pending;
@@ -120,7 +132,11 @@ static inline uint32_t *display_row(const struct display_fb *fb, uint32_t y)
 				    (size_t)(y % fb->rows_per_chunk) * fb->stride);
 }
 
-/* r clipped to the framebuffer; false when nothing is left. */
+/* Show the framebuffer from row `origin` (clamped so a whole screen is
+ * there) at the next flush. */
+void display_pan(struct display *d, uint32_t origin);
+
+/* r clipped to the framebuffer (all its lines); false when nothing is left. */
 bool display_clip(const struct display_fb *fb, struct display_rect *r);
 void display_fill(const struct display_fb *fb, struct display_rect r, uint32_t rgb);
 

@@ -3,6 +3,12 @@
  * masked (a kprintf from an interrupt handler draws too), and a character
  * that arrives while one is being drawn (a driver printing from inside a
  * flush) is left to the other consoles rather than recursing.
+ *
+ * Text line 0 of the screen is framebuffer line `top`: scrolling moves
+ * `top` down and pans the display there, so a new line costs one blank
+ * line and a small transfer, not a copy of the screen.  Only when the
+ * framebuffer's end is reached are the screen's lines copied back to its
+ * start, once every (lines - height) / TEXT_CELL_H scrolls.
  */
 #include "kernel/display/fbcon.h"
 
@@ -18,6 +24,7 @@ static struct {
 	struct display *d;
 	uint32_t generation; /* of the framebuffer the grid was laid on */
 	unsigned cols, rows, cx, cy;
+	unsigned top; /* framebuffer text line shown as the screen's line 0 */
 	enum { PLAIN, GOT_ESC, IN_CSI } state;
 	bool damaged;
 	struct display_rect damage;
@@ -48,17 +55,24 @@ static void layout(void)
 	fbcon.generation = fbcon.d->generation;
 	fbcon.cols = fb->width / TEXT_CELL_W;
 	fbcon.rows = fb->height / TEXT_CELL_H;
-	fbcon.cx = fbcon.cy = 0;
+	fbcon.cx = fbcon.cy = fbcon.top = 0;
 	fbcon.state = PLAIN;
-	display_fill(fb, (struct display_rect){ 0, 0, fb->width, fb->height }, FBCON_BG);
+	display_fill(fb, (struct display_rect){ 0, 0, fb->width, fb->lines }, FBCON_BG);
+	display_pan(fbcon.d, 0);
 	damage(0, 0, fb->width, fb->height);
+}
+
+/* The framebuffer row where the screen's text line `row` starts. */
+static uint32_t row_y(unsigned row)
+{
+	return (fbcon.top + row) * TEXT_CELL_H;
 }
 
 static void erase(unsigned from_col, unsigned to_col, unsigned row)
 {
 	if (from_col >= to_col)
 		return;
-	uint32_t x = from_col * TEXT_CELL_W, y = row * TEXT_CELL_H;
+	uint32_t x = from_col * TEXT_CELL_W, y = row_y(row);
 	uint32_t w = (to_col - from_col) * TEXT_CELL_W;
 	display_fill(&fbcon.d->fb, (struct display_rect){ x, y, w, TEXT_CELL_H }, FBCON_BG);
 	damage(x, y, w, TEXT_CELL_H);
@@ -72,12 +86,23 @@ static void newline(void)
 		fbcon.cy++;
 		return;
 	}
-	/* Scroll: every pixel row of the text area up one line. */
-	uint32_t bytes = fbcon.cols * TEXT_CELL_W * 4;
-	for (uint32_t y = 0; y + TEXT_CELL_H < fbcon.rows * TEXT_CELL_H; y++)
-		memcpy(display_row(fb, y), display_row(fb, y + TEXT_CELL_H), bytes);
-	damage(0, 0, fbcon.cols * TEXT_CELL_W, fbcon.rows * TEXT_CELL_H);
-	erase(0, fbcon.cols, fbcon.cy);
+	if (row_y(1) + fb->height <= fb->lines) {
+		fbcon.top++; /* the screen one line further down */
+	} else {
+		/* The end of the framebuffer: the screen's lines 1.. back to
+		 * its start (below the screen: no overlap). */
+		uint32_t from = row_y(1), bytes = fbcon.cols * TEXT_CELL_W * 4;
+		for (uint32_t y = 0; y + TEXT_CELL_H < fbcon.rows * TEXT_CELL_H; y++)
+			memmove(display_row(fb, y), display_row(fb, from + y), bytes);
+		fbcon.top = 0;
+		damage(0, 0, fbcon.cols * TEXT_CELL_W, fbcon.rows * TEXT_CELL_H);
+	}
+	display_pan(fbcon.d, row_y(0));
+	/* The line that came into view, and what is below the text grid,
+	 * blank (an earlier lap may have left text there). */
+	uint32_t y0 = row_y(fbcon.rows - 1), y1 = row_y(0) + fb->height;
+	display_fill(fb, (struct display_rect){ 0, y0, fb->width, y1 - y0 }, FBCON_BG);
+	damage(0, y0, fb->width, y1 - y0);
 }
 
 static void put(char c)
@@ -120,7 +145,7 @@ static void put(char c)
 	}
 	if (fbcon.cx >= fbcon.cols)
 		newline();
-	uint32_t x = fbcon.cx * TEXT_CELL_W, y = fbcon.cy * TEXT_CELL_H;
+	uint32_t x = fbcon.cx * TEXT_CELL_W, y = row_y(fbcon.cy);
 	text_draw_char(&fbcon.d->fb, x, y, c, FBCON_FG, FBCON_BG);
 	damage(x, y, TEXT_CELL_W, TEXT_CELL_H);
 	fbcon.cx++;

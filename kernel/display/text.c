@@ -9,7 +9,7 @@ void text_draw_char(const struct display_fb *fb, uint32_t x, uint32_t y, char c,
 		    uint32_t bg)
 {
 	const char *const *glyph = font_glyph(c);
-	for (uint32_t py = 0; py < TEXT_CELL_H && y + py < fb->height; py++) {
+	for (uint32_t py = 0; py < TEXT_CELL_H && y + py < fb->lines; py++) {
 		uint32_t *row = display_row(fb, y + py);
 		uint32_t gy = py / TEXT_SCALE;
 		const char *bits = gy < FONT_H ? glyph[gy] : "";

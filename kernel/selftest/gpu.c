@@ -48,10 +48,10 @@ static bool case_framebuffer(struct selftest_ctx *t, struct display *d)
 	bool apart = fb->nchunks >= 2;
 	for (unsigned i = 0; i + 1 < fb->nchunks; i++)
 		apart &= fb->chunk[i] + (size_t)fb->rows_per_chunk * fb->stride != fb->chunk[i + 1];
-	return selftest_check(t, fb->width == w && fb->height == h && apart, name,
-			      "%ux%u (preferred %ux%u) in %u chunks%s", (unsigned)fb->width,
-			      (unsigned)fb->height, (unsigned)w, (unsigned)h, fb->nchunks,
-			      apart ? "" : ", adjacent");
+	return selftest_check(t, fb->width == w && fb->height == h && fb->lines > h && apart, name,
+			      "%ux%u of %u lines (preferred %ux%u) in %u chunks%s",
+			      (unsigned)fb->width, (unsigned)fb->height, (unsigned)fb->lines,
+			      (unsigned)w, (unsigned)h, fb->nchunks, apart ? "" : ", adjacent");
 }
 
 static void case_testcard(struct selftest_ctx *t, struct display *d)
@@ -59,6 +59,7 @@ static void case_testcard(struct selftest_ctx *t, struct display *d)
 	const struct display_fb *fb = &d->fb;
 	char name[64];
 	ksnprintf(name, sizeof(name), "%s: test card drawn and flushed", d->name);
+	display_pan(d, 0);
 	testcard_draw(fb, "selftest");
 	/* Each bar's centre, at heights in different chunks. */
 	for (unsigned i = 0; i < TESTCARD_BARS; i++) {

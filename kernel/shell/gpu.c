@@ -54,11 +54,14 @@ static void print_display(struct display *d)
 		any ? "" : " (no enabled output: the fallback)");
 	const struct display_fb *fb = &d->fb;
 	if (fb->width)
-		kprintf("  framebuffer    %ux%u, stride %u, in %u chunks of %u rows%s\n",
-			(unsigned)fb->width, (unsigned)fb->height, (unsigned)fb->stride,
-			fb->nchunks, (unsigned)fb->rows_per_chunk,
+		kprintf("  framebuffer    %ux%u shown from row %u, stride %u, in %u chunks of %u "
+			"rows%s\n", (unsigned)fb->width, (unsigned)fb->lines, (unsigned)d->origin,
+			(unsigned)fb->stride, fb->nchunks, (unsigned)fb->rows_per_chunk,
 			d->stale ? " (stale: remade at the next use)" : "");
-	else
+	for (unsigned i = 0; i < fb->nchunks; i++)
+		kprintf("%s0x%lx%s", i ? ", " : "  chunks at     ", (unsigned long)(uintptr_t)fb->chunk[i],
+			i + 1 == fb->nchunks ? "\n" : "");
+	if (!fb->width)
 		kprintf("  framebuffer    none yet (made by gpu test or gpu console on)\n");
 	kprintf("  console        %s\n", fbcon_display() == d ? "on" : "off");
 	kprintf("  activity       %u display changes, %u flushes (%u failed)\n",
@@ -95,6 +98,7 @@ static void gpu_test(int argc, const struct shell_arg *argv)
 	char text[64];
 	ksnprintf(text, sizeof(text), "vdisk gpu test %ux%u %s", (unsigned)d->fb.width,
 		  (unsigned)d->fb.height, d->name);
+	display_pan(d, 0); /* the card is drawn at the top of the framebuffer */
 	testcard_draw(&d->fb, text);
 	int rc = display_flush(d, (struct display_rect){ 0, 0, d->fb.width, d->fb.height }, true);
 	if (rc)

@@ -4,9 +4,11 @@
  * commands.
  *
  * The framebuffer is resource 1, format B8G8R8X8 (a little-endian
- * 0x00RRGGBB word per pixel, the display's pixel), backed by FB_CHUNKS
- * runs of whole rows allocated with a spacer page between each, so the
- * device gets a scattered backing of several entries.  The cursor is
+ * 0x00RRGGBB word per pixel, the display's pixel), as tall as the
+ * display's `lines` and shown from row `origin` by the scanout's
+ * rectangle; backed by FB_CHUNKS runs of whole rows allocated with a
+ * spacer page between each, so the device gets a scattered backing of
+ * several entries.  The cursor is
  * resource 2, 64x64 B8G8R8A8.  Synchronous commands run with interrupts
  * masked (the interrupt handler polls the same queues); an asynchronous
  * flush is a TRANSFER_TO_HOST_2D and a RESOURCE_FLUSH whose completions,
@@ -40,6 +42,7 @@ struct gpu {
 	uint32_t irq;
 	char where[64];
 	uint32_t scanout;          /* the output the framebuffer is on */
+	uint32_t origin_shown;     /* the scanout rectangle's y */
 	/* the framebuffer's memory, kept for a later mode that fits */
 	uint8_t *chunk[FB_CHUNKS];
 	size_t chunk_bytes;
@@ -49,8 +52,9 @@ struct gpu {
 	bool cursor_made;
 	uint32_t cursor_resets;
 	bool edid_stale;
-	/* the asynchronous flush in flight (the display allows one) */
-	struct vgpu_cmd xfer, flush;
+	/* the asynchronous flush in flight (the display allows one):
+	 * transfer, pan when the origin moved, flush */
+	struct vgpu_cmd async[3];
 	unsigned pair_left;
 	int pair_status;
 };
@@ -153,22 +157,22 @@ static int alloc_chunks(struct gpu *p, size_t bytes)
 	return VIRTIO_OK;
 }
 
-static int make_fb(struct gpu *p, uint32_t w, uint32_t h)
+static int make_fb(struct gpu *p, uint32_t w, uint32_t h, uint32_t lines)
 {
 	struct display_fb *fb = &p->display.fb;
-	uint32_t stride = w * 4, rows = (h + FB_CHUNKS - 1) / FB_CHUNKS;
+	uint32_t stride = w * 4, rows = (lines + FB_CHUNKS - 1) / FB_CHUNKS;
 	int rc = alloc_chunks(p, (size_t)rows * stride);
 	if (rc)
 		return rc;
 	struct virtq_sg backing[FB_CHUNKS];
 	unsigned n = 0;
-	for (uint32_t y = 0; y < h; y += rows, n++) {
-		uint32_t k = h - y < rows ? h - y : rows;
+	for (uint32_t y = 0; y < lines; y += rows, n++) {
+		uint32_t k = lines - y < rows ? lines - y : rows;
 		memset(p->chunk[n], 0, (size_t)k * stride);
 		backing[n] = (struct virtq_sg){ p->chunk[n], k * stride };
 	}
 	struct vgpu_rect all = { 0, 0, w, h };
-	rc = vgpu_resource_create_2d(&p->g, FB_RESOURCE, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, w, h,
+	rc = vgpu_resource_create_2d(&p->g, FB_RESOURCE, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, w, lines,
 				     GPU_TIMEOUT_NS);
 	if (rc)
 		return rc;
@@ -179,18 +183,18 @@ static int make_fb(struct gpu *p, uint32_t w, uint32_t h)
 		rc = vgpu_set_scanout(&p->g, p->scanout, FB_RESOURCE, &all, GPU_TIMEOUT_NS);
 	if (rc)
 		return rc;
-	*fb = (struct display_fb){ .width = w, .height = h, .stride = stride,
+	p->origin_shown = 0;
+	*fb = (struct display_fb){ .width = w, .height = h, .lines = lines, .stride = stride,
 				   .rows_per_chunk = rows, .nchunks = n };
 	for (unsigned i = 0; i < n; i++)
 		fb->chunk[i] = p->chunk[i];
 	return VIRTIO_OK;
 }
 
-static int gpu_set_mode(struct display *d, uint32_t w, uint32_t h)
+static int gpu_set_mode(struct display *d, uint32_t w, uint32_t h, uint32_t lines)
 {
 	struct gpu *p = d->driver;
-	/* Not wider than the stride the device's 32-bit fields can carry. */
-	if (w == 0 || h == 0 || w > VGPU_MAX_DIMENSION || h > VGPU_MAX_DIMENSION)
+	if (w == 0 || h == 0 || lines < h || w > VGPU_MAX_DIMENSION || lines > VGPU_MAX_DIMENSION)
 		return VIRTIO_EINVAL;
 	unsigned long irq = intr_save();
 	/* An asynchronous flush still in flight targets the old resource:
@@ -210,14 +214,41 @@ static int gpu_set_mode(struct display *d, uint32_t w, uint32_t h)
 	if (rc == VIRTIO_OK)
 		rc = drop_fb(p);
 	if (rc == VIRTIO_OK)
-		rc = make_fb(p, w, h);
+		rc = make_fb(p, w, h, lines);
 	intr_restore(irq);
 	return rc;
 }
 
-static void pair_done(struct vgpu_cmd *cmd, int status)
+/* The commands that show r and the display's origin: a transfer of r,
+ * a SET_SCANOUT when the origin moved, a flush of r; their count. */
+static unsigned flush_commands(struct gpu *p, const struct display_rect *r, struct vgpu_cmd *c)
+{
+	const struct display *d = &p->display;
+	struct vgpu_rect vr = { r->x, r->y, r->w, r->h };
+	unsigned n = 0;
+	c[n++] = (struct vgpu_cmd){ .type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
+				    .resource_id = FB_RESOURCE, .rect = vr,
+				    .offset = (uint64_t)vr.y * d->fb.stride + (uint64_t)vr.x * 4 };
+	if (d->origin != p->origin_shown)
+		c[n++] = (struct vgpu_cmd){ .type = VIRTIO_GPU_CMD_SET_SCANOUT,
+					    .scanout_id = p->scanout, .resource_id = FB_RESOURCE,
+					    .rect = { 0, d->origin, d->fb.width, d->fb.height } };
+	c[n++] = (struct vgpu_cmd){ .type = VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+				    .resource_id = FB_RESOURCE, .rect = vr };
+	return n;
+}
+
+/* A SET_SCANOUT that went through moved the scanout's rectangle. */
+static void shown(struct gpu *p, const struct vgpu_cmd *c, int status)
+{
+	if (c->type == VIRTIO_GPU_CMD_SET_SCANOUT && status == VIRTIO_OK)
+		p->origin_shown = c->rect.y;
+}
+
+static void async_done(struct vgpu_cmd *cmd, int status)
 {
 	struct gpu *p = cmd->ctx;
+	shown(p, cmd, status);
 	if (status && !p->pair_status)
 		p->pair_status = status;
 	if (--p->pair_left == 0)
@@ -227,33 +258,38 @@ static void pair_done(struct vgpu_cmd *cmd, int status)
 static int gpu_flush(struct display *d, const struct display_rect *r, bool wait)
 {
 	struct gpu *p = d->driver;
-	struct vgpu_rect vr = { r->x, r->y, r->w, r->h };
+	struct vgpu_cmd sync[3];
 	unsigned long irq = intr_save();
-	int rc;
+	int rc = VIRTIO_OK;
 	if (wait) {
-		rc = vgpu_flush_rect(&p->g, FB_RESOURCE, &vr, d->fb.stride, GPU_TIMEOUT_NS);
+		/* Each fenced: done when it returns. */
+		unsigned n = flush_commands(p, r, sync);
+		for (unsigned i = 0; i < n && rc == VIRTIO_OK; i++) {
+			sync[i].fence = true;
+			rc = vgpu_run(&p->g, &sync[i], GPU_TIMEOUT_NS);
+			shown(p, &sync[i], rc);
+		}
 		intr_restore(irq);
 		return rc;
 	}
-	p->xfer = (struct vgpu_cmd){ .type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
-				     .resource_id = FB_RESOURCE, .rect = vr,
-				     .offset = (uint64_t)vr.y * d->fb.stride + (uint64_t)vr.x * 4,
-				     .done = pair_done, .ctx = p };
-	p->flush = (struct vgpu_cmd){ .type = VIRTIO_GPU_CMD_RESOURCE_FLUSH,
-				      .resource_id = FB_RESOURCE, .rect = vr, .done = pair_done,
-				      .ctx = p };
-	p->pair_left = 1;
-	p->pair_status = 0;
-	rc = vgpu_submit(&p->g, &p->xfer);
-	if (rc == VIRTIO_OK) {
-		/* The flush follows the transfer on the same queue, which QEMU
-		 * runs in order; if it cannot be queued, the transfer's
-		 * completion reports why. */
-		int frc = vgpu_submit(&p->g, &p->flush);
-		if (frc == VIRTIO_OK)
+	/* In order on the one queue, which QEMU runs in order.  What cannot
+	 * be queued is reported by the completion of what was. */
+	unsigned n = flush_commands(p, r, p->async);
+	p->pair_left = 0;
+	p->pair_status = VIRTIO_OK;
+	for (unsigned i = 0; i < n; i++) {
+		p->async[i].done = async_done;
+		p->async[i].ctx = p;
+		int qrc = vgpu_submit(&p->g, &p->async[i]);
+		if (qrc == VIRTIO_OK) {
 			p->pair_left++;
+			continue;
+		}
+		if (i == 0)
+			rc = qrc; /* nothing went out: no completion will come */
 		else
-			p->pair_status = frc;
+			p->pair_status = qrc;
+		break;
 	}
 	intr_restore(irq);
 	return rc;

@@ -6,9 +6,11 @@ socket, and every check reads what the host sees.
   eight bars in order at the centre of each bar, at several heights (so across
   the framebuffer's separate chunks), and the text line equal to a reference
   rendering.
-- `gpu console on` and two `help`s (enough to scroll): the whole screen must
-  equal a reference rendering of the transcript the UART carried, drawn with
-  the kernel's own font table (kernel/display/font.c) and the console's rules
+- `gpu console on`, three `help`s (the console scrolls by panning the
+  scanout through a framebuffer twice the screen's height, then copies back
+  to its start) and two edited lines: the whole screen must equal a reference
+  rendering of the transcript the UART carried, drawn with the kernel's own
+  font table (kernel/display/font.c) and the console's rules
   (kernel/display/fbcon.h) re-implemented here.
 - `gpu cursor X Y` twice: QEMU's trace shows an UPDATE_CURSOR with the cursor
   resource, then a MOVE_CURSOR.
@@ -364,13 +366,20 @@ def test_card(case, font, m, label, w, h, png=None):
 
 
 def console(case, font, m, png=None):
-    """gpu console on, then two helps (the second scrolls); the screen must
-    be the reference rendering of what the UART carried meanwhile."""
+    """gpu console on, three helps (enough to scroll past the end of the
+    framebuffer, where the console copies the screen back to its start) and
+    two edited lines (backspace; Ctrl-U, which redraws with ESC [ K): the
+    screen must be the reference rendering of what the UART carried."""
     first = m.run("gpu console on")
     shown = first.split("\r\n", 1)[1] + PROMPT  # the echo line came before
-    for _ in range(2):
-        shown += m.run("help") + PROMPT
-    ref, scrolls = render_console(font, 1280, 800, shown)
+    # each step ends at a prompt (Ctrl-U redraws one: "\r", the prompt, ESC [ K)
+    for keys in ("help\r", "help\r", "help\r", "blk lisx\x7ft\r", "foo\x15", "mem\r"):
+        m.c.send(keys)
+        m.c.expect(PROMPT)
+        shown += m.c.before + PROMPT
+    w, h = 1280, 800
+    ref, scrolls = render_console(font, w, h, shown)
+    pans = (h * c_define("kernel/display/display.h", "DISPLAY_SCREENS") - h) // font.cell_h
     want = hashlib.sha256(bytes(ref.px)).hexdigest()
     got = None
     for _ in range(30):  # the last flush is asynchronous: give it a moment
@@ -379,9 +388,10 @@ def console(case, font, m, png=None):
         if got == want:
             break
         time.sleep(0.1)
-    case(scrolls > 0, "console: the transcript is long enough to scroll", f"{scrolls} scrolls")
-    case(got == want, f"console: the screen matches the reference rendering (sha256 {want[:16]}, "
-         f"{scrolls} scrolls)", f"screendump sha256 {got[:16]}")
+    case(scrolls > pans, f"console: {scrolls} scrolls, past the {pans} the framebuffer pans through",
+         f"{scrolls} scrolls")
+    case(got == want, f"console: the screen matches the reference rendering (sha256 {want[:16]})",
+         f"screendump sha256 {got[:16]}")
     write_png(os.path.join(OUT, "console.png"), img[0], img[1], img[2])
     if png and got == want:
         write_png(png, img[0], img[1], img[2])
