@@ -11,11 +11,16 @@
  * several entries.  The cursor is
  * resource 2, 64x64 B8G8R8A8.  Synchronous commands run with interrupts
  * masked (the interrupt handler polls the same queues); an asynchronous
- * flush is a TRANSFER_TO_HOST_2D and a RESOURCE_FLUSH whose completions,
- * by interrupt, end in display_flush_done().
+ * flush is a TRANSFER_TO_HOST_2D (a SET_SCANOUT when the display panned)
+ * and a RESOURCE_FLUSH whose completions, by interrupt, end in
+ * display_flush_done().  What the interrupt handler must not do (a
+ * recovery after DEVICE_NEEDS_RESET or a fault, the rest of a drain) is
+ * deferred work (kernel/deferred.h); after a recovery the device has no
+ * resources, so the display is marked stale and its next use remakes them.
  */
 #include "kernel/virtio/gpu.h"
 
+#include "kernel/deferred.h"
 #include "kernel/display/display.h"
 #include "kernel/display/edid.h"
 #include "kernel/dma.h"
@@ -47,11 +52,12 @@ struct gpu {
 	uint8_t *chunk[FB_CHUNKS];
 	size_t chunk_bytes;
 	bool fb_made;              /* resource 1 exists on the device */
-	uint32_t fb_resets;        /* g.resets when it was made */
+	uint32_t fb_recoveries;    /* device recoveries when it was made */
 	uint32_t *cursor_img;
 	bool cursor_made;
-	uint32_t cursor_resets;
+	uint32_t cursor_recoveries;
 	bool edid_stale;
+	struct deferred_work work; /* gpu_deferred() */
 	/* the asynchronous flush in flight (the display allows one):
 	 * transfer, pan when the origin moved, flush */
 	struct vgpu_cmd async[3];
@@ -62,15 +68,9 @@ struct gpu {
 static struct gpu gpus[MAX_GPUS];
 static unsigned ngpus;
 
-static uint16_t queue_size(struct virtio_device *vdev, uint16_t qi, uint16_t want)
+static uint32_t recoveries(const struct gpu *p)
 {
-	uint16_t size = virtio_queue_max(vdev, qi);
-	if (size > want)
-		size = want;
-	if (!virtio_has_feature(vdev, VIRTIO_F_RING_PACKED))
-		while (size & (size - 1))
-			size &= (uint16_t)(size - 1); /* split rings: a power of two */
-	return size;
+	return p->g.vdev->events.recoveries;
 }
 
 /* The outputs as the last display info gave them; EDID lines when asked. */
@@ -89,7 +89,7 @@ static void copy_outputs(struct gpu *p, bool read_edid)
 		if (!p->g.edid || !s->enabled)
 			continue;
 		size_t mark = dma_mark();
-		uint8_t *blob = dma_alloc(VIRTIO_GPU_EDID_MAX);
+		uint8_t *blob = dma_alloc(VGPU_EDID_MAX);
 		int len = blob ? vgpu_get_edid(&p->g, i, blob, GPU_TIMEOUT_NS) : VIRTIO_ENOMEM;
 		if (len >= 0)
 			edid_summary(blob, (uint32_t)len, o->edid, sizeof(o->edid));
@@ -110,27 +110,58 @@ static void on_display_changed(struct vgpu *g, void *ctx)
 	display_changed(&p->display);
 }
 
+/* After a recovery the device has forgotten the framebuffer. */
+static void note_recovery(struct gpu *p)
+{
+	if (p->fb_made && p->fb_recoveries != recoveries(p))
+		p->display.stale = true;
+}
+
+/* What the interrupt left for the main loop: a recovery, or the rest of a
+ * drain (interrupts masked, as every use of the queues). */
+static void gpu_deferred(void *ctx)
+{
+	struct gpu *p = ctx;
+	unsigned long irq = intr_save();
+	unsigned pending = virtio_device_pending(p->g.vdev);
+	int rc = VIRTIO_OK;
+	if (pending & VIRTIO_PENDING_RECOVER)
+		rc = virtio_device_recover(p->g.vdev);
+	else if (pending & VIRTIO_PENDING_POLL)
+		vgpu_poll(&p->g);
+	note_recovery(p);
+	if (virtio_device_pending(p->g.vdev) & VIRTIO_PENDING_POLL)
+		deferred_mark(&p->work);
+	intr_restore(irq);
+	if (rc)
+		kprintf("%s: recovery: %s\n", p->display.name, virtio_strerror(rc));
+}
+
 static void gpu_irq(void *ctx)
 {
 	struct gpu *p = ctx;
-	bool was_dead = p->g.dead;
+	bool was_live = p->g.vdev->state == VIRTIO_DEV_LIVE;
 	int rc = vgpu_interrupt(&p->g);
-	if (rc < 0 && !was_dead)
+	/* Say it once: a device that is down sees its neighbours' interrupts
+	 * on a shared line. */
+	if (rc < 0 && was_live)
 		kprintf("%s: %s\n", p->display.name, virtio_strerror(rc));
-	if (p->g.resets != p->fb_resets && p->fb_made)
-		p->display.stale = true; /* re-initialised: the device forgot the framebuffer */
+	if (virtio_device_pending(p->g.vdev))
+		deferred_mark(&p->work);
 }
 
-/* A device left dead by a timeout or a fault gets one more chance. */
+/* A device left down by a timeout or a fault gets one more chance. */
 static int alive(struct gpu *p)
 {
-	return p->g.dead ? vgpu_reinit(&p->g) : VIRTIO_OK;
+	int rc = p->g.vdev->state == VIRTIO_DEV_LIVE ? VIRTIO_OK : virtio_device_recover(p->g.vdev);
+	note_recovery(p);
+	return rc;
 }
 
 /* Resource 1 off the scanout and gone, when the device still has it. */
 static int drop_fb(struct gpu *p)
 {
-	if (!p->fb_made || p->fb_resets != p->g.resets)
+	if (!p->fb_made || p->fb_recoveries != recoveries(p))
 		return VIRTIO_OK;
 	p->fb_made = false;
 	int rc = vgpu_set_scanout(&p->g, p->scanout, 0, NULL, GPU_TIMEOUT_NS);
@@ -177,7 +208,7 @@ static int make_fb(struct gpu *p, uint32_t w, uint32_t h, uint32_t lines)
 	if (rc)
 		return rc;
 	p->fb_made = true;
-	p->fb_resets = p->g.resets;
+	p->fb_recoveries = recoveries(p);
 	rc = vgpu_resource_attach_backing(&p->g, FB_RESOURCE, backing, (uint16_t)n, GPU_TIMEOUT_NS);
 	if (rc == VIRTIO_OK)
 		rc = vgpu_set_scanout(&p->g, p->scanout, FB_RESOURCE, &all, GPU_TIMEOUT_NS);
@@ -201,9 +232,9 @@ static int gpu_set_mode(struct display *d, uint32_t w, uint32_t h, uint32_t line
 	 * let it finish first; a device that never answers is reset, which
 	 * completes it. */
 	uint64_t deadline = deadline_in_ms(GPU_TIMEOUT_NS / 1000000);
-	while (display_flush_busy(d) && !p->g.dead && vgpu_poll(&p->g) >= 0)
+	while (display_flush_busy(d) && vgpu_poll(&p->g) >= 0)
 		if (deadline_passed(deadline))
-			vgpu_abort(&p->g, VIRTIO_ETIMEDOUT);
+			(void)virtio_device_abort(p->g.vdev, VIRTIO_ETIMEDOUT);
 	int rc = alive(p);
 	p->scanout = 0;
 	for (unsigned i = 0; i < d->noutputs; i++)
@@ -303,7 +334,7 @@ static int fill_cursor(struct gpu *p, const uint32_t *image)
 			return VIRTIO_ENOMEM;
 	}
 	int rc = VIRTIO_OK;
-	if (!p->cursor_made || p->cursor_resets != p->g.resets) {
+	if (!p->cursor_made || p->cursor_recoveries != recoveries(p)) {
 		struct virtq_sg sg = { p->cursor_img, VIRTIO_GPU_CURSOR_SIZE * VIRTIO_GPU_CURSOR_SIZE * 4 };
 		rc = vgpu_resource_create_2d(&p->g, CURSOR_RESOURCE, VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM,
 					     VIRTIO_GPU_CURSOR_SIZE, VIRTIO_GPU_CURSOR_SIZE,
@@ -313,7 +344,7 @@ static int fill_cursor(struct gpu *p, const uint32_t *image)
 		if (rc)
 			return rc;
 		p->cursor_made = true;
-		p->cursor_resets = p->g.resets;
+		p->cursor_recoveries = recoveries(p);
 	}
 	memcpy(p->cursor_img, image, VIRTIO_GPU_CURSOR_SIZE * VIRTIO_GPU_CURSOR_SIZE * 4);
 	/* §5.7.6.9: the image must be in the resource before UPDATE_CURSOR:
@@ -351,7 +382,7 @@ static int gpu_cursor_move(struct display *d, uint32_t x, uint32_t y)
 static void gpu_refresh(struct display *d)
 {
 	struct gpu *p = d->driver;
-	if (!p->edid_stale || p->g.dead)
+	if (!p->edid_stale || p->g.vdev->state != VIRTIO_DEV_LIVE)
 		return;
 	unsigned long irq = intr_save();
 	p->edid_stale = false;
@@ -368,15 +399,15 @@ static void gpu_info(struct display *d)
 	for (unsigned qi = 0; qi < 2; qi++)
 		if (g->queues[qi])
 			kprintf("  %-14s %u entries, %s ring, %u commands at most in flight%s\n",
-				qi == VGPU_CONTROLQ ? "controlq" : "cursorq",
-				(unsigned)g->queues[qi]->size,
+				qi == VIRTIO_GPU_QUEUE_CONTROL ? "controlq" : "cursorq",
+				(unsigned)g->queues[qi]->vq.size,
 				g->queues[qi]->vq.packed ? "packed" : "split",
 				(unsigned)g->queues[qi]->nslots,
 				g->queues[qi]->vq.broken ? ", BROKEN" : "");
 	kprintf("  events         %u display events (events_clear), %u config changes, "
 		"%u re-initialisations, %llu interrupts\n",
-		(unsigned)g->display_events, (unsigned)g->config_changes, (unsigned)g->resets,
-		(unsigned long long)irq_count(p->irq));
+		(unsigned)g->display_events, (unsigned)g->vdev->events.config_changes,
+		(unsigned)g->vdev->events.recoveries, (unsigned long long)irq_count(p->irq));
 	kprintf("  fences         %llu issued, %llu completed\n",
 		(unsigned long long)(g->next_fence - 1), (unsigned long long)g->last_fence);
 }
@@ -395,8 +426,9 @@ static int bring_up(struct gpu *p, struct virtio_device *vdev)
 {
 	int rc = vgpu_probe(&p->g, vdev, ~0ull);
 	for (uint16_t qi = 0; rc == VIRTIO_OK && qi < 2; qi++) {
-		uint16_t size = queue_size(vdev, qi, qi == VGPU_CONTROLQ ? CONTROLQ_SIZE : CURSORQ_SIZE);
-		if (size == 0 && qi == VGPU_CURSORQ)
+		uint16_t size = virtio_queue_size(vdev, qi, qi == VIRTIO_GPU_QUEUE_CONTROL ? CONTROLQ_SIZE
+										     : CURSORQ_SIZE);
+		if (size == 0 && qi == VIRTIO_GPU_QUEUE_CURSOR)
 			break; /* no cursor queue: no cursor */
 		size_t bytes = vgpu_queue_mem_bytes(size);
 		void *mem = dma_alloc(bytes);
@@ -428,6 +460,7 @@ int virtio_gpu_attach(struct virtio_device *vdev, const char *where, uint32_t ir
 	}
 	struct gpu *p = &gpus[ngpus];
 	*p = (struct gpu){ .irq = irq };
+	p->work = (struct deferred_work){ .fn = gpu_deferred, .ctx = p };
 	int rc = bring_up(p, vdev);
 	if (rc) {
 		virtio_device_fail(vdev);

@@ -1,5 +1,5 @@
 /*
- * virtio-gpu driver, 2D (§5.7), over the virtqueue API.
+ * virtio-gpu driver, 2D (§5.7), over the device core (driver.h).
  *
  * A control command is a request (device-readable: header and body, and
  * for ATTACH_BACKING the memory entries as a second buffer) followed by an
@@ -16,34 +16,85 @@
  * commands and the last answer is newer than the last event.
  * Synchronous wrappers are in gpu_sync.c.
  */
-#include "gpu_wire.h"
 #include "virtio/errors.h"
 #include "virtio/gpu.h"
 #include "virtio/platform.h"
 
 #define DRIVER_FEATURES VIRTIO_BIT(VIRTIO_GPU_F_EDID)
 #define HDR_BYTES ((uint32_t)sizeof(struct virtio_gpu_ctrl_hdr))
+#define QUEUE_PART_ALIGN 64u
 
-static void read_config(struct vgpu *g)
+/* One command's DMA area: request, the memory entries of ATTACH_BACKING,
+ * answer. */
+struct vgpu_slot_dma {
+	union {
+		struct virtio_gpu_ctrl_hdr hdr;
+		struct virtio_gpu_get_edid get_edid;
+		struct virtio_gpu_resource_create_2d create_2d;
+		struct virtio_gpu_resource_unref unref;
+		struct virtio_gpu_resource_detach_backing detach;
+		struct virtio_gpu_resource_attach_backing attach;
+		struct virtio_gpu_set_scanout set_scanout;
+		struct virtio_gpu_resource_flush flush;
+		struct virtio_gpu_transfer_to_host_2d transfer;
+		struct virtio_gpu_update_cursor cursor;
+	} req;
+	struct virtio_gpu_mem_entry entries[VGPU_MAX_BACKING];
+	union {
+		struct virtio_gpu_ctrl_hdr hdr;
+		struct virtio_gpu_resp_display_info display_info;
+		struct virtio_gpu_resp_edid edid;
+	} resp;
+};
+_Static_assert(sizeof(((struct virtio_gpu_resp_edid *)0)->edid) == VGPU_EDID_MAX,
+	       "VGPU_EDID_MAX is the answer's blob");
+
+static uint32_t config_read(struct vgpu *g, size_t off)
 {
-	uint32_t n = virtio_config_read32(g->vdev, VIRTIO_GPU_CFG_NUM_SCANOUTS);
+	return virtio_config_read32(g->vdev, (uint32_t)off);
+}
+
+static int read_config(struct vgpu *g)
+{
+	uint32_t n = config_read(g, offsetof(struct virtio_gpu_config, num_scanouts));
 	/* §5.7.4: 1 to 16.  Out of range is the device's mistake; take the
 	 * nearest value rather than index past scanouts[]. */
 	g->num_scanouts = n == 0 ? 1 : n > VIRTIO_GPU_MAX_SCANOUTS ? VIRTIO_GPU_MAX_SCANOUTS : n;
-	g->num_capsets = virtio_config_read32(g->vdev, VIRTIO_GPU_CFG_NUM_CAPSETS);
+	g->num_capsets = config_read(g, offsetof(struct virtio_gpu_config, num_capsets));
 	g->edid = virtio_has_feature(g->vdev, VIRTIO_GPU_F_EDID);
+	return VIRTIO_OK;
 }
+
+/* Re-initialisation by the core: the device has forgotten every resource
+ * and any re-read in flight was taken back. */
+static int reinit(void *ctx)
+{
+	struct vgpu *g = ctx;
+	g->refresh_busy = g->refresh_again = false;
+	return read_config(g);
+}
+
+static void config_changed(void *ctx)
+{
+	vgpu_handle_events(ctx);
+}
+
+static const struct virtio_driver_ops vgpu_ops = {
+	.config_changed = config_changed,
+	.reinit = reinit,
+};
 
 int vgpu_probe(struct vgpu *g, struct virtio_device *vdev, uint64_t mask)
 {
 	if (vdev->device_id != VIRTIO_ID_GPU)
 		return VIRTIO_ENODEV;
-	*g = (struct vgpu){ .vdev = vdev, .mask = mask, .next_fence = 1 };
+	*g = (struct vgpu){ .vdev = vdev, .next_fence = 1 };
 	int rc = virtio_device_begin(vdev, DRIVER_FEATURES, mask);
 	if (rc)
 		return rc;
+	virtio_device_set_driver(vdev, &vgpu_ops, g);
 	read_config(g);
-	if (virtio_queue_max(vdev, VGPU_CONTROLQ) == 0) {
+	if (virtio_queue_max(vdev, VIRTIO_GPU_QUEUE_CONTROL) == 0) {
 		virtio_device_fail(vdev);
 		return VIRTIO_ENOQUEUE;
 	}
@@ -58,54 +109,49 @@ static uint16_t slot_count(uint16_t size)
 }
 
 /* Layout of a queue's block: virtq memory | slot slab | free stack. */
-static size_t virtq_part(uint16_t size)
+static size_t queue_bytes(uint16_t size, size_t virtq_bytes)
 {
-	size_t split = virtq_mem_bytes(size, false, 0);
-	size_t packed = virtq_mem_bytes(size, true, 0);
-	size_t larger = split > packed ? split : packed;
-	return (larger + 63) & ~(size_t)63;
+	return VIRTQ_ALIGN_UP(virtq_bytes, QUEUE_PART_ALIGN) +
+	       (size_t)slot_count(size) * (sizeof(struct vgpu_slot_dma) + sizeof(uint16_t));
 }
 
 size_t vgpu_queue_mem_bytes(uint16_t size)
 {
-	return virtq_part(size) + (size_t)slot_count(size) * sizeof(struct vgpu_slot_dma) +
-	       (size_t)slot_count(size) * sizeof(uint16_t);
+	return queue_bytes(size, virtq_mem_bytes_max(size, 0));
 }
 
-static int setup_queue(struct vgpu *g, uint16_t qi, struct vgpu_queue *q)
-{
-	int rc = virtq_create(&q->vq, g->vdev, qi, q->size, q->mem, virtq_part(q->size), 0);
-	if (rc)
-		return rc;
-	uint8_t *p = (uint8_t *)q->mem + virtq_part(q->size);
-	q->dma = (struct vgpu_slot_dma *)p;
-	q->free = (uint16_t *)(p + (size_t)q->nslots * sizeof(struct vgpu_slot_dma));
-	for (uint16_t i = 0; i < q->nslots; i++)
-		q->free[i] = (uint16_t)(q->nslots - 1 - i);
-	q->nfree = q->nslots;
-	return VIRTIO_OK;
-}
+static void command_done(void *ctx, void *token, uint32_t len, int status);
 
 int vgpu_attach_queue(struct vgpu *g, uint16_t qi, struct vgpu_queue *q, uint16_t size,
 		      void *mem, size_t mem_len)
 {
-	if (qi > VGPU_CURSORQ || g->queues[qi] || g->started)
+	if (qi > VIRTIO_GPU_QUEUE_CURSOR || g->queues[qi])
 		return VIRTIO_EINVAL;
-	if (mem_len < vgpu_queue_mem_bytes(size))
+	size_t vq_bytes = virtq_mem_bytes(size, virtq_layout(g->vdev), 0);
+	if (mem_len < queue_bytes(size, vq_bytes))
 		return VIRTIO_ENOMEM;
-	*q = (struct vgpu_queue){ .size = size, .nslots = slot_count(size), .mem = mem };
-	int rc = setup_queue(g, qi, q);
-	if (rc == VIRTIO_OK)
-		g->queues[qi] = q;
-	return rc;
+	*q = (struct vgpu_queue){ .gpu = g, .nslots = slot_count(size) };
+	int rc = virtio_queue_attach(g->vdev, &q->vq, &(struct virtio_queue_setup){
+		.index = qi, .size = size, .mem = mem, .mem_len = vq_bytes,
+		.done = command_done, .ctx = q,
+	});
+	if (rc)
+		return rc;
+	uint8_t *p = (uint8_t *)mem + VIRTQ_ALIGN_UP(vq_bytes, QUEUE_PART_ALIGN);
+	q->dma = (struct vgpu_slot_dma *)(void *)p;
+	q->free = (uint16_t *)(void *)(p + (size_t)q->nslots * sizeof(struct vgpu_slot_dma));
+	for (uint16_t i = 0; i < q->nslots; i++)
+		q->free[i] = (uint16_t)(q->nslots - 1 - i);
+	q->nfree = q->nslots;
+	g->queues[qi] = q;
+	return VIRTIO_OK;
 }
 
 int vgpu_start(struct vgpu *g)
 {
-	if (!g->queues[VGPU_CONTROLQ] || g->started)
+	if (!g->queues[VIRTIO_GPU_QUEUE_CONTROL] || g->vdev->state != VIRTIO_DEV_SETUP)
 		return VIRTIO_EINVAL;
 	virtio_device_ready(g->vdev);
-	g->started = true;
 	return VIRTIO_OK;
 }
 
@@ -196,7 +242,7 @@ static void store_rect(struct virtio_gpu_rect *w, const struct vgpu_rect *r)
 	virtio_le32_store(&w->height, r->height);
 }
 
-/* The answer a successful command gets, and its least length. */
+/* The answer a successful command gets. */
 static uint32_t answer_type(uint32_t type)
 {
 	switch (type) {
@@ -206,6 +252,7 @@ static uint32_t answer_type(uint32_t type)
 	}
 }
 
+/* The answer buffer a command posts (0: none, a cursor command). */
 static uint32_t answer_bytes(uint32_t type)
 {
 	switch (type) {
@@ -241,9 +288,11 @@ static uint32_t build_request(struct vgpu_slot_dma *dma, const struct vgpu_cmd *
 		return sizeof(*r);
 	}
 	case VIRTIO_GPU_CMD_RESOURCE_UNREF:
+		virtio_le32_store(&dma->req.unref.resource_id, c->resource_id);
+		return sizeof(dma->req.unref);
 	case VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING:
-		virtio_le32_store(&dma->req.resource.resource_id, c->resource_id);
-		return sizeof(dma->req.resource);
+		virtio_le32_store(&dma->req.detach.resource_id, c->resource_id);
+		return sizeof(dma->req.detach);
 	case VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING:
 		virtio_le32_store(&dma->req.attach.resource_id, c->resource_id);
 		virtio_le32_store(&dma->req.attach.nr_entries, c->nbacking);
@@ -294,14 +343,15 @@ static uint32_t build_request(struct vgpu_slot_dma *dma, const struct vgpu_cmd *
 
 int vgpu_submit(struct vgpu *g, struct vgpu_cmd *c)
 {
-	uint16_t qi = is_cursor(c->type) ? VGPU_CURSORQ : VGPU_CONTROLQ;
+	uint16_t qi = is_cursor(c->type) ? VIRTIO_GPU_QUEUE_CURSOR : VIRTIO_GPU_QUEUE_CONTROL;
 	struct vgpu_queue *q = g->queues[qi];
 
-	if (!g->started)
-		return VIRTIO_EINVAL;
-	if (g->dead || (q && virtq_is_broken(&q->vq)))
+	int rc = virtio_device_error(g->vdev);
+	if (rc)
+		return rc;
+	if (q && virtq_is_broken(&q->vq))
 		return VIRTIO_EBROKEN;
-	int rc = validate(g, c);
+	rc = validate(g, c);
 	if (rc)
 		return rc;
 	if (!q)
@@ -365,9 +415,9 @@ static void parse_display_info(struct vgpu *g, const struct virtio_gpu_resp_disp
 
 static int take_edid(struct vgpu_cmd *c, const struct virtio_gpu_resp_edid *r, uint32_t len)
 {
+	uint32_t head = (uint32_t)offsetof(struct virtio_gpu_resp_edid, edid);
 	uint32_t size = virtio_le32_load(&r->size);
-	if (len < sizeof(*r) - VIRTIO_GPU_EDID_MAX || size > VIRTIO_GPU_EDID_MAX ||
-	    size > len - (sizeof(*r) - VIRTIO_GPU_EDID_MAX))
+	if (len < head || size > VGPU_EDID_MAX || size > len - head)
 		return VIRTIO_EIO; /* more blob claimed than written */
 	for (uint32_t i = 0; i < size; i++)
 		c->edid[i] = r->edid[i];
@@ -375,11 +425,11 @@ static int take_edid(struct vgpu_cmd *c, const struct virtio_gpu_resp_edid *r, u
 	return VIRTIO_OK;
 }
 
-/* The status of a completed command, from what the device wrote. */
+/* The status of a command the device used, from what it wrote. */
 static int check_answer(struct vgpu *g, struct vgpu_cmd *c, const struct vgpu_slot_dma *dma,
 			uint32_t len)
 {
-	if (c->queue == VGPU_CURSORQ)
+	if (c->queue == VIRTIO_GPU_QUEUE_CURSOR)
 		return VIRTIO_OK; /* consumed is all a cursor command gets */
 	/* What the device wrote, before it is read. */
 	virtio_cache_invalidate(&dma->resp, len);
@@ -407,50 +457,16 @@ static int check_answer(struct vgpu *g, struct vgpu_cmd *c, const struct vgpu_sl
 	return VIRTIO_OK;
 }
 
-static void finish(struct vgpu_queue *q, struct vgpu_cmd *c, int err)
+/* The queue's done(): a command the device used (status 0) or one an
+ * abort or a recovery took back (status < 0). */
+static void command_done(void *ctx, void *token, uint32_t len, int status)
 {
+	struct vgpu_queue *q = ctx;
+	struct vgpu_cmd *c = token;
+	if (status == VIRTIO_OK)
+		status = check_answer(q->gpu, c, &q->dma[c->slot], len);
 	q->free[q->nfree++] = c->slot;
-	c->done(c, err);
-}
-
-void vgpu_abort(struct vgpu *g, int err)
-{
-	/* Even if the reset times out the device is FAILED and nothing is
-	 * reused; the commands must still be completed for their owners. */
-	(void)virtio_device_reset(g->vdev);
-	g->dead = true;
-	for (uint16_t qi = 0; qi <= VGPU_CURSORQ; qi++) {
-		struct vgpu_queue *q = g->queues[qi];
-		void *token;
-		if (!q)
-			continue;
-		virtq_mark_broken(&q->vq);
-		while (virtq_reclaim(&q->vq, &token) == 1)
-			finish(q, token, err);
-	}
-}
-
-static int poll_queue(struct vgpu *g, struct vgpu_queue *q)
-{
-	int done = 0;
-	void *token;
-	uint32_t len;
-
-	for (;;) {
-		int rc;
-		while ((rc = virtq_get_used(&q->vq, &token, &len)) == 1) {
-			struct vgpu_cmd *c = token;
-			finish(q, c, check_answer(g, c, &q->dma[c->slot], len));
-			done++;
-		}
-		if (rc < 0) {
-			vgpu_abort(g, VIRTIO_EBROKEN);
-			return rc;
-		}
-		/* Re-arm, and drain again if something slipped in meanwhile. */
-		if (virtq_enable_cb(&q->vq))
-			return done;
-	}
+	c->done(c, status);
 }
 
 static void start_refresh(struct vgpu *g);
@@ -477,82 +493,44 @@ static void start_refresh(struct vgpu *g)
 	}
 	g->refresh = (struct vgpu_cmd){ .type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO,
 					.done = refresh_done, .ctx = g };
-	/* A full queue (or a dead device) leaves it for the next poll. */
+	/* A full queue (or a device that is not live) leaves it for the
+	 * next poll. */
 	g->refresh_busy = vgpu_submit(g, &g->refresh) == VIRTIO_OK;
 	g->refresh_again = !g->refresh_busy;
 }
 
+/* After completions: a re-read that could not be sent goes now. */
+static int retry_refresh(struct vgpu *g, int rc)
+{
+	if (g->refresh_again && !g->refresh_busy && g->vdev->state == VIRTIO_DEV_LIVE)
+		start_refresh(g);
+	return rc;
+}
+
 int vgpu_poll(struct vgpu *g)
 {
-	int total = 0;
+	return retry_refresh(g, virtio_device_poll(g->vdev));
+}
 
-	if (g->dead)
-		return VIRTIO_EBROKEN;
-	for (uint16_t qi = 0; qi <= VGPU_CURSORQ; qi++) {
-		if (!g->queues[qi])
-			continue;
-		int rc = poll_queue(g, g->queues[qi]);
-		if (rc < 0)
-			return rc;
-		total += rc;
-	}
-	if (g->refresh_again && !g->refresh_busy)
-		start_refresh(g);
-	return total;
+int vgpu_interrupt(struct vgpu *g)
+{
+	return retry_refresh(g, virtio_device_interrupt(g->vdev));
 }
 
 void vgpu_handle_events(struct vgpu *g)
 {
-	if (!g->started || g->dead)
+	if (g->vdev->state != VIRTIO_DEV_LIVE)
 		return;
-	uint32_t events = virtio_config_read32(g->vdev, VIRTIO_GPU_CFG_EVENTS_READ);
+	uint32_t events = config_read(g, offsetof(struct virtio_gpu_config, events_read));
 	if (!(events & VIRTIO_GPU_EVENT_DISPLAY))
 		return;
 	/* Clear first, then re-read: an event after the clear raises a new
 	 * interrupt, one before it is covered by the answer (§5.7.4.1: the
 	 * driver never writes events_read). */
-	virtio_config_write32(g->vdev, VIRTIO_GPU_CFG_EVENTS_CLEAR, VIRTIO_GPU_EVENT_DISPLAY);
+	virtio_config_write32(g->vdev, (uint32_t)offsetof(struct virtio_gpu_config, events_clear),
+			      VIRTIO_GPU_EVENT_DISPLAY);
 	g->display_events++;
 	start_refresh(g);
-}
-
-int vgpu_reinit(struct vgpu *g)
-{
-	int rc = virtio_device_begin(g->vdev, DRIVER_FEATURES, g->mask);
-	if (rc == VIRTIO_OK)
-		read_config(g);
-	for (uint16_t qi = 0; rc == VIRTIO_OK && qi <= VGPU_CURSORQ; qi++)
-		if (g->queues[qi])
-			rc = setup_queue(g, qi, g->queues[qi]);
-	if (rc) {
-		virtio_device_fail(g->vdev);
-		return rc;
-	}
-	virtio_device_ready(g->vdev);
-	g->dead = false;
-	g->refresh_busy = g->refresh_again = false;
-	g->resets++;
-	return VIRTIO_OK;
-}
-
-int vgpu_interrupt(struct vgpu *g)
-{
-	uint32_t causes = virtio_interrupt_ack(g->vdev);
-
-	/* Not ours (a shared INTx line): nothing to do.  Nothing is lost:
-	 * every drain ends by re-arming and re-checking the ring. */
-	if (causes == 0)
-		return 0;
-	if (causes & VIRTIO_INT_CONFIG) {
-		g->config_changes++;
-		if (virtio_device_needs_reset(g->vdev)) {
-			/* §2.1.2: commands in flight are indeterminate. */
-			vgpu_abort(g, VIRTIO_ERESET);
-			return vgpu_reinit(g);
-		}
-		vgpu_handle_events(g);
-	}
-	return vgpu_poll(g);
 }
 
 const char *vgpu_resp_name(uint32_t type)

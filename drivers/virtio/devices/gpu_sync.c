@@ -23,6 +23,7 @@ static void sync_done(struct vgpu_cmd *cmd, int status)
 
 int vgpu_run(struct vgpu *g, struct vgpu_cmd *cmd, uint64_t timeout_ns)
 {
+	struct virtio_device *d = g->vdev;
 	struct sync_wait w = { false, 0 };
 	cmd->done = sync_done;
 	cmd->ctx = &w;
@@ -32,22 +33,33 @@ int vgpu_run(struct vgpu *g, struct vgpu_cmd *cmd, uint64_t timeout_ns)
 	uint64_t deadline = virtio_time_ns() + timeout_ns;
 	for (unsigned spins = 1; !w.done; spins++) {
 		rc = vgpu_poll(g);
-		if (w.done || rc < 0)
+		if (w.done)
 			break;
+		if (rc < 0) {
+			/* A fault noted by the poll: reset to take the command
+			 * back (nothing to do if it is back already). */
+			if (d->state == VIRTIO_DEV_RESET_DUE)
+				(void)virtio_device_abort(d, d->abort_err);
+			break;
+		}
 		/* Polling never sees the config interrupt: look at the status
 		 * now and then for DEVICE_NEEDS_RESET (§2.1.2). */
-		if (spins % 64 == 0 && virtio_device_needs_reset(g->vdev)) {
-			vgpu_abort(g, VIRTIO_ERESET); /* completes cmd */
-			(void)vgpu_reinit(g);
+		if (spins % 64 == 0 && virtio_device_needs_reset(d)) {
+			if (virtio_device_abort(d, VIRTIO_ERESET) == VIRTIO_OK) /* completes cmd */
+				(void)virtio_device_recover(d);
 			break;
 		}
 		if (virtio_time_ns() > deadline) {
-			vgpu_abort(g, VIRTIO_ETIMEDOUT); /* completes cmd */
+			/* The device still owns the buffers: take them back the
+			 * only safe way, a reset (§3.3); this completes cmd. */
+			(void)virtio_device_abort(d, VIRTIO_ETIMEDOUT);
 			break;
 		}
 		virtio_relax();
 	}
-	return w.done ? w.status : VIRTIO_EBROKEN;
+	/* Not done: the device kept the command (its reset never completed);
+	 * w is on this stack, but nothing will complete cmd now. */
+	return w.done ? w.status : VIRTIO_EDEAD;
 }
 
 int vgpu_get_display_info(struct vgpu *g, uint64_t timeout_ns)

@@ -41,7 +41,7 @@ TEST(gpu_bringup_display_info_and_edid)
 			CHECK_EQ(g->scanouts[0].r.height, 48);
 			CHECK(!g->scanouts[1].enabled);
 			CHECK_EQ(g->scanouts[1].r.x, 64);
-			uint8_t edid[VIRTIO_GPU_EDID_MAX];
+			uint8_t edid[VGPU_EDID_MAX];
 			CHECK_EQ(vgpu_get_edid(g, 0, edid, GPU_TIMEOUT), 128);
 			CHECK(edid[0] == 0x00 && edid[1] == 0xff && edid[7] == 0x00 && edid[127] == 127);
 			CHECK_ERR(vgpu_get_edid(g, 2, edid, GPU_TIMEOUT), VIRTIO_EINVAL);
@@ -60,7 +60,7 @@ TEST(gpu_packed_ring_with_qemu_used_flags)
 	t->sim->q[0].qemu_used_flags = true;
 	CHECK_OK(vgpu_get_display_info(&t->gpu, GPU_TIMEOUT));
 	CHECK_EQ(t->gpu.scanouts[0].r.width, 64);
-	uint8_t edid[VIRTIO_GPU_EDID_MAX];
+	uint8_t edid[VGPU_EDID_MAX];
 	CHECK_EQ(vgpu_get_edid(&t->gpu, 0, edid, GPU_TIMEOUT), 128);
 	CHECK_OK(vgpu_resource_create_2d(&t->gpu, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 8, 8,
 					 GPU_TIMEOUT));
@@ -69,7 +69,7 @@ TEST(gpu_packed_ring_with_qemu_used_flags)
 TEST(gpu_edid_only_when_negotiated)
 {
 	struct tgpu *t = tgpu_up(NULL, NO(VIRTIO_GPU_F_EDID), 16, true);
-	uint8_t edid[VIRTIO_GPU_EDID_MAX];
+	uint8_t edid[VGPU_EDID_MAX];
 	CHECK(!t->gpu.edid);
 	CHECK_ERR(vgpu_get_edid(&t->gpu, 0, edid, GPU_TIMEOUT), VIRTIO_EUNSUPP);
 	CHECK_EQ(t->dev->edids, 0);
@@ -234,7 +234,7 @@ TEST(gpu_malformed_answers_are_errors)
 	t->dev->truncate_info_next = 1;
 	CHECK_ERR(vgpu_get_display_info(g, GPU_TIMEOUT), VIRTIO_EIO);
 	CHECK_EQ(g->display_info_gen, 0);
-	uint8_t edid[VIRTIO_GPU_EDID_MAX];
+	uint8_t edid[VGPU_EDID_MAX];
 	t->dev->edid_lie_next = 1;
 	CHECK_ERR(vgpu_get_edid(g, 0, edid, GPU_TIMEOUT), VIRTIO_EIO);
 	/* Answers the device never wrote read as type 0. */
@@ -328,7 +328,7 @@ TEST(gpu_refuses_bad_commands_before_the_device)
 {
 	struct tgpu *t = tgpu_up(NULL, NO(VIRTIO_GPU_F_EDID), 16, true);
 	struct vgpu *g = &t->gpu;
-	uint8_t edid[VIRTIO_GPU_EDID_MAX], page[64];
+	uint8_t edid[VGPU_EDID_MAX], page[64];
 	struct virtq_sg ok = { page, 64 }, null_addr = { NULL, 64 }, empty = { page, 0 };
 	struct virtq_sg many[VGPU_MAX_BACKING + 1];
 	for (unsigned i = 0; i <= VGPU_MAX_BACKING; i++)
@@ -406,7 +406,7 @@ TEST(gpu_probe_and_attach_errors)
 	void *mem = tmem_alloc(vgpu_queue_mem_bytes(16), VIRTQ_MEM_ALIGN);
 	CHECK_ERR(vgpu_attach_queue(&t.gpu, 2, &t.q[0], 16, mem, vgpu_queue_mem_bytes(16)),
 		  VIRTIO_EINVAL);
-	CHECK_ERR(vgpu_attach_queue(&t.gpu, 0, &t.q[0], 16, mem, vgpu_queue_mem_bytes(16) - 1),
+	CHECK_ERR(vgpu_attach_queue(&t.gpu, 0, &t.q[0], 16, mem, vgpu_queue_mem_bytes(16) / 2),
 		  VIRTIO_ENOMEM);
 	CHECK_ERR(vgpu_attach_queue(&t.gpu, 0, &t.q[0], 128, mem, vgpu_queue_mem_bytes(128)),
 		  VIRTIO_EINVAL); /* larger than the device's 64 */
@@ -415,7 +415,7 @@ TEST(gpu_probe_and_attach_errors)
 		  VIRTIO_EINVAL); /* twice */
 	CHECK_OK(vgpu_start(&t.gpu));
 	CHECK_ERR(vgpu_start(&t.gpu), VIRTIO_EINVAL);
-	CHECK_ERR(tgpu_attach(&t, VGPU_CURSORQ, 16), VIRTIO_EINVAL); /* after start */
+	CHECK_ERR(tgpu_attach(&t, VIRTIO_GPU_QUEUE_CURSOR, 16), VIRTIO_EINVAL); /* after start */
 	CHECK(vgpu_queue_mem_bytes(1) > 0);
 }
 
@@ -448,7 +448,7 @@ TEST(gpu_config_and_display_info_are_not_believed_blindly)
 	struct tgpu u;
 	memset(&u, 0, sizeof(u));
 	u.sim = sim_gpu_new(&(struct sim_gpu_opts){ 0 });
-	memset(u.sim->config + VIRTIO_GPU_CFG_NUM_SCANOUTS, 0, 4);
+	memset(u.sim->config + offsetof(struct virtio_gpu_config, num_scanouts), 0, 4);
 	CHECK_OK(virtio_mmio_probe(&u.mmio, u.sim->base));
 	CHECK_OK(vgpu_probe(&u.gpu, &u.mmio.vdev, ALL_FEATURES));
 	CHECK_EQ(u.gpu.num_scanouts, 1);
@@ -466,8 +466,8 @@ TEST(gpu_over_pci)
 	CHECK_OK(probe(p, &vp));
 	CHECK_EQ(vp.vdev.device_id, VIRTIO_ID_GPU);
 	CHECK_OK(vgpu_probe(&t.gpu, &vp.vdev, ALL_FEATURES));
-	CHECK_OK(tgpu_attach(&t, VGPU_CONTROLQ, 16));
-	CHECK_OK(tgpu_attach(&t, VGPU_CURSORQ, 16));
+	CHECK_OK(tgpu_attach(&t, VIRTIO_GPU_QUEUE_CONTROL, 16));
+	CHECK_OK(tgpu_attach(&t, VIRTIO_GPU_QUEUE_CURSOR, 16));
 	CHECK_OK(vgpu_start(&t.gpu));
 	CHECK_OK(vgpu_get_display_info(&t.gpu, GPU_TIMEOUT));
 	CHECK_EQ(t.gpu.scanouts[0].r.width, 64);

@@ -20,6 +20,19 @@ static void on_change(struct vgpu *g, void *ctx)
 	c->last_width = g->scanouts[0].r.width;
 }
 
+/* The interrupts the device raises, handled until it raises no more (the
+ * re-read a config change starts completes with an interrupt of its own). */
+static int interrupts(struct tgpu *t)
+{
+	int done = 0;
+	for (int i = 0; i < 4 && t->sim->int_status; i++) {
+		int rc = vgpu_interrupt(&t->gpu);
+		CHECK_MSG(rc >= 0, "vgpu_interrupt: %s", unit_errname(rc));
+		done += rc;
+	}
+	return done;
+}
+
 TEST(gpu_display_event_is_cleared_then_display_info_reread)
 {
 	struct tgpu *t = tgpu_up(NULL, ALL_FEATURES, 16, true);
@@ -32,10 +45,10 @@ TEST(gpu_display_event_is_cleared_then_display_info_reread)
 
 	sim_gpu_display_event(t->sim, 0, 40, 30);
 	CHECK_EQ(sim_gpu_events_read(t->sim), VIRTIO_GPU_EVENT_DISPLAY);
-	CHECK_EQ(vgpu_interrupt(g), 1); /* the re-read completed */
+	CHECK_EQ(interrupts(t), 1); /* the re-read completed */
 	CHECK_EQ(sim_gpu_events_read(t->sim), 0);
 	CHECK_EQ(t->dev->events_cleared, 1);
-	CHECK_EQ(g->config_changes, 1);
+	CHECK_EQ(g->vdev->events.config_changes, 1);
 	CHECK_EQ(g->display_events, 1);
 	CHECK_EQ(g->scanouts[0].r.width, 40);
 	CHECK_EQ(g->scanouts[0].r.height, 30);
@@ -46,10 +59,10 @@ TEST(gpu_display_event_is_cleared_then_display_info_reread)
 	sim_raise_config(t->sim);
 	CHECK_EQ(vgpu_interrupt(g), 0);
 	CHECK_EQ(t->dev->events_cleared, 1);
-	CHECK_EQ(g->config_changes, 2);
+	CHECK_EQ(g->vdev->events.config_changes, 2);
 	/* A display turned off: the re-read says so. */
 	sim_gpu_display_event(t->sim, 0, 0, 0);
-	vgpu_interrupt(g);
+	interrupts(t);
 	CHECK(!g->scanouts[0].enabled);
 	CHECK_EQ(ch.calls, 2);
 	CHECK_EQ(vgpu_interrupt(g), 0); /* no cause: not ours */
@@ -137,13 +150,13 @@ TEST(gpu_silent_device_times_out_and_is_reset)
 	t->sim->fault = SIM_FAULT_WITHHOLD;
 	CHECK_ERR(vgpu_get_display_info(g, GPU_TIMEOUT), VIRTIO_ETIMEDOUT);
 	CHECK(t->sim->resets > 0);
-	CHECK(g->dead);
+	CHECK_EQ(g->vdev->state, VIRTIO_DEV_DOWN);
 	CHECK_ERR(vgpu_get_display_info(g, GPU_TIMEOUT), VIRTIO_EBROKEN);
-	CHECK_ERR(vgpu_poll(g), VIRTIO_EBROKEN);
+	CHECK(vgpu_poll(g) < 0);
 	/* Brought back: the device is usable, and its resources are gone. */
 	t->sim->fault = SIM_FAULT_NONE;
-	CHECK_OK(vgpu_reinit(g));
-	CHECK_EQ(g->resets, 1);
+	CHECK_OK(virtio_device_recover(g->vdev));
+	CHECK_EQ(g->vdev->events.recoveries, 1);
 	CHECK(sim_gpu_res(t->sim, 1) == NULL);
 	CHECK_OK(vgpu_get_display_info(g, GPU_TIMEOUT));
 }
@@ -160,16 +173,23 @@ TEST(gpu_protocol_fault_fails_every_command_in_flight)
 			.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO })));
 	sim_process(t->sim);
 	CHECK_ERR(vgpu_poll(g), VIRTIO_EBROKEN);
+	/* Noted, not yet reset: the device still owns the buffers. */
+	CHECK_EQ(g->vdev->state, VIRTIO_DEV_RESET_DUE);
+	CHECK(virtio_device_pending(g->vdev) & VIRTIO_PENDING_RECOVER);
+	for (unsigned i = 0; i < 3; i++)
+		CHECK_EQ(c[i].calls, 0);
+	struct tcmd more;
+	CHECK_ERR(vgpu_submit(g, tcmd_init(&more, (struct vgpu_cmd){
+		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO })), VIRTIO_EBROKEN);
+	/* The recovery resets, hands every command back, and re-initialises. */
+	t->sim->mode = SIM_SYNC;
+	CHECK_OK(virtio_device_recover(g->vdev));
 	for (unsigned i = 0; i < 3; i++) {
 		CHECK_EQ(c[i].calls, 1);
 		CHECK_ERR(c[i].status, VIRTIO_EBROKEN);
 	}
-	CHECK(g->dead);
-	struct tcmd more;
-	CHECK_ERR(vgpu_submit(g, tcmd_init(&more, (struct vgpu_cmd){
-		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO })), VIRTIO_EBROKEN);
-	sim_raise_config(t->sim);
-	CHECK_ERR(vgpu_interrupt(g), VIRTIO_EBROKEN);
+	CHECK_EQ(g->vdev->state, VIRTIO_DEV_LIVE);
+	CHECK_OK(vgpu_get_display_info(g, GPU_TIMEOUT));
 }
 
 TEST(gpu_needs_reset_is_handled)
@@ -181,17 +201,21 @@ TEST(gpu_needs_reset_is_handled)
 	CHECK_OK(vgpu_submit(g, tcmd_init(&c, (struct vgpu_cmd){
 		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO })));
 	sim_set_needs_reset(t->sim);
-	CHECK_OK(vgpu_interrupt(g)); /* aborted, then re-initialised */
+	/* The interrupt only notes it; the main loop recovers. */
+	CHECK_ERR(vgpu_interrupt(g), VIRTIO_ERESET);
+	CHECK_EQ(c.calls, 0);
+	CHECK(virtio_device_pending(g->vdev) & VIRTIO_PENDING_RECOVER);
+	CHECK_OK(virtio_device_recover(g->vdev));
 	CHECK_EQ(c.calls, 1);
 	CHECK_ERR(c.status, VIRTIO_ERESET);
-	CHECK_EQ(g->resets, 1);
-	CHECK(!g->dead);
+	CHECK_EQ(g->vdev->events.recoveries, 1);
 	t->sim->mode = SIM_SYNC;
 	CHECK_OK(vgpu_get_display_info(g, GPU_TIMEOUT));
 
-	/* Noticed by a synchronous command that polls, too. */
+	/* Noticed by a synchronous command that polls, too, and recovered. */
 	t->sim->mode = SIM_DEFERRED;
 	t->sim->needs_reset_after_relax = t->sim->relax_count + 10;
 	CHECK_ERR(vgpu_get_display_info(g, GPU_TIMEOUT), VIRTIO_ERESET);
-	CHECK_EQ(g->resets, 2);
+	CHECK_EQ(g->vdev->events.recoveries, 2);
+	CHECK_EQ(g->vdev->state, VIRTIO_DEV_LIVE);
 }

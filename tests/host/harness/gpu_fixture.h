@@ -40,9 +40,9 @@ static inline struct tgpu *tgpu_up(const struct sim_gpu_opts *o, uint64_t mask, 
 	t.dev = sim_gpu_of(t.sim);
 	CHECK_OK(virtio_mmio_probe(&t.mmio, t.sim->base));
 	CHECK_OK(vgpu_probe(&t.gpu, &t.mmio.vdev, mask));
-	CHECK_OK(tgpu_attach(&t, VGPU_CONTROLQ, qsize));
+	CHECK_OK(tgpu_attach(&t, VIRTIO_GPU_QUEUE_CONTROL, qsize));
 	if (cursor)
-		CHECK_OK(tgpu_attach(&t, VGPU_CURSORQ, qsize));
+		CHECK_OK(tgpu_attach(&t, VIRTIO_GPU_QUEUE_CURSOR, qsize));
 	CHECK_OK(vgpu_start(&t.gpu));
 	return &t;
 }

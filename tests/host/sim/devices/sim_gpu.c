@@ -173,7 +173,7 @@ static uint32_t set_scanout(struct sim_dev *d, struct sim_chain *c)
 	struct sim_gpu_rect rect = req_rect(c, HDR);
 	uint32_t s = req32(c, HDR + 16), id = req32(c, HDR + 20);
 	g->set_scanouts++;
-	if (s >= ld32(d->config + VIRTIO_GPU_CFG_NUM_SCANOUTS) || s >= 16)
+	if (s >= ld32(d->config + offsetof(struct virtio_gpu_config, num_scanouts)) || s >= 16)
 		return VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID;
 	if (id == 0) {
 		g->scanout[s].resource_id = 0;
@@ -276,7 +276,7 @@ static uint32_t control(struct sim_dev *d, struct sim_chain *c, uint8_t *ans)
 		g->edids++;
 		if (!sim_has(d, VIRTIO_GPU_F_EDID))
 			sim_violation("gpu: GET_EDID without the EDID feature");
-		if (s >= ld32(d->config + VIRTIO_GPU_CFG_NUM_SCANOUTS)) {
+		if (s >= ld32(d->config + offsetof(struct virtio_gpu_config, num_scanouts))) {
 			resp = VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID;
 			break;
 		}
@@ -383,11 +383,11 @@ static uint32_t gpu_backend(struct sim_dev *d, unsigned q, struct sim_chain *c)
 
 static bool gpu_config_write(struct sim_dev *d, uint32_t off, unsigned width, uint32_t v)
 {
-	if (off != VIRTIO_GPU_CFG_EVENTS_CLEAR || width != 4)
+	if (off != offsetof(struct virtio_gpu_config, events_clear) || width != 4)
 		return false; /* events_read and the rest are read-only */
 	/* write-1-to-clear (§5.7.4.1) */
-	st32(d->config + VIRTIO_GPU_CFG_EVENTS_READ,
-	     ld32(d->config + VIRTIO_GPU_CFG_EVENTS_READ) & ~v);
+	st32(d->config + offsetof(struct virtio_gpu_config, events_read),
+	     ld32(d->config + offsetof(struct virtio_gpu_config, events_read)) & ~v);
 	sim_gpu_of(d)->events_cleared++;
 	return true;
 }
@@ -399,7 +399,7 @@ static void gpu_reset(struct sim_dev *d)
 	for (unsigned i = 0; i < SIM_GPU_MAX_RES; i++)
 		g->res[i].used = false;
 	memset(g->scanout, 0, sizeof(g->scanout));
-	st32(d->config + VIRTIO_GPU_CFG_EVENTS_READ, 0);
+	st32(d->config + offsetof(struct virtio_gpu_config, events_read), 0);
 }
 
 void sim_gpu_display_event(struct sim_dev *d, unsigned s, uint32_t w, uint32_t h)
@@ -408,8 +408,8 @@ void sim_gpu_display_event(struct sim_dev *d, unsigned s, uint32_t w, uint32_t h
 	g->mode[s].r.w = w;
 	g->mode[s].r.h = h;
 	g->mode[s].enabled = w && h;
-	st32(d->config + VIRTIO_GPU_CFG_EVENTS_READ,
-	     ld32(d->config + VIRTIO_GPU_CFG_EVENTS_READ) | VIRTIO_GPU_EVENT_DISPLAY);
+	st32(d->config + offsetof(struct virtio_gpu_config, events_read),
+	     ld32(d->config + offsetof(struct virtio_gpu_config, events_read)) | VIRTIO_GPU_EVENT_DISPLAY);
 	sim_raise_config(d);
 }
 
@@ -430,7 +430,7 @@ struct sim_dev *sim_gpu_new(const struct sim_gpu_opts *o)
 	sim_set_queue_max(d, 0, o->qmax ? o->qmax : 64);
 	sim_set_queue_max(d, 1, o->qmax ? o->qmax : 64);
 	d->config_len = 16;
-	put32(d->config + VIRTIO_GPU_CFG_NUM_SCANOUTS, o->num_scanouts ? o->num_scanouts : 1);
+	put32(d->config + offsetof(struct virtio_gpu_config, num_scanouts), o->num_scanouts ? o->num_scanouts : 1);
 	g->mode[0].enabled = true;
 	g->mode[0].r = (struct sim_gpu_rect){ 0, 0, o->width ? o->width : 64,
 					      o->height ? o->height : 48 };
