@@ -1,65 +1,49 @@
 /*
  * Synchronous virtio-gpu commands for callers without an interrupt path
  * (bring-up, a test pattern): submit and poll both queues, with a
- * deadline.  A device that misses it is reset (the only safe way to take
- * its buffers back, §3.3), which also completes the command; a device that
- * needs a reset is noticed here too.
+ * deadline (virtio_device_wait(): a device that misses it, or breaks a
+ * rule, is reset, the only safe way to take its buffers back, §3.3; one
+ * that needs a reset is recovered).
  */
 #include "virtio/errors.h"
 #include "virtio/gpu.h"
 #include "virtio/platform.h"
 
-struct sync_wait {
-	volatile bool done;
-	int status;
-};
-
 static void sync_done(struct vgpu_cmd *cmd, int status)
 {
-	struct sync_wait *w = cmd->ctx;
-	w->status = status;
-	w->done = true;
+	struct vgpu_sync *s = cmd->ctx;
+	s->status = status;
+	s->done = true;
+	s->busy = false;
+}
+
+static int poll(void *ctx)
+{
+	return vgpu_poll(ctx);
 }
 
 int vgpu_run(struct vgpu *g, struct vgpu_cmd *cmd, uint64_t timeout_ns)
 {
-	struct virtio_device *d = g->vdev;
-	struct sync_wait w = { false, 0 };
-	cmd->done = sync_done;
-	cmd->ctx = &w;
-	int rc = vgpu_submit(g, cmd);
+	struct vgpu_sync *s = &g->sync;
+	if (s->busy) { /* the device kept the last one, or a done() calls us */
+		int err = virtio_device_error(g->vdev);
+		return err ? err : VIRTIO_ENOSPC;
+	}
+	s->cmd = *cmd;
+	s->cmd.done = sync_done;
+	s->cmd.ctx = s;
+	s->done = false;
+	int rc = vgpu_submit(g, &s->cmd);
 	if (rc)
 		return rc;
-	uint64_t deadline = virtio_time_ns() + timeout_ns;
-	for (unsigned spins = 1; !w.done; spins++) {
-		rc = vgpu_poll(g);
-		if (w.done)
-			break;
-		if (rc < 0) {
-			/* A fault noted by the poll: reset to take the command
-			 * back (nothing to do if it is back already). */
-			if (d->state == VIRTIO_DEV_RESET_DUE)
-				(void)virtio_device_abort(d, d->abort_err);
-			break;
-		}
-		/* Polling never sees the config interrupt: look at the status
-		 * now and then for DEVICE_NEEDS_RESET (§2.1.2). */
-		if (spins % 64 == 0 && virtio_device_needs_reset(d)) {
-			if (virtio_device_abort(d, VIRTIO_ERESET) == VIRTIO_OK) /* completes cmd */
-				(void)virtio_device_recover(d);
-			break;
-		}
-		if (virtio_time_ns() > deadline) {
-			/* The device still owns the buffers: take them back the
-			 * only safe way, a reset (§3.3); this completes cmd. */
-			(void)virtio_device_abort(d, VIRTIO_ETIMEDOUT);
-			break;
-		}
-		virtio_relax();
-	}
-	/* Not done: the device kept the command (its reset never completed);
-	 * w is on this stack, but nothing will complete cmd now. */
-	return w.done ? w.status : VIRTIO_EDEAD;
+	s->busy = true;
+	virtio_device_wait(g->vdev, &s->done, poll, g, timeout_ns);
+	if (!s->done)
+		return VIRTIO_EDEAD; /* the device kept it: its reset never completed */
+	cmd->resp_type = s->cmd.resp_type;
+	cmd->edid_len = s->cmd.edid_len;
+	cmd->fence_id = s->cmd.fence_id;
+	return s->status;
 }
 
 int vgpu_get_display_info(struct vgpu *g, uint64_t timeout_ns)

@@ -219,3 +219,43 @@ TEST(gpu_needs_reset_is_handled)
 	CHECK_EQ(g->vdev->events.recoveries, 2);
 	CHECK_EQ(g->vdev->state, VIRTIO_DEV_LIVE);
 }
+
+/* A reset that never completes: the device keeps the command, and every
+ * later one is refused rather than reusing what it holds. */
+TEST(gpu_device_that_never_resets_keeps_the_command)
+{
+	struct tgpu *t = tgpu_up(NULL, ALL_FEATURES, 16, true);
+	struct vgpu *g = &t->gpu;
+	t->sim->fault = SIM_FAULT_WITHHOLD;
+	t->sim->reset_stuck = true;
+	CHECK_ERR(vgpu_get_display_info(g, GPU_TIMEOUT), VIRTIO_EDEAD);
+	CHECK_EQ(g->vdev->state, VIRTIO_DEV_DEAD);
+	CHECK(g->sync.busy);
+	CHECK_ERR(vgpu_get_display_info(g, GPU_TIMEOUT), VIRTIO_EDEAD);
+	CHECK_EQ(t->dev->display_infos, 0);
+}
+
+/* A synchronous command from a completion callback: refused, since the
+ * one synchronous slot is in use. */
+static struct vgpu *nested_gpu;
+static int nested_rc;
+
+static void nested_done(struct vgpu_cmd *cmd, int status)
+{
+	(void)cmd;
+	(void)status;
+	nested_rc = vgpu_get_display_info(nested_gpu, GPU_TIMEOUT);
+}
+
+TEST(gpu_synchronous_command_inside_a_callback_is_refused)
+{
+	struct tgpu *t = tgpu_up(NULL, ALL_FEATURES, 16, true);
+	nested_gpu = &t->gpu;
+	nested_rc = 1;
+	t->sim->mode = SIM_DEFERRED;
+	struct vgpu_cmd async = { .type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO, .done = nested_done };
+	CHECK_OK(vgpu_submit(&t->gpu, &async));
+	t->sim->relax_period = 1; /* answers as the synchronous command polls */
+	CHECK_OK(vgpu_get_display_info(&t->gpu, GPU_TIMEOUT));
+	CHECK_ERR(nested_rc, VIRTIO_ENOSPC);
+}

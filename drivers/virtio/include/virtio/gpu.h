@@ -111,6 +111,15 @@ struct vgpu_queue {
 	uint16_t nfree, nslots;
 };
 
+/* The synchronous command in flight (gpu_sync.c): kept here, not on the
+ * caller's stack, because a device whose reset never completes keeps it. */
+struct vgpu_sync {
+	struct vgpu_cmd cmd;
+	int status;
+	volatile bool done;
+	bool busy; /* submitted, done() not yet called */
+};
+
 struct vgpu {
 	struct virtio_device *vdev;
 	struct vgpu_queue *queues[2]; /* controlq, cursorq; NULL: not attached */
@@ -129,6 +138,7 @@ struct vgpu {
 	 * event has updated scanouts[]; may be NULL. */
 	void (*display_changed)(struct vgpu *g, void *ctx);
 	void *display_changed_ctx;
+	struct vgpu_sync sync;
 };
 
 /* Negotiate and read the configuration; `mask` as in virtio_device_begin(). */
@@ -180,9 +190,9 @@ const char *vgpu_resp_name(uint32_t type);
  * device that misses it, or breaks a rule, is reset (VIRTIO_ETIMEDOUT or
  * VIRTIO_EBROKEN; virtio_device_recover() before reuse); one that needs a
  * reset is recovered at once (VIRTIO_ERESET).  The answer's fields land
- * where the asynchronous form puts them.  If the reset never completes
- * the device keeps the command: VIRTIO_EDEAD, and `cmd` is never touched
- * again.
+ * where the asynchronous form puts them.  One at a time (VIRTIO_ENOSPC
+ * from a done() that calls one); if the reset never completes the device
+ * keeps the command (VIRTIO_EDEAD, and so does every later one).
  */
 int vgpu_run(struct vgpu *g, struct vgpu_cmd *cmd, uint64_t timeout_ns);
 int vgpu_get_display_info(struct vgpu *g, uint64_t timeout_ns);
