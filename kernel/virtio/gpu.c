@@ -61,8 +61,8 @@ struct gpu {
 	/* the asynchronous flush in flight (the display allows one):
 	 * transfer, pan when the origin moved, flush */
 	struct vgpu_cmd async[3];
-	unsigned pair_left;
-	int pair_status;
+	unsigned async_left;
+	int async_status;
 };
 
 static struct gpu gpus[MAX_GPUS];
@@ -280,10 +280,10 @@ static void async_done(struct vgpu_cmd *cmd, int status)
 {
 	struct gpu *p = cmd->ctx;
 	shown(p, cmd, status);
-	if (status && !p->pair_status)
-		p->pair_status = status;
-	if (--p->pair_left == 0)
-		display_flush_done(&p->display, p->pair_status);
+	if (status && !p->async_status)
+		p->async_status = status;
+	if (--p->async_left == 0)
+		display_flush_done(&p->display, p->async_status);
 }
 
 static int gpu_flush(struct display *d, const struct display_rect *r, bool wait)
@@ -306,20 +306,20 @@ static int gpu_flush(struct display *d, const struct display_rect *r, bool wait)
 	/* In order on the one queue, which QEMU runs in order.  What cannot
 	 * be queued is reported by the completion of what was. */
 	unsigned n = flush_commands(p, r, p->async);
-	p->pair_left = 0;
-	p->pair_status = VIRTIO_OK;
+	p->async_left = 0;
+	p->async_status = VIRTIO_OK;
 	for (unsigned i = 0; i < n; i++) {
 		p->async[i].done = async_done;
 		p->async[i].ctx = p;
 		int qrc = vgpu_submit(&p->g, &p->async[i]);
 		if (qrc == VIRTIO_OK) {
-			p->pair_left++;
+			p->async_left++;
 			continue;
 		}
 		if (i == 0)
 			rc = qrc; /* nothing went out: no completion will come */
 		else
-			p->pair_status = qrc;
+			p->async_status = qrc;
 		break;
 	}
 	intr_restore(irq);
