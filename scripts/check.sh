@@ -53,6 +53,7 @@ stage fuzz make -s fuzz
 stage shell $PY tests/qemu/shell.py
 stage soak $PY tests/qemu/soak.py
 stage silent $PY tests/qemu/silent.py
+stage gpu $PY tests/qemu/gpu.py
 stage input $PY tests/qemu/input.py
 stage qemu-matrix $PY tests/qemu/matrix.py --kernel build/kernel.elf
 # the clang-built kernel boots too, on a representative subset

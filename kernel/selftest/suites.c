@@ -4,6 +4,7 @@
  */
 #include "kernel/selftest/suites.h"
 
+#include "kernel/display/display.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/entropy/entropy.h"
 #include "kernel/input/input.h"
@@ -20,6 +21,11 @@ static bool have_entropy(void)
 	return entropy_count() > 0;
 }
 
+static bool have_display(void)
+{
+	return display_count() > 0;
+}
+
 static bool have_input(void)
 {
 	return input_count() > 0;
@@ -32,6 +38,7 @@ const struct selftest_suite selftest_suites[] = {
 	{ "virtio", virtio_selftest_suite, NULL },
 	{ "bringup", selftest_bringup_suite, selftest_bringup_wanted },
 	{ "rng", selftest_rng_suite, have_entropy },
+	{ "gpu", selftest_gpu_suite, have_display },
 	{ "input", selftest_input_suite, have_input },
 	{ "ioerr", selftest_ioerr_suite, ioerr_asked },
 	{ NULL, NULL, NULL },

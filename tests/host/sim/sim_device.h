@@ -109,6 +109,7 @@ struct sim_queue {
 	uint32_t align;     /* legacy QueueAlign */
 	uint64_t desc, driver, device;
 	bool packed, event_idx, indirect;
+	bool qemu_used_flags; /* packed: never WRITE in a used descriptor, as QEMU 7.2 */
 	uint8_t *pdesc, *pdrv, *pdev; /* the three areas, checked host pointers */
 	bool *owned;        /* split: descriptors inside taken chains */
 

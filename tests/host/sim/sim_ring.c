@@ -489,7 +489,7 @@ static void write_used(struct sim_queue *q, uint32_t id, uint32_t len, uint16_t 
 		f = w ? (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED) : 0;
 		if (mode == UF_INCONSISTENT) /* USED in this lap, AVAIL not */
 			f = q->used_wrap ? VIRTQ_DESC_F_USED : VIRTQ_DESC_F_AVAIL;
-		if (len)
+		if (len && !q->qemu_used_flags)
 			f |= VIRTQ_DESC_F_WRITE;
 		FENCE(); /* id and len before the flags that publish them */
 		st16(e + 14, f);

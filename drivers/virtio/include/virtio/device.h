@@ -138,6 +138,7 @@ uint32_t virtio_config_read32(struct virtio_device *d, uint32_t off);
  * VIRTIO_ETIMEDOUT when the generation never settles. */
 int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out);
 void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v);
+void virtio_config_write32(struct virtio_device *d, uint32_t off, uint32_t v);
 /* `len` bytes from `off`, byte by byte, all in one generation (a string or
  * a bitmap that must not mix two versions); len <= VIRTIO_CONFIG_BYTES_MAX.
  * VIRTIO_ETIMEDOUT when the generation never settles. */
