@@ -186,6 +186,10 @@ struct sim_dev {
 	bool (*config_write)(struct sim_dev *d, uint32_t off, unsigned width, uint32_t v);
 	void (*on_churn)(struct sim_dev *d);
 	void (*on_reset)(struct sim_dev *d);
+	/* True for a queue whose chains the back end completes when it
+	 * chooses (a network receive queue waits for a frame): processing
+	 * then only takes them. */
+	bool (*holds)(struct sim_dev *d, unsigned q);
 };
 
 /* Create a device in the next free window; everything zeroed but
