@@ -17,6 +17,7 @@
 #include "kernel/harts.h"
 #include "kernel/panic.h"
 #include "kernel/irq/irq.h"
+#include "kernel/net/iface.h"
 #include "kernel/riscv.h"
 #include "kernel/sbi.h"
 #include "kernel/selftest/selftest.h"
@@ -116,6 +117,7 @@ void kmain(unsigned long hartid, const void *dtb)
 	harts_park_others();
 
 	virtio_probe_all();
+	net_init(); /* the network stack on every interface found */
 
 	if (dt_bootargs_has("soak-write") || dt_bootargs_has("soak-verify")) {
 		bool write = dt_bootargs_has("soak-write");

@@ -8,6 +8,7 @@
  * polls it every 10 ms instead.
  */
 #include "drivers/uart/ns16550.h"
+#include "kernel/net/iface.h"
 #include "kernel/riscv.h"
 #include "kernel/shell/shell_priv.h"
 #include "kernel/timer.h"
@@ -28,6 +29,7 @@ static int getc_wait(void)
 		int c = uart_getc_nonblock();
 		if (c >= 0)
 			return c;
+		net_service(); /* the main loop's deferred work: waiting is idle time */
 		unsigned long saved = intr_save();
 		if (!uart_rx_interrupt_enabled())
 			uart_irq_handler(NULL); /* poll the hardware into the ring */

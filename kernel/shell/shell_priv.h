@@ -63,5 +63,8 @@ void shell_cmd_selftest(int argc, const struct shell_arg *argv); /* system.c */
 void shell_cmd_mem(int argc, const struct shell_arg *argv);      /* system.c */
 void shell_cmd_poweroff(int argc, const struct shell_arg *argv); /* system.c */
 extern const struct shell_command shell_blk_commands[];          /* blk.c */
+extern const struct shell_command shell_net_commands[];          /* net.c */
+extern const struct shell_command shell_udp_commands[];          /* net.c */
+void shell_cmd_ping(int argc, const struct shell_arg *argv);     /* net.c */
 
 #endif

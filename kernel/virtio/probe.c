@@ -8,6 +8,7 @@
  */
 #include "kernel/virtio/probe.h"
 #include "kernel/virtio/entropy.h"
+#include "kernel/virtio/net.h"
 
 #include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
@@ -258,6 +259,8 @@ int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 {
 	if (vdev->device_id == VIRTIO_ID_RNG)
 		return virtio_rng_attach(vdev, where); /* polled: no interrupt */
+	if (vdev->device_id == VIRTIO_ID_NET)
+		return virtio_net_attach(vdev, where, irq);
 	if (vdev->device_id != VIRTIO_ID_BLOCK) {
 		kprintf("%s: virtio device type %u: no driver in this kernel\n", where,
 			(unsigned)vdev->device_id);
