@@ -45,6 +45,7 @@ stage build-gcc make -s kernel
 stage build-clang make -s kernel-clang
 stage cross-build scripts/cross_build.sh
 stage host-tests make -s test-host
+stage net-stack make -s test-net
 stage embed tests/embed_check.sh
 stage newcomer tests/run_check.sh
 stage coverage make -s coverage
@@ -52,6 +53,7 @@ stage fuzz make -s fuzz
 stage shell $PY tests/qemu/shell.py
 stage soak $PY tests/qemu/soak.py
 stage silent $PY tests/qemu/silent.py
+stage net $PY tests/qemu/net.py --kernel build/kernel.elf
 stage qemu-matrix $PY tests/qemu/matrix.py --kernel build/kernel.elf
 # the clang-built kernel boots too, on a representative subset
 stage qemu-matrix-clang $PY tests/qemu/matrix.py --kernel build/clang/kernel.elf --only mmio-modern mmio-legacy packed pci-modern aia-pci-msix

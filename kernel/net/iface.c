@@ -163,10 +163,12 @@ int net_set_mcast(struct net_iface *nif, const uint8_t (*groups)[ETH_ALEN], unsi
 		if (!(groups[i][0] & 1))
 			return NET_EINVAL; /* not a group address */
 	int rc = 0;
+	const uint8_t *table = n ? &groups[0][0] : NULL;
 	if (dev->ops->set_mac_filter && (dev->caps & NETDEV_CAP_MAC_FILTER))
-		rc = dev->ops->set_mac_filter(dev, dev->mac, 1, &groups[0][0], n);
+		rc = dev->ops->set_mac_filter(dev, dev->mac, 1, table, n);
 	if (rc == 0) {
-		memcpy(nif->mcast, groups, n * ETH_ALEN);
+		for (unsigned i = 0; i < n * ETH_ALEN; i++)
+			nif->mcast[i / ETH_ALEN][i % ETH_ALEN] = table[i];
 		nif->nmcast = n;
 	}
 	return rc;

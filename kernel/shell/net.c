@@ -332,9 +332,8 @@ const struct shell_command shell_net_commands[] = {
 	{ "mcast", "IFACE [GROUP] [GROUP] [GROUP] [GROUP]",
 	  "\njoin multicast groups through the device's MAC filter (none: leave all)", net_mcast,
 	  NULL },
-	{ "bench", "IP PORT [SECONDS] [SIZE]",
-	  "\nUDP packet rates out and in against tests/qemu/netpeer.py (2 s, 64 bytes)", net_bench,
-	  NULL },
+	{ "bench", "IP PORT [SECONDS] [SIZE]", "UDP packet rates both ways against netpeer.py",
+	  net_bench, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
