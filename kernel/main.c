@@ -11,10 +11,12 @@
  */
 #include "drivers/uart/ns16550.h"
 #include "kernel/boot.h"
+#include "kernel/conin.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
 #include "kernel/exit.h"
 #include "kernel/harts.h"
+#include "kernel/input/input.h"
 #include "kernel/panic.h"
 #include "kernel/irq/irq.h"
 #include "kernel/net/iface.h"
@@ -37,6 +39,12 @@
 #endif
 
 __attribute__((noreturn)) void kmain(unsigned long hartid, const void *dtb);
+
+/* A UART without a receive interrupt is polled by the console reader. */
+static void uart_poll(void)
+{
+	uart_irq_handler(NULL);
+}
 
 static void print_banner(unsigned long hartid, const struct dt_info *dt)
 {
@@ -81,8 +89,10 @@ void kmain(unsigned long hartid, const void *dtb)
 {
 	char err[160];
 
-	/* until the device tree says otherwise, QEMU virt's UART, unprogrammed */
+	/* until the device tree says otherwise, QEMU virt's UART, unprogrammed;
+	 * what it receives is one source of console input */
 	printf_set_console(uart_putc);
+	uart_set_receiver(conin_put);
 	trap_init();
 	kprintf("\nvdisk: hart %lu entered the kernel, device tree at %p\n", hartid, dtb);
 
@@ -107,15 +117,18 @@ void kmain(unsigned long hartid, const void *dtb)
 	print_banner(hartid, dt);
 
 	if (dt->has_uart && dt->uart_irq &&
-	    irq_register(dt->uart_irq, uart_irq_handler, NULL) == 0)
+	    irq_register(dt->uart_irq, uart_irq_handler, NULL) == 0) {
 		uart_enable_rx_interrupt();
-	else
+	} else {
 		kprintf("uart: no receive interrupt; the shell will poll\n");
+		conin_add_poller(uart_poll);
+	}
 
 	csr_set(sie, SIE_SEIE | SIE_STIE);
 	intr_on();
 	harts_park_others();
 
+	input_keyboard_attach(); /* keyboards type into the shell, next to the UART */
 	virtio_probe_all();
 	net_init(); /* the network stack on every interface found */
 

@@ -209,8 +209,3 @@ const char *net_strerror(const struct net_iface *nif, int err)
 		return nif && nif->dev->ops->strerror ? nif->dev->ops->strerror(err) : "error";
 	}
 }
-
-void net_service(void)
-{
-	netdev_service_all();
-}

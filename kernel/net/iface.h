@@ -119,7 +119,4 @@ const char *net_drop_name(enum net_drop why);
 /* Text for a NET_E* code or the driver's error. */
 const char *net_strerror(const struct net_iface *nif, int err);
 
-/* Main-loop work: the devices' deferred work (announces, recovery). */
-void net_service(void);
-
 #endif

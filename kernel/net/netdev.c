@@ -35,10 +35,3 @@ struct netdev *netdev_find(const char *name)
 			return devs[i];
 	return NULL;
 }
-
-void netdev_service_all(void)
-{
-	for (unsigned i = 0; i < ndevs; i++)
-		if (devs[i]->ops->service)
-			devs[i]->ops->service(devs[i]);
-}

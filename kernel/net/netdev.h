@@ -81,8 +81,6 @@ struct netdev_ops {
 	int (*transmit)(struct netdev *dev, uint16_t queue, struct netdev_tx *tx);
 	/* Complete what the device finished, without its interrupt. */
 	void (*poll)(struct netdev *dev);
-	/* Deferred work from the main loop (never from an interrupt). */
-	void (*service)(struct netdev *dev);
 	/* Optional (NETDEV_CAP_RX_MODE, NETDEV_CAP_MAC_FILTER). */
 	int (*set_rx_mode)(struct netdev *dev, bool promisc, bool allmulti);
 	int (*set_mac_filter)(struct netdev *dev, const uint8_t *uni, unsigned nuni,
@@ -107,7 +105,7 @@ struct netdev {
 	/* Set by the stack (kernel/net/iface.c); the driver calls them. */
 	void (*rx)(struct netdev *dev, const struct netdev_rx *f);   /* interrupt context */
 	void (*link_changed)(struct netdev *dev);                    /* interrupt context */
-	void (*announce)(struct netdev *dev); /* send gratuitous packets (main loop) */
+	void (*announce)(struct netdev *dev); /* send gratuitous packets (deferred work) */
 	void *stack;
 };
 
@@ -116,9 +114,5 @@ int netdev_register(struct netdev *dev);
 unsigned netdev_count(void);
 struct netdev *netdev_get(unsigned i);
 struct netdev *netdev_find(const char *name);
-
-/* Every device's deferred work; the kernel's main loop and every waiting
- * net command call it. */
-void netdev_service_all(void);
 
 #endif

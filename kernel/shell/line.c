@@ -3,15 +3,12 @@
  * Backspace/DEL erase, Ctrl-U kills the line, Ctrl-C cancels it, and the
  * up/down arrows (ESC [ A / ESC [ B, or ESC O A/B) walk a 16-line history.
  *
- * Waiting for a key sleeps in wfi until the UART's receive interrupt (with
- * a deadline, like every wait); if the UART has no interrupt, the same loop
- * polls it every 10 ms instead.
+ * Characters come from the console input queue (kernel/conin.h), which
+ * merges every source: the UART, a keyboard, ...
  */
 #include "drivers/uart/ns16550.h"
-#include "kernel/net/iface.h"
-#include "kernel/riscv.h"
+#include "kernel/conin.h"
 #include "kernel/shell/shell_priv.h"
-#include "kernel/timer.h"
 #include "lib/kstring.h"
 
 #define CTRL_C 0x03
@@ -22,22 +19,6 @@
 
 static char history[SHELL_HISTORY][SHELL_LINE_MAX];
 static unsigned n_history; /* lines ever added; newest at (n-1) % SHELL_HISTORY */
-
-static int getc_wait(void)
-{
-	for (;;) {
-		int c = uart_getc_nonblock();
-		if (c >= 0)
-			return c;
-		net_service(); /* the main loop's deferred work: waiting is idle time */
-		unsigned long saved = intr_save();
-		if (!uart_rx_interrupt_enabled())
-			uart_irq_handler(NULL); /* poll the hardware into the ring */
-		if (!uart_rx_ready())
-			wait_for_interrupt_until(deadline_in_ms(uart_rx_interrupt_enabled() ? 1000 : 10));
-		intr_restore(saved);
-	}
-}
 
 static void history_add(const char *line)
 {
@@ -75,7 +56,7 @@ int shell_readline(const char *prompt, char *buf, size_t cap)
 	buf[0] = '\0';
 	kprintf("%s", prompt);
 	for (;;) {
-		int c = getc_wait();
+		int c = conin_getc_wait();
 		int last = prev;
 		prev = c;
 

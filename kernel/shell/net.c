@@ -374,7 +374,6 @@ void shell_cmd_ping(int argc, const struct shell_arg *argv)
 		} else {
 			kprintf("no reply from %s: seq=%u\n", ipv4_str(dst, a), (unsigned)seq);
 		}
-		net_service();
 		if (seq < count)
 			sleep_ms(PING_GAP_MS);
 	}
@@ -441,10 +440,8 @@ static void udp_echo(int argc, const struct shell_arg *argv)
 	}
 	kprintf("udp echo: port %u for %u s\n", (unsigned)port, (unsigned)seconds);
 	uint64_t end = deadline_in_ms((uint32_t)seconds * 1000u);
-	while (!deadline_passed(end)) {
+	while (!deadline_passed(end))
 		wait_for_interrupt_until(end);
-		net_service();
-	}
 	udp_unbind((uint16_t)port);
 	intr_restore(s);
 	kprintf("echoed %llu datagrams (%llu bytes)%s\n", (unsigned long long)c.datagrams,

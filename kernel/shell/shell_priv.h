@@ -66,5 +66,6 @@ extern const struct shell_command shell_blk_commands[];          /* blk.c */
 extern const struct shell_command shell_net_commands[];          /* net.c */
 extern const struct shell_command shell_udp_commands[];          /* net.c */
 void shell_cmd_ping(int argc, const struct shell_arg *argv);     /* net.c */
+extern const struct shell_command shell_input_commands[];        /* input.c */
 
 #endif

@@ -6,11 +6,13 @@
  * Receive runs in the interrupt handler: a frame merged from several
  * buffers is copied into one linear buffer first, a whole one is handed
  * up in place.  Transmit wraps each netdev frame in a struct vnet_tx from
- * a pool sized to the transmit rings.  The library's deferred work
- * (re-initialisation, announce acks) runs from netdev's service hook.
+ * a pool sized to the transmit rings.  What the interrupt handler must
+ * not do (a recovery, an announce ack: both wait for the device) is
+ * deferred work (deferred.h), run from the kernel's wait loops.
  */
 #include "kernel/virtio/net.h"
 
+#include "kernel/deferred.h"
 #include "kernel/dma.h"
 #include "kernel/irq/irq.h"
 #include "kernel/net/netdev.h"
@@ -46,7 +48,8 @@ struct nic {
 	uint8_t *linear;    /* a merged frame, made contiguous */
 	uint32_t buf_len;
 	uint32_t irq;
-	bool reported_dead;
+	bool reported_down;
+	struct deferred_work work; /* nic_deferred() */
 	char transport[64];
 };
 
@@ -88,6 +91,8 @@ static void nic_config_changed(struct vnet *vn)
 	c->dev.link_up = vn->link_up;
 	if (was != c->dev.link_up && c->dev.link_changed)
 		c->dev.link_changed(&c->dev);
+	if (vnet_pending(vn))
+		deferred_mark(&c->work); /* an announce to answer */
 }
 
 static void nic_announce(struct vnet *vn)
@@ -100,14 +105,31 @@ static void nic_announce(struct vnet *vn)
 static void nic_irq(void *ctx)
 {
 	struct nic *c = ctx;
+	bool was_live = vnet_error(&c->vn) == VIRTIO_OK;
 	int rc = vnet_interrupt(&c->vn);
-	/* Say it once: a dead device on a shared line sees every
-	 * neighbour's interrupt. */
-	if (rc < 0 && !c->reported_dead) {
-		c->reported_dead = true;
-		kprintf("%s: %s%s\n", c->dev.name, virtio_strerror(rc),
-			c->vn.reset_pending ? " (device reset; re-initialising)" : "");
-	}
+	/* Say it once: a device that is down sees every neighbour's
+	 * interrupt on a shared line.  A needed reset is no error: the
+	 * deferred work recovers it. */
+	if (rc < 0 && rc != VIRTIO_ERESET && was_live)
+		kprintf("%s: %s\n", c->dev.name, virtio_strerror(rc));
+	if (vnet_pending(&c->vn))
+		deferred_mark(&c->work);
+}
+
+/* Main loop: what the interrupt left (a recovery, the rest of a drain, an
+ * announce).  A failed recovery is said once and not retried. */
+static void nic_deferred(void *ctx)
+{
+	struct nic *c = ctx;
+	unsigned long s = intr_save();
+	bool recovering = virtio_device_pending(c->vn.vdev) & VIRTIO_PENDING_RECOVER;
+	int rc = vnet_service(&c->vn);
+	c->dev.link_up = c->vn.link_up;
+	if (vnet_pending(&c->vn))
+		deferred_mark(&c->work);
+	intr_restore(s);
+	if (recovering)
+		kprintf("%s: %s\n", c->dev.name, rc ? virtio_strerror(rc) : "device reset, re-initialised");
 }
 
 /* ---- netdev operations ---------------------------------------------------- */
@@ -154,24 +176,11 @@ static int nic_transmit(struct netdev *dev, uint16_t queue, struct netdev_tx *tx
 static void nic_poll(struct netdev *dev)
 {
 	struct nic *c = dev->driver;
-	for (uint16_t p = 0; p < c->vn.npairs; p++)
-		(void)vnet_poll(&c->vn, p);
-}
-
-static void nic_service(struct netdev *dev)
-{
-	struct nic *c = dev->driver;
-	if (!c->vn.reset_pending && !c->vn.announce_pending)
-		return;
-	bool resetting = c->vn.reset_pending;
 	unsigned long s = intr_save();
-	int rc = vnet_service(&c->vn);
-	dev->link_up = c->vn.link_up;
+	(void)vnet_poll(&c->vn);
+	if (vnet_pending(&c->vn))
+		deferred_mark(&c->work);
 	intr_restore(s);
-	if (resetting) {
-		kprintf("%s: %s\n", dev->name, rc ? virtio_strerror(rc) : "re-initialised");
-		c->reported_dead = rc != 0;
-	}
 }
 
 static int nic_set_rx_mode(struct netdev *dev, bool promisc, bool allmulti)
@@ -229,16 +238,16 @@ static void nic_info(struct netdev *dev)
 			vn->promisc ? "on" : "off", vn->allmulti ? "on" : "off");
 	else
 		kprintf("  no control queue\n");
-	kprintf("  device events: %llu config changes, %llu link changes, %llu announces, %llu resets%s\n",
+	int err = vnet_error(vn);
+	kprintf("  device events: %llu config changes, %llu link changes, %llu announces, %llu resets%s%s\n",
 		(unsigned long long)vn->stats.config_changes,
 		(unsigned long long)vn->stats.link_changes, (unsigned long long)vn->stats.announces,
-		(unsigned long long)vn->stats.resets, vn->dead ? ", DEAD" : "");
+		(unsigned long long)vn->stats.resets, err ? "; " : "", err ? virtio_strerror(err) : "");
 }
 
 static const struct netdev_ops nic_ops = {
 	.transmit = nic_transmit,
 	.poll = nic_poll,
-	.service = nic_service,
 	.set_rx_mode = nic_set_rx_mode,
 	.set_mac_filter = nic_set_mac_filter,
 	.counters = nic_counters,
@@ -247,17 +256,6 @@ static const struct netdev_ops nic_ops = {
 };
 
 /* ---- bring-up ------------------------------------------------------------- */
-
-static uint16_t ring_size(const struct nic *c, uint16_t index)
-{
-	uint16_t size = virtio_queue_max(c->vn.vdev, index);
-	if (size > RING_SIZE)
-		size = RING_SIZE;
-	if (!virtio_has_feature(c->vn.vdev, VIRTIO_F_RING_PACKED))
-		while (size & (size - 1))
-			size &= (uint16_t)(size - 1); /* split rings: a power of two */
-	return size;
-}
 
 static int setup_queues(struct nic *c)
 {
@@ -268,7 +266,8 @@ static int setup_queues(struct nic *c)
 	if (c->buf_len < vnet_rx_buf_min(vn))
 		c->buf_len = vnet_rx_buf_min(vn); /* a device MTU above 1500 */
 	for (uint16_t p = 0; p < pairs; p++) {
-		uint16_t rx = ring_size(c, (uint16_t)(2 * p)), tx = ring_size(c, (uint16_t)(2 * p + 1));
+		uint16_t rx = virtio_queue_size(vn->vdev, (uint16_t)VIRTIO_NET_QUEUE_RX(p), RING_SIZE);
+		uint16_t tx = virtio_queue_size(vn->vdev, (uint16_t)VIRTIO_NET_QUEUE_TX(p), RING_SIZE);
 		if (rx == 0 || tx == 0)
 			break; /* fewer queues than the device said: use those */
 		size_t bytes = vnet_pair_mem_bytes(vn, rx, tx, c->buf_len);
@@ -292,9 +291,9 @@ static int setup_queues(struct nic *c)
 		c->free_tx = &w[i];
 	}
 	if (vn->info.ctrl_vq) {
-		uint16_t size = ring_size(c, (uint16_t)(2 * (vn->info.mq ? vn->info.max_pairs : 1)));
-		if (size > CTRL_RING_SIZE)
-			size = CTRL_RING_SIZE;
+		uint16_t size = virtio_queue_size(
+			vn->vdev, (uint16_t)VIRTIO_NET_QUEUE_CTRL(vn->info.mq ? vn->info.max_pairs : 1),
+			CTRL_RING_SIZE);
 		size_t bytes = vnet_ctrl_mem_bytes(size);
 		void *mem = size ? dma_alloc(bytes) : NULL;
 		if (!mem)
@@ -327,6 +326,7 @@ static int nic_attach(struct nic *c, struct virtio_device *vdev, uint32_t irq)
 	c->vn.announce = nic_announce;
 	c->vn.ctx = c;
 	c->irq = irq;
+	c->work = (struct deferred_work){ .fn = nic_deferred, .ctx = c };
 	if (rc == VIRTIO_OK && irq_register(irq, nic_irq, c) != 0)
 		rc = VIRTIO_EINVAL;
 	if (rc == VIRTIO_OK) {

@@ -10,11 +10,11 @@
  */
 #include "virtq_internal.h"
 
-void virtq_packed_init(struct virtq *vq, uint8_t *ring)
+void virtq_packed_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l)
 {
-	vq->ring.packed.desc = (struct virtq_packed_desc *)ring;
-	vq->ring.packed.driver = (struct virtq_packed_event *)(ring + 16u * (size_t)vq->size);
-	vq->ring.packed.device = vq->ring.packed.driver + 1;
+	vq->ring.packed.desc = (struct virtq_packed_desc *)(ring + l->desc);
+	vq->ring.packed.driver = (struct virtq_packed_event *)(ring + l->driver);
+	vq->ring.packed.device = (struct virtq_packed_event *)(ring + l->device);
 	/* §2.8.1: both wrap counters start at 1. */
 	vq->avail_wrap = true;
 	vq->used_wrap = true;
@@ -119,6 +119,7 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	vq->num_free = (uint16_t)(vq->num_free - need);
 	vq->unkicked = (uint16_t)(vq->unkicked + need);
 	vq->in_flight++;
+	virtq_count_added(vq, total);
 
 	/* Every other descriptor of the chain before the head's flags, the
 	 * store that hands the chain to the device (§2.8.21.1). */
@@ -235,6 +236,7 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 
 	*token = s->token;
 	*len = written;
+	virtq_count_used(vq, written);
 	s->in_flight = false;
 	vq->in_flight--;
 	s->next = vq->free_head;

@@ -12,11 +12,11 @@
 #define SPLIT_USED_EVENT(vq) (&(vq)->ring.split.avail->ring[(vq)->size])
 #define SPLIT_AVAIL_EVENT(vq) ((uint16_t *)&(vq)->ring.split.used->ring[(vq)->size])
 
-void virtq_split_init(struct virtq *vq, uint8_t *ring)
+void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l)
 {
-	vq->ring.split.desc = (struct virtq_desc *)ring;
-	vq->ring.split.avail = (struct virtq_avail *)(ring + virtq_split_avail_off(vq->size));
-	vq->ring.split.used = (struct virtq_used *)(ring + virtq_split_used_off(vq->size));
+	vq->ring.split.desc = (struct virtq_desc *)(ring + l->desc);
+	vq->ring.split.avail = (struct virtq_avail *)(ring + l->driver);
+	vq->ring.split.used = (struct virtq_used *)(ring + l->device);
 	virtq_split_set_cb(vq, true);
 }
 
@@ -91,6 +91,7 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	slots[head].in_flight = true;
 	vq->num_free = (uint16_t)(vq->num_free - need);
 	vq->in_flight++;
+	virtq_count_added(vq, total);
 
 	struct virtq_avail *avail = vq->ring.split.avail;
 	uint16_t *entry = &avail->ring[vq->avail_idx & (vq->size - 1)];
@@ -164,11 +165,19 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 	struct virtq_slot *s = &vq->slots[id];
 	if (!s->in_flight)
 		return virtq_fault(vq, "used id is not a chain in flight");
-	if (written > s->writable)
+	/* §2.7.8: len counts the bytes written.  A chain with nothing
+	 * writable gives the device nothing to write, yet QEMU's virtio-input
+	 * status queue reports the bytes it read there.  Such a length cannot
+	 * make us read anything: take it as 0 (the packed ring's len is
+	 * ignored the same way, §2.8.4), not as a fault. */
+	if (s->writable == 0)
+		written = 0;
+	else if (written > s->writable)
 		return virtq_fault(vq, "used length exceeds the writable buffers");
 
 	*token = s->token;
 	*len = written;
+	virtq_count_used(vq, written);
 	s->in_flight = false;
 	vq->in_flight--;
 	/* Give the chain back: its links are still intact in the slots. */

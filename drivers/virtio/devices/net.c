@@ -1,8 +1,9 @@
 /*
- * virtio-net driver (§5.1) over the virtqueue API: negotiation and
- * configuration, receive queues kept stocked with buffers in the caller's
- * memory, scatter-gather transmit with a driver-owned header per frame,
- * interrupts, and the reset path.  The control queue is in net_ctrl.c.
+ * virtio-net driver (§5.1) over the device core (driver.h): negotiation
+ * and configuration, receive queues kept stocked with buffers in the
+ * caller's memory, scatter-gather transmit with a driver-owned header per
+ * frame, and the core's callbacks (each queue's done(), config_changed,
+ * reinit).  The control queue is in net_ctrl.c.
  *
  * The device is not trusted: a receive length is bounded by the buffer it
  * was posted in (virtq checks that), num_buffers is checked against the
@@ -10,6 +11,8 @@
  * by the MTU before anyone reads them.
  */
 #include "net_internal.h"
+
+#define MTU_MIN 68u /* §5.1.4.1: the device's mtu is 68..65535 */
 
 #define DRIVER_FEATURES                                                            \
 	(VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |      \
@@ -32,10 +35,9 @@ static uint64_t driver_features(const struct virtio_device *d)
 	return DRIVER_FEATURES | (d->legacy ? VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) : 0);
 }
 
-static int negotiate(struct vnet *n)
+static int negotiate(struct vnet *n, uint64_t mask)
 {
 	struct virtio_device *d = n->vdev;
-	uint64_t mask = n->mask;
 	if (!(mask & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)))
 		mask &= ~NEEDS_CTRL_VQ;
 	int rc = virtio_device_begin(d, driver_features(d), mask);
@@ -64,6 +66,11 @@ static void random_mac(struct vnet *n)
 	n->info.mac[0] = (uint8_t)((n->info.mac[0] & ~1u) | 2u); /* unicast, local */
 }
 
+static uint16_t read_status(struct virtio_device *d)
+{
+	return virtio_config_read16(d, offsetof(struct virtio_net_config, status));
+}
+
 static int read_config(struct vnet *n)
 {
 	struct virtio_device *d = n->vdev;
@@ -86,11 +93,11 @@ static int read_config(struct vnet *n)
 	/* §5.1.6: num_buffers is there on every modern device; a legacy one
 	 * has it only with MRG_RXBUF. */
 	in->hdr_len = (uint16_t)(!d->legacy || in->mrg_rxbuf ? sizeof(struct virtio_net_hdr)
-							     : VIRTIO_NET_HDR_LEGACY_BYTES);
+							     : sizeof(struct virtio_net_hdr_legacy));
 	if (virtio_has_feature(d, VIRTIO_NET_F_MAC)) {
 		/* mac and status in one generation. */
 		uint64_t v;
-		if (virtio_config_read64(d, VIRTIO_NET_CFG_MAC, &v))
+		if (virtio_config_read64(d, offsetof(struct virtio_net_config, mac), &v))
 			return VIRTIO_ETIMEDOUT;
 		for (unsigned i = 0; i < VNET_ETH_ALEN; i++)
 			in->mac[i] = (uint8_t)(v >> (8 * i));
@@ -103,35 +110,38 @@ static int read_config(struct vnet *n)
 		random_mac(n);
 	}
 	if (virtio_has_feature(d, VIRTIO_NET_F_MTU)) {
-		uint16_t mtu = virtio_config_read16(d, VIRTIO_NET_CFG_MTU);
+		uint16_t mtu = virtio_config_read16(d, offsetof(struct virtio_net_config, mtu));
 		/* §5.1.4.1: 68..65535; anything else is not an MTU. */
-		if (mtu >= VIRTIO_NET_MTU_MIN) {
+		if (mtu >= MTU_MIN) {
 			in->mtu = mtu;
 			in->mtu_from_device = true;
 		}
 	}
 	if (in->mq) {
-		uint16_t pairs = virtio_config_read16(d, VIRTIO_NET_CFG_MAX_PAIRS);
+		uint16_t pairs = virtio_config_read16(d, offsetof(struct virtio_net_config, max_virtqueue_pairs));
 		/* The control queue's index follows from it: a device outside
 		 * 1..0x8000 cannot be driven at all. */
-		if (pairs == 0 || pairs > VIRTIO_NET_PAIRS_MAX)
+		if (pairs == 0 || pairs > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX)
 			return VIRTIO_EBROKEN;
 		in->max_pairs = pairs;
 	}
 	/* §5.1.4.2: without STATUS the link is up. */
 	n->link_up = !virtio_has_feature(d, VIRTIO_NET_F_STATUS) ||
-		     (virtio_config_read16(d, VIRTIO_NET_CFG_STATUS) & VIRTIO_NET_S_LINK_UP);
+		     (read_status(d) & VIRTIO_NET_S_LINK_UP);
 	return VIRTIO_OK;
 }
+
+static const struct virtio_driver_ops net_driver_ops;
 
 int vnet_probe(struct vnet *n, struct virtio_device *vdev, uint64_t mask)
 {
 	if (vdev->device_id != VIRTIO_ID_NET)
 		return VIRTIO_ENODEV;
-	*n = (struct vnet){ .vdev = vdev, .mask = mask };
-	int rc = negotiate(n);
+	*n = (struct vnet){ .vdev = vdev };
+	int rc = negotiate(n, mask);
 	if (rc)
 		return rc;
+	virtio_device_set_driver(vdev, &net_driver_ops, n);
 	rc = read_config(n);
 	if (rc)
 		virtio_device_fail(vdev);
@@ -178,10 +188,11 @@ struct pair_layout {
 static struct pair_layout pair_layout(const struct vnet *n, uint16_t rx_size, uint16_t tx_size,
 				      uint32_t buf_len)
 {
-	bool packed = virtio_has_feature(n->vdev, VIRTIO_F_RING_PACKED);
+	enum virtq_layout layout = virtq_layout(n->vdev);
 	struct pair_layout l = { 0 };
-	l.tx_ring = align_up(virtq_mem_bytes(rx_size, packed, 0), VIRTQ_MEM_ALIGN);
-	l.hdrs = align_up(l.tx_ring + virtq_mem_bytes(tx_size, packed, VNET_MAX_TX_FRAGS + 1), 64);
+	l.rx_ring = align_up(virtq_mem_bytes(rx_size, layout, 0), VIRTQ_MEM_ALIGN);
+	l.tx_ring = align_up(virtq_mem_bytes(tx_size, layout, VNET_MAX_TX_FRAGS + 1), 64);
+	l.hdrs = l.rx_ring + l.tx_ring;
 	l.free = l.hdrs + (size_t)tx_size * VNET_TX_HDR_STRIDE;
 	l.bufs = align_up(l.free + (size_t)tx_size * sizeof(uint16_t), 64);
 	l.total = l.bufs + (size_t)(rx_size / rx_descs_per_buf(n)) * buf_len;
@@ -194,26 +205,15 @@ size_t vnet_pair_mem_bytes(const struct vnet *n, uint16_t rx_size, uint16_t tx_s
 	return pair_layout(n, rx_size, tx_size, buf_len).total;
 }
 
-/* Lay a pair out in its memory and create both queues (also on reinit). */
-static int setup_pair(struct vnet *n, uint16_t pi, struct vnet_pair *p)
+static virtq_done_fn rx_done, tx_done;
+
+/* Every transmit header slot free (at attach, and after a reset handed
+ * every transmit back). */
+static void tx_reset_slots(struct vnet_txq *q)
 {
-	struct pair_layout l = pair_layout(n, p->rx_size, p->tx_size, p->rx.buf_len);
-	uint8_t *base = p->mem;
-	int rc = virtq_create(&p->rx.vq, n->vdev, (uint16_t)(2 * pi), p->rx_size, base,
-			      l.tx_ring, 0);
-	if (rc == VIRTIO_OK)
-		rc = virtq_create(&p->tx.vq, n->vdev, (uint16_t)(2 * pi + 1), p->tx_size,
-				  base + l.tx_ring, l.hdrs - l.tx_ring, VNET_MAX_TX_FRAGS + 1);
-	if (rc)
-		return rc;
-	p->rx.bufs = base + l.bufs;
-	p->rx.nbufs = (uint16_t)(p->rx_size / rx_descs_per_buf(n));
-	p->tx.hdrs = base + l.hdrs;
-	p->tx.free = (uint16_t *)(base + l.free);
-	for (uint16_t i = 0; i < p->tx_size; i++)
-		p->tx.free[i] = (uint16_t)(p->tx_size - 1 - i);
-	p->tx.nfree = p->tx_size;
-	return VIRTIO_OK;
+	for (uint16_t i = 0; i < q->vq.size; i++)
+		q->free[i] = (uint16_t)(q->vq.size - 1 - i);
+	q->nfree = q->vq.size;
 }
 
 int vnet_attach_pair(struct vnet *n, uint16_t pair, struct vnet_pair *p, uint16_t rx_size,
@@ -224,14 +224,27 @@ int vnet_attach_pair(struct vnet *n, uint16_t pair, struct vnet_pair *p, uint16_
 		return VIRTIO_EINVAL;
 	if (buf_len < vnet_rx_buf_min(n) || buf_len % 8 || rx_size < rx_descs_per_buf(n))
 		return VIRTIO_EINVAL;
-	if (mem_len < vnet_pair_mem_bytes(n, rx_size, tx_size, buf_len))
+	struct pair_layout l = pair_layout(n, rx_size, tx_size, buf_len);
+	if (mem_len < l.total)
 		return VIRTIO_ENOMEM;
-	*p = (struct vnet_pair){ .rx_size = rx_size, .tx_size = tx_size, .mem = mem,
-				 .mem_len = mem_len };
-	p->rx.buf_len = buf_len;
-	int rc = setup_pair(n, pair, p);
+	uint8_t *base = mem;
+	*p = (struct vnet_pair){ .rx_size = rx_size, .tx_size = tx_size };
+	p->rx = (struct vnet_rxq){ .n = n, .pair = pair, .bufs = base + l.bufs, .buf_len = buf_len,
+				   .nbufs = (uint16_t)(rx_size / rx_descs_per_buf(n)) };
+	p->tx = (struct vnet_txq){ .n = n, .hdrs = base + l.hdrs, .free = (uint16_t *)(base + l.free) };
+	int rc = virtio_queue_attach(n->vdev, &p->rx.vq, &(struct virtio_queue_setup){
+		.index = (uint16_t)VIRTIO_NET_QUEUE_RX(pair), .size = rx_size,
+		.mem = base, .mem_len = l.rx_ring, .done = rx_done, .ctx = &p->rx,
+	});
+	if (rc == VIRTIO_OK)
+		rc = virtio_queue_attach(n->vdev, &p->tx.vq, &(struct virtio_queue_setup){
+			.index = (uint16_t)VIRTIO_NET_QUEUE_TX(pair), .size = tx_size,
+			.indirect_max = VNET_MAX_TX_FRAGS + 1, .mem = base + l.rx_ring,
+			.mem_len = l.tx_ring, .done = tx_done, .ctx = &p->tx,
+		});
 	if (rc)
 		return rc;
+	tx_reset_slots(&p->tx);
 	n->pairs[pair] = p;
 	n->npairs++;
 	return VIRTIO_OK;
@@ -372,38 +385,20 @@ static int rx_frame(struct vnet *n, uint16_t pi, struct vnet_rxq *q, uint8_t *fi
 		return rc;
 	if (rc > 0)
 		rx_deliver(n, pi, q, &b);
-	if (n->dead) /* the callback's transmit found the device broken */
-		return VIRTIO_EBROKEN;
 	for (unsigned k = 0; k < b.n; k++)
 		rx_post(n, q, b.buf[k]);
+	virtq_kick(&q->vq); /* a no-op unless the device asked to hear of them */
 	return VIRTIO_OK;
 }
 
-static int rx_drain(struct vnet *n, uint16_t pi)
+/* The receive queue's done(): one used buffer, the first of a frame (a
+ * merged frame's others are taken by rx_gather).  A buffer handed back by
+ * a reset is simply ours again: reinit posts every buffer anew. */
+static void rx_done(void *ctx, void *token, uint32_t len, int status)
 {
-	struct vnet_rxq *q = &n->pairs[pi]->rx;
-	int work = 0;
-
-	for (;;) {
-		void *tok;
-		uint32_t len;
-		int rc;
-		while ((rc = virtq_get_used(&q->vq, &tok, &len)) == 1) {
-			rc = rx_frame(n, pi, q, tok, len);
-			if (rc < 0)
-				break;
-			work++;
-		}
-		if (rc < 0) {
-			if (!n->dead)
-				vnet_abort(n, VIRTIO_EBROKEN);
-			return VIRTIO_EBROKEN;
-		}
-		virtq_kick(&q->vq); /* the buffers just posted again */
-		/* Re-arm, and drain again if a frame slipped in meanwhile. */
-		if (virtq_enable_cb(&q->vq))
-			return work;
-	}
+	struct vnet_rxq *q = ctx;
+	if (status == VIRTIO_OK)
+		(void)rx_frame(q->n, q->pair, q, token, len); /* a ring fault is the core's to see */
 }
 
 /* ---- transmit ---------------------------------------------------------- */
@@ -421,28 +416,20 @@ static void tx_finish(struct vnet *n, struct vnet_txq *q, struct vnet_tx *tx, in
 	tx->done(tx, status);
 }
 
-/* Complete what the device has sent; `rearm` re-enables the interrupt
- * (the poll path) and drains again if something slipped in. */
-static int tx_reclaim(struct vnet *n, struct vnet_txq *q, bool rearm)
+/* The transmit queue's done(): sent, or handed back by a reset. */
+static void tx_done(void *ctx, void *token, uint32_t len, int status)
 {
-	int done = 0;
-	for (;;) {
-		void *tok;
-		uint32_t len;
-		int rc;
-		/* The used length of a transmit means nothing (§5.1.6.1). */
-		while ((rc = virtq_get_used(&q->vq, &tok, &len)) == 1) {
-			tx_finish(n, q, tok, VIRTIO_OK);
-			done++;
-		}
-		if (rc < 0) {
-			if (!n->dead)
-				vnet_abort(n, VIRTIO_EBROKEN);
-			return VIRTIO_EBROKEN;
-		}
-		if (!rearm || virtq_enable_cb(&q->vq))
-			return done;
-	}
+	struct vnet_txq *q = ctx;
+	(void)len; /* the used length of a transmit means nothing (§5.1.6.1) */
+	tx_finish(q->n, q, token, status);
+}
+
+/* Complete what the device has sent on one queue (a full ring, from the
+ * transmit path).  0 or the drain's error. */
+static int tx_reclaim(struct vnet_txq *q)
+{
+	int rc = virtio_queue_drain(&q->vq, q->vq.size);
+	return rc < 0 ? rc : VIRTIO_OK;
 }
 
 static int tx_check(const struct vnet *n, const struct vnet_tx *tx, uint32_t *total)
@@ -476,14 +463,15 @@ int vnet_transmit_nokick(struct vnet *n, uint16_t pair, struct vnet_tx *tx)
 
 	if (!p || !n->started)
 		return VIRTIO_EINVAL;
-	if (n->dead || virtq_is_broken(&p->tx.vq))
-		return VIRTIO_EBROKEN;
-	int rc = tx_check(n, tx, &total);
+	int rc = virtio_device_error(n->vdev);
+	if (rc)
+		return rc;
+	rc = tx_check(n, tx, &total);
 	if (rc)
 		return rc;
 	struct vnet_txq *q = &p->tx;
-	if (q->nfree == 0 && tx_reclaim(n, q, false) < 0)
-		return VIRTIO_EBROKEN;
+	if (q->nfree == 0 && (rc = tx_reclaim(q)) != 0)
+		return rc;
 	if (q->nfree == 0)
 		return VIRTIO_ENOSPC;
 
@@ -496,7 +484,7 @@ int vnet_transmit_nokick(struct vnet *n, uint16_t pair, struct vnet_tx *tx)
 	vnet_store16(n, hdr + 4, 0);
 	vnet_store16(n, hdr + 6, tx->partial_csum ? tx->csum_start : 0);
 	vnet_store16(n, hdr + 8, tx->partial_csum ? tx->csum_offset : 0);
-	if (n->info.hdr_len > VIRTIO_NET_HDR_LEGACY_BYTES)
+	if (n->info.hdr_len > sizeof(struct virtio_net_hdr_legacy))
 		vnet_store16(n, hdr + 10, 0);
 	virtio_cache_clean(hdr, n->info.hdr_len);
 
@@ -510,8 +498,8 @@ int vnet_transmit_nokick(struct vnet *n, uint16_t pair, struct vnet_tx *tx)
 	}
 	rc = virtq_add(&q->vq, sg, 1u + tx->nfrag, 0, tx);
 	if (rc == VIRTIO_ENOSPC) { /* ring descriptors, not header slots, ran out */
-		if (tx_reclaim(n, q, false) < 0)
-			return VIRTIO_EBROKEN;
+		if ((rc = tx_reclaim(q)) != 0)
+			return rc;
 		rc = virtq_add(&q->vq, sg, 1u + tx->nfrag, 0, tx);
 	}
 	if (rc)
@@ -554,34 +542,28 @@ int vnet_start(struct vnet *n)
 	 * stops answering fails the start. */
 	if (n->ctrl)
 		(void)vnet_ctrl_restore(n, n->info.mq ? n->npairs : 1);
-	return n->dead ? VIRTIO_EBROKEN : VIRTIO_OK;
+	return virtio_device_error(n->vdev);
 }
 
-int vnet_poll(struct vnet *n, uint16_t pair)
+int vnet_poll(struct vnet *n)
 {
-	struct vnet_pair *p = pair < n->npairs ? n->pairs[pair] : NULL;
-	if (!p || !n->started)
-		return VIRTIO_EINVAL;
-	if (n->dead)
-		return VIRTIO_EBROKEN;
-	int rx = rx_drain(n, pair);
-	if (rx < 0)
-		return rx;
-	int tx = tx_reclaim(n, &p->tx, true);
-	return tx < 0 ? tx : rx + tx;
+	return n->started ? virtio_device_poll(n->vdev) : VIRTIO_EINVAL;
 }
 
-static void config_change(struct vnet *n)
+int vnet_interrupt(struct vnet *n)
 {
+	return virtio_device_interrupt(n->vdev);
+}
+
+/* The core's config_changed(): not DEVICE_NEEDS_RESET (the core notes
+ * that itself).  Interrupt context: no command here. */
+static void config_changed(void *ctx)
+{
+	struct vnet *n = ctx;
 	struct virtio_device *d = n->vdev;
 	n->stats.config_changes++;
-	if (virtio_device_needs_reset(d)) {
-		/* §2.1.2: in-flight frames are indeterminate.  Re-initialising
-		 * waits for control commands: that is vnet_service()'s. */
-		vnet_abort(n, VIRTIO_ERESET);
-		n->reset_pending = true;
-	} else if (virtio_has_feature(d, VIRTIO_NET_F_STATUS)) {
-		uint16_t status = virtio_config_read16(d, VIRTIO_NET_CFG_STATUS);
+	if (virtio_has_feature(d, VIRTIO_NET_F_STATUS)) {
+		uint16_t status = read_status(d);
 		bool up = status & VIRTIO_NET_S_LINK_UP;
 		if (up != n->link_up)
 			n->stats.link_changes++;
@@ -594,82 +576,51 @@ static void config_change(struct vnet *n)
 		n->config_changed(n);
 }
 
-int vnet_interrupt(struct vnet *n)
+/* The core's reinit(): the queues are rebuilt and every transmit was
+ * handed back; the configuration again, every buffer posted again. */
+static int reinit(void *ctx)
 {
-	uint32_t causes = virtio_interrupt_ack(n->vdev);
-	int total = 0;
-
-	if (causes == 0)
-		return 0; /* a neighbour's on a shared line */
-	if (causes & VIRTIO_INT_CONFIG)
-		config_change(n);
-	if (n->dead)
-		return VIRTIO_EBROKEN;
-	for (uint16_t pi = 0; pi < n->npairs && n->started; pi++) {
-		int rc = vnet_poll(n, pi);
-		if (rc < 0)
-			return rc;
-		total += rc;
+	struct vnet *n = ctx;
+	int rc = read_config(n);
+	for (uint16_t pi = 0; rc == VIRTIO_OK && pi < n->npairs; pi++) {
+		tx_reset_slots(&n->pairs[pi]->tx);
+		rx_fill(n, &n->pairs[pi]->rx);
 	}
-	return total;
+	return rc;
 }
 
-void vnet_abort(struct vnet *n, int err)
+static const struct virtio_driver_ops net_driver_ops = {
+	.config_changed = config_changed,
+	.reinit = reinit,
+};
+
+int vnet_abort(struct vnet *n, int err)
 {
-	void *tok;
-	/* Even if the reset times out the device is FAILED and nothing it
-	 * holds is reused; transmits still complete for their owners. */
-	(void)virtio_device_reset(n->vdev);
-	n->dead = true;
-	for (uint16_t pi = 0; pi < n->npairs; pi++) {
-		struct vnet_pair *p = n->pairs[pi];
-		virtq_mark_broken(&p->rx.vq);
-		while (virtq_reclaim(&p->rx.vq, &tok) == 1)
-			; /* receive buffers are ours again: reinit posts them */
-		virtq_mark_broken(&p->tx.vq);
-		while (virtq_reclaim(&p->tx.vq, &tok) == 1)
-			tx_finish(n, &p->tx, tok, err);
-	}
-	if (n->ctrl) {
-		virtq_mark_broken(&n->ctrl->vq);
-		while (virtq_reclaim(&n->ctrl->vq, &tok) == 1)
-			;
-	}
+	return virtio_device_abort(n->vdev, err);
 }
 
 int vnet_reinit(struct vnet *n)
 {
-	uint16_t active = n->active_pairs;
-	int rc = negotiate(n);
-	if (rc == VIRTIO_OK)
-		rc = read_config(n);
-	for (uint16_t pi = 0; rc == VIRTIO_OK && pi < n->npairs; pi++)
-		rc = setup_pair(n, pi, n->pairs[pi]);
-	if (rc == VIRTIO_OK && n->ctrl)
-		rc = n->info.ctrl_vq ? vnet_ctrl_setup(n) : VIRTIO_EFEATURES;
-	if (rc) {
-		virtio_device_fail(n->vdev);
+	uint16_t pairs = n->active_pairs;
+	int rc = virtio_device_recover(n->vdev);
+	if (rc)
 		return rc;
-	}
-	for (uint16_t pi = 0; pi < n->npairs; pi++)
-		rx_fill(n, &n->pairs[pi]->rx);
-	virtio_device_ready(n->vdev);
-	n->dead = false;
 	n->stats.resets++;
 	n->active_pairs = 1; /* the device forgot VQ_PAIRS_SET */
 	for (uint16_t pi = 0; pi < n->npairs; pi++)
-		virtq_kick(&n->pairs[pi]->rx.vq);
-	return n->ctrl ? vnet_ctrl_restore(n, active) : VIRTIO_OK;
+		virtq_kick(&n->pairs[pi]->rx.vq); /* notifications only after DRIVER_OK */
+	return n->ctrl ? vnet_ctrl_restore(n, pairs) : VIRTIO_OK;
 }
 
 int vnet_service(struct vnet *n)
 {
 	int rc = VIRTIO_OK;
-	if (n->reset_pending) {
-		n->reset_pending = false; /* one attempt per request */
+	unsigned pending = virtio_device_pending(n->vdev);
+	if (pending & VIRTIO_PENDING_RECOVER)
 		rc = vnet_reinit(n);
-	}
-	if (n->announce_pending && !n->dead) {
+	else if (pending & VIRTIO_PENDING_POLL)
+		rc = virtio_device_poll(n->vdev) < 0 ? virtio_device_error(n->vdev) : VIRTIO_OK;
+	if (n->announce_pending && virtio_device_error(n->vdev) == VIRTIO_OK) {
 		n->announce_pending = false;
 		if (n->announce)
 			n->announce(n);

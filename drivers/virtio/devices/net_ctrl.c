@@ -19,9 +19,7 @@ _Static_assert(CMD_ACK < CMD_BYTES, "the command area holds two full filter tabl
 
 static size_t ring_part(uint16_t size)
 {
-	size_t split = virtq_mem_bytes(size, false, 0);
-	size_t packed = virtq_mem_bytes(size, true, 0);
-	return ((split > packed ? split : packed) + 63) & ~(size_t)63;
+	return VIRTQ_ALIGN_UP(virtq_mem_bytes_max(size, 0), 64);
 }
 
 size_t vnet_ctrl_mem_bytes(uint16_t size)
@@ -29,16 +27,15 @@ size_t vnet_ctrl_mem_bytes(uint16_t size)
 	return ring_part(size) + CMD_BYTES;
 }
 
-int vnet_ctrl_setup(struct vnet *n)
+/* The control queue's done(): the command came back, answered or taken
+ * back by a reset. */
+static void ctrl_done(void *ctx, void *token, uint32_t len, int status)
 {
-	struct vnet_ctrl *c = n->ctrl;
-	int rc = virtq_create(&c->vq, n->vdev, vnet_ctrl_index(n), c->size, c->mem,
-			      ring_part(c->size), 0);
-	if (rc)
-		return rc;
-	c->dma = (uint8_t *)c->mem + ring_part(c->size);
-	virtq_disable_cb(&c->vq); /* polled: its completions raise nothing */
-	return VIRTIO_OK;
+	struct vnet_ctrl *c = ctx;
+	(void)token;
+	(void)len; /* the ack byte says it all (§5.1.6.1: a legacy length means nothing) */
+	c->status = status;
+	c->answered = true;
 }
 
 int vnet_attach_ctrl(struct vnet *n, struct vnet_ctrl *c, uint16_t size, void *mem,
@@ -50,11 +47,13 @@ int vnet_attach_ctrl(struct vnet *n, struct vnet_ctrl *c, uint16_t size, void *m
 		return VIRTIO_EINVAL;
 	if (mem_len < vnet_ctrl_mem_bytes(size))
 		return VIRTIO_ENOMEM;
-	*c = (struct vnet_ctrl){ .size = size, .mem = mem, .mem_len = mem_len };
-	n->ctrl = c;
-	int rc = vnet_ctrl_setup(n);
-	if (rc)
-		n->ctrl = NULL;
+	*c = (struct vnet_ctrl){ .dma = (uint8_t *)mem + ring_part(size) };
+	int rc = virtio_queue_attach(n->vdev, &c->vq, &(struct virtio_queue_setup){
+		.index = vnet_ctrl_index(n), .size = size, .mem = mem, .mem_len = ring_part(size),
+		.done = ctrl_done, .ctx = c,
+	});
+	if (rc == VIRTIO_OK)
+		n->ctrl = c;
 	return rc;
 }
 
@@ -71,8 +70,9 @@ static int command(struct vnet *n, uint8_t cls, uint8_t cmd, const uint32_t *par
 		return VIRTIO_EUNSUPP;
 	if (!n->started)
 		return VIRTIO_EINVAL;
-	if (n->dead || virtq_is_broken(&c->vq))
-		return VIRTIO_EBROKEN;
+	int rc = virtio_device_error(n->vdev);
+	if (rc)
+		return rc;
 
 	uint8_t *dma = c->dma;
 	struct virtq_sg sg[4];
@@ -89,26 +89,29 @@ static int command(struct vnet *n, uint8_t cls, uint8_t cmd, const uint32_t *par
 	sg[k++] = (struct virtq_sg){ dma + CMD_ACK, 1 };
 	virtio_cache_clean(dma, CMD_BYTES);
 
-	int rc = virtq_add(&c->vq, sg, k - 1, 1, dma);
+	c->answered = false;
+	rc = virtq_add(&c->vq, sg, k - 1, 1, dma);
 	if (rc)
 		return rc;
 	virtq_kick(&c->vq);
 	c->commands++;
 
 	uint64_t deadline = virtio_time_ns() + VNET_CTRL_TIMEOUT_NS;
-	void *tok;
-	uint32_t len;
-	while ((rc = virtq_get_used(&c->vq, &tok, &len)) == 0) {
-		if (virtio_time_ns() > deadline) {
-			vnet_abort(n, VIRTIO_ETIMEDOUT);
-			return VIRTIO_ETIMEDOUT;
+	while (!c->answered) {
+		rc = virtio_queue_drain(&c->vq, VIRTIO_DRAIN_BUDGET);
+		if (c->answered)
+			break;
+		/* The device owns the command area until a reset says
+		 * otherwise (§3.3): a broken rule or silence resets it. */
+		if (rc < 0 || virtio_time_ns() > deadline) {
+			int err = rc < 0 ? rc : VIRTIO_ETIMEDOUT;
+			rc = vnet_abort(n, err);
+			return rc ? rc : err;
 		}
 		virtio_relax();
 	}
-	if (rc < 0) {
-		vnet_abort(n, VIRTIO_EBROKEN);
-		return rc;
-	}
+	if (c->status)
+		return c->status; /* taken back by a reset meanwhile */
 	virtio_cache_invalidate(dma + CMD_ACK, 1);
 	if (dma[CMD_ACK] == VIRTIO_NET_OK)
 		return VIRTIO_OK;

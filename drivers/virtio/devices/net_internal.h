@@ -1,21 +1,21 @@
 /*
  * What the two files of the net driver share: net.c (bring-up, receive,
- * transmit, interrupts) and net_ctrl.c (the control queue).  Not a public
- * header.
+ * transmit, the device core's callbacks) and net_ctrl.c (the control
+ * queue).  Not a public header.
  */
 #ifndef VIRTIO_NET_INTERNAL_H
 #define VIRTIO_NET_INTERNAL_H
 
-#include "net_wire.h"
 #include "virtio/errors.h"
 #include "virtio/net.h"
 #include "virtio/platform.h"
+#include "virtio/wire/common.h"
 
 /* Queue index of the control queue: after every pair the device has
  * (§5.1.2: 2N, N = max_virtqueue_pairs with MQ, else 1). */
 static inline uint16_t vnet_ctrl_index(const struct vnet *n)
 {
-	return (uint16_t)(2u * (n->info.mq ? n->info.max_pairs : 1u));
+	return (uint16_t)VIRTIO_NET_QUEUE_CTRL(n->info.mq ? n->info.max_pairs : 1u);
 }
 
 /* 16-bit header and command fields: little-endian on a modern device,
@@ -40,11 +40,9 @@ static inline void vnet_put32(const struct vnet *n, uint8_t *p, uint32_t v)
 		p[i] = b[i];
 }
 
-/* net_ctrl.c: lay the control queue out again in its memory (after a
- * reset); tell the device what it does not know after DRIVER_OK or
+/* net_ctrl.c: tell the device what it does not know after DRIVER_OK or
  * forgot in a reset: a random MAC, `pairs` queue pairs, the receive
- * filter set so far. */
-int vnet_ctrl_setup(struct vnet *n);
+ * filter set so far.  0 or the first command's error. */
 int vnet_ctrl_restore(struct vnet *n, uint16_t pairs);
 
 #endif

@@ -92,7 +92,7 @@ TEST(net_ctrl_silent_or_broken_device_is_reset)
 	unsigned resets = t.sim->resets;
 	CHECK_ERR(vnet_set_allmulti(&t.n, true), VIRTIO_ETIMEDOUT);
 	CHECK(t.sim->resets > resets);
-	CHECK(t.n.dead);
+	CHECK(vnet_error(&t.n) != 0);
 	CHECK_EQ(r.done_calls, 1);
 	CHECK_EQ(r.status, VIRTIO_ETIMEDOUT);
 	CHECK_ERR(vnet_set_allmulti(&t.n, true), VIRTIO_EBROKEN);
@@ -105,7 +105,7 @@ TEST(net_ctrl_silent_or_broken_device_is_reset)
 	/* An ack "longer" than the one byte posted breaks the queue. */
 	t.sim->fault = SIM_FAULT_LEN_OVER;
 	CHECK_ERR(vnet_set_promisc(&t.n, false), VIRTIO_EBROKEN);
-	CHECK(t.n.dead);
+	CHECK(vnet_error(&t.n) != 0);
 }
 
 TEST(net_mq_pairs_and_control_queue_index)
@@ -236,15 +236,15 @@ TEST(net_needs_reset_is_recovered_with_the_same_filter)
 	CHECK_OK(vnet_transmit(&t.n, 1, &r.tx));
 
 	sim_set_needs_reset(t.sim);
-	CHECK_ERR(vnet_interrupt(&t.n), VIRTIO_EBROKEN);
-	CHECK_EQ(r.done_calls, 1);
-	CHECK_EQ(r.status, VIRTIO_ERESET);
-	CHECK(t.n.reset_pending);
-	CHECK(t.sn->promisc); /* the reset put the device's defaults back */
+	CHECK_ERR(vnet_interrupt(&t.n), VIRTIO_ERESET);
+	CHECK(virtio_device_pending(t.n.vdev) & VIRTIO_PENDING_RECOVER);
+	CHECK_EQ(r.done_calls, 0); /* the device has it until the reset */
 
 	t.sim->mode = SIM_SYNC;
 	CHECK_OK(vnet_service(&t.n));
-	CHECK(!t.n.dead);
+	CHECK_EQ(r.done_calls, 1);
+	CHECK_EQ(r.status, VIRTIO_ERESET);
+	CHECK_OK(vnet_error(&t.n));
 	CHECK_EQ(t.n.stats.resets, 1);
 	CHECK(memcmp(t.n.info.mac, mac, 6) == 0); /* the same random address */
 	CHECK(memcmp(t.sn->mac_set, mac, 6) == 0);

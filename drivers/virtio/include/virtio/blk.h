@@ -5,9 +5,14 @@
  *
  * Bring-up, in this order:
  *   vblk_probe()          negotiate features, read the configuration
- *   vblk_queue_mem_bytes() / vblk_attach_queue()   once per request queue
+ *   vblk_queue_mem_bytes_for() / vblk_attach_queue()   once per request queue
  *   vblk_start()          DRIVER_OK
  * Requests (struct vblk_req) belong to the caller until done() runs.
+ *
+ * The device's life after that is the device core's (driver.h) on
+ * blk->vdev: virtio_device_pending(), virtio_device_abort(),
+ * virtio_device_recover() (which also re-reads the configuration), and
+ * blk->vdev->events for the configuration changes and recoveries seen.
  */
 #ifndef VIRTIO_BLK_H
 #define VIRTIO_BLK_H
@@ -17,74 +22,9 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "driver.h"
 #include "virtq.h"
-
-/* Feature bits (§5.2.3). */
-#define VIRTIO_BLK_F_SIZE_MAX     1
-#define VIRTIO_BLK_F_SEG_MAX      2
-#define VIRTIO_BLK_F_GEOMETRY     4
-#define VIRTIO_BLK_F_RO           5
-#define VIRTIO_BLK_F_BLK_SIZE     6
-#define VIRTIO_BLK_F_FLUSH        9
-#define VIRTIO_BLK_F_TOPOLOGY     10
-#define VIRTIO_BLK_F_CONFIG_WCE   11
-#define VIRTIO_BLK_F_MQ           12
-#define VIRTIO_BLK_F_DISCARD      13
-#define VIRTIO_BLK_F_WRITE_ZEROES 14
-#define VIRTIO_BLK_F_SECURE_ERASE 16
-
-/* Request types and status values (§5.2.6). */
-#define VIRTIO_BLK_T_IN           0u
-#define VIRTIO_BLK_T_OUT          1u
-#define VIRTIO_BLK_T_FLUSH        4u
-#define VIRTIO_BLK_T_GET_ID       8u
-#define VIRTIO_BLK_T_DISCARD      11u
-#define VIRTIO_BLK_T_WRITE_ZEROES 13u
-#define VIRTIO_BLK_T_SECURE_ERASE 14u
-#define VIRTIO_BLK_S_OK     0u
-#define VIRTIO_BLK_S_IOERR  1u
-#define VIRTIO_BLK_S_UNSUPP 2u
-
-#define VIRTIO_BLK_SECTOR   512u /* unit of every sector number */
-#define VIRTIO_BLK_ID_BYTES 20u  /* GET_ID answer, exactly */
-
-/* Configuration offsets (§5.2.4). */
-#define VIRTIO_BLK_CFG_CAPACITY         0x00
-#define VIRTIO_BLK_CFG_SIZE_MAX         0x08
-#define VIRTIO_BLK_CFG_SEG_MAX          0x0c
-#define VIRTIO_BLK_CFG_BLK_SIZE         0x14
-#define VIRTIO_BLK_CFG_PHYS_BLOCK_EXP   0x18 /* topology: u8 */
-#define VIRTIO_BLK_CFG_ALIGNMENT_OFFSET 0x19 /* topology: u8 */
-#define VIRTIO_BLK_CFG_MIN_IO_SIZE      0x1a /* topology: le16 */
-#define VIRTIO_BLK_CFG_OPT_IO_SIZE      0x1c /* topology: le32 */
-#define VIRTIO_BLK_CFG_WRITEBACK        0x20
-#define VIRTIO_BLK_CFG_NUM_QUEUES       0x22
-#define VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS   0x24
-#define VIRTIO_BLK_CFG_MAX_DISCARD_SEG       0x28
-#define VIRTIO_BLK_CFG_DISCARD_ALIGNMENT     0x2c
-#define VIRTIO_BLK_CFG_MAX_WZ_SECTORS        0x30
-#define VIRTIO_BLK_CFG_MAX_WZ_SEG            0x34
-#define VIRTIO_BLK_CFG_WZ_MAY_UNMAP          0x38
-#define VIRTIO_BLK_CFG_MAX_SE_SECTORS        0x3c
-#define VIRTIO_BLK_CFG_MAX_SE_SEG            0x40
-#define VIRTIO_BLK_CFG_SE_ALIGNMENT          0x44
-
-/* Discard / write-zeroes / secure-erase segment (§5.2.6), device-readable. */
-#define VIRTIO_BLK_WZ_F_UNMAP 1u
-struct virtio_blk_range_seg {
-	uint64_t sector;      /* le64 */
-	uint32_t num_sectors; /* le32 */
-	uint32_t flags;       /* le32: VIRTIO_BLK_WZ_F_UNMAP (write-zeroes only) */
-};
-_Static_assert(sizeof(struct virtio_blk_range_seg) == 16, "§5.2.6: 16-byte segment");
-
-/* Request header, device-readable (§5.2.6). */
-struct virtio_blk_req_hdr {
-	uint32_t type;     /* le32 */
-	uint32_t reserved; /* le32 */
-	uint64_t sector;   /* le64 */
-};
-_Static_assert(sizeof(struct virtio_blk_req_hdr) == 16, "§5.2.6: 16-byte header");
+#include "wire/blk.h"
 
 /* Most data buffers one request may carry (beyond header and status). */
 #ifndef VBLK_MAX_DATA_SG
@@ -104,8 +44,9 @@ struct vblk_req {
 	uint32_t nsectors;             /* DISCARD, WRITE_ZEROES, SECURE_ERASE:
 					* the range; the driver builds the segment */
 	uint32_t flags;                /* WRITE_ZEROES: VIRTIO_BLK_WZ_F_UNMAP */
-	/* 0 or VIRTIO_E*; runs inside vblk_poll/vblk_interrupt and may
-	 * submit new requests (the slot is already free again). */
+	/* 0 or VIRTIO_E*; runs inside vblk_poll/vblk_interrupt (or the
+	 * core's abort/recover, with their error) and may submit new
+	 * requests (the slot is already free again). */
 	void (*done)(struct vblk_req *req, int status);
 	void *ctx;
 	/* Set by the driver. */
@@ -124,11 +65,9 @@ struct vblk_slot_dma {
 
 struct vblk_queue {
 	struct virtq vq;
-	struct vblk_slot_dma *dma; /* [size] */
-	uint16_t *free;            /* [size]: stack of free slot numbers */
+	struct vblk_slot_dma *dma; /* [vq.size] */
+	uint16_t *free;            /* [vq.size]: stack of free slot numbers */
 	uint16_t nfree;
-	uint16_t size;
-	void *mem;                 /* the caller's block, kept for re-initialisation */
 };
 
 /* Limits of a range command; max_* 0 means the command is unavailable. */
@@ -157,22 +96,53 @@ struct vblk_info {
 	bool write_zeroes_may_unmap;
 };
 
+/* The synchronous helpers' one request (blk_sync.c).  Here, not on the
+ * caller's stack: a device whose reset never completes keeps it
+ * (VIRTIO_EDEAD) until a recovery hands it back. */
+struct vblk_sync {
+	struct vblk_req req;
+	struct virtq_sg sg;
+	int status;
+	volatile bool done;
+	bool busy; /* submitted, done() not yet called */
+};
+
 struct vblk {
 	struct virtio_device *vdev;
 	struct vblk_info info;
 	struct vblk_queue *queues[VBLK_MAX_QUEUES]; /* NULL: not attached */
-	uint64_t mask;           /* feature mask given to vblk_probe() */
-	bool started;
-	bool dead;               /* reset after a fault; vblk_reinit() revives */
-	uint32_t config_changes; /* config-change interrupts seen */
-	uint32_t resets;         /* re-initialisations after DEVICE_NEEDS_RESET */
+	struct vblk_sync sync;
 };
 
 /* Negotiate and read the configuration; `mask` as in virtio_device_begin(). */
 int vblk_probe(struct vblk *blk, struct virtio_device *vdev, uint64_t mask);
 
-/* Memory one request queue of `size` entries needs (VIRTQ_MEM_ALIGN-aligned). */
+/*
+ * Memory of one request queue of `size` entries: one block, with the rules
+ * of virtq.h ("Memory": physically contiguous, DMA-reachable,
+ * VIRTQ_MEM_ALIGN-aligned; its content does not matter).  It holds the
+ * ring, indirect tables, request headers and status bytes, and private
+ * bookkeeping.
+ *   vblk_queue_mem_bytes_for()  what this probed device needs (its layout)
+ *   vblk_queue_mem_bytes()      enough for any device: size before probing
+ * and the same as constant expressions, for a static array:
+ *   static uint8_t mem[VBLK_QUEUE_MEM_BYTES(16)] __attribute__((aligned(4096)));
+ */
+size_t vblk_queue_mem_bytes_for(const struct vblk *blk, uint16_t size);
 size_t vblk_queue_mem_bytes(uint16_t size);
+
+/* Indirect table entries per request: header, data buffers, status. */
+#define VBLK_INDIRECT_MAX (VBLK_MAX_DATA_SG + 2)
+/* The virtqueue's part of the block is rounded up to this, so that the
+ * request slab starts on its own cache line. */
+#define VBLK_QUEUE_PART_ALIGN 64u
+#define VBLK_QUEUE_MEM_BYTES_FROM(size, virtq_bytes)         \
+	(VIRTQ_ALIGN_UP(virtq_bytes, VBLK_QUEUE_PART_ALIGN) + \
+	 (size_t)(size) * (sizeof(struct vblk_slot_dma) + sizeof(uint16_t)))
+#define VBLK_QUEUE_MEM_BYTES_FOR(size, layout) \
+	VBLK_QUEUE_MEM_BYTES_FROM(size, VIRTQ_MEM_BYTES(size, layout, VBLK_INDIRECT_MAX))
+#define VBLK_QUEUE_MEM_BYTES(size) \
+	VBLK_QUEUE_MEM_BYTES_FROM(size, VIRTQ_MEM_BYTES_MAX(size, VBLK_INDIRECT_MAX))
 
 /* Set up request queue `qi` (< info.num_queues) in caller memory. */
 int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
@@ -194,27 +164,29 @@ int vblk_submit(struct vblk *blk, uint16_t qi, struct vblk_req *req);
 int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req);
 void vblk_kick(struct vblk *blk, uint16_t qi);
 
-/* Complete what the device has used on queue `qi`; number completed or
- * VIRTIO_EBROKEN (in-flight requests were then failed). */
+/* Complete what the device has used on queue `qi`, at most
+ * VIRTIO_DRAIN_BUDGET requests (virtio_queue_drain()); number completed,
+ * or VIRTIO_EBROKEN when the device broke a rule: a reset is then due,
+ * and the requests in flight complete when it is done
+ * (virtio_device_abort() or virtio_device_recover() on blk->vdev). */
 int vblk_poll(struct vblk *blk, uint16_t qi);
 
-/* Interrupt handler body: read and ack the cause, re-read the capacity on
- * a config change, complete every queue.  Number completed or an error. */
-int vblk_interrupt(struct vblk *blk);
+/* Interrupt handler body (virtio_device_interrupt()): the causes read and
+ * acknowledged once, the capacity re-read on a configuration change,
+ * every queue completed.  Number completed or an error; DEVICE_NEEDS_RESET
+ * gives VIRTIO_ERESET and only notes the recovery. */
+static inline int vblk_interrupt(struct vblk *blk)
+{
+	return virtio_device_interrupt(blk->vdev);
+}
 
-/*
- * Give up on the device: reset it (so it owns no buffer any more, §3.3),
- * then complete every in-flight request with `err`.  Used on a protocol
- * fault, a timeout, and DEVICE_NEEDS_RESET.
- */
-void vblk_abort(struct vblk *blk, int err);
-
-/* Bring the device back after vblk_abort(): the same features, queues and
- * memory as before.  0, or the error that keeps it dead. */
-int vblk_reinit(struct vblk *blk);
-
-/* Synchronous helpers on queue 0, polling with a deadline (VIRTIO_ETIMEDOUT
- * afterwards the queue is latched broken: reset before reuse, §3.3). */
+/* Synchronous helpers on queue 0, polling with a deadline.  A device that
+ * misses it is reset to take the request back (VIRTIO_ETIMEDOUT; the
+ * device stays down until virtio_device_recover()); VIRTIO_EDEAD when
+ * that reset never completed: the buffer is still the device's until a
+ * recovery succeeds.  DEVICE_NEEDS_RESET seen while polling is recovered
+ * at once (the request fails with VIRTIO_ERESET).  Not reentrant: one
+ * synchronous request per struct vblk (VIRTIO_ENOSPC otherwise). */
 int vblk_read(struct vblk *blk, uint64_t sector, void *buf, uint32_t count, uint64_t timeout_ns);
 int vblk_write(struct vblk *blk, uint64_t sector, const void *buf, uint32_t count, uint64_t timeout_ns);
 int vblk_flush(struct vblk *blk, uint64_t timeout_ns);

@@ -23,6 +23,13 @@
  * later vnet_transmit that reclaims completions).  The frame's buffers
  * belong to the device until then.
  *
+ * Over the device core (driver.h): the interrupt and poll paths drain
+ * every queue; a device that needs a reset or broke a rule is only noted
+ * there, and vnet_service() from the caller's main loop recovers it (the
+ * core's checked reset hands every transmit back through done(), then
+ * the same queues in the same memory) and tells the device again what it
+ * forgot (pairs, receive filter).
+ *
  * Context: vnet_interrupt / vnet_poll / vnet_transmit must not run at the
  * same time (mask the device's interrupt around the others).  The control
  * commands and vnet_service wait (bounded) for the device and must not be
@@ -36,7 +43,9 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "driver.h"
 #include "virtq.h"
+#include "wire/net.h"
 
 #ifndef VNET_MAX_PAIRS
 #define VNET_MAX_PAIRS 4 /* queue pairs one device may drive */
@@ -113,8 +122,12 @@ struct vnet_stats {
 /* Driver-private header slot of one in-flight transmit. */
 #define VNET_TX_HDR_STRIDE 16u
 
+struct vnet;
+
 struct vnet_rxq {
 	struct virtq vq;
+	struct vnet *n;
+	uint16_t pair;
 	uint8_t *bufs;      /* nbufs * buf_len, in the pair's memory */
 	uint32_t buf_len;
 	uint16_t nbufs;     /* buffers posted at once (ring size / descriptors each) */
@@ -123,6 +136,7 @@ struct vnet_rxq {
 
 struct vnet_txq {
 	struct virtq vq;
+	struct vnet *n;
 	uint8_t *hdrs;      /* [size] * VNET_TX_HDR_STRIDE */
 	uint16_t *free;     /* stack of free header slots */
 	uint16_t nfree;
@@ -141,9 +155,8 @@ struct vnet_pair {
 struct vnet_ctrl {
 	struct virtq vq;
 	uint8_t *dma;       /* command area inside mem */
-	uint16_t size;
-	void *mem;
-	size_t mem_len;
+	volatile bool answered; /* the command came back (done()) */
+	int status;         /* ... with this: 0, or the abort's error */
 	uint64_t commands, failures;
 };
 
@@ -155,11 +168,8 @@ struct vnet {
 	uint16_t npairs;         /* attached (0..npairs-1) */
 	uint16_t active_pairs;   /* the device may use these (VQ_PAIRS_SET) */
 	struct vnet_ctrl *ctrl;  /* NULL without CTRL_VQ */
-	uint64_t mask;
 	bool started;
-	bool dead;               /* reset after a fault; vnet_reinit() revives */
 	bool link_up;
-	bool reset_pending;      /* DEVICE_NEEDS_RESET seen: vnet_service() */
 	bool announce_pending;   /* the device asked for an announce: vnet_service() */
 	/* The receive filter as last set, restored by vnet_reinit(). */
 	bool promisc, allmulti;
@@ -211,20 +221,30 @@ int vnet_transmit(struct vnet *n, uint16_t pair, struct vnet_tx *tx);
 int vnet_transmit_nokick(struct vnet *n, uint16_t pair, struct vnet_tx *tx);
 void vnet_tx_kick(struct vnet *n, uint16_t pair);
 
-/* Receive and reclaim on one pair; frames delivered plus transmits
- * completed, or VIRTIO_EBROKEN (the device was then reset). */
-int vnet_poll(struct vnet *n, uint16_t pair);
+/* Receive and reclaim on every queue without the interrupt (the core's
+ * poll); frames and transmits completed, or an error. */
+int vnet_poll(struct vnet *n);
 
-/* Interrupt handler body: read and ack the cause, re-read link and
- * announce on a config change (DEVICE_NEEDS_RESET: abort now, re-initialise
- * in vnet_service), then every pair.  Work done, or an error. */
+/* Interrupt handler body (the core's dispatch): a config change re-reads
+ * link and announce; DEVICE_NEEDS_RESET or a broken rule is noted for
+ * vnet_service().  Chains completed, or an error. */
 int vnet_interrupt(struct vnet *n);
 
-/* Deferred work, from the caller's main loop (never the interrupt
- * handler): re-initialise after DEVICE_NEEDS_RESET; answer an announce
- * request (n->announce sends the packets, then ANNOUNCE_ACK).  0 or the
- * error of what failed. */
+/* Deferred work from the caller's main loop, never from the interrupt
+ * handler, when vnet_pending(): recover a device that needs it (checked
+ * reset, same queues, then the pairs and filter again), finish a drain,
+ * answer an announce request (n->announce sends the packets, then
+ * ANNOUNCE_ACK).  0 or the error of what failed. */
 int vnet_service(struct vnet *n);
+static inline bool vnet_pending(const struct vnet *n)
+{
+	return virtio_device_pending(n->vdev) || n->announce_pending;
+}
+/* 0 while the device takes frames, else why not (driver.h). */
+static inline int vnet_error(const struct vnet *n)
+{
+	return virtio_device_error(n->vdev);
+}
 
 /* Control commands (§5.1.6.5), each waiting for its ack (bounded by
  * VNET_CTRL_TIMEOUT_NS; a silent device is reset).  VIRTIO_EUNSUPP when
@@ -238,11 +258,12 @@ int vnet_set_mac_filter(struct vnet *n, const uint8_t *uni, uint16_t nuni,
 int vnet_set_pairs(struct vnet *n, uint16_t pairs);
 int vnet_announce_ack(struct vnet *n);
 
-/* Reset (the device then owns no buffer, §3.3) and complete every
- * in-flight transmit with `err`. */
-void vnet_abort(struct vnet *n, int err);
-/* Bring the device back after vnet_abort(): same features, queues, memory
- * and receive filter.  0, or the error that keeps it dead. */
+/* The core's checked reset (the device then owns no buffer, §3.3); every
+ * in-flight transmit completes with `err`.  VIRTIO_EDEAD when the reset
+ * never completed (the buffers stay the device's). */
+int vnet_abort(struct vnet *n, int err);
+/* Bring the device back (the core's recovery): same features, queues,
+ * memory, then the pairs and the receive filter.  0, or why not. */
 int vnet_reinit(struct vnet *n);
 
 /* "MRG_RXBUF", "CSUM", ... for a net feature bit; NULL for unknown bits. */
