@@ -7,7 +7,6 @@ reached it are kept next to them (a Python peer can fall behind).
 """
 import os
 import re
-import socket
 import sys
 
 import pexpect
@@ -16,14 +15,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import netpeer  # noqa: E402
 
 PROMPT = "vdisk> "
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def parse(text):
@@ -39,7 +30,7 @@ def parse(text):
 
 def run(kernel, secs, quick, logfile):
     """([{size, tx_pps, ...}], [problem])"""
-    a, b = free_port(), free_port()
+    a, b = netpeer.free_udp_port(), netpeer.free_udp_port()
     peer = netpeer.Peer(netpeer.DgramLink(a, b))
     argv = ["-machine", "virt", "-bios", "default", "-nographic", "-m", "256M", "-smp", "2",
             "-kernel", kernel, "-global", "virtio-mmio.force-legacy=false",

@@ -70,14 +70,6 @@ CONFIGS = [
 ]
 
 
-def free_udp_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Qmp:
     def __init__(self, path):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -483,7 +475,7 @@ def run_selftest(case, kernel):
 
 
 def run_config(case, cfg, kernel, work):
-    hostport = free_udp_port()
+    hostport = np_.free_udp_port()
     qmp_path = os.path.join(work, cfg.name + ".qmp")
     props = ("," + cfg.props) if cfg.props else ""
     tap = cfg.tap and np_.tap_possible()
@@ -498,7 +490,7 @@ def run_config(case, cfg, kernel, work):
         if cfg.tap:
             print(f"[NOTE] net: {cfg.name}: no tap here (needs root and /dev/net/tun): the "
                   "peer NIC uses -netdev dgram, offload and multiqueue checks are skipped")
-        a, b = free_udp_port(), free_udp_port()
+        a, b = np_.free_udp_port(), np_.free_udp_port()
         argv += ["-netdev", f"dgram,id=n1,local.type=inet,local.host=127.0.0.1,local.port={b},"
                  f"remote.type=inet,remote.host=127.0.0.1,remote.port={a}"]
     # mmio: the first -device takes the highest slot, and the kernel names

@@ -68,6 +68,15 @@ def pseudo(src, dst, proto, length):
     return src + dst + struct.pack("!BBH", 0, proto, length)
 
 
+def free_udp_port():
+    """A local UDP port nobody uses right now (for QEMU's side of a dgram link)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def mac_str(m):
     return ":".join("%02x" % b for b in m)
 

@@ -119,33 +119,30 @@ static int command(struct vnet *n, uint8_t cls, uint8_t cmd, const uint32_t *par
 	return dma[CMD_ACK] == ACK_UNWRITTEN ? VIRTIO_ENOSTATUS : VIRTIO_EIO;
 }
 
-static int rx_mode(struct vnet *n, uint8_t cmd, bool on)
+/* One receive-mode switch; what the device took is kept in *state (and
+ * *set) to be told again after a reset. */
+static int rx_mode(struct vnet *n, uint8_t cmd, bool on, bool *state, bool *set)
 {
 	if (!n->info.ctrl_rx || !n->ctrl)
 		return VIRTIO_EUNSUPP;
 	uint32_t len = 1;
 	n->ctrl->dma[CMD_DATA] = on ? 1 : 0;
-	return command(n, VIRTIO_NET_CTRL_RX, cmd, &len, 1);
+	int rc = command(n, VIRTIO_NET_CTRL_RX, cmd, &len, 1);
+	if (rc == VIRTIO_OK) {
+		*state = on;
+		*set = true;
+	}
+	return rc;
 }
 
 int vnet_set_promisc(struct vnet *n, bool on)
 {
-	int rc = rx_mode(n, VIRTIO_NET_CTRL_RX_PROMISC, on);
-	if (rc == VIRTIO_OK) {
-		n->promisc = on;
-		n->promisc_set = true;
-	}
-	return rc;
+	return rx_mode(n, VIRTIO_NET_CTRL_RX_PROMISC, on, &n->promisc, &n->promisc_set);
 }
 
 int vnet_set_allmulti(struct vnet *n, bool on)
 {
-	int rc = rx_mode(n, VIRTIO_NET_CTRL_RX_ALLMULTI, on);
-	if (rc == VIRTIO_OK) {
-		n->allmulti = on;
-		n->allmulti_set = true;
-	}
-	return rc;
+	return rx_mode(n, VIRTIO_NET_CTRL_RX_ALLMULTI, on, &n->allmulti, &n->allmulti_set);
 }
 
 /* One table of a MAC_TABLE_SET at p: le32 entries, then the addresses. */

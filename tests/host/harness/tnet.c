@@ -112,3 +112,22 @@ void ttx_init(struct ttx *r, uint8_t *frame, uint32_t len, unsigned nfrag)
 	r->tx.done = ttx_done;
 	r->tx.ctx = r;
 }
+
+void tnet_both_ways(struct tnet *t, uint16_t pair, const uint8_t *rx_frame, uint8_t *tx_frame,
+		    uint32_t len)
+{
+	static struct ttx r;
+	unsigned nrx = t->nrx, nsent = t->sn->nsent;
+	sim_net_rx(t->sim, pair, rx_frame, len, NULL);
+	CHECK(vnet_interrupt(&t->n) >= 1);
+	CHECK_EQ(t->nrx, nrx + 1);
+	CHECK_EQ(t->last_pair, pair);
+	CHECK(memcmp(t->last, rx_frame, len) == 0);
+	ttx_init(&r, tx_frame, len, 1);
+	CHECK_OK(vnet_transmit(&t->n, pair, &r.tx));
+	CHECK(vnet_interrupt(&t->n) >= 1);
+	CHECK_EQ(r.done_calls, 1);
+	CHECK_EQ(r.status, 0);
+	CHECK_EQ(t->sn->nsent, nsent + 1);
+	CHECK(memcmp(sim_net_sent(t->sim, nsent)->frame, tx_frame, len) == 0);
+}

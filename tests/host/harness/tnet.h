@@ -52,4 +52,9 @@ struct ttx {
 /* frame split into nfrag buffers of about equal size. */
 void ttx_init(struct ttx *r, uint8_t *frame, uint32_t len, unsigned nfrag);
 
+/* Traffic both ways on `pair`: rx_frame in (it must arrive whole), tx_frame
+ * (DMA-registered) out (it must complete). */
+void tnet_both_ways(struct tnet *t, uint16_t pair, const uint8_t *rx_frame, uint8_t *tx_frame,
+		    uint32_t len);
+
 #endif
