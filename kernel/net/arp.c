@@ -45,6 +45,7 @@ void arp_learn(struct net_iface *nif, uint32_t ip, const uint8_t mac[ETH_ALEN])
 				e = &c->e[i];
 				break;
 			}
+			/* Deadlines are times on one clock: the smaller is sooner. */
 			if (c->e[i].expires < e->expires)
 				e = &c->e[i];
 		}

@@ -62,8 +62,8 @@ static void tx_phase(struct net_iface *nif, const uint8_t mac[ETH_ALEN], uint32_
 	memcpy(p, "VDTX", 4);
 	while (!deadline_passed(end)) {
 		put_be32(p + 4, seq);
-		int rc = send_waiting(nif, mac, peer, port, p, size,
-				      (uint16_t)(seq % nif->dev->queues), end);
+		uint16_t queues = nif->dev->queues ? nif->dev->queues : 1;
+		int rc = send_waiting(nif, mac, peer, port, p, size, (uint16_t)(seq % queues), end);
 		if (rc == NET_ETIMEDOUT)
 			break; /* the phase ended while the queue was full */
 		if (rc) {
