@@ -22,6 +22,7 @@
 #include "kernel/paging.h"
 #include "kernel/panic.h"
 #include "kernel/irq/irq.h"
+#include "kernel/net/iface.h"
 #include "kernel/riscv.h"
 #include "kernel/sbi.h"
 #include "kernel/selftest/selftest.h"
@@ -152,6 +153,7 @@ void kmain(unsigned long hartid, const void *dtb)
 
 	input_keyboard_attach(); /* keyboards type into the shell, next to the UART */
 	virtio_probe_all();
+	net_init(); /* the network stack on every interface found */
 
 	if (dt_bootargs_has("soak-write") || dt_bootargs_has("soak-verify")) {
 		bool write = dt_bootargs_has("soak-write");
