@@ -219,14 +219,18 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	virtio_rmb();
 	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
 	uint16_t id = virtio_le16_load(&d->id);
-	/* §2.8.6: len is meaningful only when the device set WRITE. */
-	uint32_t written = (flags & VIRTQ_DESC_F_WRITE) ? virtio_le32_load(&d->len) : 0;
 
 	if (id >= vq->size)
 		return virtq_fault(vq, "used id out of range");
 	struct virtq_slot *s = &vq->slots[id];
 	if (!s->in_flight)
 		return virtq_fault(vq, "used id is not a chain in flight");
+	/* §2.8.6 reserves len in a used descriptor without WRITE, but QEMU
+	 * 7.2 never sets WRITE and puts the written length there all the
+	 * same (../shared/qemu-facts.md): a chain that posted writable
+	 * buffers takes len either way (bounded below like every length),
+	 * one that posted none reads nothing. */
+	uint32_t written = (flags & VIRTQ_DESC_F_WRITE) || s->writable ? virtio_le32_load(&d->len) : 0;
 	if (written > s->writable)
 		return virtq_fault(vq, "used length exceeds the writable buffers");
 

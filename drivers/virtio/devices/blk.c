@@ -361,14 +361,36 @@ static int status_to_error(uint8_t status)
 	}
 }
 
+/* The device-writable bytes of a request: its data when the device fills
+ * it, then the status byte. */
+static uint32_t writable_bytes(const struct vblk_req *req)
+{
+	uint32_t n = 1;
+	if (data_is_writable(req->type))
+		for (uint16_t i = 0; i < req->ndata; i++)
+			n += req->data[i].len;
+	return n;
+}
+
 /* The queue's done(): a request the device used (status 0: its status
- * byte says how it went) or one an abort took back (status < 0). */
+ * byte says how it went) or one an abort took back (status < 0).
+ *
+ * The used length: nothing past it may be trusted (§2.7.8.3), and the
+ * status byte is the last writable byte, so a modern device must report
+ * all of them written; less is a fault.  A legacy device's lengths are
+ * ignored (§5.2.6.3: devices put the whole descriptor length there, or
+ * only the status byte's); the virtqueue clamps them to what was
+ * posted, and the pre-set status value still catches a status byte the
+ * device never wrote. */
 static void request_done(void *ctx, void *token, uint32_t len, int status)
 {
 	struct vblk_queue *q = ctx;
 	struct vblk_req *req = token;
 
-	if (status == VIRTIO_OK) {
+	if (status == VIRTIO_OK && len < writable_bytes(req) && !q->vq.vdev->legacy) {
+		virtio_queue_fault(&q->vq, "used length leaves out the status byte");
+		status = VIRTIO_EBROKEN;
+	} else if (status == VIRTIO_OK) {
 		struct vblk_slot_dma *dma = &q->dma[req->slot];
 		virtio_cache_invalidate(&dma->status, 1);
 		/* What the device wrote, before the caller reads it. */

@@ -43,15 +43,8 @@ static int run_sync(struct vblk *blk, const struct vblk_req *tmpl, uint64_t time
 	uint64_t deadline = virtio_time_ns() + timeout_ns;
 	for (unsigned spins = 1; !s->done; spins++) {
 		rc = vblk_poll(blk, 0);
-		if (s->done)
-			break;
-		if (rc < 0) {
-			/* A fault noted by the poll: reset to take the request
-			 * back (nothing to do if it is back already). */
-			if (d->state == VIRTIO_DEV_RESET_DUE)
-				(void)virtio_device_abort(d, d->abort_err);
-			break;
-		}
+		if (s->done || rc < 0)
+			break; /* a fault noted by the poll: the reset is below */
 		/* Polling never sees the config interrupt: look at the status
 		 * now and then for DEVICE_NEEDS_RESET (§2.1.2). */
 		if (spins % 64 == 0 && virtio_device_needs_reset(d)) {
@@ -67,6 +60,11 @@ static int run_sync(struct vblk *blk, const struct vblk_req *tmpl, uint64_t time
 		}
 		virtio_relax();
 	}
+	/* A fault noted by the poll (the device broke a rule, before or in
+	 * the answer to this request): reset now, which takes the request
+	 * back if it is not back already. */
+	if (d->state == VIRTIO_DEV_RESET_DUE)
+		(void)virtio_device_abort(d, d->abort_err);
 	/* Not done: the device kept the request (its reset never completed). */
 	return s->done ? s->status : VIRTIO_EDEAD;
 }

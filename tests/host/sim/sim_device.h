@@ -101,6 +101,16 @@ enum sim_fault {
 	SIM_FAULT_NEEDS_RESET,  /* set DEVICE_NEEDS_RESET + config interrupt instead */
 };
 
+/* The used length the device reports for a chain it completed normally:
+ * what the back end wrote, or a device that gets it wrong. */
+enum sim_used_len {
+	SIM_LEN_WRITTEN, /* the bytes the back end wrote (§2.7.8) */
+	SIM_LEN_ZERO,    /* always 0 */
+	SIM_LEN_SHORT,   /* one byte less than written (0 stays 0) */
+	SIM_LEN_TOTAL,   /* readable + writable bytes: what some legacy devices
+			  * report (§5.2.6.3: the header counted too) */
+};
+
 struct sim_queue {
 	uint16_t max;       /* QueueNumMax; 0: absent */
 	uint16_t num;       /* QueueNum as written */
@@ -156,6 +166,7 @@ struct sim_dev {
 	unsigned fault_after;       /* completions to let through before the fault */
 	unsigned needs_reset_after_relax; /* raise NEEDS_RESET at this relax count (0: never) */
 	unsigned complete_on_ack;   /* complete this many chains when InterruptACK is written */
+	enum sim_used_len used_len; /* the length reported in a normal completion */
 
 	/* state */
 	uint8_t status;
@@ -260,7 +271,7 @@ struct sim_blk {
 	uint64_t sectors;       /* size of the RAM disk */
 	uint64_t capacity;      /* what the config says (normally == sectors) */
 	bool ro;
-	bool no_status;         /* never write the status byte */
+	bool no_status;         /* never write the status byte (the used length still counts it) */
 	unsigned ioerr_next;    /* answer the next N requests IOERR */
 	unsigned unsupp_next;   /* answer the next N requests UNSUPP */
 	char id[20];

@@ -113,6 +113,18 @@ int virtio_queue_attach(struct virtio_device *d, struct virtq *vq,
  */
 int virtio_queue_drain(struct virtq *vq, unsigned budget);
 
+/*
+ * A driver's own check of a used chain failed (done() found the device
+ * broke a rule the virtqueue cannot see, e.g. a used length that leaves
+ * out bytes the driver must read): handled as a fault the virtqueue
+ * found, so the queue is latched broken, the device set FAILED, and a
+ * reset noted for the main loop (VIRTIO_PENDING_RECOVER); the drain that
+ * called done() returns VIRTIO_EBROKEN.  Call it from done(), and fail
+ * that chain's owner yourself: it is no longer in flight.  `why` is
+ * logged (VIRTIO_LOG).
+ */
+void virtio_queue_fault(struct virtq *vq, const char *why);
+
 /* ---- the device ------------------------------------------------------- */
 
 /*
