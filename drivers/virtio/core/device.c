@@ -1,6 +1,7 @@
 /*
  * Device initialisation (§3.1.1), feature negotiation (§2.2) and
- * consistent configuration reads (§2.5.1), over any transport.
+ * consistent configuration reads (§2.5.1: one generation per read of any
+ * number of fields), over any transport.
  */
 #include "device_internal.h"
 #include "virtio/errors.h"
@@ -119,25 +120,67 @@ uint16_t virtio_queue_max(struct virtio_device *d, uint16_t index)
 	return d->ops->queue_max(d, index);
 }
 
-/*
- * Read `width` bytes at `off` until two generation readings around it
- * agree.  Legacy has no generation counter: agree means the same value
- * twice.  Bounded: a device that churns forever gets VIRTIO_ETIMEDOUT.
- */
-static int config_read_stable(struct virtio_device *d, uint32_t off,
-			      unsigned width, unsigned count, uint32_t *out)
+/* The accesses of a field list, in order, into v[] (or, with `compare`,
+ * checked against v[]): false when a value differs. */
+static bool read_pass(struct virtio_device *d, const struct virtio_config_field *f, unsigned n,
+		      uint32_t *v, bool compare)
 {
+	bool same = true;
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned width = f[i].width == 8 ? 4 : f[i].width;
+		unsigned accesses = f[i].count * (f[i].width == 8 ? 2u : 1u);
+		for (unsigned a = 0; a < accesses; a++, k++) {
+			uint32_t x = d->ops->config_read(d, f[i].off + a * width, width);
+			if (compare)
+				same &= x == v[k];
+			else
+				v[k] = x;
+		}
+	}
+	return same;
+}
+
+/* v[] into the fields' outputs, at their widths. */
+static void store(const struct virtio_config_field *f, unsigned n, const uint32_t *v)
+{
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned e = 0; e < f[i].count; e++) {
+			switch (f[i].width) {
+			case 1: ((uint8_t *)f[i].out)[e] = (uint8_t)*v++; break;
+			case 2: ((uint16_t *)f[i].out)[e] = (uint16_t)*v++; break;
+			case 4: ((uint32_t *)f[i].out)[e] = *v++; break;
+			default: /* 8: low half first (§2.5) */
+				((uint64_t *)f[i].out)[e] = v[0] | (uint64_t)v[1] << 32;
+				v += 2;
+				break;
+			}
+		}
+	}
+}
+
+int virtio_config_read_fields(struct virtio_device *d, const struct virtio_config_field *f,
+			      unsigned n)
+{
+	uint32_t v[VIRTIO_CONFIG_READ_MAX];
+	unsigned accesses = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned w = f[i].width;
+		if ((w != 1 && w != 2 && w != 4 && w != 8) || f[i].count == 0 || !f[i].out)
+			return VIRTIO_EINVAL;
+		accesses += f[i].count * (w == 8 ? 2u : 1u);
+		if (accesses > VIRTIO_CONFIG_READ_MAX)
+			return VIRTIO_EINVAL;
+	}
 	for (unsigned tries = 0; tries < VIRTIO_CONFIG_RETRIES; tries++) {
 		uint32_t before = d->ops->config_generation(d);
-		for (unsigned i = 0; i < count; i++)
-			out[i] = d->ops->config_read(d, off + i * width, width);
-		if (d->legacy) {
-			bool same = true;
-			for (unsigned i = 0; i < count; i++)
-				same &= d->ops->config_read(d, off + i * width, width) == out[i];
-			if (same)
-				return VIRTIO_OK;
-		} else if (d->ops->config_generation(d) == before) {
+		read_pass(d, f, n, v, false);
+		/* Legacy has no generation counter: the same values twice. */
+		if (d->legacy ? read_pass(d, f, n, v, true)
+			      : d->ops->config_generation(d) == before) {
+			store(f, n, v);
 			return VIRTIO_OK;
 		}
 		virtio_relax();
@@ -145,48 +188,38 @@ static int config_read_stable(struct virtio_device *d, uint32_t off,
 	return VIRTIO_ETIMEDOUT;
 }
 
-/* Single fields of 32 bits or less are read atomically by the transport;
- * the loop still matters for a value that must match other fields, and
- * costs two register reads here. */
-uint8_t virtio_config_read8(struct virtio_device *d, uint32_t off)
+int virtio_config_read8(struct virtio_device *d, uint32_t off, uint8_t *out)
 {
-	uint32_t v = 0;
-	config_read_stable(d, off, 1, 1, &v);
-	return (uint8_t)v;
+	struct virtio_config_field f = VIRTIO_CONFIG_FIELD(off, out);
+	return virtio_config_read_fields(d, &f, 1);
 }
 
-uint16_t virtio_config_read16(struct virtio_device *d, uint32_t off)
+int virtio_config_read16(struct virtio_device *d, uint32_t off, uint16_t *out)
 {
-	uint32_t v = 0;
-	config_read_stable(d, off, 2, 1, &v);
-	return (uint16_t)v;
+	struct virtio_config_field f = VIRTIO_CONFIG_FIELD(off, out);
+	return virtio_config_read_fields(d, &f, 1);
 }
 
-uint32_t virtio_config_read32(struct virtio_device *d, uint32_t off)
+int virtio_config_read32(struct virtio_device *d, uint32_t off, uint32_t *out)
 {
-	uint32_t v = 0;
-	config_read_stable(d, off, 4, 1, &v);
-	return v;
+	struct virtio_config_field f = VIRTIO_CONFIG_FIELD(off, out);
+	return virtio_config_read_fields(d, &f, 1);
 }
 
 int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out)
 {
-	uint32_t half[2];
-	int rc = config_read_stable(d, off, 4, 2, half);
-	if (rc == VIRTIO_OK)
-		*out = (uint64_t)half[1] << 32 | half[0];
-	return rc;
+	struct virtio_config_field f = VIRTIO_CONFIG_FIELD(off, out);
+	return virtio_config_read_fields(d, &f, 1);
 }
 
 int virtio_config_read_bytes(struct virtio_device *d, uint32_t off, uint8_t *buf, uint32_t len)
 {
-	uint32_t v[VIRTIO_CONFIG_BYTES_MAX];
 	if (len > VIRTIO_CONFIG_BYTES_MAX)
 		return VIRTIO_EINVAL;
-	int rc = config_read_stable(d, off, 1, len, v);
-	for (uint32_t i = 0; rc == VIRTIO_OK && i < len; i++)
-		buf[i] = (uint8_t)v[i];
-	return rc;
+	if (len == 0)
+		return VIRTIO_OK;
+	struct virtio_config_field f = { off, 1, (uint16_t)len, buf };
+	return virtio_config_read_fields(d, &f, 1);
 }
 
 void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v)

@@ -22,70 +22,114 @@
 	 VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES) | \
 	 VIRTIO_BIT(VIRTIO_BLK_F_SECURE_ERASE))
 
-static void read_range_limits(struct virtio_device *d, unsigned feature, uint32_t off,
-			      uint32_t align_off, struct vblk_range_limits *l)
+/* The configuration fields the driver reads, as the device holds them. */
+struct raw_config {
+	uint64_t capacity;
+	uint32_t size_max, seg_max, blk_size;
+	uint8_t physical_block_exp, alignment_offset;
+	uint16_t min_io_size;
+	uint32_t opt_io_size;
+	uint8_t writeback;
+	uint16_t num_queues;
+	uint32_t discard[3];      /* max sectors, max segments, alignment */
+	uint32_t write_zeroes[2]; /* max sectors, max segments */
+	uint8_t write_zeroes_may_unmap;
+	uint32_t secure_erase[3]; /* max sectors, max segments, alignment */
+};
+
+/* The fields to read (14 at most): each only when its feature was
+ * negotiated. */
+struct field_list {
+	struct virtio_config_field f[16];
+	unsigned n;
+};
+
+/* `count` fields of `width` bytes at `off`, into `out`, if negotiated. */
+static void want(struct field_list *l, bool negotiated, uint32_t off, void *out, size_t width,
+		 uint16_t count)
 {
-	*l = (struct vblk_range_limits){ 0 };
-	if (!virtio_has_feature(d, feature))
-		return;
-	l->max_sectors = virtio_config_read32(d, off);
-	l->max_seg = virtio_config_read32(d, off + 4);
-	l->alignment = virtio_config_read32(d, align_off);
-	/* A device offering the command but a zero limit would make it
-	 * unusable; take "one segment of any size" instead. */
-	if (l->max_sectors == 0)
-		l->max_sectors = UINT32_MAX;
-	if (l->max_seg == 0)
-		l->max_seg = 1;
+	if (negotiated)
+		l->f[l->n++] = (struct virtio_config_field){ off, (uint8_t)width, count, out };
 }
 
-/* Called after FEATURES_OK (writeback may only be read then, §5.2.5). */
+/* A range command's limits: max sectors, max segments, alignment (if the
+ * command has one).  A device offering the command but a zero limit would
+ * make it unusable; take "one segment of any size" instead. */
+static struct vblk_range_limits range_limits_from(bool negotiated, const uint32_t *raw,
+						  bool has_alignment)
+{
+	if (!negotiated)
+		return (struct vblk_range_limits){ 0 };
+	return (struct vblk_range_limits){
+		.max_sectors = raw[0] ? raw[0] : UINT32_MAX,
+		.max_seg = raw[1] ? raw[1] : 1,
+		.alignment = has_alignment ? raw[2] : 0,
+	};
+}
+
+/* Called after FEATURES_OK (writeback may only be read then, §5.2.5).
+ * Every field in one generation (§2.5.1): limits and topology that
+ * belong together are never a mix of an old and a new configuration. */
 static int read_config(struct vblk *blk)
 {
 	struct virtio_device *d = blk->vdev;
 	struct vblk_info *in = &blk->info;
-	uint64_t cap;
+	struct raw_config c = { .blk_size = 512 };
+	struct field_list l = { .n = 0 };
 
-	if (virtio_config_read64(d, VIRTIO_BLK_CFG_CAPACITY, &cap))
-		return VIRTIO_ETIMEDOUT;
-	*in = (struct vblk_info){ .capacity = cap, .blk_size = 512, .num_queues = 1 };
-	if (virtio_has_feature(d, VIRTIO_BLK_F_SIZE_MAX))
-		in->size_max = virtio_config_read32(d, VIRTIO_BLK_CFG_SIZE_MAX);
-	if (virtio_has_feature(d, VIRTIO_BLK_F_SEG_MAX))
-		in->seg_max = virtio_config_read32(d, VIRTIO_BLK_CFG_SEG_MAX);
-	if (virtio_has_feature(d, VIRTIO_BLK_F_BLK_SIZE)) {
-		uint32_t bs = virtio_config_read32(d, VIRTIO_BLK_CFG_BLK_SIZE);
+	want(&l, true, VIRTIO_BLK_CFG_CAPACITY, &c.capacity, sizeof c.capacity, 1);
+	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_SIZE_MAX), VIRTIO_BLK_CFG_SIZE_MAX,
+	     &c.size_max, sizeof c.size_max, 1);
+	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_SEG_MAX), VIRTIO_BLK_CFG_SEG_MAX,
+	     &c.seg_max, sizeof c.seg_max, 1);
+	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_BLK_SIZE), VIRTIO_BLK_CFG_BLK_SIZE,
+	     &c.blk_size, sizeof c.blk_size, 1);
+	bool topology = virtio_has_feature(d, VIRTIO_BLK_F_TOPOLOGY);
+	want(&l, topology, VIRTIO_BLK_CFG_PHYS_BLOCK_EXP, &c.physical_block_exp,
+	     sizeof c.physical_block_exp, 1);
+	want(&l, topology, VIRTIO_BLK_CFG_ALIGNMENT_OFFSET, &c.alignment_offset,
+	     sizeof c.alignment_offset, 1);
+	want(&l, topology, VIRTIO_BLK_CFG_MIN_IO_SIZE, &c.min_io_size, sizeof c.min_io_size, 1);
+	want(&l, topology, VIRTIO_BLK_CFG_OPT_IO_SIZE, &c.opt_io_size, sizeof c.opt_io_size, 1);
+	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_CONFIG_WCE), VIRTIO_BLK_CFG_WRITEBACK,
+	     &c.writeback, sizeof c.writeback, 1);
+	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_MQ), VIRTIO_BLK_CFG_NUM_QUEUES,
+	     &c.num_queues, sizeof c.num_queues, 1);
+	bool discard = virtio_has_feature(d, VIRTIO_BLK_F_DISCARD);
+	want(&l, discard, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS, c.discard, sizeof c.discard[0], 3);
+	bool wz = virtio_has_feature(d, VIRTIO_BLK_F_WRITE_ZEROES);
+	want(&l, wz, VIRTIO_BLK_CFG_MAX_WZ_SECTORS, c.write_zeroes, sizeof c.write_zeroes[0], 2);
+	want(&l, wz, VIRTIO_BLK_CFG_WZ_MAY_UNMAP, &c.write_zeroes_may_unmap,
+	     sizeof c.write_zeroes_may_unmap, 1);
+	bool se = virtio_has_feature(d, VIRTIO_BLK_F_SECURE_ERASE);
+	want(&l, se, VIRTIO_BLK_CFG_MAX_SE_SECTORS, c.secure_erase, sizeof c.secure_erase[0], 3);
+	int rc = virtio_config_read_fields(d, l.f, l.n);
+	if (rc)
+		return rc;
+
+	*in = (struct vblk_info){
+		.capacity = c.capacity,
+		.size_max = c.size_max,
+		.seg_max = c.seg_max,
 		/* Keep 512 unless the value is plausible. */
-		if (bs >= 512 && bs <= 65536 && (bs & (bs - 1)) == 0)
-			in->blk_size = bs;
-	}
-	if (virtio_has_feature(d, VIRTIO_BLK_F_TOPOLOGY)) {
-		in->topology = true;
-		in->physical_block_exp = virtio_config_read8(d, VIRTIO_BLK_CFG_PHYS_BLOCK_EXP);
-		in->alignment_offset = virtio_config_read8(d, VIRTIO_BLK_CFG_ALIGNMENT_OFFSET);
-		in->min_io_size = virtio_config_read16(d, VIRTIO_BLK_CFG_MIN_IO_SIZE);
-		in->opt_io_size = virtio_config_read32(d, VIRTIO_BLK_CFG_OPT_IO_SIZE);
-	}
-	if (virtio_has_feature(d, VIRTIO_BLK_F_MQ)) {
-		uint16_t n = virtio_config_read16(d, VIRTIO_BLK_CFG_NUM_QUEUES);
-		in->num_queues = n == 0 ? 1 : n;
-	}
-	in->read_only = virtio_has_feature(d, VIRTIO_BLK_F_RO);
-	in->flush = virtio_has_feature(d, VIRTIO_BLK_F_FLUSH);
-	in->config_wce = virtio_has_feature(d, VIRTIO_BLK_F_CONFIG_WCE);
+		.blk_size = c.blk_size >= 512 && c.blk_size <= 65536 && !(c.blk_size & (c.blk_size - 1))
+				    ? c.blk_size : 512,
+		.num_queues = c.num_queues ? c.num_queues : 1,
+		.read_only = virtio_has_feature(d, VIRTIO_BLK_F_RO),
+		.flush = virtio_has_feature(d, VIRTIO_BLK_F_FLUSH),
+		.config_wce = virtio_has_feature(d, VIRTIO_BLK_F_CONFIG_WCE),
+		.topology = topology,
+		.physical_block_exp = c.physical_block_exp,
+		.alignment_offset = c.alignment_offset,
+		.min_io_size = c.min_io_size,
+		.opt_io_size = c.opt_io_size,
+		.discard = range_limits_from(discard, c.discard, true),
+		.write_zeroes = range_limits_from(wz, c.write_zeroes, false),
+		.write_zeroes_may_unmap = c.write_zeroes_may_unmap != 0,
+		.secure_erase = range_limits_from(se, c.secure_erase, true),
+	};
 	/* §5.2.5.1: with FLUSH but no CONFIG_WCE, assume writeback. */
-	in->writeback = in->config_wce
-				? virtio_config_read8(d, VIRTIO_BLK_CFG_WRITEBACK) != 0
-				: in->flush;
-	read_range_limits(d, VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS,
-			  VIRTIO_BLK_CFG_DISCARD_ALIGNMENT, &in->discard);
-	read_range_limits(d, VIRTIO_BLK_F_WRITE_ZEROES, VIRTIO_BLK_CFG_MAX_WZ_SECTORS,
-			  0, &in->write_zeroes);
-	in->write_zeroes.alignment = 0; /* write-zeroes has no alignment field */
-	if (virtio_has_feature(d, VIRTIO_BLK_F_WRITE_ZEROES))
-		in->write_zeroes_may_unmap = virtio_config_read8(d, VIRTIO_BLK_CFG_WZ_MAY_UNMAP) != 0;
-	read_range_limits(d, VIRTIO_BLK_F_SECURE_ERASE, VIRTIO_BLK_CFG_MAX_SE_SECTORS,
-			  VIRTIO_BLK_CFG_SE_ALIGNMENT, &in->secure_erase);
+	in->writeback = in->config_wce ? c.writeback != 0 : in->flush;
 	return VIRTIO_OK;
 }
 
@@ -437,6 +481,10 @@ int vblk_set_writeback(struct vblk *blk, bool writeback)
 	if (!blk->info.config_wce)
 		return VIRTIO_EUNSUPP;
 	virtio_config_write8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, writeback ? 1 : 0);
-	blk->info.writeback = virtio_config_read8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK) != 0;
+	uint8_t now;
+	int rc = virtio_config_read8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, &now);
+	if (rc)
+		return rc;
+	blk->info.writeback = now != 0;
 	return blk->info.writeback == writeback ? VIRTIO_OK : VIRTIO_EIO;
 }

@@ -106,7 +106,9 @@ TEST(pci_features_and_status_through_common_cfg)
 	t->sim->config_gen = 0x1ff;
 	CHECK_EQ(t->vp.vdev.ops->config_generation(&t->vp.vdev), 0xff);
 	/* Device config through the DEVICE structure. */
-	CHECK_EQ(virtio_config_read16(&t->vp.vdev, VIRTIO_BLK_CFG_NUM_QUEUES), 1);
+	uint16_t nq = 0;
+	CHECK_OK(virtio_config_read16(&t->vp.vdev, VIRTIO_BLK_CFG_NUM_QUEUES, &nq));
+	CHECK_EQ(nq, 1);
 	uint64_t cap = 0;
 	CHECK_OK(virtio_config_read64(&t->vp.vdev, VIRTIO_BLK_CFG_CAPACITY, &cap));
 	CHECK_EQ(cap, 2048);

@@ -299,6 +299,8 @@ uint32_t sim_config_read(struct sim_dev *d, uint32_t off, unsigned width)
 		if (d->on_churn)
 			d->on_churn(d);
 	}
+	if (d->on_config_read)
+		d->on_config_read(d, off, width);
 	return v;
 }
 

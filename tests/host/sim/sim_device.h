@@ -197,6 +197,9 @@ struct sim_dev {
 	void *ctx;
 	bool (*config_write)(struct sim_dev *d, uint32_t off, unsigned width, uint32_t v);
 	void (*on_churn)(struct sim_dev *d);
+	/* After every config read (its value already taken): a case's way to
+	 * change the configuration at a chosen point of the driver's reads. */
+	void (*on_config_read)(struct sim_dev *d, uint32_t off, unsigned width);
 	void (*on_reset)(struct sim_dev *d);
 };
 
