@@ -222,7 +222,24 @@ int virtio_config_read_bytes(struct virtio_device *d, uint32_t off, uint8_t *buf
 	return virtio_config_read_fields(d, &f, 1);
 }
 
-void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v)
+/* Config space may be written from FEATURES_OK on (§3.1.1 step 4; a
+ * legacy device has no such step: from DRIVER on) until the driver gives
+ * up on the device (FAILED) or it needs, or went through, a reset. */
+static int config_writable(const struct virtio_device *d)
 {
-	d->ops->config_write(d, off, 1, v);
+	if (d->state != VIRTIO_DEV_SETUP && d->state != VIRTIO_DEV_LIVE)
+		return virtio_device_error(d); /* EDEAD, or EBROKEN while down */
+	if (d->status & VIRTIO_STATUS_FAILED)
+		return VIRTIO_EBROKEN;
+	if (!(d->status & (d->legacy ? VIRTIO_STATUS_DRIVER : VIRTIO_STATUS_FEATURES_OK)))
+		return VIRTIO_EINVAL;
+	return VIRTIO_OK;
+}
+
+int virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v)
+{
+	int rc = config_writable(d);
+	if (rc == VIRTIO_OK)
+		d->ops->config_write(d, off, 1, v);
+	return rc;
 }

@@ -480,9 +480,12 @@ int vblk_set_writeback(struct vblk *blk, bool writeback)
 {
 	if (!blk->info.config_wce)
 		return VIRTIO_EUNSUPP;
-	virtio_config_write8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, writeback ? 1 : 0);
+	/* Refused unless the device may be configured now (not after a
+	 * re-initialisation it refused, nor once it is dead). */
+	int rc = virtio_config_write8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, writeback ? 1 : 0);
 	uint8_t now;
-	int rc = virtio_config_read8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, &now);
+	if (rc == VIRTIO_OK)
+		rc = virtio_config_read8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, &now);
 	if (rc)
 		return rc;
 	blk->info.writeback = now != 0;

@@ -215,6 +215,42 @@ TEST(blk_set_writeback)
 	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
 }
 
+TEST(blk_set_writeback_refused_on_a_device_that_is_down)
+{
+	/* A re-initialisation the device refuses (no FEATURES_OK): config
+	 * space is off limits (§3.1.1 step 4), so the cache mode is neither
+	 * written nor read back, and the caller hears why. */
+	struct sim_blk_opts o = { .writeback = 1 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	t->sim->refuse_features_ok = true;
+	sim_set_needs_reset(t->sim);
+	CHECK_ERR(vblk_interrupt(&t->blk), VIRTIO_ERESET);
+	CHECK_ERR(virtio_device_recover(t->blk.vdev), VIRTIO_EFEATURES);
+	unsigned reads = t->sim->config_reads;
+	CHECK_ERR(vblk_set_writeback(&t->blk, false), VIRTIO_EBROKEN);
+	CHECK_EQ(t->sim->config_reads, reads);
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
+	CHECK(t->blk.info.writeback);
+	/* Back up: allowed again. */
+	t->sim->refuse_features_ok = false;
+	CHECK_OK(virtio_device_recover(t->blk.vdev));
+	CHECK_OK(vblk_set_writeback(&t->blk, false));
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 0);
+}
+
+TEST(blk_set_writeback_refused_on_a_dead_device)
+{
+	/* A reset that never completes: the device is nobody's to configure. */
+	struct sim_blk_opts o = { .writeback = 1 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	t->sim->reset_stuck = true;
+	CHECK_ERR(virtio_device_abort(t->blk.vdev, VIRTIO_ETIMEDOUT), VIRTIO_EDEAD);
+	unsigned reads = t->sim->config_reads;
+	CHECK_ERR(vblk_set_writeback(&t->blk, false), VIRTIO_EDEAD);
+	CHECK_EQ(t->sim->config_reads, reads);
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
+}
+
 TEST(blk_logical_block_alignment)
 {
 	struct sim_blk_opts o = { .blk_size = 4096 };

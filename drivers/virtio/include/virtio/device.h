@@ -59,7 +59,8 @@ struct virtio_transport_ops {
 
 /* Where a device is in its life (driver.h moves it along). */
 enum virtio_device_state {
-	VIRTIO_DEV_SETUP,     /* virtio_device_begin() done, DRIVER_OK not yet set */
+	VIRTIO_DEV_SETUP,     /* virtio_device_begin() (or a re-initialisation) past
+			       * FEATURES_OK, DRIVER_OK not yet set */
 	VIRTIO_DEV_LIVE,      /* DRIVER_OK: requests flow */
 	VIRTIO_DEV_RESET_DUE, /* DEVICE_NEEDS_RESET or a device fault was noted;
 			       * the device still owns its buffers until the reset */
@@ -169,7 +170,12 @@ int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out);
 #define VIRTIO_CONFIG_BYTES_MAX VIRTIO_CONFIG_READ_MAX
 int virtio_config_read_bytes(struct virtio_device *d, uint32_t off, uint8_t *buf, uint32_t len);
 
-void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v);
+/* A one-byte field, written only while the device may be configured:
+ * from FEATURES_OK (legacy: DRIVER) until the driver gives up on it.
+ * 0; VIRTIO_EINVAL before FEATURES_OK; VIRTIO_EBROKEN when the device is
+ * FAILED, due for a reset or down (reset, or a re-initialisation it
+ * refused); VIRTIO_EDEAD when its reset never completed. */
+int virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v);
 
 /* Largest queue size the device offers at `index` (0: no such queue). */
 uint16_t virtio_queue_max(struct virtio_device *d, uint16_t index);
