@@ -475,19 +475,3 @@ uint32_t vblk_range_chunk(const struct vblk *blk, uint32_t type, uint64_t sector
 		chunk -= chunk % per; /* whole logical blocks */
 	return (uint32_t)chunk;
 }
-
-int vblk_set_writeback(struct vblk *blk, bool writeback)
-{
-	if (!blk->info.config_wce)
-		return VIRTIO_EUNSUPP;
-	/* Refused unless the device may be configured now (not after a
-	 * re-initialisation it refused, nor once it is dead). */
-	int rc = virtio_config_write8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, writeback ? 1 : 0);
-	uint8_t now;
-	if (rc == VIRTIO_OK)
-		rc = virtio_config_read8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, &now);
-	if (rc)
-		return rc;
-	blk->info.writeback = now != 0;
-	return blk->info.writeback == writeback ? VIRTIO_OK : VIRTIO_EIO;
-}

@@ -215,6 +215,33 @@ TEST(blk_set_writeback)
 	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
 }
 
+TEST(blk_set_writeback_flushes_before_going_writethrough)
+{
+	/* Writes completed into the volatile cache become durable only with
+	 * a FLUSH; afterwards a writethrough cache never sends one. */
+	struct sim_blk_opts o = { .writeback = 1 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	uint8_t *buf = tbuf(1536, 2);
+	CHECK_OK(vblk_write(&t->blk, 10, buf, 3, 10 * MS));
+	CHECK_EQ(t->b->writes_since_flush, 1);
+	CHECK_OK(vblk_set_writeback(&t->blk, false));
+	CHECK_EQ(t->b->flushes, 1);
+	CHECK_EQ(t->b->wce_writes, 1);
+	CHECK_EQ(t->b->unflushed_at_wce, 0); /* the FLUSH came first */
+	CHECK(!t->blk.info.writeback);
+	/* Already writethrough, or going writeback: nothing to flush. */
+	CHECK_OK(vblk_set_writeback(&t->blk, false));
+	CHECK_OK(vblk_set_writeback(&t->blk, true));
+	CHECK_EQ(t->b->flushes, 1);
+	/* A FLUSH that fails leaves the cache writeback. */
+	CHECK_OK(vblk_write(&t->blk, 10, buf, 1, 10 * MS));
+	t->b->ioerr_next = 1;
+	CHECK_ERR(vblk_set_writeback(&t->blk, false), VIRTIO_EIO);
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
+	CHECK(t->blk.info.writeback);
+	CHECK_EQ(t->b->wce_writes, 3);
+}
+
 TEST(blk_set_writeback_refused_on_a_device_that_is_down)
 {
 	/* A re-initialisation the device refuses (no FEATURES_OK): config

@@ -287,6 +287,8 @@ struct sim_blk {
 	unsigned discards, write_zeroes, secure_erases;
 	uint64_t range_sectors;     /* sectors covered by range commands */
 	unsigned unmaps;            /* write-zeroes with the unmap flag */
+	unsigned wce_writes;        /* writes of the writeback field */
+	unsigned unflushed_at_wce;  /* writes not yet flushed at the last one */
 };
 
 struct sim_blk_opts {

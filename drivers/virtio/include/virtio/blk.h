@@ -202,7 +202,19 @@ int vblk_range(struct vblk *blk, uint32_t type, uint64_t sector, uint64_t count,
 uint32_t vblk_range_chunk(const struct vblk *blk, uint32_t type, uint64_t sector,
 			  uint64_t count);
 
-/* CONFIG_WCE: switch the cache between writeback and writethrough. */
+/*
+ * CONFIG_WCE: switch the cache between writeback and writethrough.  Going
+ * writethrough first FLUSHes, synchronously (vblk_flush() on queue 0,
+ * VBLK_CACHE_FLUSH_TIMEOUT_NS), so the writes still in the volatile cache
+ * become durable: afterwards no FLUSH is needed for them.  A failed FLUSH
+ * is returned and the cache stays writeback.  Writes still in flight are
+ * the caller's to wait for first.  VIRTIO_EUNSUPP without CONFIG_WCE;
+ * refused with virtio_config_write8()'s error when the device may not be
+ * configured (down after a refused re-initialisation, dead).
+ */
+#ifndef VBLK_CACHE_FLUSH_TIMEOUT_NS
+#define VBLK_CACHE_FLUSH_TIMEOUT_NS 5000000000ull /* 5 s */
+#endif
 int vblk_set_writeback(struct vblk *blk, bool writeback);
 
 #endif

@@ -59,8 +59,8 @@ struct virtio_transport_ops {
 
 /* Where a device is in its life (driver.h moves it along). */
 enum virtio_device_state {
-	VIRTIO_DEV_SETUP,     /* virtio_device_begin() (or a re-initialisation) past
-			       * FEATURES_OK, DRIVER_OK not yet set */
+	VIRTIO_DEV_SETUP,     /* virtio_device_begin() done, or a re-initialisation
+			       * past its negotiation; DRIVER_OK not yet set */
 	VIRTIO_DEV_LIVE,      /* DRIVER_OK: requests flow */
 	VIRTIO_DEV_RESET_DUE, /* DEVICE_NEEDS_RESET or a device fault was noted;
 			       * the device still owns its buffers until the reset */

@@ -284,6 +284,9 @@ static bool blk_config_write(struct sim_dev *d, uint32_t off, unsigned width, ui
 {
 	if (off == VIRTIO_BLK_CFG_WRITEBACK && width == 1 &&
 	    ((d->features_at_ok >> VIRTIO_BLK_F_CONFIG_WCE) & 1)) {
+		struct sim_blk *b = d->ctx;
+		b->wce_writes++;
+		b->unflushed_at_wce = b->writes_since_flush;
 		d->config[off] = (uint8_t)v;
 		return true;
 	}
