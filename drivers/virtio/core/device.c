@@ -8,12 +8,23 @@
 #include "virtio/platform.h"
 #include "virtio/spec.h"
 
-/* Ring and transport features this library implements.  Anything else
- * offered is declined, never a reason to fail (§2.2). */
+/* Ring and transport features this library implements on every
+ * transport (a transport adds its own: ops->features).  Anything else
+ * offered is declined, never a reason to fail (§2.2).  ORDER_PLATFORM
+ * asks for the barriers of hardware devices (§6), and the platform hooks
+ * are those already (platform_default.h): nothing changes when it is
+ * negotiated. */
 #define LIBRARY_FEATURES                                                       \
 	(VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | \
 	 VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM) | \
-	 VIRTIO_BIT(VIRTIO_F_RING_PACKED) | VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA))
+	 VIRTIO_BIT(VIRTIO_F_RING_PACKED) | VIRTIO_BIT(VIRTIO_F_ORDER_PLATFORM) | \
+	 VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA))
+/* The ring bits of 1.x have no legacy meaning; ANY_LAYOUT is legacy only,
+ * and a transitional driver must accept it when offered (§6.3): every
+ * chain the library builds is valid with or without it. */
+#define NOT_LEGACY_FEATURES \
+	(VIRTIO_BIT(VIRTIO_F_RING_PACKED) | VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA))
+#define LEGACY_FEATURES VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT)
 
 static void add_status(struct virtio_device *d, uint8_t bit)
 {
@@ -66,10 +77,10 @@ int virtio_device_negotiate(struct virtio_device *d)
 	for (unsigned w = 0; w < words; w++)
 		d->offered |= (uint64_t)d->ops->get_features(d, w) << (32 * w);
 
-	uint64_t want = (driver_features | LIBRARY_FEATURES) & mask;
-	if (d->legacy) /* the ring bits of 1.x have no legacy meaning */
-		want &= ~(VIRTIO_BIT(VIRTIO_F_RING_PACKED) |
-			  VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA));
+	uint64_t want = driver_features | LIBRARY_FEATURES | d->ops->features;
+	if (d->legacy)
+		want = (want & ~NOT_LEGACY_FEATURES) | LEGACY_FEATURES;
+	want &= mask;
 	d->features = d->offered & want;
 	if (!d->legacy && !virtio_has_feature(d, VIRTIO_F_VERSION_1)) {
 		/* A modern transport with a device that will not speak 1.x. */

@@ -176,7 +176,16 @@ static int pci_queue_enable(struct virtio_device *d, uint16_t index, uint16_t si
 		    !map_vector(p, VIRTIO_PCI_COMMON_Q_MSIX, p->msix_queue_vector))
 			return VIRTIO_ENOTSUP;
 	}
+	/* §4.1.5.2: with NOTIF_CONFIG_DATA notifications name the queue by
+	 * the device's value, which the common structure must then hold. */
+	uint16_t data = index;
+	if (virtio_has_feature(d, VIRTIO_F_NOTIF_CONFIG_DATA)) {
+		if (p->common.len < VIRTIO_PCI_COMMON_Q_NDATA + 2)
+			return VIRTIO_EBROKEN;
+		data = c_rd16(p, VIRTIO_PCI_COMMON_Q_NDATA);
+	}
 	p->notify_addr[index] = doorbell;
+	p->notify_data[index] = data;
 	p->notify_valid |= 1u << index;
 	c_wr16(p, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
 	return VIRTIO_OK;
@@ -187,7 +196,9 @@ static void pci_notify(struct virtio_device *d, uint16_t index, uint32_t value)
 	struct virtio_pci *p = to_pci(d);
 	if (index >= VIRTIO_PCI_MAX_QUEUES || !(p->notify_valid & (1u << index)))
 		return; /* not enabled: nothing to wake */
-	/* §4.1.5.2: 16 bits (the queue index), or 32 with NOTIFICATION_DATA. */
+	/* §4.1.5.2: 16 bits (the queue index, or its queue_notif_config_data),
+	 * or 32 with NOTIFICATION_DATA, that value in the low half. */
+	value = (value & 0xffff0000u) | p->notify_data[index];
 	if (virtio_has_feature(d, VIRTIO_F_NOTIFICATION_DATA))
 		virtio_mmio_write32(p->notify_addr[index], value);
 	else
@@ -226,6 +237,7 @@ static const struct virtio_transport_ops pci_ops = {
 	.queue_enable = pci_queue_enable,
 	.notify = pci_notify,
 	.interrupt_ack = pci_interrupt_ack,
+	.features = VIRTIO_BIT(VIRTIO_F_NOTIF_CONFIG_DATA),
 };
 
 int virtio_pci_use_msix(struct virtio_pci *p, uint16_t config_vector, uint16_t queue_vector)

@@ -143,6 +143,7 @@ struct sim_queue {
 struct sim_dev {
 	uintptr_t base;
 	bool in_use;
+	bool behind_pci;            /* wrapped by sim_pci.c: PCI-only features are legal */
 
 	/* identity and offer */
 	uint32_t magic, version, device_id, vendor_id;

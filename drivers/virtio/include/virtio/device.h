@@ -55,6 +55,9 @@ struct virtio_transport_ops {
 	void (*notify)(struct virtio_device *d, uint16_t index, uint32_t value);
 	/* Read and acknowledge the interrupt causes (VIRTIO_INT_*). */
 	uint32_t (*interrupt_ack)(struct virtio_device *d);
+	/* Feature bits this transport implements beyond the library's
+	 * (PCI: NOTIF_CONFIG_DATA); 0 for none. */
+	uint64_t features;
 };
 
 /* Where a device is in its life (driver.h moves it along). */

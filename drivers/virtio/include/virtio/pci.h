@@ -27,8 +27,9 @@
 #include "wire/common.h"
 #include "wire/pci.h"
 
-/* The part of the common configuration the library uses: the fields before
- * queue_notif_config_data. */
+/* The part of the common configuration the library always uses: the
+ * fields before queue_notif_config_data (which queue set-up also reads when
+ * NOTIF_CONFIG_DATA is negotiated, and refuses a structure without it). */
 #define VIRTIO_PCI_COMMON_MIN_LEN VIRTIO_PCI_COMMON_Q_NDATA
 #define VIRTIO_PCI_NO_VECTOR VIRTIO_MSI_NO_VECTOR
 
@@ -73,8 +74,11 @@ struct virtio_pci {
 	uint8_t pci_cfg_cap;      /* VIRTIO_PCI_CAP_PCI_CFG offset (0: absent); unused */
 	uint8_t msix_cap;         /* MSI-X capability offset (0: absent) */
 	uint32_t notify_off_multiplier;
-	/* Per queue: the doorbell, valid from queue_enable until a reset. */
+	/* Per queue: the doorbell and the value a notification carries (its
+	 * index, or queue_notif_config_data), valid from queue_enable until a
+	 * reset. */
 	uintptr_t notify_addr[VIRTIO_PCI_MAX_QUEUES];
+	uint16_t notify_data[VIRTIO_PCI_MAX_QUEUES];
 	uint32_t notify_valid;    /* bit q: notify_addr[q] is set */
 	/* MSI-X (virtio_pci_use_msix): NO_VECTOR when INTx is in use. */
 	uint16_t msix_config_vector;
