@@ -232,6 +232,7 @@ def configs():
         Config("aia-pci-msix", [Disk(bus="pci", props="disable-legacy=on")],
                machine="virt,aia=aplic-imsic",
                expect=["virtio-pci modern 00:01.0 irq 33: msix vector 0 -> eiid",
+                       "(configuration), vector 1 -> eiid",
                        "writable, virtio-pci modern 00:01.0 msix eiid"]),
         Config("aia-pci-msix-num-queues-4",
                [Disk(bus="pci", props="disable-legacy=on,num-queues=4")],

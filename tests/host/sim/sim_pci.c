@@ -179,7 +179,9 @@ static struct sim_queue *selq(struct sim_pci *p)
 
 static uint16_t vector_accept(struct sim_pci *p, uint32_t v)
 {
-	return v < p->msix_vectors ? (uint16_t)v : VIRTIO_PCI_NO_VECTOR;
+	if (v != VIRTIO_PCI_NO_VECTOR && v >= p->msix_vectors && p->msix_accept_any)
+		return (uint16_t)v;
+	return v < p->msix_vectors && !p->msix_refuse ? (uint16_t)v : VIRTIO_PCI_NO_VECTOR;
 }
 
 static void pci_reset_state(struct sim_pci *p)
