@@ -1,16 +1,20 @@
 /*
  * The kernel's entropy devices: bring-up over the library's vrng driver,
- * the shell's `rng` command, and a self-test that the bytes are there and
- * look random (not constant, not repeating).
+ * completions by interrupt, the shell's `rng` command, and a self-test
+ * that the bytes are there and look random (not constant, not repeating).
  */
 #include "kernel/virtio/entropy.h"
 
 #include "kernel/dma.h"
+#include "kernel/irq/irq.h"
+#include "kernel/riscv.h"
 #include "kernel/shell/shell_priv.h"
+#include "kernel/timer.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 #include "lib/printf.h"
 #include "virtio/errors.h"
+#include "virtio/platform.h"
 #include "virtio/rng.h"
 
 #define MAX_RNGS 4
@@ -26,13 +30,46 @@ struct rng {
 static struct rng rngs[MAX_RNGS];
 static unsigned nrngs;
 
-int virtio_rng_attach(struct virtio_device *vdev, const char *where)
+/* Completions by interrupt (rng_irq); vrng_read() waits with interrupts
+ * masked, in the wfi of the kernel's wait loop, which lets them in. */
+static void rng_irq(void *ctx)
+{
+	struct rng *r = ctx;
+	vrng_interrupt(&r->vrng); /* a fault is only noted: the waiting read resets */
+}
+
+static unsigned long rng_lock(void *ctx)
+{
+	(void)ctx;
+	return intr_save();
+}
+
+static void rng_unlock(void *ctx, unsigned long held)
+{
+	(void)ctx;
+	intr_restore(held);
+}
+
+static void rng_wait(void *ctx, uint64_t deadline_ns)
+{
+	(void)ctx;
+	uint64_t now = virtio_time_ns();
+	uint64_t us = deadline_ns > now ? (deadline_ns - now) / 1000 + 1 : 0;
+	wait_for_interrupt_until(deadline_in_us(us < UINT32_MAX ? (uint32_t)us : UINT32_MAX));
+}
+
+static const struct virtio_waiter rng_waiter = {
+	.lock = rng_lock, .unlock = rng_unlock, .wait = rng_wait,
+};
+
+int virtio_rng_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 {
 	if (nrngs == MAX_RNGS) {
 		kprintf("%s: virtio-rng: more than %u entropy devices\n", where, MAX_RNGS);
 		return VIRTIO_ENOMEM;
 	}
 	struct rng *r = &rngs[nrngs];
+	bool registered = false;
 	int rc = vrng_probe(&r->vrng, vdev, ~0ull);
 	uint16_t size = rc ? 0 : virtio_queue_size(vdev, 0, RNG_QUEUE_SIZE);
 	void *mem = rc ? NULL : dma_alloc(vrng_queue_mem_bytes(size));
@@ -40,10 +77,18 @@ int virtio_rng_attach(struct virtio_device *vdev, const char *where)
 		rc = VIRTIO_ENOMEM;
 	if (rc == VIRTIO_OK)
 		rc = vrng_attach_queue(&r->vrng, size, mem, vrng_queue_mem_bytes(size));
-	if (rc == VIRTIO_OK)
+	if (rc == VIRTIO_OK && irq_register(irq, rng_irq, r) != 0)
+		rc = VIRTIO_EINVAL;
+	else if (rc == VIRTIO_OK)
+		registered = true;
+	if (rc == VIRTIO_OK) {
+		vrng_use_interrupts(&r->vrng, &rng_waiter);
 		rc = vrng_start(&r->vrng);
+	}
 	if (rc) {
 		virtio_device_fail(vdev);
+		if (registered) /* the slot may be reused: no handler on it */
+			irq_unregister(irq, rng_irq, r);
 		kprintf("%s: virtio-rng: %s\n", where, virtio_strerror(rc));
 		return rc;
 	}

@@ -1,6 +1,7 @@
 /*
  * Entropy devices (virtio-rng) for the shell and the self-test: brought up
- * by virtio_attach(), read by polling through the library's vrng_read().
+ * by virtio_attach(), read through the library's vrng_read(), whose
+ * requests complete by interrupt.
  */
 #ifndef KERNEL_VIRTIO_RNG_H
 #define KERNEL_VIRTIO_RNG_H
@@ -10,8 +11,9 @@
 #include "kernel/selftest/selftest.h"
 #include "virtio/device.h"
 
-/* Bring up an entropy device; 0 or a VIRTIO_E* error (already printed). */
-int virtio_rng_attach(struct virtio_device *vdev, const char *where);
+/* Bring up an entropy device whose interrupt arrives on `irq` (irq.h
+ * numbering); 0 or a VIRTIO_E* error (already printed). */
+int virtio_rng_attach(struct virtio_device *vdev, const char *where, uint32_t irq);
 
 /* Entropy devices brought up so far. */
 unsigned virtio_rng_count(void);

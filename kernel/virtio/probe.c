@@ -301,7 +301,7 @@ static uint32_t disk_caps(const struct vblk_info *in)
 int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 {
 	if (vdev->device_id == VIRTIO_ID_RNG)
-		return virtio_rng_attach(vdev, where); /* polled: no interrupt */
+		return virtio_rng_attach(vdev, where, irq);
 	if (vdev->device_id == VIRTIO_ID_INPUT)
 		return virtio_input_attach(vdev, where, irq);
 	if (vdev->device_id != VIRTIO_ID_BLOCK) {

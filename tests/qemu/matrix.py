@@ -143,6 +143,16 @@ def configs():
                expect=["rng0: bytes vary within and between reads", "rng1: entropy device"]),
         Config("rng-legacy", [Disk()], legacy=True, qemu=["-device", "virtio-rng-device"],
                expect=["rng0: bytes vary within and between reads"]),
+        # The entropy device and a disk on one INTx line (slots 1 and 5,
+        # APLIC source 33): the rng's used-buffer interrupt must be taken
+        # and acknowledged, or the line stays asserted and the kernel
+        # livelocks in the disk's handler.
+        Config("rng-pci-intx-shared",
+               [Disk(bus="pci", props="disable-legacy=on,addr=1,vectors=0")],
+               machine="virt,aia=aplic-imsic",
+               qemu=["-device", "virtio-rng-pci,disable-legacy=on,addr=5,vectors=0"],
+               expect=["rng0: entropy device, virtio-pci modern 00:05.0 irq 33",
+                       "rng0: bytes vary within and between reads"]),
         # the input suite: configuration, stocked event queue, axis
         # ranges, caps-lock LED round trip through the status queue
         Config("input-mmio-and-pci", [Disk()],
