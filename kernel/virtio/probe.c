@@ -327,6 +327,7 @@ int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 		.read_only = d->blk.info.read_only,
 		.transport = d->transport,
 		.queues = d->nqueues,
+		.queue_depth = vblk_queue_capacity(&d->blk, 0, 1),
 		.irq = d->irq,
 		.caps = disk_caps(&d->blk.info),
 		.ops = &disk_ops,

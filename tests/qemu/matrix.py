@@ -201,6 +201,21 @@ def configs():
                expect=["a read on each of the 4 request queues"]),
         Config("pci-packed", [Disk(bus="pci", props="disable-legacy=on,packed=on")],
                expect=["vda: ring=packed in memory"]),
+        # The smallest queue a request fits in without indirect tables: 4
+        # entries hold one 3-descriptor request at a time, and the
+        # self-test's in-flight expectation follows from that capacity.
+        Config("pci-packed-queue-size-4",
+               [Disk(bus="pci", props="disable-legacy=on,packed=on,indirect_desc=off,"
+                                      "event_idx=off,queue-size=4")],
+               expect=["vda: ring=packed in memory", "queue holds 1 request at once"]),
+        # Legal on virtio-mmio too, but QEMU's mmio QueueNumMax is 1024
+        # whatever queue-size says: the kernel takes its 256 entries.
+        Config("mmio-packed-queue-size-4",
+               [Disk(props="packed=on,indirect_desc=off,event_idx=off,queue-size=4")],
+               expect=["vda: ring=packed in memory", "queue holds 85 requests at once"]),
+        Config("pci-split-queue-size-4",
+               [Disk(bus="pci", props="disable-legacy=on,queue-size=4")],
+               expect=["vda: ring=split in memory", "queue holds 4 requests at once"]),
         # Behind a PCI-to-PCI bridge at 00:01.0: bus 1, pins swizzled.
         Config("pci-behind-bridge",
                [Disk(size=8 * M, bus="pci", props="disable-legacy=on,bus=b1,addr=2"),

@@ -188,6 +188,15 @@ size_t vblk_queue_mem_bytes_for(const struct vblk *blk, uint16_t size)
 							       VBLK_INDIRECT_MAX));
 }
 
+uint16_t vblk_queue_capacity(const struct vblk *blk, uint16_t qi, uint16_t ndata)
+{
+	const struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
+	if (!q || ndata > VBLK_MAX_DATA_SG)
+		return 0;
+	/* Header, data buffers, status; a slot each is never short (size). */
+	return (uint16_t)(q->vq.size / virtq_chain_descs(&q->vq, ndata + 2u));
+}
+
 static void request_done(void *ctx, void *token, uint32_t len, int status);
 
 int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,

@@ -278,6 +278,29 @@ TEST(blk_set_writeback_refused_on_a_dead_device)
 	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
 }
 
+TEST(blk_queue_capacity_follows_the_ring)
+{
+	/* Header, data, status: 3 descriptors without an indirect table. */
+	struct tblk *t = up(ALL_FEATURES & NO(VIRTIO_F_INDIRECT_DESC), 4, NULL);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 1), 1);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 2), 1);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 3), 0); /* 5 descriptors never fit */
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 1, 1), 0); /* not attached */
+	/* And the ring really holds that many, no more. */
+	struct treq r[2];
+	for (unsigned i = 0; i < 2; i++)
+		treq_init(&r[i], VIRTIO_BLK_T_IN, i, tbuf(512, i), 512, 1);
+	t->sim->mode = SIM_DEFERRED;
+	CHECK_OK(vblk_submit(&t->blk, 0, &r[0].req));
+	CHECK_ERR(vblk_submit(&t->blk, 0, &r[1].req), VIRTIO_ENOSPC);
+
+	sim_reset_all();
+	t = up(ALL_FEATURES, 4, NULL); /* one ring slot each through an indirect table */
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 1), 4);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, VBLK_MAX_DATA_SG), 4);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, VBLK_MAX_DATA_SG + 1), 0);
+}
+
 TEST(blk_logical_block_alignment)
 {
 	struct sim_blk_opts o = { .blk_size = 4096 };

@@ -148,6 +148,11 @@ size_t vblk_queue_mem_bytes(uint16_t size);
 int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 		      uint16_t size, void *mem, size_t mem_len);
 
+/* Requests of `ndata` data buffers queue `qi` holds at once (its ring
+ * descriptors per request: one with an indirect table, else ndata + 2);
+ * 0 for a queue not attached. */
+uint16_t vblk_queue_capacity(const struct vblk *blk, uint16_t qi, uint16_t ndata);
+
 /* DRIVER_OK: the device is live. */
 int vblk_start(struct vblk *blk);
 
