@@ -199,29 +199,18 @@ int virtio_config_read_fields(struct virtio_device *d, const struct virtio_confi
 	return VIRTIO_ETIMEDOUT;
 }
 
-int virtio_config_read8(struct virtio_device *d, uint32_t off, uint8_t *out)
-{
-	struct virtio_config_field f = VIRTIO_CONFIG_FIELD(off, out);
-	return virtio_config_read_fields(d, &f, 1);
-}
-
-int virtio_config_read16(struct virtio_device *d, uint32_t off, uint16_t *out)
-{
-	struct virtio_config_field f = VIRTIO_CONFIG_FIELD(off, out);
-	return virtio_config_read_fields(d, &f, 1);
-}
-
-int virtio_config_read32(struct virtio_device *d, uint32_t off, uint32_t *out)
-{
-	struct virtio_config_field f = VIRTIO_CONFIG_FIELD(off, out);
-	return virtio_config_read_fields(d, &f, 1);
-}
-
-int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out)
-{
-	struct virtio_config_field f = VIRTIO_CONFIG_FIELD(off, out);
-	return virtio_config_read_fields(d, &f, 1);
-}
+/* One field: virtio_config_read8() .. virtio_config_read64(). */
+#define CONFIG_READ_ONE(bits)                                                            \
+	int virtio_config_read##bits(struct virtio_device *d, uint32_t off, uint##bits##_t *out) \
+	{                                                                                \
+		struct virtio_config_field f = VIRTIO_CONFIG_FIELD(off, out);            \
+		return virtio_config_read_fields(d, &f, 1);                              \
+	}
+CONFIG_READ_ONE(8)
+CONFIG_READ_ONE(16)
+CONFIG_READ_ONE(32)
+CONFIG_READ_ONE(64)
+#undef CONFIG_READ_ONE
 
 int virtio_config_read_bytes(struct virtio_device *d, uint32_t off, uint8_t *buf, uint32_t len)
 {

@@ -97,13 +97,19 @@ TEST(config_never_settling_after_the_capacity_fails_probe)
 	CHECK(d->status & VIRTIO_STATUS_FAILED);
 }
 
+/* A blk device from `o`, probed. */
+static struct virtio_device *probed(struct tblk *t, const struct sim_blk_opts *o)
+{
+	CHECK_OK(tblk_probe(t, sim_blk_new(o), ALL_FEATURES));
+	return &t->mmio.vdev;
+}
+
 TEST(config_helpers_report_the_timeout)
 {
 	struct sim_blk_opts o = { .num_queues = 2 };
-	struct sim_dev *d = sim_blk_new(&o);
 	struct tblk t;
-	CHECK_OK(tblk_probe(&t, d, ALL_FEATURES));
-	struct virtio_device *vd = &t.mmio.vdev;
+	struct virtio_device *vd = probed(&t, &o);
+	struct sim_dev *d = t.sim;
 	uint8_t v8 = 0x55;
 	uint16_t v16 = 0x5555;
 	uint32_t v32 = 0x55555555;
@@ -126,10 +132,9 @@ TEST(config_read_fields_widths_arrays_and_limits)
 {
 	struct sim_blk_opts o = { .sectors = 0x1234, .blk_size = 4096, .phys_exp = 3,
 				  .min_io = 7, .opt_io = 0x99 };
-	struct sim_dev *d = sim_blk_new(&o);
 	struct tblk t;
-	CHECK_OK(tblk_probe(&t, d, ALL_FEATURES));
-	struct virtio_device *vd = &t.mmio.vdev;
+	struct virtio_device *vd = probed(&t, &o);
+	struct sim_dev *d = t.sim;
 	uint64_t cap = 0;
 	uint8_t exp = 0;
 	uint16_t min_io = 0;

@@ -11,15 +11,6 @@
 
 #include "harness/pci_fixture.h"
 
-static void roundtrip(struct vblk *blk, uint8_t *disk, uint64_t sector, uint32_t seed)
-{
-	uint8_t *w = tbuf(1024, seed), *r = tbuf(1024, seed + 1);
-	CHECK_OK(vblk_write(blk, sector, w, 2, 10 * MS));
-	CHECK(memcmp(disk + sector * 512, w, 1024) == 0);
-	CHECK_OK(vblk_read(blk, sector, r, 2, 10 * MS));
-	CHECK(memcmp(r, w, 1024) == 0);
-}
-
 /* virtio-blk over the simulated PCI function, one queue of 16. */
 static struct vblk *pci_blk_up(struct sim_pci *p, uint64_t mask)
 {
@@ -40,13 +31,13 @@ TEST(features_order_platform_accepted)
 	struct tblk *t = tblk_with_opts(ALL_FEATURES, 16, &o);
 	CHECK(sim_has(t->sim, VIRTIO_F_ORDER_PLATFORM));
 	CHECK(virtio_has_feature(t->blk.vdev, VIRTIO_F_ORDER_PLATFORM));
-	roundtrip(&t->blk, t->b->disk, 4, 1);
+	tblk_roundtrip(&t->blk, t->b->disk, 4, 2, 1);
 
 	sim_reset_all();
 	struct sim_pci *p = new_blk_pci(&o, NULL);
 	struct vblk *blk = pci_blk_up(p, ALL_FEATURES);
 	CHECK(sim_has(p->dev, VIRTIO_F_ORDER_PLATFORM));
-	roundtrip(blk, sim_blk_of(p->dev)->disk, 4, 2);
+	tblk_roundtrip(blk, sim_blk_of(p->dev)->disk, 4, 2, 2);
 }
 
 /* Notifications carry the device's value; `extra` adds more offered bits. */
@@ -58,7 +49,7 @@ static void notif_config_data(uint64_t extra, unsigned width)
 	struct vblk *blk = pci_blk_up(p, ALL_FEATURES);
 	CHECK(sim_has(p->dev, VIRTIO_F_NOTIF_CONFIG_DATA));
 	CHECK(virtio_has_feature(blk->vdev, VIRTIO_F_NOTIF_CONFIG_DATA));
-	roundtrip(blk, sim_blk_of(p->dev)->disk, 8, 3);
+	tblk_roundtrip(blk, sim_blk_of(p->dev)->disk, 8, 2, 3);
 	CHECK(p->notifies[0] > 0); /* the simulator found queue 0 from 0x1234 */
 	CHECK_EQ(p->notify_width, width);
 	/* After a re-initialisation the value is read again. */
@@ -67,7 +58,7 @@ static void notif_config_data(uint64_t extra, unsigned width)
 	p->notif_data[0] = 0x0777;
 	CHECK_OK(virtio_device_recover(blk->vdev));
 	unsigned before = p->notifies[0];
-	roundtrip(blk, sim_blk_of(p->dev)->disk, 9, 4);
+	tblk_roundtrip(blk, sim_blk_of(p->dev)->disk, 9, 2, 4);
 	CHECK(p->notifies[0] > before);
 }
 
@@ -86,20 +77,11 @@ TEST(features_notif_config_data_without_the_field_refused)
 {
 	/* A common structure that ends before queue_notif_config_data. */
 	struct sim_blk_opts o = { .extra = VIRTIO_BIT(VIRTIO_F_NOTIF_CONFIG_DATA) };
-	struct sim_pci_opts po = { .bare = true };
-	struct sim_pci *p = new_blk_pci(&o, &po);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_COMMON_CFG, 4, SIM_PCI_COMMON_OFF, VIRTIO_PCI_COMMON_Q_NDATA);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_NOTIFY_CFG, 4, SIM_PCI_NOTIFY_OFF, 4);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_ISR_CFG, 4, SIM_PCI_ISR_OFF, 1);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_DEVICE_CFG, 4, SIM_PCI_DEVICE_OFF, 0x60);
+	struct sim_pci *p = new_blk_pci_caps(&o, VIRTIO_PCI_COMMON_Q_NDATA, 4);
 	struct virtio_pci vp;
-	CHECK_OK(probe(p, &vp));
 	struct vblk blk;
-	CHECK_OK(vblk_probe(&blk, &vp.vdev, ALL_FEATURES));
-	size_t len = vblk_queue_mem_bytes(16);
 	struct vblk_queue q;
-	CHECK_ERR(vblk_attach_queue(&blk, 0, &q, 16, tmem_alloc(len, VIRTQ_MEM_ALIGN), len),
-		  VIRTIO_EBROKEN);
+	CHECK_ERR(attach_rc(p, &vp, &blk, ALL_FEATURES, 0, &q), VIRTIO_EBROKEN);
 	CHECK(!p->dev->q[0].ready);
 }
 
@@ -108,7 +90,7 @@ TEST(features_notif_config_data_never_on_mmio)
 	struct sim_blk_opts o = { .extra = VIRTIO_BIT(VIRTIO_F_NOTIF_CONFIG_DATA) };
 	struct tblk *t = tblk_with_opts(ALL_FEATURES, 16, &o);
 	CHECK(!sim_has(t->sim, VIRTIO_F_NOTIF_CONFIG_DATA));
-	roundtrip(&t->blk, t->b->disk, 1, 5);
+	tblk_roundtrip(&t->blk, t->b->disk, 1, 2, 5);
 }
 
 TEST(features_any_layout_accepted_on_legacy_only)
@@ -116,7 +98,7 @@ TEST(features_any_layout_accepted_on_legacy_only)
 	struct sim_blk_opts o = { .version = 1, .extra = VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) };
 	struct tblk *t = tblk_with_opts(ALL_FEATURES, 16, &o);
 	CHECK(sim_has(t->sim, VIRTIO_F_ANY_LAYOUT));
-	roundtrip(&t->blk, t->b->disk, 2, 6);
+	tblk_roundtrip(&t->blk, t->b->disk, 2, 2, 6);
 
 	/* Bit 27 means nothing to a modern device (§6): never taken there. */
 	sim_reset_all();

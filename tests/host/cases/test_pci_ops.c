@@ -248,22 +248,13 @@ TEST(pci_notify_length_checked_per_queue)
 {
 	/* The notify structure covers queue 0's doorbell only. */
 	struct sim_blk_opts bo = { .num_queues = 2 };
-	struct sim_pci_opts po = { .bare = true, .notify_mult = 4 };
-	struct sim_pci *p = new_blk_pci(&bo, &po);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_COMMON_CFG, 4, SIM_PCI_COMMON_OFF, 0x40);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_NOTIFY_CFG, 4, SIM_PCI_NOTIFY_OFF, 5);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_ISR_CFG, 4, SIM_PCI_ISR_OFF, 1);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_DEVICE_CFG, 4, SIM_PCI_DEVICE_OFF, 0x60);
+	struct sim_pci *p = new_blk_pci_caps(&bo, 0x40, 5);
 	struct virtio_pci vp;
-	CHECK_OK(probe(p, &vp));
 	struct vblk blk;
-	CHECK_OK(vblk_probe(&blk, &vp.vdev, NO(VIRTIO_F_RING_PACKED)));
-	size_t len = vblk_queue_mem_bytes(16);
 	struct vblk_queue q0, q1;
-	CHECK_OK(vblk_attach_queue(&blk, 0, &q0, 16, tmem_alloc(len, VIRTQ_MEM_ALIGN), len));
+	CHECK_OK(attach_rc(p, &vp, &blk, NO(VIRTIO_F_RING_PACKED), 0, &q0));
 	/* 1 * 4 + 2 = 6 > 5 */
-	CHECK_ERR(vblk_attach_queue(&blk, 1, &q1, 16, tmem_alloc(len, VIRTQ_MEM_ALIGN), len),
-		  VIRTIO_EBROKEN);
+	CHECK_ERR(attach_rc(p, &vp, &blk, NO(VIRTIO_F_RING_PACKED), 1, &q1), VIRTIO_EBROKEN);
 	/* Nothing was programmed for queue 1. */
 	CHECK_EQ(p->qsize[1], 0);
 	CHECK(!p->dev->q[1].ready);
@@ -280,20 +271,12 @@ TEST(pci_notification_data_writes_32_bits)
 
 	/* 2 bytes of doorbell are not enough for a 32-bit store. */
 	sim_reset_all();
-	struct sim_pci_opts po = { .bare = true };
-	struct sim_pci *p = new_blk_pci(&bo, &po);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_COMMON_CFG, 4, SIM_PCI_COMMON_OFF, 0x40);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_NOTIFY_CFG, 4, SIM_PCI_NOTIFY_OFF, 2);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_ISR_CFG, 4, SIM_PCI_ISR_OFF, 1);
-	sim_pci_add_cap(p, VIRTIO_PCI_CAP_DEVICE_CFG, 4, SIM_PCI_DEVICE_OFF, 0x60);
+	struct sim_pci *p = new_blk_pci_caps(&bo, 0x40, 2);
 	struct virtio_pci vp;
-	CHECK_OK(probe(p, &vp));
 	struct vblk blk;
-	CHECK_OK(vblk_probe(&blk, &vp.vdev, ALL_FEATURES));
-	size_t len = vblk_queue_mem_bytes(16);
 	struct vblk_queue q0;
-	CHECK_ERR(vblk_attach_queue(&blk, 0, &q0, 16, tmem_alloc(len, VIRTQ_MEM_ALIGN), len),
-		  VIRTIO_EBROKEN);
+	CHECK_ERR(attach_rc(p, &vp, &blk, ALL_FEATURES, 0, &q0), VIRTIO_EBROKEN);
+	size_t len = vblk_queue_mem_bytes(16);
 	/* Without NOTIFICATION_DATA the same 2 bytes do. */
 	struct vblk blk2;
 	CHECK_OK(vblk_probe(&blk2, &vp.vdev, NO(VIRTIO_F_NOTIFICATION_DATA)));

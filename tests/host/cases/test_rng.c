@@ -164,6 +164,13 @@ static void tw_wait(void *ctx, uint64_t deadline)
 }
 
 static struct twait tw;
+
+static uint8_t *dma_buf(uint32_t n, uint32_t seed)
+{
+	uint8_t *buf = tbuf(n, seed);
+	sim_dma_add(buf, n);
+	return buf;
+}
 static const struct virtio_waiter waiter = { tw_lock, tw_unlock, tw_wait, &tw };
 
 static void trng_irq_up(struct trng *t)
@@ -179,8 +186,7 @@ TEST(rng_read_by_interrupt)
 {
 	static struct trng t;
 	trng_irq_up(&t);
-	uint8_t *buf = tbuf(300, 4);
-	sim_dma_add(buf, 300);
+	uint8_t *buf = dma_buf(300, 4);
 	CHECK_EQ(vrng_read(&t.rng, buf, 300, 10 * MS), 300);
 	check_filled(buf, 300);
 	/* Completed by the interrupt handler, whose status read acknowledged
@@ -200,8 +206,7 @@ TEST(rng_interrupt_silent_device_times_out_and_is_reset)
 	static struct trng t;
 	trng_irq_up(&t);
 	t.sim->fault = SIM_FAULT_WITHHOLD;
-	uint8_t *buf = tbuf(64, 5);
-	sim_dma_add(buf, 64);
+	uint8_t *buf = dma_buf(64, 5);
 	uint64_t t0 = sim_clock_ns;
 	CHECK_ERR(vrng_read(&t.rng, buf, 64, 10 * MS), VIRTIO_ETIMEDOUT);
 	CHECK(sim_clock_ns - t0 >= 10 * MS);
@@ -220,8 +225,7 @@ TEST(rng_interrupt_stuck_reset_keeps_the_buffer)
 	trng_irq_up(&t);
 	t.sim->fault = SIM_FAULT_WITHHOLD;
 	t.sim->reset_stuck = true;
-	uint8_t *buf = tbuf(64, 6);
-	sim_dma_add(buf, 64);
+	uint8_t *buf = dma_buf(64, 6);
 	CHECK_ERR(vrng_read(&t.rng, buf, 64, 10 * MS), VIRTIO_EDEAD);
 	CHECK_EQ(t.rng.vq.in_flight, 1);
 	CHECK(t.rng.sync_busy);
@@ -235,8 +239,7 @@ TEST(rng_interrupt_fault_noted_by_the_handler_resets)
 	static struct trng t;
 	trng_irq_up(&t);
 	t.sim->fault = SIM_FAULT_LEN_OVER;
-	uint8_t *buf = tbuf(64, 7);
-	sim_dma_add(buf, 64);
+	uint8_t *buf = dma_buf(64, 7);
 	CHECK_ERR(vrng_read(&t.rng, buf, 64, 10 * MS), VIRTIO_EBROKEN);
 	CHECK(tw.deliveries >= 1);
 	CHECK_EQ(t.mmio.vdev.state, VIRTIO_DEV_DOWN);
@@ -256,8 +259,7 @@ TEST(rng_submit_completes_through_the_dispatch)
 {
 	static struct trng t;
 	trng_irq_up(&t);
-	uint8_t *buf = tbuf(96, 8);
-	sim_dma_add(buf, 96);
+	uint8_t *buf = dma_buf(96, 8);
 	struct vrng_req req[3];
 	async_done = async_bytes = 0;
 	for (unsigned i = 0; i < 3; i++) {
