@@ -91,6 +91,7 @@ struct blkdev {
 	bool read_only;
 	const char *transport; /* "virtio-mmio v2", ... for `blk list` */
 	uint16_t queues;       /* request queues the driver uses (>= 1) */
+	uint16_t queue_depth;  /* one-buffer requests a queue holds at once (0: not known) */
 	uint32_t irq;          /* the interrupt completions arrive on (irq.h
 				* numbering), 0 when the driver only polls */
 	uint32_t caps;         /* BLKDEV_CAP_* */

@@ -105,6 +105,22 @@ int irq_unregister(uint32_t irq, void (*handler)(void *ctx), void *ctx)
 	return 0;
 }
 
+/* Each handler of one line, in registration order. */
+static void run_line(struct irq_line *l)
+{
+	l->count++;
+	/* A shared line: each handler checks its own device. */
+	for (unsigned i = 0; i < l->n; i++)
+		l->fn[i](l->ctx[i]);
+}
+
+void irq_run_handlers(uint32_t irq)
+{
+	struct irq_line *l = find_line(irq);
+	if (l && l->n)
+		run_line(l);
+}
+
 void irq_handle_external(void)
 {
 	uint32_t line;
@@ -117,10 +133,7 @@ void irq_handle_external(void)
 	for (unsigned n = 0; n < IRQ_DRAIN_MAX && (line = chip->claim()) != 0; n++) {
 		struct irq_line *l = line < IRQ_MAX_LINES ? &lines[line] : NULL;
 		if (l && l->n) {
-			l->count++;
-			/* A shared line: each handler checks its own device. */
-			for (unsigned i = 0; i < l->n; i++)
-				l->fn[i](l->ctx[i]);
+			run_line(l);
 		} else {
 			/* nobody asked for it: disable so it cannot storm */
 			chip->disable(line);

@@ -53,6 +53,12 @@ int irq_unregister(uint32_t irq, void (*handler)(void *ctx), void *ctx);
 /* Called by the trap handler on a supervisor external interrupt. */
 void irq_handle_external(void);
 
+/* Runs irq's handlers now, as its delivery does (counted too), from
+ * another interrupt's handler: for an interrupt that stands for another
+ * one's work, such as the configuration vector of a virtio-pci function
+ * whose driver handles it on its queue interrupt. */
+void irq_run_handlers(uint32_t irq);
+
 /* Interrupts delivered to irq's handlers so far (0 for an unknown irq). */
 uint64_t irq_count(uint32_t irq);
 

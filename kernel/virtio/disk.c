@@ -329,6 +329,7 @@ static int disk_attach(struct disk *d, struct virtio_device *vdev, const char *w
 		d->bdev = (struct blkdev){
 			.transport = d->transport,
 			.queues = d->nqueues,
+			.queue_depth = vblk_queue_capacity(&d->blk, 0, 1),
 			.irq = d->irq,
 			.ops = &disk_ops,
 			.driver = d,

@@ -5,7 +5,10 @@
  * struct pci_func of kernel/pci/pci.c (static storage, like the struct
  * virtio_pci objects here: both must outlive the probe).  Interrupts are
  * INTx on the PLIC line the device tree's interrupt-map gives; several
- * functions may share one line (plic.c calls every handler).
+ * functions may share one line (plic.c calls every handler).  With an
+ * MSI controller (the AIA's IMSIC) a function with MSI-X gets an MSI for
+ * its configuration changes and one for its queues, so a used-buffer
+ * interrupt reads no configuration register.
  */
 #include "kernel/virtio/pci_probe.h"
 
@@ -58,48 +61,82 @@ static uint32_t virtio_id(const struct pci_func *f)
 	return pci_cfg_read16(f, VIRTIO_PCI_CFG_SUBSYS_ID);
 }
 
+/* Configuration changes on a vector of their own: noted for the library,
+ * then handled by the device's driver on its queue interrupt, which reads
+ * the configuration only then (virtio_pci_config_vector_fired()). */
+struct config_vector {
+	struct virtio_pci *p;
+	uint32_t queue_irq;
+};
+static struct config_vector config_vectors[MAX_VIRTIO_PCI];
+
+static void config_vector_irq(void *ctx)
+{
+	struct config_vector *cv = ctx;
+	virtio_pci_config_vector_fired(cv->p);
+	irq_run_handlers(cv->queue_irq);
+}
+
 /*
- * Points MSI-X vector 0 of f at a fresh MSI and enables MSI-X; then the
- * library maps the configuration and queue events to that vector.  The
- * interrupt number for irq_register(), or 0 when INTx has to do (no MSI
- * controller, no capability, a table outside the BARs, a refusal).
+ * Points MSI-X vectors 0 (configuration changes) and 1 (every queue) of f
+ * at fresh MSIs, or vector 0 at one for both when the table has a single
+ * entry, and enables MSI-X; the library maps the events to them.  The
+ * queue interrupt's number for irq_register(), or 0 when INTx has to do
+ * (no MSI controller, no capability, a table outside the BARs, a refusal);
+ * *config_irq is the configuration vector's (0: the queue interrupt
+ * carries both).
  */
-static uint32_t setup_msix(const struct pci_func *f, struct virtio_pci *p, const char *where)
+static uint32_t setup_msix(const struct pci_func *f, struct virtio_pci *p, const char *where,
+			   uint32_t *config_irq)
 {
 	uint8_t cap = p->msix_cap;
+	*config_irq = 0;
 	if (!cap || !irq_has_msi())
 		return 0;
+	unsigned vectors = p->msix_vectors >= 2 ? 2 : 1;
 	uint32_t table = pci_cfg_read32(f, cap + MSIX_TABLE);
 	unsigned bir = table & 7u;
 	uint64_t off = table & ~7u;
 	if (bir > 5 || !f->bar[bir].cpu || f->bar[bir].io ||
-	    off + MSIX_ENTRY_BYTES > f->bar[bir].size) {
+	    off + vectors * MSIX_ENTRY_BYTES > f->bar[bir].size) {
 		kprintf("%s: MSI-X table outside its BAR; using INTx\n", where);
 		return 0;
 	}
-	uint32_t irq, data;
+	uint32_t irq[2], data[2];
 	uint64_t addr;
-	if (irq_msi_alloc(&irq, &addr, &data) != 0) {
-		kprintf("%s: no free MSI; using INTx\n", where);
+	for (unsigned v = 0; v < vectors; v++) {
+		if (irq_msi_alloc(&irq[v], &addr, &data[v]) != 0) {
+			kprintf("%s: no free MSI; using INTx\n", where);
+			return 0; /* an identity taken stays allocated, unused */
+		}
+	}
+	uintptr_t entries = f->bar[bir].cpu + (uintptr_t)off;
+	uint16_t ctrl = pci_cfg_read16(f, cap + MSIX_CTRL) & ~MSIX_CTRL_SIZE;
+	/* Program the entries with the whole function masked, then unmask. */
+	pci_cfg_write16(f, cap + MSIX_CTRL, ctrl | MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL);
+	for (unsigned v = 0; v < vectors; v++) {
+		uintptr_t e = entries + v * MSIX_ENTRY_BYTES;
+		mmio_write32(e + MSIX_ENTRY_ADDR_LO, (uint32_t)addr);
+		mmio_write32(e + MSIX_ENTRY_ADDR_HI, (uint32_t)(addr >> 32));
+		mmio_write32(e + MSIX_ENTRY_DATA, data[v]);
+		mmio_write32(e + MSIX_ENTRY_CTRL, 0);
+	}
+	pci_cfg_write16(f, cap + MSIX_CTRL, (ctrl | MSIX_CTRL_ENABLE) & ~MSIX_CTRL_MASKALL);
+	if (virtio_pci_use_msix(p, 0, (uint16_t)(vectors - 1)) != VIRTIO_OK) {
+		kprintf("%s: the device refused MSI-X vector 0; using INTx\n", where);
+		for (unsigned v = 0; v < vectors; v++)
+			mmio_write32(entries + v * MSIX_ENTRY_BYTES + MSIX_ENTRY_CTRL, 1);
+		pci_cfg_write16(f, cap + MSIX_CTRL, ctrl & ~(MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL));
 		return 0;
 	}
-	uintptr_t entry = f->bar[bir].cpu + (uintptr_t)off; /* vector 0 */
-	uint16_t ctrl = pci_cfg_read16(f, cap + MSIX_CTRL) & ~MSIX_CTRL_SIZE;
-	/* Program the entry with the whole function masked, then unmask. */
-	pci_cfg_write16(f, cap + MSIX_CTRL, ctrl | MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL);
-	mmio_write32(entry + MSIX_ENTRY_ADDR_LO, (uint32_t)addr);
-	mmio_write32(entry + MSIX_ENTRY_ADDR_HI, (uint32_t)(addr >> 32));
-	mmio_write32(entry + MSIX_ENTRY_DATA, data);
-	mmio_write32(entry + MSIX_ENTRY_CTRL, 0);
-	pci_cfg_write16(f, cap + MSIX_CTRL, (ctrl | MSIX_CTRL_ENABLE) & ~MSIX_CTRL_MASKALL);
-	if (virtio_pci_use_msix(p, 0, 0) != VIRTIO_OK) {
-		kprintf("%s: the device refused MSI-X vector 0; using INTx\n", where);
-		mmio_write32(entry + MSIX_ENTRY_CTRL, 1);
-		pci_cfg_write16(f, cap + MSIX_CTRL, ctrl & ~(MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL));
-		return 0; /* the identity stays allocated, unused */
+	if (vectors == 1) {
+		kprintf("%s: msix vector 0 -> eiid %u\n", where, (unsigned)data[0]);
+		return irq[0];
 	}
-	kprintf("%s: msix vector 0 -> eiid %u\n", where, (unsigned)data);
-	return irq;
+	kprintf("%s: msix vector 0 -> eiid %u (configuration), vector 1 -> eiid %u (queues)\n",
+		where, (unsigned)data[0], (unsigned)data[1]);
+	*config_irq = irq[0];
+	return irq[1];
 }
 
 static void probe_func(const struct pci_func *f)
@@ -141,7 +178,8 @@ static void probe_func(const struct pci_func *f)
 		virtio_found_unusable(where, location, virtio_id(f), f->irq, rc);
 		return;
 	}
-	uint32_t irq = setup_msix(f, p, where);
+	uint32_t config_irq;
+	uint32_t irq = setup_msix(f, p, where, &config_irq);
 	if (irq)
 		ksnprintf(where, sizeof(where), "virtio-pci %s %02x:%02x.%u msix eiid %u", kind,
 			  f->bus, f->dev, f->fn, (unsigned)(irq - IRQ_MSI_BASE));
@@ -151,8 +189,11 @@ static void probe_func(const struct pci_func *f)
 		return;
 	} else
 		irq = f->irq;
-	n_pci_devs++;
-	virtio_attach(&p->vdev, where, location, irq);
+	struct config_vector *cv = &config_vectors[n_pci_devs++];
+	if (virtio_attach(&p->vdev, where, location, irq) == KERR_OK && config_irq) {
+		*cv = (struct config_vector){ .p = p, .queue_irq = irq };
+		irq_register(config_irq, config_vector_irq, cv);
+	}
 }
 
 void virtio_pci_probe_all(void)

@@ -205,6 +205,14 @@ def main():
                            check=True, stdout=subprocess.DEVNULL)
         before_rw = open(rw, "rb").read()
         before_ro = open(ro, "rb").read()
+        trace = os.path.join(work, "trace.log")
+
+        def traced():
+            """The virtio_blk_* trace lines QEMU has written so far."""
+            try:
+                return open(trace).read().splitlines()
+            except FileNotFoundError:
+                return []
         argv = ["-machine", "virt", "-bios", "default", "-nographic", "-m", "256M",
                 "-kernel", "build/kernel.elf", "-global", "virtio-mmio.force-legacy=false",
                 # QEMU puts the first device in the highest slot, and the
@@ -214,7 +222,9 @@ def main():
                 "-drive", f"file={rw},if=none,format=raw,id=hd0",
                 "-device", "virtio-blk-device,drive=hd0",
                 # a device type without a driver here, for `virtio list`
-                "-device", "virtio-balloon-device"]
+                "-device", "virtio-balloon-device",
+                # every request QEMU completes, for the cache-switch check
+                "-trace", f"enable=virtio_blk_*,file={trace}"]
         c = pexpect.spawn("qemu-system-riscv64", argv, encoding="utf-8", timeout=30)
         try:
             c.expect(PROMPT)
@@ -252,8 +262,17 @@ def main():
             lines = run("blk read vda 7")
             case(any("ab ab ab ab" in l for l in lines), "hex sector and byte pattern", repr(lines[:3]))
 
+            seen = len(traced())
             lines = run("blk cache vda writethrough")
             case(lines == ["vda: writethrough cache"], "blk cache switches to writethrough", repr(lines))
+            # The writes above sit in QEMU's writeback cache: the switch
+            # must make them durable first, with one request that is
+            # neither a read nor a write (a FLUSH).
+            new = traced()[seen:]
+            done = [l for l in new if "virtio_blk_req_complete" in l]
+            rws = [l for l in new if "virtio_blk_handle_" in l]
+            case(len(done) == 1 and not rws, "going writethrough sends a FLUSH first (QEMU trace)",
+                 repr(new[-4:]))
             lines = run("blk flush vda")
             case(len(lines) == 1 and "writethrough" in lines[0], "flush on a writethrough cache says so",
                  repr(lines))

@@ -1,18 +1,30 @@
 /*
  * Device initialisation (§3.1.1), feature negotiation (§2.2) and
- * consistent configuration reads (§2.5.1), over any transport.
+ * consistent configuration reads (§2.5.1: one generation per read of any
+ * number of fields), over any transport.
  */
 #include "device_internal.h"
 #include "virtio/errors.h"
 #include "virtio/platform.h"
 #include "virtio/spec.h"
 
-/* Ring and transport features this library implements.  Anything else
- * offered is declined, never a reason to fail (§2.2). */
+/* Ring and transport features this library implements on every
+ * transport (a transport adds its own: ops->features).  Anything else
+ * offered is declined, never a reason to fail (§2.2).  ORDER_PLATFORM
+ * asks for the barriers of hardware devices (§6), and the platform hooks
+ * are those already (platform_default.h): nothing changes when it is
+ * negotiated. */
 #define LIBRARY_FEATURES                                                       \
 	(VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | \
 	 VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM) | \
-	 VIRTIO_BIT(VIRTIO_F_RING_PACKED) | VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA))
+	 VIRTIO_BIT(VIRTIO_F_RING_PACKED) | VIRTIO_BIT(VIRTIO_F_ORDER_PLATFORM) | \
+	 VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA))
+/* The ring bits of 1.x have no legacy meaning; ANY_LAYOUT is legacy only,
+ * and a transitional driver must accept it when offered (§6.3): every
+ * chain the library builds is valid with or without it. */
+#define NOT_LEGACY_FEATURES \
+	(VIRTIO_BIT(VIRTIO_F_RING_PACKED) | VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA))
+#define LEGACY_FEATURES VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT)
 
 static void add_status(struct virtio_device *d, uint8_t bit)
 {
@@ -65,10 +77,10 @@ int virtio_device_negotiate(struct virtio_device *d)
 	for (unsigned w = 0; w < words; w++)
 		d->offered |= (uint64_t)d->ops->get_features(d, w) << (32 * w);
 
-	uint64_t want = (driver_features | LIBRARY_FEATURES) & mask;
-	if (d->legacy) /* the ring bits of 1.x have no legacy meaning */
-		want &= ~(VIRTIO_BIT(VIRTIO_F_RING_PACKED) |
-			  VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA));
+	uint64_t want = driver_features | LIBRARY_FEATURES | d->ops->features;
+	if (d->legacy)
+		want = (want & ~NOT_LEGACY_FEATURES) | LEGACY_FEATURES;
+	want &= mask;
 	d->features = d->offered & want;
 	if (!d->legacy && !virtio_has_feature(d, VIRTIO_F_VERSION_1)) {
 		/* A modern transport with a device that will not speak 1.x. */
@@ -119,25 +131,67 @@ uint16_t virtio_queue_max(struct virtio_device *d, uint16_t index)
 	return d->ops->queue_max(d, index);
 }
 
-/*
- * Read `width` bytes at `off` until two generation readings around it
- * agree.  Legacy has no generation counter: agree means the same value
- * twice.  Bounded: a device that churns forever gets VIRTIO_ETIMEDOUT.
- */
-static int config_read_stable(struct virtio_device *d, uint32_t off,
-			      unsigned width, unsigned count, uint32_t *out)
+/* The accesses of a field list, in order, into v[] (or, with `compare`,
+ * checked against v[]): false when a value differs. */
+static bool read_pass(struct virtio_device *d, const struct virtio_config_field *f, unsigned n,
+		      uint32_t *v, bool compare)
 {
+	bool same = true;
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned width = f[i].width == 8 ? 4 : f[i].width;
+		unsigned accesses = f[i].count * (f[i].width == 8 ? 2u : 1u);
+		for (unsigned a = 0; a < accesses; a++, k++) {
+			uint32_t x = d->ops->config_read(d, f[i].off + a * width, width);
+			if (compare)
+				same &= x == v[k];
+			else
+				v[k] = x;
+		}
+	}
+	return same;
+}
+
+/* v[] into the fields' outputs, at their widths. */
+static void store(const struct virtio_config_field *f, unsigned n, const uint32_t *v)
+{
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned e = 0; e < f[i].count; e++) {
+			switch (f[i].width) {
+			case 1: ((uint8_t *)f[i].out)[e] = (uint8_t)*v++; break;
+			case 2: ((uint16_t *)f[i].out)[e] = (uint16_t)*v++; break;
+			case 4: ((uint32_t *)f[i].out)[e] = *v++; break;
+			default: /* 8: low half first (§2.5) */
+				((uint64_t *)f[i].out)[e] = v[0] | (uint64_t)v[1] << 32;
+				v += 2;
+				break;
+			}
+		}
+	}
+}
+
+int virtio_config_read_fields(struct virtio_device *d, const struct virtio_config_field *f,
+			      unsigned n)
+{
+	uint32_t v[VIRTIO_CONFIG_READ_MAX];
+	unsigned accesses = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned w = f[i].width;
+		if ((w != 1 && w != 2 && w != 4 && w != 8) || f[i].count == 0 || !f[i].out)
+			return VIRTIO_EINVAL;
+		accesses += f[i].count * (w == 8 ? 2u : 1u);
+		if (accesses > VIRTIO_CONFIG_READ_MAX)
+			return VIRTIO_EINVAL;
+	}
 	for (unsigned tries = 0; tries < VIRTIO_CONFIG_RETRIES; tries++) {
 		uint32_t before = d->ops->config_generation(d);
-		for (unsigned i = 0; i < count; i++)
-			out[i] = d->ops->config_read(d, off + i * width, width);
-		if (d->legacy) {
-			bool same = true;
-			for (unsigned i = 0; i < count; i++)
-				same &= d->ops->config_read(d, off + i * width, width) == out[i];
-			if (same)
-				return VIRTIO_OK;
-		} else if (d->ops->config_generation(d) == before) {
+		read_pass(d, f, n, v, false);
+		/* Legacy has no generation counter: the same values twice. */
+		if (d->legacy ? read_pass(d, f, n, v, true)
+			      : d->ops->config_generation(d) == before) {
+			store(f, n, v);
 			return VIRTIO_OK;
 		}
 		virtio_relax();
@@ -145,56 +199,55 @@ static int config_read_stable(struct virtio_device *d, uint32_t off,
 	return VIRTIO_ETIMEDOUT;
 }
 
-/* Single fields of 32 bits or less are read atomically by the transport;
- * the loop still matters for a value that must match other fields, and
- * costs two register reads here. */
-uint8_t virtio_config_read8(struct virtio_device *d, uint32_t off)
-{
-	uint32_t v = 0;
-	config_read_stable(d, off, 1, 1, &v);
-	return (uint8_t)v;
-}
-
-uint16_t virtio_config_read16(struct virtio_device *d, uint32_t off)
-{
-	uint32_t v = 0;
-	config_read_stable(d, off, 2, 1, &v);
-	return (uint16_t)v;
-}
-
-uint32_t virtio_config_read32(struct virtio_device *d, uint32_t off)
-{
-	uint32_t v = 0;
-	config_read_stable(d, off, 4, 1, &v);
-	return v;
-}
-
-int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out)
-{
-	uint32_t half[2];
-	int rc = config_read_stable(d, off, 4, 2, half);
-	if (rc == VIRTIO_OK)
-		*out = (uint64_t)half[1] << 32 | half[0];
-	return rc;
-}
+/* One field: virtio_config_read8() .. virtio_config_read64(). */
+#define CONFIG_READ_ONE(bits)                                                            \
+	int virtio_config_read##bits(struct virtio_device *d, uint32_t off, uint##bits##_t *out) \
+	{                                                                                \
+		struct virtio_config_field f = VIRTIO_CONFIG_FIELD(off, out);            \
+		return virtio_config_read_fields(d, &f, 1);                              \
+	}
+CONFIG_READ_ONE(8)
+CONFIG_READ_ONE(16)
+CONFIG_READ_ONE(32)
+CONFIG_READ_ONE(64)
+#undef CONFIG_READ_ONE
 
 int virtio_config_read_bytes(struct virtio_device *d, uint32_t off, uint8_t *buf, uint32_t len)
 {
-	uint32_t v[VIRTIO_CONFIG_BYTES_MAX];
 	if (len > VIRTIO_CONFIG_BYTES_MAX)
 		return VIRTIO_EINVAL;
-	int rc = config_read_stable(d, off, 1, len, v);
-	for (uint32_t i = 0; rc == VIRTIO_OK && i < len; i++)
-		buf[i] = (uint8_t)v[i];
+	if (len == 0)
+		return VIRTIO_OK;
+	struct virtio_config_field f = { off, 1, (uint16_t)len, buf };
+	return virtio_config_read_fields(d, &f, 1);
+}
+
+/* Config space may be written from FEATURES_OK on (§3.1.1 step 4; a
+ * legacy device has no such step: from DRIVER on) until the driver gives
+ * up on the device (FAILED) or it needs, or went through, a reset. */
+static int config_writable(const struct virtio_device *d)
+{
+	if (d->state != VIRTIO_DEV_SETUP && d->state != VIRTIO_DEV_LIVE)
+		return virtio_device_error(d); /* EDEAD, or EBROKEN while down */
+	if (d->status & VIRTIO_STATUS_FAILED)
+		return VIRTIO_EBROKEN;
+	if (!(d->status & (d->legacy ? VIRTIO_STATUS_DRIVER : VIRTIO_STATUS_FEATURES_OK)))
+		return VIRTIO_EINVAL;
+	return VIRTIO_OK;
+}
+
+int virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v)
+{
+	int rc = config_writable(d);
+	if (rc == VIRTIO_OK)
+		d->ops->config_write(d, off, 1, v);
 	return rc;
 }
 
-void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v)
+int virtio_config_write32(struct virtio_device *d, uint32_t off, uint32_t v)
 {
-	d->ops->config_write(d, off, 1, v);
-}
-
-void virtio_config_write32(struct virtio_device *d, uint32_t off, uint32_t v)
-{
-	d->ops->config_write(d, off, 4, v);
+	int rc = config_writable(d);
+	if (rc == VIRTIO_OK)
+		d->ops->config_write(d, off, 4, v);
+	return rc;
 }

@@ -39,6 +39,13 @@ int virtio_queue_drain(struct virtq *vq, unsigned budget)
 	}
 }
 
+void virtio_queue_fault(struct virtq *vq, const char *why)
+{
+	(void)virtq_fault(vq, why);
+	if (vq->vdev->state == VIRTIO_DEV_LIVE)
+		virtio_device_note_reset(vq->vdev, VIRTIO_EBROKEN);
+}
+
 /* Every attached queue, in attach order; stops at the first error. */
 static int drain_all(struct virtio_device *d, bool from_interrupt)
 {

@@ -75,6 +75,8 @@ int virtio_device_recover(struct virtio_device *d)
 	if (rc == VIRTIO_OK && d->features != features)
 		rc = VIRTIO_EFEATURES;
 	d->features = features;
+	if (rc == VIRTIO_OK)
+		d->state = VIRTIO_DEV_SETUP; /* FEATURES_OK again: reinit() may configure */
 	for (struct virtq *vq = d->queues; rc == VIRTIO_OK && vq; vq = vq->owner.next)
 		rc = rebuild(vq);
 	if (rc == VIRTIO_OK && d->driver && d->driver->reinit)

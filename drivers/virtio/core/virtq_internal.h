@@ -61,7 +61,7 @@ static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_s
 		return VIRTIO_EBROKEN;
 	if (n == 0 || n < n_out || !sg)
 		return VIRTIO_EINVAL;
-	unsigned need = n > VIRTQ_INDIRECT_THRESHOLD && n <= vq->indirect_max ? 1 : n;
+	unsigned need = virtq_chain_descs(vq, n);
 	if (need > vq->num_free) /* more than the ring holds: never fits */
 		return need > vq->size ? VIRTIO_EINVAL : VIRTIO_ENOSPC;
 	return (int)need;

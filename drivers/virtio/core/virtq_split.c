@@ -169,9 +169,13 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 	 * writable gives the device nothing to write, yet QEMU's virtio-input
 	 * status queue reports the bytes it read there.  Such a length cannot
 	 * make us read anything: take it as 0 (the packed ring's len is
-	 * ignored the same way, §2.8.4), not as a fault. */
+	 * ignored the same way, §2.8.4), not as a fault.  A legacy device's
+	 * lengths are historically wrong (§2.7.8.1: some count the readable
+	 * bytes too): one past what was posted is clamped to it. */
 	if (s->writable == 0)
 		written = 0;
+	else if (written > s->writable && vq->vdev->legacy)
+		written = s->writable;
 	else if (written > s->writable)
 		return virtq_fault(vq, "used length exceeds the writable buffers");
 

@@ -11,29 +11,26 @@ void virtio_device_wait(struct virtio_device *d, const volatile bool *done,
 {
 	uint64_t deadline = virtio_time_ns() + timeout_ns;
 	for (unsigned spins = 1; !*done; spins++) {
-		int rc = poll(ctx);
-		if (*done)
-			return;
-		if (rc < 0) {
-			/* A fault noted by the poll: reset to take the request
-			 * back (nothing to do if it is back already). */
-			if (d->state == VIRTIO_DEV_RESET_DUE)
-				(void)virtio_device_abort(d, d->abort_err);
-			return;
-		}
+		if (poll(ctx) < 0 || *done)
+			break; /* a fault noted by the poll: the reset is below */
 		/* Polling never sees the config interrupt: look at the status
 		 * now and then for DEVICE_NEEDS_RESET (§2.1.2). */
 		if (spins % 64 == 0 && virtio_device_needs_reset(d)) {
 			if (virtio_device_abort(d, VIRTIO_ERESET) == VIRTIO_OK) /* completes it */
 				(void)virtio_device_recover(d);
-			return;
+			break;
 		}
 		if (virtio_time_ns() > deadline) {
 			/* The device still owns the buffers: a reset takes them
 			 * back, and completes the request. */
 			(void)virtio_device_abort(d, VIRTIO_ETIMEDOUT);
-			return;
+			break;
 		}
 		virtio_relax();
 	}
+	/* A fault noted by the poll (the device broke a rule, before or in
+	 * the answer to this request): reset now, which takes the request
+	 * back if it is not back already. */
+	if (d->state == VIRTIO_DEV_RESET_DUE)
+		(void)virtio_device_abort(d, d->abort_err);
 }

@@ -22,70 +22,114 @@
 	 VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_BLK_F_WRITE_ZEROES) | \
 	 VIRTIO_BIT(VIRTIO_BLK_F_SECURE_ERASE))
 
-static void read_range_limits(struct virtio_device *d, unsigned feature, uint32_t off,
-			      uint32_t align_off, struct vblk_range_limits *l)
+/* The configuration fields the driver reads, as the device holds them. */
+struct raw_config {
+	uint64_t capacity;
+	uint32_t size_max, seg_max, blk_size;
+	uint8_t physical_block_exp, alignment_offset;
+	uint16_t min_io_size;
+	uint32_t opt_io_size;
+	uint8_t writeback;
+	uint16_t num_queues;
+	uint32_t discard[3];      /* max sectors, max segments, alignment */
+	uint32_t write_zeroes[2]; /* max sectors, max segments */
+	uint8_t write_zeroes_may_unmap;
+	uint32_t secure_erase[3]; /* max sectors, max segments, alignment */
+};
+
+/* The fields to read (14 at most): each only when its feature was
+ * negotiated. */
+struct field_list {
+	struct virtio_config_field f[16];
+	unsigned n;
+};
+
+/* `count` fields of `width` bytes at `off`, into `out`, if negotiated. */
+static void want(struct field_list *l, bool negotiated, uint32_t off, void *out, size_t width,
+		 uint16_t count)
 {
-	*l = (struct vblk_range_limits){ 0 };
-	if (!virtio_has_feature(d, feature))
-		return;
-	l->max_sectors = virtio_config_read32(d, off);
-	l->max_seg = virtio_config_read32(d, off + 4);
-	l->alignment = virtio_config_read32(d, align_off);
-	/* A device offering the command but a zero limit would make it
-	 * unusable; take "one segment of any size" instead. */
-	if (l->max_sectors == 0)
-		l->max_sectors = UINT32_MAX;
-	if (l->max_seg == 0)
-		l->max_seg = 1;
+	if (negotiated)
+		l->f[l->n++] = (struct virtio_config_field){ off, (uint8_t)width, count, out };
 }
 
-/* Called after FEATURES_OK (writeback may only be read then, §5.2.5). */
+/* A range command's limits: max sectors, max segments, alignment (if the
+ * command has one).  A device offering the command but a zero limit would
+ * make it unusable; take "one segment of any size" instead. */
+static struct vblk_range_limits range_limits_from(bool negotiated, const uint32_t *raw,
+						  bool has_alignment)
+{
+	if (!negotiated)
+		return (struct vblk_range_limits){ 0 };
+	return (struct vblk_range_limits){
+		.max_sectors = raw[0] ? raw[0] : UINT32_MAX,
+		.max_seg = raw[1] ? raw[1] : 1,
+		.alignment = has_alignment ? raw[2] : 0,
+	};
+}
+
+/* Called after FEATURES_OK (writeback may only be read then, §5.2.5).
+ * Every field in one generation (§2.5.1): limits and topology that
+ * belong together are never a mix of an old and a new configuration. */
 static int read_config(struct vblk *blk)
 {
 	struct virtio_device *d = blk->vdev;
 	struct vblk_info *in = &blk->info;
-	uint64_t cap;
+	struct raw_config c = { .blk_size = 512 };
+	struct field_list l = { .n = 0 };
 
-	if (virtio_config_read64(d, VIRTIO_BLK_CFG_CAPACITY, &cap))
-		return VIRTIO_ETIMEDOUT;
-	*in = (struct vblk_info){ .capacity = cap, .blk_size = 512, .num_queues = 1 };
-	if (virtio_has_feature(d, VIRTIO_BLK_F_SIZE_MAX))
-		in->size_max = virtio_config_read32(d, VIRTIO_BLK_CFG_SIZE_MAX);
-	if (virtio_has_feature(d, VIRTIO_BLK_F_SEG_MAX))
-		in->seg_max = virtio_config_read32(d, VIRTIO_BLK_CFG_SEG_MAX);
-	if (virtio_has_feature(d, VIRTIO_BLK_F_BLK_SIZE)) {
-		uint32_t bs = virtio_config_read32(d, VIRTIO_BLK_CFG_BLK_SIZE);
+	want(&l, true, VIRTIO_BLK_CFG_CAPACITY, &c.capacity, sizeof c.capacity, 1);
+	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_SIZE_MAX), VIRTIO_BLK_CFG_SIZE_MAX,
+	     &c.size_max, sizeof c.size_max, 1);
+	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_SEG_MAX), VIRTIO_BLK_CFG_SEG_MAX,
+	     &c.seg_max, sizeof c.seg_max, 1);
+	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_BLK_SIZE), VIRTIO_BLK_CFG_BLK_SIZE,
+	     &c.blk_size, sizeof c.blk_size, 1);
+	bool topology = virtio_has_feature(d, VIRTIO_BLK_F_TOPOLOGY);
+	want(&l, topology, VIRTIO_BLK_CFG_PHYS_BLOCK_EXP, &c.physical_block_exp,
+	     sizeof c.physical_block_exp, 1);
+	want(&l, topology, VIRTIO_BLK_CFG_ALIGNMENT_OFFSET, &c.alignment_offset,
+	     sizeof c.alignment_offset, 1);
+	want(&l, topology, VIRTIO_BLK_CFG_MIN_IO_SIZE, &c.min_io_size, sizeof c.min_io_size, 1);
+	want(&l, topology, VIRTIO_BLK_CFG_OPT_IO_SIZE, &c.opt_io_size, sizeof c.opt_io_size, 1);
+	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_CONFIG_WCE), VIRTIO_BLK_CFG_WRITEBACK,
+	     &c.writeback, sizeof c.writeback, 1);
+	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_MQ), VIRTIO_BLK_CFG_NUM_QUEUES,
+	     &c.num_queues, sizeof c.num_queues, 1);
+	bool discard = virtio_has_feature(d, VIRTIO_BLK_F_DISCARD);
+	want(&l, discard, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS, c.discard, sizeof c.discard[0], 3);
+	bool wz = virtio_has_feature(d, VIRTIO_BLK_F_WRITE_ZEROES);
+	want(&l, wz, VIRTIO_BLK_CFG_MAX_WZ_SECTORS, c.write_zeroes, sizeof c.write_zeroes[0], 2);
+	want(&l, wz, VIRTIO_BLK_CFG_WZ_MAY_UNMAP, &c.write_zeroes_may_unmap,
+	     sizeof c.write_zeroes_may_unmap, 1);
+	bool se = virtio_has_feature(d, VIRTIO_BLK_F_SECURE_ERASE);
+	want(&l, se, VIRTIO_BLK_CFG_MAX_SE_SECTORS, c.secure_erase, sizeof c.secure_erase[0], 3);
+	int rc = virtio_config_read_fields(d, l.f, l.n);
+	if (rc)
+		return rc;
+
+	*in = (struct vblk_info){
+		.capacity = c.capacity,
+		.size_max = c.size_max,
+		.seg_max = c.seg_max,
 		/* Keep 512 unless the value is plausible. */
-		if (bs >= 512 && bs <= 65536 && (bs & (bs - 1)) == 0)
-			in->blk_size = bs;
-	}
-	if (virtio_has_feature(d, VIRTIO_BLK_F_TOPOLOGY)) {
-		in->topology = true;
-		in->physical_block_exp = virtio_config_read8(d, VIRTIO_BLK_CFG_PHYS_BLOCK_EXP);
-		in->alignment_offset = virtio_config_read8(d, VIRTIO_BLK_CFG_ALIGNMENT_OFFSET);
-		in->min_io_size = virtio_config_read16(d, VIRTIO_BLK_CFG_MIN_IO_SIZE);
-		in->opt_io_size = virtio_config_read32(d, VIRTIO_BLK_CFG_OPT_IO_SIZE);
-	}
-	if (virtio_has_feature(d, VIRTIO_BLK_F_MQ)) {
-		uint16_t n = virtio_config_read16(d, VIRTIO_BLK_CFG_NUM_QUEUES);
-		in->num_queues = n == 0 ? 1 : n;
-	}
-	in->read_only = virtio_has_feature(d, VIRTIO_BLK_F_RO);
-	in->flush = virtio_has_feature(d, VIRTIO_BLK_F_FLUSH);
-	in->config_wce = virtio_has_feature(d, VIRTIO_BLK_F_CONFIG_WCE);
+		.blk_size = c.blk_size >= 512 && c.blk_size <= 65536 && !(c.blk_size & (c.blk_size - 1))
+				    ? c.blk_size : 512,
+		.num_queues = c.num_queues ? c.num_queues : 1,
+		.read_only = virtio_has_feature(d, VIRTIO_BLK_F_RO),
+		.flush = virtio_has_feature(d, VIRTIO_BLK_F_FLUSH),
+		.config_wce = virtio_has_feature(d, VIRTIO_BLK_F_CONFIG_WCE),
+		.topology = topology,
+		.physical_block_exp = c.physical_block_exp,
+		.alignment_offset = c.alignment_offset,
+		.min_io_size = c.min_io_size,
+		.opt_io_size = c.opt_io_size,
+		.discard = range_limits_from(discard, c.discard, true),
+		.write_zeroes = range_limits_from(wz, c.write_zeroes, false),
+		.write_zeroes_may_unmap = c.write_zeroes_may_unmap != 0,
+		.secure_erase = range_limits_from(se, c.secure_erase, true),
+	};
 	/* §5.2.5.1: with FLUSH but no CONFIG_WCE, assume writeback. */
-	in->writeback = in->config_wce
-				? virtio_config_read8(d, VIRTIO_BLK_CFG_WRITEBACK) != 0
-				: in->flush;
-	read_range_limits(d, VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS,
-			  VIRTIO_BLK_CFG_DISCARD_ALIGNMENT, &in->discard);
-	read_range_limits(d, VIRTIO_BLK_F_WRITE_ZEROES, VIRTIO_BLK_CFG_MAX_WZ_SECTORS,
-			  0, &in->write_zeroes);
-	in->write_zeroes.alignment = 0; /* write-zeroes has no alignment field */
-	if (virtio_has_feature(d, VIRTIO_BLK_F_WRITE_ZEROES))
-		in->write_zeroes_may_unmap = virtio_config_read8(d, VIRTIO_BLK_CFG_WZ_MAY_UNMAP) != 0;
-	read_range_limits(d, VIRTIO_BLK_F_SECURE_ERASE, VIRTIO_BLK_CFG_MAX_SE_SECTORS,
-			  VIRTIO_BLK_CFG_SE_ALIGNMENT, &in->secure_erase);
+	in->writeback = in->config_wce ? c.writeback != 0 : in->flush;
 	return VIRTIO_OK;
 }
 
@@ -142,6 +186,15 @@ size_t vblk_queue_mem_bytes_for(const struct vblk *blk, uint16_t size)
 {
 	return VBLK_QUEUE_MEM_BYTES_FROM(size, virtq_mem_bytes(size, virtq_layout(blk->vdev),
 							       VBLK_INDIRECT_MAX));
+}
+
+uint16_t vblk_queue_capacity(const struct vblk *blk, uint16_t qi, uint16_t ndata)
+{
+	const struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
+	if (!q || ndata > VBLK_MAX_DATA_SG)
+		return 0;
+	/* Header, data buffers, status; a slot each is never short (size). */
+	return (uint16_t)(q->vq.size / virtq_chain_descs(&q->vq, ndata + 2u));
 }
 
 static void request_done(void *ctx, void *token, uint32_t len, int status);
@@ -361,14 +414,36 @@ static int status_to_error(uint8_t status)
 	}
 }
 
+/* The device-writable bytes of a request: its data when the device fills
+ * it, then the status byte. */
+static uint32_t writable_bytes(const struct vblk_req *req)
+{
+	uint32_t n = 1;
+	if (data_is_writable(req->type))
+		for (uint16_t i = 0; i < req->ndata; i++)
+			n += req->data[i].len;
+	return n;
+}
+
 /* The queue's done(): a request the device used (status 0: its status
- * byte says how it went) or one an abort took back (status < 0). */
+ * byte says how it went) or one an abort took back (status < 0).
+ *
+ * The used length: nothing past it may be trusted (§2.7.8.3), and the
+ * status byte is the last writable byte, so a modern device must report
+ * all of them written; less is a fault.  A legacy device's lengths are
+ * ignored (§5.2.6.3: devices put the whole descriptor length there, or
+ * only the status byte's); the virtqueue clamps them to what was
+ * posted, and the pre-set status value still catches a status byte the
+ * device never wrote. */
 static void request_done(void *ctx, void *token, uint32_t len, int status)
 {
 	struct vblk_queue *q = ctx;
 	struct vblk_req *req = token;
 
-	if (status == VIRTIO_OK) {
+	if (status == VIRTIO_OK && len < writable_bytes(req) && !q->vq.vdev->legacy) {
+		virtio_queue_fault(&q->vq, "used length leaves out the status byte");
+		status = VIRTIO_EBROKEN;
+	} else if (status == VIRTIO_OK) {
 		struct vblk_slot_dma *dma = &q->dma[req->slot];
 		virtio_cache_invalidate(&dma->status, 1);
 		/* What the device wrote, before the caller reads it. */
@@ -408,13 +483,4 @@ uint32_t vblk_range_chunk(const struct vblk *blk, uint32_t type, uint64_t sector
 	if (per > 1 && chunk > per)
 		chunk -= chunk % per; /* whole logical blocks */
 	return (uint32_t)chunk;
-}
-
-int vblk_set_writeback(struct vblk *blk, bool writeback)
-{
-	if (!blk->info.config_wce)
-		return VIRTIO_EUNSUPP;
-	virtio_config_write8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, writeback ? 1 : 0);
-	blk->info.writeback = virtio_config_read8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK) != 0;
-	return blk->info.writeback == writeback ? VIRTIO_OK : VIRTIO_EIO;
 }

@@ -1,6 +1,7 @@
 /*
  * Synchronous virtio-blk requests for callers without an interrupt path:
- * submit on queue 0 and poll, with a deadline.  A device that misses it,
+ * submit on queue 0 and poll, with a deadline; and the cache-mode switch,
+ * which may need such a request (a FLUSH) first.  A device that misses it,
  * or breaks a rule, is reset (the only safe way to take its buffers back,
  * §3.3), which also completes the request; a device that needs a reset is
  * noticed here too and recovered at once.
@@ -106,4 +107,32 @@ int vblk_range(struct vblk *blk, uint32_t type, uint64_t sector, uint64_t count,
 		count -= chunk;
 	}
 	return VIRTIO_OK;
+}
+
+/* CONFIG_WCE (§5.2.5.1).  Going writethrough FLUSHes first: writes the
+ * device completed into its volatile cache are durable only after a
+ * FLUSH, and a writethrough cache is never flushed again (its callers are
+ * told every completed write already is). */
+int vblk_set_writeback(struct vblk *blk, bool writeback)
+{
+	int rc = VIRTIO_OK;
+
+	if (!blk->info.config_wce)
+		return VIRTIO_EUNSUPP;
+	/* A device that is not live holds no write of ours to flush. */
+	if (!writeback && blk->info.writeback && blk->info.flush &&
+	    blk->vdev->state == VIRTIO_DEV_LIVE)
+		rc = vblk_flush(blk, VBLK_CACHE_FLUSH_TIMEOUT_NS);
+	if (rc)
+		return rc; /* still writeback: nothing switched */
+	/* Refused unless the device may be configured now (not after a
+	 * re-initialisation it refused, nor once it is dead). */
+	rc = virtio_config_write8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, writeback ? 1 : 0);
+	uint8_t now;
+	if (rc == VIRTIO_OK)
+		rc = virtio_config_read8(blk->vdev, VIRTIO_BLK_CFG_WRITEBACK, &now);
+	if (rc)
+		return rc;
+	blk->info.writeback = now != 0;
+	return blk->info.writeback == writeback ? VIRTIO_OK : VIRTIO_EIO;
 }

@@ -49,18 +49,23 @@ struct vgpu_slot_dma {
 _Static_assert(sizeof(((struct virtio_gpu_resp_edid *)0)->edid) == VGPU_EDID_MAX,
 	       "VGPU_EDID_MAX is the answer's blob");
 
-static uint32_t config_read(struct vgpu *g, size_t off)
+static int config_read(struct vgpu *g, size_t off, uint32_t *out)
 {
-	return virtio_config_read32(g->vdev, (uint32_t)off);
+	return virtio_config_read32(g->vdev, (uint32_t)off, out);
 }
 
 static int read_config(struct vgpu *g)
 {
-	uint32_t n = config_read(g, offsetof(struct virtio_gpu_config, num_scanouts));
+	uint32_t n, capsets;
+	int rc = config_read(g, offsetof(struct virtio_gpu_config, num_scanouts), &n);
+	if (rc == VIRTIO_OK)
+		rc = config_read(g, offsetof(struct virtio_gpu_config, num_capsets), &capsets);
+	if (rc)
+		return rc;
 	/* §5.7.4: 1 to 16.  Out of range is the device's mistake; take the
 	 * nearest value rather than index past scanouts[]. */
 	g->num_scanouts = n == 0 ? 1 : n > VIRTIO_GPU_MAX_SCANOUTS ? VIRTIO_GPU_MAX_SCANOUTS : n;
-	g->num_capsets = config_read(g, offsetof(struct virtio_gpu_config, num_capsets));
+	g->num_capsets = capsets;
 	g->edid = virtio_has_feature(g->vdev, VIRTIO_GPU_F_EDID);
 	return VIRTIO_OK;
 }
@@ -521,14 +526,16 @@ void vgpu_handle_events(struct vgpu *g)
 {
 	if (g->vdev->state != VIRTIO_DEV_LIVE)
 		return;
-	uint32_t events = config_read(g, offsetof(struct virtio_gpu_config, events_read));
-	if (!(events & VIRTIO_GPU_EVENT_DISPLAY))
+	uint32_t events;
+	if (config_read(g, offsetof(struct virtio_gpu_config, events_read), &events) ||
+	    !(events & VIRTIO_GPU_EVENT_DISPLAY))
 		return;
 	/* Clear first, then re-read: an event after the clear raises a new
 	 * interrupt, one before it is covered by the answer (§5.7.4.1: the
 	 * driver never writes events_read). */
-	virtio_config_write32(g->vdev, (uint32_t)offsetof(struct virtio_gpu_config, events_clear),
-			      VIRTIO_GPU_EVENT_DISPLAY);
+	if (virtio_config_write32(g->vdev, (uint32_t)offsetof(struct virtio_gpu_config, events_clear),
+				  VIRTIO_GPU_EVENT_DISPLAY) != VIRTIO_OK)
+		return; /* live, so configurable: only a device going down lands here */
 	g->display_events++;
 	start_refresh(g);
 }

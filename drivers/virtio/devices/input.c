@@ -33,16 +33,19 @@ static int query(struct vinput *in, uint8_t select, uint8_t subsel, uint8_t *out
 	struct virtio_device *d = in->vdev;
 	uint8_t raw[VIRTIO_INPUT_CFG_U + VIRTIO_INPUT_CFG_U_MAX];
 
-	virtio_config_write8(d, VIRTIO_INPUT_CFG_SELECT, select);
-	virtio_config_write8(d, VIRTIO_INPUT_CFG_SUBSEL, subsel);
-	uint8_t size = virtio_config_read8(d, VIRTIO_INPUT_CFG_SIZE);
-	if (size == 0)
-		return 0;
+	uint8_t size;
+	int rc = virtio_config_write8(d, VIRTIO_INPUT_CFG_SELECT, select);
+	if (rc == VIRTIO_OK)
+		rc = virtio_config_write8(d, VIRTIO_INPUT_CFG_SUBSEL, subsel);
+	if (rc == VIRTIO_OK)
+		rc = virtio_config_read8(d, VIRTIO_INPUT_CFG_SIZE, &size);
+	if (rc || size == 0)
+		return rc;
 	if (size > VIRTIO_INPUT_CFG_U_MAX) {
 		in->info.bad_answers++;
 		return 0;
 	}
-	int rc = virtio_config_read_bytes(d, 0, raw, VIRTIO_INPUT_CFG_U + size);
+	rc = virtio_config_read_bytes(d, 0, raw, VIRTIO_INPUT_CFG_U + size);
 	if (rc)
 		return rc;
 	if (raw[VIRTIO_INPUT_CFG_SELECT] != select || raw[VIRTIO_INPUT_CFG_SUBSEL] != subsel ||

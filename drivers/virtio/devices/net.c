@@ -66,9 +66,9 @@ static void random_mac(struct vnet *n)
 	n->info.mac[0] = (uint8_t)((n->info.mac[0] & ~1u) | 2u); /* unicast, local */
 }
 
-static uint16_t read_status(struct virtio_device *d)
+static int read_status(struct virtio_device *d, uint16_t *status)
 {
-	return virtio_config_read16(d, offsetof(struct virtio_net_config, status));
+	return virtio_config_read16(d, offsetof(struct virtio_net_config, status), status);
 }
 
 static int read_config(struct vnet *n)
@@ -110,7 +110,9 @@ static int read_config(struct vnet *n)
 		random_mac(n);
 	}
 	if (virtio_has_feature(d, VIRTIO_NET_F_MTU)) {
-		uint16_t mtu = virtio_config_read16(d, offsetof(struct virtio_net_config, mtu));
+		uint16_t mtu;
+		if (virtio_config_read16(d, offsetof(struct virtio_net_config, mtu), &mtu))
+			return VIRTIO_ETIMEDOUT;
 		/* §5.1.4.1: 68..65535; anything else is not an MTU. */
 		if (mtu >= MTU_MIN) {
 			in->mtu = mtu;
@@ -118,7 +120,10 @@ static int read_config(struct vnet *n)
 		}
 	}
 	if (in->mq) {
-		uint16_t pairs = virtio_config_read16(d, offsetof(struct virtio_net_config, max_virtqueue_pairs));
+		uint16_t pairs;
+		if (virtio_config_read16(d, offsetof(struct virtio_net_config, max_virtqueue_pairs),
+					 &pairs))
+			return VIRTIO_ETIMEDOUT;
 		/* The control queue's index follows from it: a device outside
 		 * 1..0x8000 cannot be driven at all. */
 		if (pairs == 0 || pairs > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX)
@@ -126,8 +131,10 @@ static int read_config(struct vnet *n)
 		in->max_pairs = pairs;
 	}
 	/* §5.1.4.2: without STATUS the link is up. */
-	n->link_up = !virtio_has_feature(d, VIRTIO_NET_F_STATUS) ||
-		     (read_status(d) & VIRTIO_NET_S_LINK_UP);
+	uint16_t status = VIRTIO_NET_S_LINK_UP;
+	if (virtio_has_feature(d, VIRTIO_NET_F_STATUS) && read_status(d, &status))
+		return VIRTIO_ETIMEDOUT;
+	n->link_up = status & VIRTIO_NET_S_LINK_UP;
 	return VIRTIO_OK;
 }
 
@@ -562,8 +569,9 @@ static void config_changed(void *ctx)
 	struct vnet *n = ctx;
 	struct virtio_device *d = n->vdev;
 	n->stats.config_changes++;
-	if (virtio_has_feature(d, VIRTIO_NET_F_STATUS)) {
-		uint16_t status = read_status(d);
+	uint16_t status;
+	/* A status that never settles: keep the link state seen last. */
+	if (virtio_has_feature(d, VIRTIO_NET_F_STATUS) && read_status(d, &status) == VIRTIO_OK) {
 		bool up = status & VIRTIO_NET_S_LINK_UP;
 		if (up != n->link_up)
 			n->stats.link_changes++;

@@ -77,19 +77,19 @@ static void write64(struct virtio_device *d, uint32_t low_reg, uint64_t v)
 /* Legacy takes one page-aligned block, found from its page number alone:
  * the device derives the avail and used rings from the size and
  * QueueAlign (§2.7.2, §4.2.4), so the areas must sit exactly where the
- * legacy layout puts them. */
+ * legacy layout puts them.  Queue `index` is selected, its PFN read 0 and
+ * `size` checked against QueueNumMax by the caller. */
 static int legacy_queue_enable(struct virtio_device *d, uint16_t size,
 			       const struct virtio_queue_addrs *a)
 {
 	const uint64_t page = VIRTIO_MMIO_LEGACY_PAGE;
 	struct virtq_ring_layout l = virtq_ring_layout(size, VIRTQ_LAYOUT_SPLIT_LEGACY);
 
-	/* QueuePFN is the descriptor table's page number. */
-	if (a->desc % page || a->desc / page > 0xffffffffu ||
+	/* QueuePFN is the descriptor table's page number; 0 would tell the
+	 * device to stop using the queue, not where its ring is. */
+	if (a->desc == 0 || a->desc % page || a->desc / page > 0xffffffffu ||
 	    a->driver - a->desc != l.driver - l.desc || a->device - a->desc != l.device - l.desc)
 		return VIRTIO_ENOTSUP;
-	if (rd(d, VIRTIO_MMIO_QUEUE_PFN) != 0)
-		return VIRTIO_EINVAL; /* already in use */
 	wr(d, VIRTIO_MMIO_GUEST_PAGE_SIZE, (uint32_t)page);
 	wr(d, VIRTIO_MMIO_QUEUE_NUM, size);
 	wr(d, VIRTIO_MMIO_QUEUE_ALIGN, VIRTQ_LEGACY_ALIGN);
@@ -101,6 +101,11 @@ static int mmio_queue_enable(struct virtio_device *d, uint16_t index, uint16_t s
 			     const struct virtio_queue_addrs *a)
 {
 	wr(d, VIRTIO_MMIO_QUEUE_SEL, index);
+	/* §4.2.3.2, §4.2.4: the queue must not be in use while it is
+	 * programmed, and that is checked first: a legacy device's
+	 * QueueNumMax means nothing for a queue it is using. */
+	if (rd(d, d->legacy ? VIRTIO_MMIO_QUEUE_PFN : VIRTIO_MMIO_QUEUE_READY) != 0)
+		return VIRTIO_EINVAL;
 	uint32_t max = rd(d, VIRTIO_MMIO_QUEUE_NUM_MAX);
 	if (max == 0)
 		return VIRTIO_ENOQUEUE;
@@ -108,9 +113,6 @@ static int mmio_queue_enable(struct virtio_device *d, uint16_t index, uint16_t s
 		return VIRTIO_EINVAL;
 	if (d->legacy)
 		return legacy_queue_enable(d, size, a);
-	/* §4.2.3.2: the queue must not be live while it is programmed. */
-	if (rd(d, VIRTIO_MMIO_QUEUE_READY) != 0)
-		return VIRTIO_EINVAL;
 	wr(d, VIRTIO_MMIO_QUEUE_NUM, size);
 	write64(d, VIRTIO_MMIO_QUEUE_DESC_LOW, a->desc);
 	write64(d, VIRTIO_MMIO_QUEUE_DRIVER_LOW, a->driver);

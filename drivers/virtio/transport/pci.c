@@ -55,12 +55,21 @@ static uint8_t pci_get_status(struct virtio_device *d)
 	return c_rd8(to_pci(d), VIRTIO_PCI_COMMON_STATUS);
 }
 
+static bool map_vector(struct virtio_pci *p, uint32_t reg, uint16_t vector);
+
 static void pci_set_status(struct virtio_device *d, uint8_t status)
 {
 	struct virtio_pci *p = to_pci(d);
 	if (status == 0)
 		p->notify_valid = 0; /* a reset forgets every queue */
 	c_wr8(p, VIRTIO_PCI_COMMON_STATUS, status);
+	/* A reset unmapped every event (§4.1.5.1.2): the configuration
+	 * vector is mapped again as soon as the features are settled, before
+	 * any queue.  A refusal shows at queue set-up, which maps it again. */
+	const uint8_t settled = VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK |
+				VIRTIO_STATUS_FAILED;
+	if ((status & settled) == VIRTIO_STATUS_FEATURES_OK && p->msix_queue_vector != VIRTIO_PCI_NO_VECTOR)
+		(void)map_vector(p, VIRTIO_PCI_COMMON_MSIX, p->msix_config_vector);
 }
 
 static uint32_t pci_get_features(struct virtio_device *d, unsigned word)
@@ -176,7 +185,16 @@ static int pci_queue_enable(struct virtio_device *d, uint16_t index, uint16_t si
 		    !map_vector(p, VIRTIO_PCI_COMMON_Q_MSIX, p->msix_queue_vector))
 			return VIRTIO_ENOTSUP;
 	}
+	/* §4.1.5.2: with NOTIF_CONFIG_DATA notifications name the queue by
+	 * the device's value, which the common structure must then hold. */
+	uint16_t data = index;
+	if (virtio_has_feature(d, VIRTIO_F_NOTIF_CONFIG_DATA)) {
+		if (p->common.len < VIRTIO_PCI_COMMON_Q_NDATA + 2)
+			return VIRTIO_EBROKEN;
+		data = c_rd16(p, VIRTIO_PCI_COMMON_Q_NDATA);
+	}
 	p->notify_addr[index] = doorbell;
+	p->notify_data[index] = data;
 	p->notify_valid |= 1u << index;
 	c_wr16(p, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
 	return VIRTIO_OK;
@@ -187,7 +205,9 @@ static void pci_notify(struct virtio_device *d, uint16_t index, uint32_t value)
 	struct virtio_pci *p = to_pci(d);
 	if (index >= VIRTIO_PCI_MAX_QUEUES || !(p->notify_valid & (1u << index)))
 		return; /* not enabled: nothing to wake */
-	/* §4.1.5.2: 16 bits (the queue index), or 32 with NOTIFICATION_DATA. */
+	/* §4.1.5.2: 16 bits (the queue index, or its queue_notif_config_data),
+	 * or 32 with NOTIFICATION_DATA, that value in the low half. */
+	value = (value & 0xffff0000u) | p->notify_data[index];
 	if (virtio_has_feature(d, VIRTIO_F_NOTIFICATION_DATA))
 		virtio_mmio_write32(p->notify_addr[index], value);
 	else
@@ -200,9 +220,15 @@ static uint32_t pci_interrupt_ack(struct virtio_device *d)
 	uint32_t causes;
 
 	if (p->msix_queue_vector != VIRTIO_PCI_NO_VECTOR) {
-		/* With MSI-X the ISR says nothing about queues (§4.1.4.5):
-		 * the vector fired, so look at everything. */
-		causes = VIRTIO_INT_VRING | VIRTIO_INT_CONFIG;
+		/* With MSI-X the ISR is unused (§4.1.4.5): the vector that
+		 * fired is the cause.  One vector for both may be either; a
+		 * queue vector of its own carries used buffers only, unless
+		 * the configuration vector's handler said it fired. */
+		if (p->msix_config_vector == p->msix_queue_vector)
+			causes = VIRTIO_INT_VRING | VIRTIO_INT_CONFIG;
+		else
+			causes = p->msix_config_fired ? VIRTIO_INT_CONFIG : VIRTIO_INT_VRING;
+		p->msix_config_fired = false;
 	} else {
 		/* Reading the ISR acknowledges it and deasserts INTx. */
 		uint8_t isr = virtio_mmio_read8(p->isr.addr);
@@ -226,19 +252,37 @@ static const struct virtio_transport_ops pci_ops = {
 	.queue_enable = pci_queue_enable,
 	.notify = pci_notify,
 	.interrupt_ack = pci_interrupt_ack,
+	.features = VIRTIO_BIT(VIRTIO_F_NOTIF_CONFIG_DATA),
 };
 
 int virtio_pci_use_msix(struct virtio_pci *p, uint16_t config_vector, uint16_t queue_vector)
 {
 	if (!p || queue_vector == VIRTIO_PCI_NO_VECTOR)
 		return VIRTIO_EINVAL;
+	if (!p->msix_cap)
+		return VIRTIO_ENOTSUP;
+	/* §4.1.5.1.2: never a vector outside the function's table. */
+	if (queue_vector >= p->msix_vectors ||
+	    (config_vector != VIRTIO_PCI_NO_VECTOR && config_vector >= p->msix_vectors))
+		return VIRTIO_EINVAL;
 	p->msix_config_vector = config_vector;
 	p->msix_queue_vector = queue_vector;
-	if (!map_vector(p, VIRTIO_PCI_COMMON_MSIX, config_vector)) {
+	p->msix_config_fired = false;
+	/* Before FEATURES_OK the mapping would not outlive the reset that
+	 * starts the bring-up: pci_set_status() makes it then. */
+	struct virtio_device *d = &p->vdev;
+	if ((d->status & (VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_FAILED)) ==
+		    VIRTIO_STATUS_FEATURES_OK &&
+	    !map_vector(p, VIRTIO_PCI_COMMON_MSIX, config_vector)) {
 		p->msix_config_vector = p->msix_queue_vector = VIRTIO_PCI_NO_VECTOR;
 		return VIRTIO_ENOTSUP;
 	}
 	return VIRTIO_OK;
+}
+
+void virtio_pci_config_vector_fired(struct virtio_pci *p)
+{
+	p->msix_config_fired = true;
 }
 
 /* ---- probe ----------------------------------------------------------- */
@@ -331,8 +375,11 @@ int virtio_pci_probe(struct virtio_pci *p, const struct virtio_pci_config_access
 
 			uint8_t cap_id = cfg->read8(ctx, pos + VIRTIO_PCI_CAP_VNDR);
 			uint8_t next = cfg->read8(ctx, pos + VIRTIO_PCI_CAP_NEXT) & 0xfc;
-			if (cap_id == VIRTIO_PCI_CAP_ID_MSIX && !p->msix_cap)
+			if (cap_id == VIRTIO_PCI_CAP_ID_MSIX && !p->msix_cap) {
 				p->msix_cap = pos;
+				p->msix_vectors = (uint16_t)((cfg->read16(ctx, pos + VIRTIO_PCI_MSIX_CTRL) &
+							      VIRTIO_PCI_MSIX_TABLE_SIZE) + 1);
+			}
 			if (cap_id != VIRTIO_PCI_CAP_ID_VNDR || (unsigned)pos + VIRTIO_PCI_CAP_SIZE > CAP_END) {
 				pos = next;
 				continue;

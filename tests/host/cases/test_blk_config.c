@@ -215,6 +215,92 @@ TEST(blk_set_writeback)
 	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
 }
 
+TEST(blk_set_writeback_flushes_before_going_writethrough)
+{
+	/* Writes completed into the volatile cache become durable only with
+	 * a FLUSH; afterwards a writethrough cache never sends one. */
+	struct sim_blk_opts o = { .writeback = 1 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	uint8_t *buf = tbuf(1536, 2);
+	CHECK_OK(vblk_write(&t->blk, 10, buf, 3, 10 * MS));
+	CHECK_EQ(t->b->writes_since_flush, 1);
+	CHECK_OK(vblk_set_writeback(&t->blk, false));
+	CHECK_EQ(t->b->flushes, 1);
+	CHECK_EQ(t->b->wce_writes, 1);
+	CHECK_EQ(t->b->unflushed_at_wce, 0); /* the FLUSH came first */
+	CHECK(!t->blk.info.writeback);
+	/* Already writethrough, or going writeback: nothing to flush. */
+	CHECK_OK(vblk_set_writeback(&t->blk, false));
+	CHECK_OK(vblk_set_writeback(&t->blk, true));
+	CHECK_EQ(t->b->flushes, 1);
+	/* A FLUSH that fails leaves the cache writeback. */
+	CHECK_OK(vblk_write(&t->blk, 10, buf, 1, 10 * MS));
+	t->b->ioerr_next = 1;
+	CHECK_ERR(vblk_set_writeback(&t->blk, false), VIRTIO_EIO);
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
+	CHECK(t->blk.info.writeback);
+	CHECK_EQ(t->b->wce_writes, 3);
+}
+
+TEST(blk_set_writeback_refused_on_a_device_that_is_down)
+{
+	/* A re-initialisation the device refuses (no FEATURES_OK): config
+	 * space is off limits (§3.1.1 step 4), so the cache mode is neither
+	 * written nor read back, and the caller hears why. */
+	struct sim_blk_opts o = { .writeback = 1 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	t->sim->refuse_features_ok = true;
+	sim_set_needs_reset(t->sim);
+	CHECK_ERR(vblk_interrupt(&t->blk), VIRTIO_ERESET);
+	CHECK_ERR(virtio_device_recover(t->blk.vdev), VIRTIO_EFEATURES);
+	unsigned reads = t->sim->config_reads;
+	CHECK_ERR(vblk_set_writeback(&t->blk, false), VIRTIO_EBROKEN);
+	CHECK_EQ(t->sim->config_reads, reads);
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
+	CHECK(t->blk.info.writeback);
+	/* Back up: allowed again. */
+	t->sim->refuse_features_ok = false;
+	CHECK_OK(virtio_device_recover(t->blk.vdev));
+	CHECK_OK(vblk_set_writeback(&t->blk, false));
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 0);
+}
+
+TEST(blk_set_writeback_refused_on_a_dead_device)
+{
+	/* A reset that never completes: the device is nobody's to configure. */
+	struct sim_blk_opts o = { .writeback = 1 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	t->sim->reset_stuck = true;
+	CHECK_ERR(virtio_device_abort(t->blk.vdev, VIRTIO_ETIMEDOUT), VIRTIO_EDEAD);
+	unsigned reads = t->sim->config_reads;
+	CHECK_ERR(vblk_set_writeback(&t->blk, false), VIRTIO_EDEAD);
+	CHECK_EQ(t->sim->config_reads, reads);
+	CHECK_EQ(t->sim->config[VIRTIO_BLK_CFG_WRITEBACK], 1);
+}
+
+TEST(blk_queue_capacity_follows_the_ring)
+{
+	/* Header, data, status: 3 descriptors without an indirect table. */
+	struct tblk *t = up(ALL_FEATURES & NO(VIRTIO_F_INDIRECT_DESC), 4, NULL);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 1), 1);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 2), 1);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 3), 0); /* 5 descriptors never fit */
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 1, 1), 0); /* not attached */
+	/* And the ring really holds that many, no more. */
+	struct treq r[2];
+	for (unsigned i = 0; i < 2; i++)
+		treq_init(&r[i], VIRTIO_BLK_T_IN, i, tbuf(512, i), 512, 1);
+	t->sim->mode = SIM_DEFERRED;
+	CHECK_OK(vblk_submit(&t->blk, 0, &r[0].req));
+	CHECK_ERR(vblk_submit(&t->blk, 0, &r[1].req), VIRTIO_ENOSPC);
+
+	sim_reset_all();
+	t = up(ALL_FEATURES, 4, NULL); /* one ring slot each through an indirect table */
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 1), 4);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, VBLK_MAX_DATA_SG), 4);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, VBLK_MAX_DATA_SG + 1), 0);
+}
+
 TEST(blk_logical_block_alignment)
 {
 	struct sim_blk_opts o = { .blk_size = 4096 };

@@ -10,6 +10,16 @@ uint8_t *tbuf(size_t n, uint32_t seed)
 	return p;
 }
 
+void tblk_roundtrip(struct vblk *blk, const uint8_t *disk, uint64_t sector, uint32_t count,
+		    uint32_t seed)
+{
+	uint8_t *w = tbuf(count * 512, seed), *r = tbuf(count * 512, seed + 1);
+	CHECK_OK(vblk_write(blk, sector, w, count, 10 * MS));
+	CHECK(!disk || memcmp(disk + sector * 512, w, count * 512) == 0);
+	CHECK_OK(vblk_read(blk, sector, r, count, 10 * MS));
+	CHECK(memcmp(r, w, count * 512) == 0);
+}
+
 int tblk_probe(struct tblk *t, struct sim_dev *sim, uint64_t mask)
 {
 	memset(t, 0, sizeof(*t));

@@ -46,6 +46,11 @@ static inline uint64_t layout_mask(int packed)
 /* A data buffer with guards, filled with a pattern from seed. */
 uint8_t *tbuf(size_t n, uint32_t seed);
 
+/* Write `count` sectors of a pattern from `seed` at `sector`, check them
+ * on the RAM disk (if `disk`), read them back and compare. */
+void tblk_roundtrip(struct vblk *blk, const uint8_t *disk, uint64_t sector, uint32_t count,
+		    uint32_t seed);
+
 /* Asynchronous request bookkeeping. */
 struct treq {
 	struct vblk_req req;

@@ -242,6 +242,8 @@ void sim_status_write(struct sim_dev *d, uint32_t v32)
 				sim_violation("driver accepted features 0x%llx that were not offered (offered 0x%llx)",
 					      (unsigned long long)(d->driver_features & ~d->features),
 					      (unsigned long long)d->features);
+			if (!d->behind_pci && sim_has(d, VIRTIO_F_NOTIF_CONFIG_DATA))
+				sim_violation("NOTIF_CONFIG_DATA accepted on virtio-mmio: it is PCI's (§4.1.5.2)");
 			if (!subset || d->refuse_features_ok)
 				v &= ~(uint8_t)VIRTIO_STATUS_FEATURES_OK;
 			else
@@ -299,6 +301,8 @@ uint32_t sim_config_read(struct sim_dev *d, uint32_t off, unsigned width)
 		if (d->on_churn)
 			d->on_churn(d);
 	}
+	if (d->on_config_read)
+		d->on_config_read(d, off, width);
 	return v;
 }
 

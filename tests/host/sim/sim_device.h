@@ -101,6 +101,16 @@ enum sim_fault {
 	SIM_FAULT_NEEDS_RESET,  /* set DEVICE_NEEDS_RESET + config interrupt instead */
 };
 
+/* The used length the device reports for a chain it completed normally:
+ * what the back end wrote, or a device that gets it wrong. */
+enum sim_used_len {
+	SIM_LEN_WRITTEN, /* the bytes the back end wrote (§2.7.8) */
+	SIM_LEN_ZERO,    /* always 0 */
+	SIM_LEN_SHORT,   /* one byte less than written (0 stays 0) */
+	SIM_LEN_TOTAL,   /* readable + writable bytes: what some legacy devices
+			  * report (§5.2.6.3: the header counted too) */
+};
+
 struct sim_queue {
 	uint16_t max;       /* QueueNumMax; 0: absent */
 	uint16_t num;       /* QueueNum as written */
@@ -133,6 +143,7 @@ struct sim_queue {
 struct sim_dev {
 	uintptr_t base;
 	bool in_use;
+	bool behind_pci;            /* wrapped by sim_pci.c: PCI-only features are legal */
 
 	/* identity and offer */
 	uint32_t magic, version, device_id, vendor_id;
@@ -157,6 +168,7 @@ struct sim_dev {
 	unsigned needs_reset_after_relax; /* raise NEEDS_RESET at this relax count (0: never) */
 	unsigned complete_on_ack;   /* complete this many chains when InterruptACK is written */
 	bool packed_used_no_write;  /* QEMU 7.2: WRITE never set in a used packed descriptor */
+	enum sim_used_len used_len; /* the length reported in a normal completion */
 
 	/* state */
 	uint8_t status;
@@ -187,6 +199,9 @@ struct sim_dev {
 	void *ctx;
 	bool (*config_write)(struct sim_dev *d, uint32_t off, unsigned width, uint32_t v);
 	void (*on_churn)(struct sim_dev *d);
+	/* After every config read (its value already taken): a case's way to
+	 * change the configuration at a chosen point of the driver's reads. */
+	void (*on_config_read)(struct sim_dev *d, uint32_t off, unsigned width);
 	void (*on_reset)(struct sim_dev *d);
 	/* True for a queue whose chains the back end completes when it
 	 * chooses (a network receive queue waits for a frame): processing
@@ -265,7 +280,7 @@ struct sim_blk {
 	uint64_t sectors;       /* size of the RAM disk */
 	uint64_t capacity;      /* what the config says (normally == sectors) */
 	bool ro;
-	bool no_status;         /* never write the status byte */
+	bool no_status;         /* never write the status byte (the used length still counts it) */
 	unsigned ioerr_next;    /* answer the next N requests IOERR */
 	unsigned unsupp_next;   /* answer the next N requests UNSUPP */
 	char id[20];
@@ -278,6 +293,8 @@ struct sim_blk {
 	unsigned discards, write_zeroes, secure_erases;
 	uint64_t range_sectors;     /* sectors covered by range commands */
 	unsigned unmaps;            /* write-zeroes with the unmap flag */
+	unsigned wce_writes;        /* writes of the writeback field */
+	unsigned unflushed_at_wce;  /* writes not yet flushed at the last one */
 };
 
 struct sim_blk_opts {

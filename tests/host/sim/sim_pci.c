@@ -179,7 +179,9 @@ static struct sim_queue *selq(struct sim_pci *p)
 
 static uint16_t vector_accept(struct sim_pci *p, uint32_t v)
 {
-	return v < p->msix_vectors ? (uint16_t)v : VIRTIO_PCI_NO_VECTOR;
+	if (v != VIRTIO_PCI_NO_VECTOR && v >= p->msix_vectors && p->msix_accept_any)
+		return (uint16_t)v;
+	return v < p->msix_vectors && !p->msix_refuse ? (uint16_t)v : VIRTIO_PCI_NO_VECTOR;
 }
 
 static void pci_reset_state(struct sim_pci *p)
@@ -235,8 +237,13 @@ static uint32_t common_read(struct sim_pci *p, uint32_t off, unsigned width)
 	case VIRTIO_PCI_COMMON_Q_AVAILHI: return q ? (uint32_t)(q->driver >> 32) : 0;
 	case VIRTIO_PCI_COMMON_Q_USEDLO: return q ? (uint32_t)q->device : 0;
 	case VIRTIO_PCI_COMMON_Q_USEDHI: return q ? (uint32_t)(q->device >> 32) : 0;
+	case VIRTIO_PCI_COMMON_Q_NDATA:
+		/* §4.1.4.3: the field exists only with the feature. */
+		if (!sim_has(p->dev, VIRTIO_F_NOTIF_CONFIG_DATA))
+			sim_violation("queue_notif_config_data read without NOTIF_CONFIG_DATA");
+		return q ? p->notif_data[p->queue_sel] : 0;
 	default:
-		return 0; /* notif_config_data, queue_reset, admin queue: all 0 here */
+		return 0; /* queue_reset, admin queue: all 0 here */
 	}
 }
 
@@ -316,6 +323,19 @@ static void notify_write(struct sim_pci *p, uint32_t off, unsigned width, uint32
 {
 	bool data = sim_has(p->dev, VIRTIO_F_NOTIFICATION_DATA);
 	unsigned qi = v & 0xffff;
+
+	if (sim_has(p->dev, VIRTIO_F_NOTIF_CONFIG_DATA)) {
+		/* §4.1.5.2: the queue's queue_notif_config_data, not its index. */
+		unsigned q = 0;
+		while (q < p->num_queues && q < SIM_MAX_QUEUES && p->notif_data[q] != qi)
+			q++;
+		if (q == p->num_queues || q == SIM_MAX_QUEUES) {
+			sim_violation("doorbell value 0x%x: no queue has that queue_notif_config_data", v);
+			return;
+		}
+		qi = q;
+		v = (v & 0xffff0000u) | q; /* what the device behind understands */
+	}
 
 	p->notify_width = width;
 	p->notify_at = off;
@@ -433,8 +453,11 @@ struct sim_pci *sim_pci_new(struct sim_dev *d, const struct sim_pci_opts *o)
 	p->num_queues = o->num_queues ? o->num_queues : (uint16_t)d->nqueues;
 	p->msix_vectors = o->msix_vectors;
 	p->cap_free = 0x40;
-	for (unsigned q = 0; q < SIM_MAX_QUEUES; q++)
+	for (unsigned q = 0; q < SIM_MAX_QUEUES; q++) {
 		p->notify_off[q] = (uint16_t)q;
+		p->notif_data[q] = (uint16_t)(0x4000 + q);
+	}
+	d->behind_pci = true;
 	pci_reset_state(p);
 
 	uint16_t vendor = o->vendor_id ? o->vendor_id : VIRTIO_PCI_VENDOR_ID;

@@ -62,6 +62,9 @@ struct sim_pci {
 	uint16_t num_queues;
 	uint16_t notify_off[SIM_MAX_QUEUES]; /* queue_notify_off per queue (default q) */
 	uint16_t msix_vectors;
+	uint16_t notif_data[SIM_MAX_QUEUES]; /* queue_notif_config_data (default 0x4000 + q) */
+	bool msix_accept_any;  /* map vectors past the table too (only the driver's check stops it) */
+	bool msix_refuse;      /* refuse every mapping: reads back NO_VECTOR */
 
 	/* state */
 	uint32_t dfselect, gfselect;

@@ -518,6 +518,17 @@ static uint32_t run_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 	return len;
 }
 
+/* The used length of a normal completion whose back end wrote `len`. */
+static uint32_t reported_len(const struct sim_dev *d, const struct sim_chain *c, uint32_t len)
+{
+	switch (d->used_len) {
+	case SIM_LEN_ZERO: return 0;
+	case SIM_LEN_SHORT: return len ? len - 1 : 0;
+	case SIM_LEN_TOTAL: return (uint32_t)(c->readable + c->writable);
+	default: return len;
+	}
+}
+
 static uint32_t pick_unposted(struct sim_queue *q)
 {
 	for (uint32_t id = 0; id < q->num; id++) {
@@ -547,7 +558,7 @@ void sim_complete_one(struct sim_dev *d, unsigned qi, unsigned idx)
 			fire = true;
 	}
 	if (!fire) {
-		len = run_backend(d, qi, c);
+		len = reported_len(d, c, run_backend(d, qi, c));
 		unown(q, c);
 		write_used(d, q, c->id, len, c->ndesc, UF_OK);
 		q->completions++;

@@ -148,6 +148,11 @@ size_t vblk_queue_mem_bytes(uint16_t size);
 int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 		      uint16_t size, void *mem, size_t mem_len);
 
+/* Requests of `ndata` data buffers queue `qi` holds at once (its ring
+ * descriptors per request: one with an indirect table, else ndata + 2);
+ * 0 for a queue not attached. */
+uint16_t vblk_queue_capacity(const struct vblk *blk, uint16_t qi, uint16_t ndata);
+
 /* DRIVER_OK: the device is live. */
 int vblk_start(struct vblk *blk);
 
@@ -202,7 +207,19 @@ int vblk_range(struct vblk *blk, uint32_t type, uint64_t sector, uint64_t count,
 uint32_t vblk_range_chunk(const struct vblk *blk, uint32_t type, uint64_t sector,
 			  uint64_t count);
 
-/* CONFIG_WCE: switch the cache between writeback and writethrough. */
+/*
+ * CONFIG_WCE: switch the cache between writeback and writethrough.  Going
+ * writethrough first FLUSHes, synchronously (vblk_flush() on queue 0,
+ * VBLK_CACHE_FLUSH_TIMEOUT_NS), so the writes still in the volatile cache
+ * become durable: afterwards no FLUSH is needed for them.  A failed FLUSH
+ * is returned and the cache stays writeback.  Writes still in flight are
+ * the caller's to wait for first.  VIRTIO_EUNSUPP without CONFIG_WCE;
+ * refused with virtio_config_write8()'s error when the device may not be
+ * configured (down after a refused re-initialisation, dead).
+ */
+#ifndef VBLK_CACHE_FLUSH_TIMEOUT_NS
+#define VBLK_CACHE_FLUSH_TIMEOUT_NS 5000000000ull /* 5 s */
+#endif
 int vblk_set_writeback(struct vblk *blk, bool writeback);
 
 #endif

@@ -55,11 +55,15 @@ struct virtio_transport_ops {
 	void (*notify)(struct virtio_device *d, uint16_t index, uint32_t value);
 	/* Read and acknowledge the interrupt causes (VIRTIO_INT_*). */
 	uint32_t (*interrupt_ack)(struct virtio_device *d);
+	/* Feature bits this transport implements beyond the library's
+	 * (PCI: NOTIF_CONFIG_DATA); 0 for none. */
+	uint64_t features;
 };
 
 /* Where a device is in its life (driver.h moves it along). */
 enum virtio_device_state {
-	VIRTIO_DEV_SETUP,     /* virtio_device_begin() done, DRIVER_OK not yet set */
+	VIRTIO_DEV_SETUP,     /* virtio_device_begin() done, or a re-initialisation
+			       * past its negotiation; DRIVER_OK not yet set */
 	VIRTIO_DEV_LIVE,      /* DRIVER_OK: requests flow */
 	VIRTIO_DEV_RESET_DUE, /* DEVICE_NEEDS_RESET or a device fault was noted;
 			       * the device still owns its buffers until the reset */
@@ -129,21 +133,53 @@ void virtio_device_fail(struct virtio_device *d);
 /* True when the device has set DEVICE_NEEDS_RESET (read the status). */
 bool virtio_device_needs_reset(struct virtio_device *d);
 
-/* Config-space fields read consistently: the generation counter is read
- * around the access and the read retried (bounded) until it is stable. */
-uint8_t virtio_config_read8(struct virtio_device *d, uint32_t off);
-uint16_t virtio_config_read16(struct virtio_device *d, uint32_t off);
-uint32_t virtio_config_read32(struct virtio_device *d, uint32_t off);
-/* 64-bit field as two 32-bit halves, low first, in one generation;
- * VIRTIO_ETIMEDOUT when the generation never settles. */
+/*
+ * Configuration space (§2.5).  Every read is consistent: the generation
+ * counter is read around the accesses and they are retried (bounded, up
+ * to VIRTIO_CONFIG_RETRIES times) until it is the same before and after;
+ * a legacy device has no counter, so there the accesses are repeated
+ * until two rounds agree.  A device whose configuration never settles
+ * gives VIRTIO_ETIMEDOUT, and nothing is stored.  Each access has its
+ * field's natural width; a 64-bit field is two 32-bit halves, low first.
+ *
+ * Fields that belong together (limits of one command, a topology) are
+ * read with ONE virtio_config_read_fields() call: in one generation, so a
+ * change between two of them cannot mix an old value with a new one.
+ */
+struct virtio_config_field {
+	uint32_t off;   /* from the start of the device configuration */
+	uint8_t width;  /* 1, 2, 4 or 8 bytes */
+	uint16_t count; /* fields of `width` side by side from `off` (an array) */
+	void *out;      /* uint8_t, uint16_t, uint32_t or uint64_t [count] */
+};
+/* One field, its width from what `out` points to:
+ *     VIRTIO_CONFIG_FIELD(VIRTIO_BLK_CFG_CAPACITY, &capacity)          */
+#define VIRTIO_CONFIG_FIELD(off, out) { (off), sizeof(*(out)), 1, (out) }
+/* Most accesses one read makes (a 64-bit field counts two). */
+#define VIRTIO_CONFIG_READ_MAX 160u
+
+/* Every field of f[0..n) in one generation.  0; VIRTIO_ETIMEDOUT when the
+ * generation never settles; VIRTIO_EINVAL for a width that is not 1, 2, 4
+ * or 8, a count of 0, or more than VIRTIO_CONFIG_READ_MAX accesses. */
+int virtio_config_read_fields(struct virtio_device *d, const struct virtio_config_field *f,
+			      unsigned n);
+/* One field (the same rules). */
+int virtio_config_read8(struct virtio_device *d, uint32_t off, uint8_t *out);
+int virtio_config_read16(struct virtio_device *d, uint32_t off, uint16_t *out);
+int virtio_config_read32(struct virtio_device *d, uint32_t off, uint32_t *out);
 int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out);
-void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v);
-void virtio_config_write32(struct virtio_device *d, uint32_t off, uint32_t v);
-/* `len` bytes from `off`, byte by byte, all in one generation (a string or
- * a bitmap that must not mix two versions); len <= VIRTIO_CONFIG_BYTES_MAX.
- * VIRTIO_ETIMEDOUT when the generation never settles. */
-#define VIRTIO_CONFIG_BYTES_MAX 160u
+/* `len` bytes from `off`, byte by byte, in one generation (a string or a
+ * bitmap that must not mix two versions); len <= VIRTIO_CONFIG_BYTES_MAX. */
+#define VIRTIO_CONFIG_BYTES_MAX VIRTIO_CONFIG_READ_MAX
 int virtio_config_read_bytes(struct virtio_device *d, uint32_t off, uint8_t *buf, uint32_t len);
+
+/* A one-byte or four-byte field, written only while the device may be configured:
+ * from FEATURES_OK (legacy: DRIVER) until the driver gives up on it.
+ * 0; VIRTIO_EINVAL before FEATURES_OK; VIRTIO_EBROKEN when the device is
+ * FAILED, due for a reset or down (reset, or a re-initialisation it
+ * refused); VIRTIO_EDEAD when its reset never completed. */
+int virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v);
+int virtio_config_write32(struct virtio_device *d, uint32_t off, uint32_t v);
 
 /* Largest queue size the device offers at `index` (0: no such queue). */
 uint16_t virtio_queue_max(struct virtio_device *d, uint16_t index);

@@ -73,6 +73,22 @@ struct virtio_driver_ops {
 void virtio_device_set_driver(struct virtio_device *d, const struct virtio_driver_ops *ops,
 			      void *ctx);
 
+/*
+ * How a driver's synchronous helper (vrng_read(), ...) waits for a
+ * completion that arrives by interrupt: the embedder's interrupt handler
+ * calls the driver's interrupt function, and these keep the two apart.
+ * lock() keeps that handler out (e.g. masks interrupts) and returns what
+ * unlock() needs; wait() is called locked, lets the handler run while it
+ * sleeps until an interrupt or `deadline` (virtio_time_ns()), whichever
+ * comes first, and returns locked again (it may return early).
+ */
+struct virtio_waiter {
+	unsigned long (*lock)(void *ctx);
+	void (*unlock)(void *ctx, unsigned long held);
+	void (*wait)(void *ctx, uint64_t deadline);
+	void *ctx;
+};
+
 /* ---- queues ----------------------------------------------------------- */
 
 /* Largest legal size for queue `index` at or below `cap`: what the device
@@ -112,6 +128,18 @@ int virtio_queue_attach(struct virtio_device *d, struct virtq *vq,
  * live.
  */
 int virtio_queue_drain(struct virtq *vq, unsigned budget);
+
+/*
+ * A driver's own check of a used chain failed (done() found the device
+ * broke a rule the virtqueue cannot see, e.g. a used length that leaves
+ * out bytes the driver must read): handled as a fault the virtqueue
+ * found, so the queue is latched broken, the device set FAILED, and a
+ * reset noted for the main loop (VIRTIO_PENDING_RECOVER); the drain that
+ * called done() returns VIRTIO_EBROKEN.  Call it from done(), and fail
+ * that chain's owner yourself: it is no longer in flight.  `why` is
+ * logged (VIRTIO_LOG).
+ */
+void virtio_queue_fault(struct virtq *vq, const char *why);
 
 /* ---- the device ------------------------------------------------------- */
 

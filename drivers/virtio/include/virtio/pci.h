@@ -15,7 +15,8 @@
  * device is driven through its modern capabilities.
  *
  * Interrupts are INTx (read the ISR byte) unless the embedder opts into
- * MSI-X with virtio_pci_use_msix() after enabling MSI-X in the function.
+ * MSI-X with virtio_pci_use_msix() after enabling MSI-X in the function
+ * (a vector for configuration changes and one for the queues).
  */
 #ifndef VIRTIO_PCI_H
 #define VIRTIO_PCI_H
@@ -27,8 +28,9 @@
 #include "wire/common.h"
 #include "wire/pci.h"
 
-/* The part of the common configuration the library uses: the fields before
- * queue_notif_config_data. */
+/* The part of the common configuration the library always uses: the
+ * fields before queue_notif_config_data (which queue set-up also reads when
+ * NOTIF_CONFIG_DATA is negotiated, and refuses a structure without it). */
 #define VIRTIO_PCI_COMMON_MIN_LEN VIRTIO_PCI_COMMON_Q_NDATA
 #define VIRTIO_PCI_NO_VECTOR VIRTIO_MSI_NO_VECTOR
 
@@ -72,13 +74,18 @@ struct virtio_pci {
 	struct virtio_pci_region common, notify, isr, device;
 	uint8_t pci_cfg_cap;      /* VIRTIO_PCI_CAP_PCI_CFG offset (0: absent); unused */
 	uint8_t msix_cap;         /* MSI-X capability offset (0: absent) */
+	uint16_t msix_vectors;    /* its table size (entries) */
 	uint32_t notify_off_multiplier;
-	/* Per queue: the doorbell, valid from queue_enable until a reset. */
+	/* Per queue: the doorbell and the value a notification carries (its
+	 * index, or queue_notif_config_data), valid from queue_enable until a
+	 * reset. */
 	uintptr_t notify_addr[VIRTIO_PCI_MAX_QUEUES];
+	uint16_t notify_data[VIRTIO_PCI_MAX_QUEUES];
 	uint32_t notify_valid;    /* bit q: notify_addr[q] is set */
 	/* MSI-X (virtio_pci_use_msix): NO_VECTOR when INTx is in use. */
 	uint16_t msix_config_vector;
 	uint16_t msix_queue_vector;
+	bool msix_config_fired;   /* virtio_pci_config_vector_fired(), not yet acknowledged */
 };
 
 /*
@@ -96,17 +103,27 @@ int virtio_pci_probe(struct virtio_pci *p, const struct virtio_pci_config_access
 
 /*
  * Opt into MSI-X, after the embedder has enabled MSI-X in the function's
- * capability and programmed the table.  Every queue enabled afterwards is
- * mapped to `queue_vector` (read back: a refused mapping fails
- * virtq_create() with VIRTIO_ENOTSUP), and the configuration change event
- * to `config_vector` right away.  interrupt_ack() then never reads the ISR
- * (§4.1.4.5) and reports both causes: the caller's handler looks at the
- * rings and the configuration.  Call it before virtq_create(), e.g. right
- * after virtio_device_begin().  A reset unmaps every event (§4.1.5.1.2):
- * each queue set-up maps both vectors again, so a re-initialisation
- * (virtio_device_recover) keeps them.  0, or VIRTIO_ENOTSUP when the
- * device refuses the configuration vector (INTx stays in use).
+ * capability and programmed the table: configuration changes go to
+ * `config_vector` (NO_VECTOR: none wanted) and every queue enabled
+ * afterwards to `queue_vector`, both entries of the function's table
+ * (msix_vectors entries; §4.1.5.1.2: VIRTIO_EINVAL past it).  Call it
+ * any time before the first queue is set up, e.g. right after
+ * virtio_pci_probe(): the reset that starts a bring-up unmaps every event,
+ * so the configuration vector is mapped when the driver sets FEATURES_OK
+ * (or at once when that is already done, read back: VIRTIO_ENOTSUP and
+ * INTx again on a refusal) and both again at each queue set-up (a
+ * refused mapping fails virtq_create() with VIRTIO_ENOTSUP).  A
+ * re-initialisation (virtio_device_recover) keeps them.  VIRTIO_ENOTSUP
+ * without an MSI-X capability.
+ *
+ * interrupt_ack() then never reads the ISR (§4.1.4.5).  With one vector
+ * for both it reports both causes.  With a queue vector of its own, that
+ * vector's interrupts are used buffers only and read no register; the
+ * configuration vector's handler calls virtio_pci_config_vector_fired()
+ * and then the device's interrupt function (virtio_device_interrupt(),
+ * vblk_interrupt(), ...), which then handles a configuration change only.
  */
 int virtio_pci_use_msix(struct virtio_pci *p, uint16_t config_vector, uint16_t queue_vector);
+void virtio_pci_config_vector_fired(struct virtio_pci *p);
 
 #endif

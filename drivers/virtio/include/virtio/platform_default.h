@@ -102,6 +102,16 @@ VIRTIO_DEFAULT_MMIO_WRITE(32)
 
 /* ---- barriers and the polling hint, per architecture ---------------- */
 
+/*
+ * These are barriers for hardware devices, not SMP barriers a
+ * uniprocessor build could drop: each orders the CPU's accesses as every
+ * other observer sees them, a DMA-capable device included (RISC-V fences
+ * on memory, AArch64 outer-shareable dmb/dsb, x86-64 TSO with coherent
+ * DMA).  That is what VIRTIO_F_ORDER_PLATFORM asks of a driver (§6), so
+ * the library accepts it whenever it is offered: a replacement for any
+ * of them must keep that strength.
+ */
+
 /* The instruction of each, as an asm string; "" is a compiler barrier. */
 #if defined(__riscv)
 /* RVWMO: plain fences; the I/O bits order device-register accesses. */

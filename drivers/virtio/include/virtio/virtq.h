@@ -287,6 +287,13 @@ static inline bool virtq_has_event_idx(const struct virtq *vq)
 {
 	return vq->event_idx;
 }
+/* Ring descriptors a chain of `n` buffers takes on this queue: one through
+ * an indirect table (chains longer than VIRTQ_INDIRECT_THRESHOLD that fit
+ * one), else n. */
+static inline unsigned virtq_chain_descs(const struct virtq *vq, unsigned n)
+{
+	return n > VIRTQ_INDIRECT_THRESHOLD && n <= vq->indirect_max ? 1 : n;
+}
 /* Chains posted and not yet used (or reclaimed). */
 static inline uint32_t virtq_in_flight(const struct virtq *vq)
 {

@@ -150,7 +150,6 @@ static uint32_t blk_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 	struct sim_blk *b = d->ctx;
 	uint8_t hdr[16];
 	uint8_t status = VIRTIO_BLK_S_OK;
-	uint32_t written = 0;
 	(void)qi;
 
 	b->requests++;
@@ -226,7 +225,6 @@ static uint32_t blk_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 		uint8_t *p = b->disk + sector * VIRTIO_BLK_SECTOR;
 		if (type == VIRTIO_BLK_T_IN) {
 			sim_chain_write(c, 0, p, dlen);
-			written = (uint32_t)dlen;
 			b->reads++;
 			b->bytes_read += dlen;
 		} else if (b->ro) {
@@ -265,7 +263,7 @@ static uint32_t blk_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 				      (unsigned long long)sector);
 		if (dlen != VIRTIO_BLK_ID_BYTES)
 			sim_violation("blk GET_ID with %llu bytes (must be 20)", (unsigned long long)dlen);
-		written = (uint32_t)sim_chain_write(c, 0, b->id, dlen < 20 ? dlen : 20);
+		sim_chain_write(c, 0, b->id, dlen < 20 ? dlen : 20);
 		b->get_ids++;
 		break;
 	default:
@@ -273,21 +271,22 @@ static uint32_t blk_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 		break;
 	}
 out:
-	if (status != VIRTIO_BLK_S_OK) {
+	if (status != VIRTIO_BLK_S_OK)
 		b->errors++;
-		written = 0;
-	}
-	if (!b->no_status) {
+	if (!b->no_status)
 		sim_chain_write(c, c->writable - 1, &status, 1);
-		written += 1;
-	}
-	return written;
+	/* As QEMU (its in_len): every writable byte, whatever the outcome;
+	 * with no_status too, a device that says it wrote what it did not. */
+	return (uint32_t)c->writable;
 }
 
 static bool blk_config_write(struct sim_dev *d, uint32_t off, unsigned width, uint32_t v)
 {
 	if (off == VIRTIO_BLK_CFG_WRITEBACK && width == 1 &&
 	    ((d->features_at_ok >> VIRTIO_BLK_F_CONFIG_WCE) & 1)) {
+		struct sim_blk *b = d->ctx;
+		b->wce_writes++;
+		b->unflushed_at_wce = b->writes_since_flush;
 		d->config[off] = (uint8_t)v;
 		return true;
 	}

@@ -27,6 +27,8 @@
 #define VIRTIO_PCI_STATUS_CAP_LIST   0x10u /* status bit 4: the capability list exists */
 #define VIRTIO_PCI_CAP_ID_VNDR       0x09u /* vendor-specific capability (virtio's) */
 #define VIRTIO_PCI_CAP_ID_MSIX       0x11u /* MSI-X capability */
+#define VIRTIO_PCI_MSIX_CTRL         2     /* 16: its message control */
+#define VIRTIO_PCI_MSIX_TABLE_SIZE   0x07ffu /* message control: table entries - 1 */
 
 /* Virtio structure capability (§4.1.4). */
 struct virtio_pci_cap {
