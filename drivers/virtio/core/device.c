@@ -159,3 +159,8 @@ void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v)
 {
 	d->ops->config_write(d, off, 1, v);
 }
+
+void virtio_config_write32(struct virtio_device *d, uint32_t off, uint32_t v)
+{
+	d->ops->config_write(d, off, 4, v);
+}

@@ -12,6 +12,8 @@
  *                 event suppression, indirect tables, fault injection
  *   sim_chain.c   the chains the device took: buffers, snapshots, data access
  *   sim_blk.c     a virtio-blk back end (RAM disk) and an "echo" back end
+ *   sim_console.c a virtio-console back end with the multiport control
+ *                 protocol (sim_console.h)
  *
  * Everything the driver does wrong (a register it must not touch, a ring
  * rule it breaks) is a "violation": recorded with a message, and the runner
@@ -27,7 +29,7 @@
 #define SIM_BASE       ((uintptr_t)0x10001000u) /* first window; never dereferenced */
 #define SIM_WINDOW     0x1000u
 #define SIM_MAX_DEVS   8
-#define SIM_MAX_QUEUES 8
+#define SIM_MAX_QUEUES 16
 #define SIM_CONFIG_MAX 0x100u
 
 /* MMIO entry points (sim_platform.h routes the library's hooks here). */
@@ -186,6 +188,10 @@ struct sim_dev {
 	bool (*config_write)(struct sim_dev *d, uint32_t off, unsigned width, uint32_t v);
 	void (*on_churn)(struct sim_dev *d);
 	void (*on_reset)(struct sim_dev *d);
+	/* Whether the back end can complete the next pending chain of queue q
+	 * now (NULL: always).  A receive queue holds its buffers until there
+	 * is something to put in them. */
+	bool (*can_complete)(struct sim_dev *d, unsigned q);
 };
 
 /* Create a device in the next free window; everything zeroed but

@@ -100,6 +100,7 @@ uint32_t virtio_config_read32(struct virtio_device *d, uint32_t off);
  * VIRTIO_ETIMEDOUT when the generation never settles. */
 int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out);
 void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v);
+void virtio_config_write32(struct virtio_device *d, uint32_t off, uint32_t v);
 
 /* Largest queue size the device offers at `index` (0: no such queue). */
 uint16_t virtio_queue_max(struct virtio_device *d, uint16_t index);
