@@ -2,11 +2,13 @@
 #
 #   make / make kernel   gcc build: objects in build/gcc/, build/kernel.{elf,bin}
 #   make kernel-clang    clang + ld.lld build: build/clang/kernel.{elf,bin}
-#   make run             boot it in QEMU with build/disk.img (made if absent)
+#   make run             boot it in QEMU with build/disk.img (made if absent) and
+#                        an entropy device
 #   make debug           the same, stopped for gdb on :1234
 #   make clean
 #
-# Variables: DISK=path (or DISK=none), APPEND="bootargs", QEMU_EXTRA="args",
+# Variables: DISK=path (or DISK=none), RNG=none (no entropy device),
+# APPEND="bootargs", QEMU_EXTRA="args", and the QEMU_* ones of scripts/qemu.sh;
 # SKIP_SETUP=1 (do not check the Debian packages first).
 
 BUILD      := build
@@ -22,10 +24,10 @@ PYTHON     ?= $(firstword $(wildcard /usr/bin/python3) python3)
 DISK       ?= $(BUILD)/disk.img
 DISK_SIZE  ?= 64M
 
-# The VirtIO library describes its own sources (paths from the repo root).
-VIRTIO_SRCS :=
-VIRTIO_INCLUDES :=
--include drivers/virtio/virtio.mk
+# The VirtIO library describes its own sources (every driver, both
+# transports); the kernel compiles them with its own rules, twice.
+VIRTIO_DIR := drivers/virtio
+include $(VIRTIO_DIR)/virtio.mk
 
 KERNEL_SRCS := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*/*.c) $(wildcard lib/*.c) \
 	       $(wildcard drivers/uart/*.c)
@@ -35,7 +37,7 @@ ARCH_FLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany
 # -fno-strict-aliasing: lib/string.c copies words through uintptr_t pointers
 CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
 		 -fno-common -fno-stack-protector -fno-pic -fno-strict-aliasing \
-		 $(ARCH_FLAGS) -I. $(VIRTIO_INCLUDES) -MMD -MP
+		 $(ARCH_FLAGS) -I. $(VIRTIO_CFLAGS) -MMD -MP
 # gcc would otherwise turn the loops in memset/memcpy into calls to themselves
 GCC_CFLAGS   := $(CFLAGS_COMMON) -fno-tree-loop-distribute-patterns
 # ld.lld 14 cannot relax, and relaxable objects break on any .balign
@@ -45,7 +47,7 @@ GCC_OBJS   := $(patsubst %,$(BUILD)/gcc/%.o,$(basename $(SRCS)))
 CLANG_OBJS := $(patsubst %,$(BUILD)/clang/%.o,$(basename $(SRCS)))
 
 # read by scripts/qemu.sh
-export APPEND QEMU_EXTRA QEMU_CACHE QEMU_AIO QEMU_SMP QEMU_MEM
+export APPEND RNG QEMU_EXTRA QEMU_CACHE QEMU_AIO QEMU_SMP QEMU_MEM
 
 .PHONY: all kernel kernel-clang run debug clean setup-check
 
@@ -56,10 +58,13 @@ kernel: $(BUILD)/kernel.elf $(BUILD)/kernel.bin
 kernel-clang: $(BUILD)/clang/kernel.elf $(BUILD)/clang/kernel.bin
 
 # Checked before anything is compiled; order-only, so it never forces a
-# rebuild.  Cheap when every package is installed.
+# rebuild.  Cheap when every package is installed.  `make run` and `make
+# debug` install what is missing, as `make check` does (as root; a user gets
+# the sudo line to run); the other targets only report it.
+SETUP_MODE := $(if $(filter run debug,$(MAKECMDGOALS)),,--check)
 setup-check:
 ifeq ($(SKIP_SETUP),)
-	@scripts/setup.sh --check
+	@scripts/setup.sh $(SETUP_MODE)
 endif
 
 $(BUILD)/gcc/%.o: %.c | setup-check
@@ -91,7 +96,7 @@ $(BUILD)/clang/kernel.elf: $(CLANG_OBJS) linker.ld
 # A recognisable test disk: see scripts/mkdisk.py.
 ifneq ($(DISK),none)
 RUN_DISK := $(DISK)
-$(DISK):
+$(DISK): | setup-check
 	@mkdir -p $(dir $@)
 	$(PYTHON) scripts/mkdisk.py --size $(DISK_SIZE) $@
 endif

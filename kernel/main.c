@@ -20,7 +20,6 @@
 #include "kernel/riscv.h"
 #include "kernel/sbi.h"
 #include "kernel/selftest/selftest.h"
-#include "kernel/selftest/ioerr.h"
 #include "kernel/shell/shell.h"
 #include "kernel/selftest/soak.h"
 #include "kernel/timer.h"
@@ -117,8 +116,6 @@ void kmain(unsigned long hartid, const void *dtb)
 	harts_park_others();
 
 	virtio_probe_all();
-	if (dt_bootargs_has("ioerr"))
-		selftest_ioerr_register();
 
 	if (dt_bootargs_has("soak-write") || dt_bootargs_has("soak-verify")) {
 		bool write = dt_bootargs_has("soak-write");

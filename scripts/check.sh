@@ -46,6 +46,7 @@ stage build-clang make -s kernel-clang
 stage cross-build scripts/cross_build.sh
 stage host-tests make -s test-host
 stage embed tests/embed_check.sh
+stage newcomer tests/run_check.sh
 stage coverage make -s coverage
 stage fuzz make -s fuzz
 stage shell $PY tests/qemu/shell.py

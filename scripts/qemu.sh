@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds and runs the QEMU command line for the test kernel; `make run`,
-# `make debug` and the tests all come through here so they boot the same
-# machine.
+# `make debug` and `make bench` (scripts/bench.py, through --print) come
+# through here so they boot the same machine.  The tests in tests/qemu/ build
+# their own command lines, one machine per case.
 #
 #   scripts/qemu.sh [--debug] [--print] [-- extra QEMU arguments...]
 #
@@ -11,6 +12,9 @@
 # Environment (all optional):
 #   KERNEL      kernel ELF                  (build/kernel.elf)
 #   DISK        raw disk image, or "none"   (build/disk.img)
+#   RNG         entropy device: mmio (virtio-rng-device, after the disk, so
+#               the disk keeps the top mmio slot), pci (virtio-rng-pci), or
+#               none                        (mmio)
 #   APPEND      kernel bootargs, e.g. "selftest"
 #   QEMU_EXTRA  extra arguments, split on spaces
 #   QEMU_SMP    hart count (2)      QEMU_MEM  RAM size (256M)
@@ -23,6 +27,7 @@ set -eu
 
 KERNEL=${KERNEL:-build/kernel.elf}
 DISK=${DISK:-build/disk.img}
+RNG=${RNG:-mmio}
 APPEND=${APPEND:-}
 QEMU_EXTRA=${QEMU_EXTRA:-}
 QEMU_SMP=${QEMU_SMP:-2}
@@ -81,6 +86,12 @@ if [ "$DISK" != none ]; then
 	set -- "$@" -drive "file=$DISK,if=none,format=raw,id=hd0$aio,cache=$QEMU_CACHE" \
 		-device virtio-blk-device,drive=hd0
 fi
+case "$RNG" in
+mmio) set -- "$@" -device virtio-rng-device ;;
+pci) set -- "$@" -device virtio-rng-pci ;;
+none) ;;
+*) echo "qemu.sh: RNG=$RNG: mmio, pci or none" >&2; exit 2 ;;
+esac
 [ -n "$APPEND" ] && set -- "$@" -append "$APPEND"
 # shellcheck disable=SC2086  # QEMU_EXTRA is a space-separated list on purpose
 [ -n "$QEMU_EXTRA" ] && set -- "$@" $QEMU_EXTRA

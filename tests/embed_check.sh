@@ -1,44 +1,104 @@
 #!/usr/bin/env bash
-# The library as another project takes it: the CMake add_subdirectory()
-# route, and examples/minimal (its own Makefile including virtio.mk, its own
-# platform header) built and booted in QEMU to read a disk's first sector.
+# The library as another project takes it: virtio.mk's source list against
+# the tree, the CMake add_subdirectory() route (every driver, and blk over
+# mmio with the embedder's own platform header), and the two bare-metal
+# examples (examples/minimal on riscv64, examples/aarch64), each built by
+# its own Makefile including virtio.mk and booted in QEMU over legacy and
+# modern virtio-mmio to read a disk's first sector.
 set -u
-cd "$(dirname "$0")/.."
-passed=0
-failed=0
-result() { # name, ok(0/1), detail
-	if [ "$2" = 0 ]; then echo "[PASS] $1"; passed=$((passed + 1));
-	else echo "[FAIL] $1: $3"; failed=$((failed + 1)); fi
+cd "$(dirname "$0")/.." || exit 1
+. tests/cases.sh
+# The library sources virtio.mk selects, for make's command-line variables.
+srcs() { make -s --no-print-directory SKIP_SETUP=1 print-virtio-srcs "$@"; }
+
+# Every library source is in the one list, and the list names no missing file.
+listed=$(srcs | tr ' ' '\n' | sort)
+present=$(find drivers/virtio -name '*.c' | sort)
+diff=$(diff <(echo "$listed") <(echo "$present"))
+[ -z "$diff" ]
+ok=$?
+result "virtio.mk lists every drivers/virtio source ($(echo "$listed" | wc -l) files)" $ok \
+	"list (<) and tree (>) differ: $(echo "$diff" | grep '^[<>]' | tr '\n' ' ')"
+
+# cmake_case NAME DIR EXPECTED-PLATFORM [cmake -D options...]: configures
+# tests/cmake, builds, runs embed, and checks the archive holds exactly the
+# objects virtio.mk selects for the same choice.
+cmake_case() {
+	local name=$1 dir=$2 platform=$3 devices=$4 transports=$5
+	shift 5
+	rm -rf "$dir"
+	local out
+	if ! out=$(cmake -S tests/cmake -B "$dir" "$@" 2>&1 && cmake --build "$dir" 2>&1 &&
+		   "$dir/embed" 2>&1); then
+		result "$name" 1 "$(echo "$out" | tail -5)"
+		return
+	fi
+	local want got
+	want=$(srcs VIRTIO_DEVICES="$devices" VIRTIO_TRANSPORTS="$transports" |
+	       tr ' ' '\n' | xargs -n1 basename | sed 's/$/.o/' | sort)
+	got=$(ar t "$dir/virtio/libvirtio.a" | sort)
+	if [ "$want" != "$got" ]; then
+		result "$name" 1 "archive holds $(echo "$got" | tr "\n" " "), virtio.mk selects $(echo "$want" | tr "\n" " ")"
+	elif ! echo "$out" | grep -q "platform: $platform"; then
+		result "$name" 1 "embed.c saw $(echo "$out" | grep platform:), not $platform"
+	else
+		result "$name" 0
+	fi
 }
+cmake_case "cmake add_subdirectory(drivers/virtio) links every driver" build/cmake \
+	default "blk rng" "mmio pci"
+cmake_case "cmake VIRTIO_DEVICES=blk VIRTIO_TRANSPORTS=mmio with its own platform header links" \
+	build/cmake-blk-mmio embed_platform.h blk mmio \
+	-DVIRTIO_DEVICES=blk -DVIRTIO_TRANSPORTS=mmio \
+	-DVIRTIO_PLATFORM_HEADER="$PWD/tests/cmake/embed_platform.h"
 
-rm -rf build/cmake
-if out=$(cmake -S tests/cmake -B build/cmake 2>&1 && cmake --build build/cmake 2>&1 &&
-	 build/cmake/embed 2>&1); then
-	result "cmake add_subdirectory(drivers/virtio) links" 0
-else
-	result "cmake add_subdirectory(drivers/virtio) links" 1 "$(echo "$out" | tail -5)"
-fi
-
-if out=$(make -s -C examples/minimal OUT="$PWD/build/example" 2>&1); then
-	lines=$(wc -l < examples/minimal/main.c)
-	[ "$lines" -le 150 ]
-	result "examples/minimal builds ($lines lines of C)" $? "over 150 lines"
-	python3 scripts/mkdisk.py --size 1M build/example/disk.img >/dev/null
+python3 scripts/mkdisk.py --size 1M build/example-disk.img >/dev/null
+# example DIR ELF QEMU-COMMAND...: builds examples/DIR into build/DIR (the
+# library's objects into build/DIR/virtio, none next to the sources) and
+# boots it over legacy and modern virtio-mmio.
+example() {
+	local dir=$1 elf=$2
+	shift 2
+	local out=build/examples/$dir name=examples/$dir
+	rm -rf "$out"
+	local log
+	if ! log=$(make -s -C "examples/$dir" OUT="$PWD/$out" 2>&1); then
+		result "$name builds" 1 "$(echo "$log" | tail -5)"
+		return
+	fi
+	local board lines stray
+	board=$(cat "examples/$dir"/*.c | wc -l)
+	lines=$((board + $(wc -l < examples/common/read_sector.c)))
+	stray=$(find drivers/virtio -name '*.o')
+	[ "$lines" -le 170 ] && [ -z "$stray" ] && [ -n "$(ls "$out"/virtio/core/*.o)" ]
+	result "$name builds ($board lines of board C + the shared read_sector.c)" $? \
+		"$lines lines (over 170), or objects outside build/: $stray"
 	for legacy in true false; do
-		con=$(timeout 30 qemu-system-riscv64 -machine virt -bios default -nographic \
-			-monitor none -kernel build/example/minimal.elf \
+		local con rc want
+		con=$(timeout 30 "$@" -monitor none -kernel "$out/$elf" \
 			-global virtio-mmio.force-legacy=$legacy \
-			-drive file=build/example/disk.img,if=none,format=raw,id=hd0 \
+			-drive file=build/example-disk.img,if=none,format=raw,id=hd0 \
 			-device virtio-blk-device,drive=hd0 </dev/null 2>&1)
 		rc=$?
-		echo "$con" | grep -q "minimal: sector 0: VDISK TEST IMAGE"
-		ok=$?
+		want="found virtio-mmio v2"
+		[ $legacy = true ] && want="found virtio-mmio v1 (legacy)"
+		echo "$con" | grep -q "$want" &&
+			echo "$con" | grep -q "sector 0: VDISK TEST IMAGE: sector 0"
+		local ok=$?
 		[ $rc -eq 0 ] && [ $ok -eq 0 ]
-		result "examples/minimal reads sector 0 (force-legacy=$legacy)" $? \
-			"exit $rc; $(echo "$con" | grep minimal | tail -3)"
+		result "$name reads sector 0 (force-legacy=$legacy)" $? \
+			"exit $rc; $(echo "$con" | tail -3 | tr '\n' '|')"
 	done
-else
-	result "examples/minimal builds" 1 "$(echo "$out" | tail -5)"
-fi
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+}
+example minimal minimal.elf qemu-system-riscv64 -machine virt -bios default -nographic
+# -semihosting: the example's exit status (see examples/aarch64/board.c)
+example aarch64 aarch64.elf qemu-system-aarch64 -machine virt -cpu cortex-a53 -nographic \
+	-semihosting
+
+# A failure reaches the host too: no disk, exit status 1.
+con=$(timeout 30 qemu-system-aarch64 -machine virt -cpu cortex-a53 -nographic -semihosting \
+	-monitor none -kernel build/examples/aarch64/aarch64.elf </dev/null 2>&1)
+rc=$?
+[ $rc -eq 1 ] && echo "$con" | grep -q "aarch64: no virtio-blk device: no virtio device"
+result "examples/aarch64 without a disk says so and exits 1" $? "exit $rc; $(echo "$con" | tail -2)"
+finish

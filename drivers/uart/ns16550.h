@@ -21,7 +21,7 @@
 void uart_init(uintptr_t base, uint32_t reg_shift, uint32_t io_width, uint32_t clock_hz);
 
 /* Turns on the receive-data interrupt; the caller has routed the UART's
- * IRQ to uart_irq_handler() (plic_register(irq, uart_irq_handler, NULL)). */
+ * IRQ to uart_irq_handler() (irq_register(irq, uart_irq_handler, NULL)). */
 void uart_enable_rx_interrupt(void);
 void uart_irq_handler(void *ctx);
 

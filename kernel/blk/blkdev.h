@@ -78,6 +78,9 @@ struct blkdev_ops {
 	 * request back (completing each with an error) and try to bring the
 	 * device back; called by the synchronous wrappers on a timeout. */
 	void (*abort)(struct blkdev *dev);
+	/* Optional: more lines for `blk info` after the generic ones, each
+	 * "  label  value" (e.g. what a virtio driver negotiated). */
+	void (*info)(struct blkdev *dev);
 };
 
 struct blkdev {
@@ -87,6 +90,8 @@ struct blkdev {
 	bool read_only;
 	const char *transport; /* "virtio-mmio v2", ... for `blk list` */
 	uint16_t queues;       /* request queues the driver uses (>= 1) */
+	uint32_t irq;          /* the interrupt completions arrive on (irq.h
+				* numbering), 0 when the driver only polls */
 	uint32_t caps;         /* BLKDEV_CAP_* */
 	const struct blkdev_ops *ops;
 	void *driver;          /* the driver's private state */

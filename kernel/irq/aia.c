@@ -1,6 +1,6 @@
 /*
- * AIA driver (see aia.h).  From the RISC-V Advanced Interrupt Architecture
- * spec:
+ * AIA driver (see aia.h): only the hardware, the handlers are irq.c's.
+ * From the RISC-V Advanced Interrupt Architecture spec:
  *
  * IMSIC, S-level interrupt file, reached through CSRs: siselect (0x150)
  * picks an indirect register that sireg (0x151) reads and writes:
@@ -28,7 +28,6 @@
 #include <stdbool.h>
 
 #include "kernel/irq/aia.h"
-#include "kernel/irq/irq.h"
 #include "kernel/mmio.h"
 #include "kernel/riscv.h"
 #include "lib/printf.h"
@@ -50,16 +49,13 @@
 #define SOURCECFG_D  (1u << 10)
 #define SM_LEVEL_HIGH 6u
 
+_Static_assert(AIA_MAX_IDS <= IRQ_MAX_LINES, "an identity is a line of irq.c");
+
 struct aia_id {
-	void (*fn[IRQ_MAX_SHARED])(void *ctx);
-	void *ctx[IRQ_MAX_SHARED];
-	uint8_t n;
 	bool used;       /* allocated (a wired source's or an MSI's) */
 	uint16_t source; /* the APLIC source it stands for, 0 for an MSI */
-	uint64_t count;
 };
 
-static bool ready;
 static uint32_t num_ids;      /* identities 1 .. num_ids usable */
 static uint32_t ipi_id;
 static uint32_t hart_index;   /* our file in the IMSIC */
@@ -68,7 +64,6 @@ static uintptr_t aplic;       /* 0: no S-level APLIC domain */
 static uint32_t n_sources;
 static struct aia_id ids[AIA_MAX_IDS];
 static uint16_t source_id[AIA_MAX_SOURCES]; /* source -> identity, 0 = none */
-static bool warned_spurious;
 
 static void imsic_write(unsigned long sel, unsigned long val)
 {
@@ -82,9 +77,9 @@ static unsigned long imsic_read(unsigned long sel)
 	return csr_read(0x151);
 }
 
+/* siselect/sireg are a pair: called with interrupts masked (irq.c). */
 static void imsic_enable(uint32_t id, bool on)
 {
-	unsigned long flags = intr_save();
 	unsigned long sel = ISEL_EIE0 + 2 * (id / 64);
 	unsigned long bits = imsic_read(sel);
 	if (on)
@@ -92,7 +87,6 @@ static void imsic_enable(uint32_t id, bool on)
 	else
 		bits &= ~(1ul << (id % 64));
 	imsic_write(sel, bits);
-	intr_restore(flags);
 }
 
 static uint32_t alloc_id(void)
@@ -106,43 +100,8 @@ static uint32_t alloc_id(void)
 	return 0;
 }
 
-int aia_init(const struct dt_info *dt, uint32_t hart)
-{
-	unsigned i;
-
-	for (i = 0; i < dt->imsic_n_harts && dt->imsic_harts[i] != hart; i++)
-		;
-	if (i == dt->imsic_n_harts) {
-		kprintf("aia: hart %u has no S-level IMSIC interrupt file\n", hart);
-		return -1;
-	}
-	hart_index = i;
-	msi_addr = dt->imsic_base + (uint64_t)i * dt->imsic_stride;
-	num_ids = dt->imsic_num_ids < AIA_MAX_IDS ? dt->imsic_num_ids : AIA_MAX_IDS - 1;
-	ipi_id = dt->imsic_ipi_id;
-
-	/* Interrupt file: nothing enabled, every identity above threshold. */
-	imsic_write(ISEL_EIDELIVERY, 0);
-	for (uint32_t w = 0; w <= num_ids / 64; w++)
-		imsic_write(ISEL_EIE0 + 2 * w, 0);
-	imsic_write(ISEL_EITHRESHOLD, 0);
-	imsic_write(ISEL_EIDELIVERY, 1);
-
-	if (dt->aplic_base && dt->aplic_nsources) {
-		aplic = (uintptr_t)dt->aplic_base;
-		n_sources = dt->aplic_nsources < AIA_MAX_SOURCES ? dt->aplic_nsources
-								 : AIA_MAX_SOURCES - 1;
-		mmio_write32(aplic + APLIC_DOMAINCFG, 0);
-		for (uint32_t s = 1; s <= n_sources; s++)
-			mmio_write32(aplic + APLIC_CLRIENUM, s);
-		mmio_write32(aplic + APLIC_DOMAINCFG, DOMAINCFG_IE | DOMAINCFG_DM);
-	}
-	ready = true;
-	return 0;
-}
-
 /* The identity irq stands for, or 0. */
-static uint32_t lookup(uint32_t irq)
+static uint32_t aia_lookup(uint32_t irq)
 {
 	if (IRQ_IS_MSI(irq)) {
 		uint32_t id = irq - IRQ_MSI_BASE;
@@ -173,82 +132,74 @@ static uint32_t route_source(uint32_t src)
 	return id;
 }
 
-int aia_register(uint32_t irq, void (*handler)(void *ctx), void *ctx)
+static int aia_map(uint32_t irq)
 {
 	uint32_t id;
 
-	if (!ready) {
-		kprintf("aia: cannot register IRQ %u: AIA not initialised\n", irq);
-		return IRQ_ENODEV;
-	}
-	if (!handler) {
-		kprintf("aia: cannot register IRQ %u without a handler\n", irq);
-		return IRQ_EINVAL;
-	}
 	if (IRQ_IS_MSI(irq)) {
-		id = lookup(irq);
+		id = aia_lookup(irq);
 		if (!id) {
 			kprintf("aia: cannot register MSI %u: not allocated\n", irq - IRQ_MSI_BASE);
 			return IRQ_EINVAL;
 		}
-	} else {
-		if (!aplic) {
-			kprintf("aia: cannot register IRQ %u: no APLIC domain for this hart\n", irq);
-			return IRQ_ENODEV;
-		}
-		if (irq == 0 || irq > n_sources) {
-			kprintf("aia: cannot register IRQ %u: valid sources are 1..%u\n", irq,
-				n_sources);
-			return IRQ_EINVAL;
-		}
-		id = route_source(irq);
-		if (!id)
-			return IRQ_EBUSY;
+		return (int)id;
 	}
-	struct aia_id *h = &ids[id];
-	if (h->n == IRQ_MAX_SHARED) {
-		kprintf("aia: IRQ %u already has %u handlers; refusing another one\n", irq,
-			IRQ_MAX_SHARED);
-		return IRQ_EBUSY;
-	}
-	h->fn[h->n] = handler;
-	h->ctx[h->n] = ctx;
-	__asm__ __volatile__("" ::: "memory");
-	h->n++;
-	imsic_enable(id, true);
-	if (h->source)
-		mmio_write32(aplic + APLIC_SETIENUM, h->source);
-	return 0;
-}
-
-void aia_unregister(uint32_t irq)
-{
-	uint32_t id = ready ? lookup(irq) : 0;
-
-	if (!id)
-		return;
-	struct aia_id *h = &ids[id];
-	if (h->source)
-		mmio_write32(aplic + APLIC_CLRIENUM, h->source);
-	imsic_enable(id, false);
-	/* keep the identity and its routing; only the handlers go */
-	h->n = 0;
-	h->count = 0;
-}
-
-uint64_t aia_irq_count(uint32_t irq)
-{
-	uint32_t id = ready ? lookup(irq) : 0;
-	return id ? ids[id].count : 0;
-}
-
-int aia_msi_alloc(uint32_t *irq, uint64_t *addr, uint32_t *data)
-{
-	if (!ready)
+	if (!aplic) {
+		kprintf("aia: cannot register IRQ %u: no APLIC domain for this hart\n", irq);
 		return IRQ_ENODEV;
-	unsigned long flags = intr_save();
+	}
+	if (irq == 0 || irq > n_sources) {
+		kprintf("aia: cannot register IRQ %u: valid sources are 1..%u\n", irq, n_sources);
+		return IRQ_EINVAL;
+	}
+	id = route_source(irq);
+	return id ? (int)id : IRQ_EBUSY;
+}
+
+static void aia_enable(uint32_t id)
+{
+	if (id == 0 || id > num_ids)
+		return;
+	imsic_enable(id, true);
+	if (ids[id].source)
+		mmio_write32(aplic + APLIC_SETIENUM, ids[id].source);
+}
+
+/* The identity and its routing stay: only the delivery stops. */
+static void aia_disable(uint32_t id)
+{
+	if (id == 0 || id > num_ids)
+		return;
+	if (ids[id].source)
+		mmio_write32(aplic + APLIC_CLRIENUM, ids[id].source);
+	imsic_enable(id, false);
+}
+
+/* Reads stopei and claims what it names: 0 when nothing is pending. */
+static uint32_t aia_claim(void)
+{
+	unsigned long top;
+	__asm__ __volatile__("csrrw %0, 0x15c, zero" : "=r"(top) :: "memory");
+	return (uint32_t)(top >> 16) & 0x7ffu;
+}
+
+static bool line_high(uint32_t src)
+{
+	return (mmio_read32(aplic + APLIC_IN_CLRIP(src)) >> (src % 32)) & 1u;
+}
+
+/* The claim already cleared the identity; a level source still asserted
+ * after its handlers is pended again (see the top of this file). */
+static void aia_complete(uint32_t id)
+{
+	uint32_t src = id && id <= num_ids ? ids[id].source : 0;
+	if (src && line_high(src))
+		mmio_write32(aplic + APLIC_SETIPNUM, src);
+}
+
+static int aia_msi_alloc(uint32_t *irq, uint64_t *addr, uint32_t *data)
+{
 	uint32_t id = alloc_id();
-	intr_restore(flags);
 	if (!id)
 		return IRQ_EBUSY;
 	*irq = IRQ_MSI(id);
@@ -257,43 +208,48 @@ int aia_msi_alloc(uint32_t *irq, uint64_t *addr, uint32_t *data)
 	return 0;
 }
 
-static bool line_high(uint32_t src)
-{
-	return (mmio_read32(aplic + APLIC_IN_CLRIP(src)) >> (src % 32)) & 1u;
-}
+static const struct irq_chip aia_chip = {
+	.name = "aia",
+	.line_kind = "MSI identity",
+	.map = aia_map,
+	.lookup = aia_lookup,
+	.enable = aia_enable,
+	.disable = aia_disable,
+	.claim = aia_claim,
+	.complete = aia_complete,
+	.msi_alloc = aia_msi_alloc,
+};
 
-/* Reads stopei and claims what it names: 0 when nothing is pending. */
-static unsigned long imsic_claim(void)
+const struct irq_chip *aia_init(const struct dt_info *dt, uint32_t hart)
 {
-	unsigned long top;
-	__asm__ __volatile__("csrrw %0, 0x15c, zero" : "=r"(top) :: "memory");
-	return top;
-}
+	unsigned i;
 
-void aia_handle_interrupt(void)
-{
-	unsigned long top;
-
-	if (!ready)
-		return;
-	/* Claim the top identity until none is left, bounded like the PLIC's
-	 * drain: a storm stays pending and traps again. */
-	for (unsigned n = 0; n < IRQ_DRAIN_MAX && (top = imsic_claim()) != 0; n++) {
-		uint32_t id = (uint32_t)(top >> 16) & 0x7ffu;
-		struct aia_id *h = id < AIA_MAX_IDS ? &ids[id] : NULL;
-		if (h && h->n) {
-			h->count++;
-			for (unsigned i = 0; i < h->n; i++)
-				h->fn[i](h->ctx[i]);
-			if (h->source && line_high(h->source))
-				mmio_write32(aplic + APLIC_SETIPNUM, h->source);
-		} else {
-			/* nobody asked for it: disable so it cannot storm */
-			imsic_enable(id, false);
-			if (!warned_spurious) {
-				kprintf("aia: MSI identity %u has no handler; disabled it\n", id);
-				warned_spurious = true;
-			}
-		}
+	for (i = 0; i < dt->imsic_n_harts && dt->imsic_harts[i] != hart; i++)
+		;
+	if (i == dt->imsic_n_harts) {
+		kprintf("aia: hart %u has no S-level IMSIC interrupt file\n", hart);
+		return NULL;
 	}
+	hart_index = i;
+	msi_addr = dt->imsic_base + (uint64_t)i * dt->imsic_stride;
+	num_ids = dt->imsic_num_ids < AIA_MAX_IDS ? dt->imsic_num_ids : AIA_MAX_IDS - 1;
+	ipi_id = dt->imsic_ipi_id;
+
+	/* Interrupt file: nothing enabled, every identity above threshold. */
+	imsic_write(ISEL_EIDELIVERY, 0);
+	for (uint32_t w = 0; w <= num_ids / 64; w++)
+		imsic_write(ISEL_EIE0 + 2 * w, 0);
+	imsic_write(ISEL_EITHRESHOLD, 0);
+	imsic_write(ISEL_EIDELIVERY, 1);
+
+	if (dt->aplic_base && dt->aplic_nsources) {
+		aplic = (uintptr_t)dt->aplic_base;
+		n_sources = dt->aplic_nsources < AIA_MAX_SOURCES ? dt->aplic_nsources
+								 : AIA_MAX_SOURCES - 1;
+		mmio_write32(aplic + APLIC_DOMAINCFG, 0);
+		for (uint32_t s = 1; s <= n_sources; s++)
+			mmio_write32(aplic + APLIC_CLRIENUM, s);
+		mmio_write32(aplic + APLIC_DOMAINCFG, DOMAINCFG_IE | DOMAINCFG_DM);
+	}
+	return &aia_chip;
 }

@@ -1,81 +1,156 @@
 /*
- * The active interrupt controller (see irq.h): the AIA when the device
- * tree has an S-level IMSIC, else the PLIC.
+ * The interrupt core (see irq.h): picks the controller at boot, the AIA
+ * when the device tree has an S-level IMSIC, else the PLIC, and keeps
+ * what is the same for both: each line's handlers and count, the drain
+ * loop, and what to do with a line nobody asked for.  The controller
+ * itself is only its ops (irq_chip.h).
  */
 #include "kernel/irq/irq.h"
 
-#include "kernel/irq/aia.h"
 #include "kernel/dt/devtree.h"
+#include "kernel/irq/aia.h"
+#include "kernel/irq/irq_chip.h"
 #include "kernel/irq/plic.h"
+#include "kernel/riscv.h"
+#include "lib/printf.h"
 
-static enum { CTRL_NONE, CTRL_PLIC, CTRL_AIA } ctrl;
+struct irq_line {
+	void (*fn[IRQ_MAX_SHARED])(void *ctx); /* the first n are set */
+	void *ctx[IRQ_MAX_SHARED];
+	uint8_t n;
+	uint64_t count;
+};
+
+static const struct irq_chip *chip;
+static struct irq_line lines[IRQ_MAX_LINES];
+static bool warned_spurious;
 
 int irq_init(uint32_t hart)
 {
 	const struct dt_info *dt = dt_info();
 
-	if (dt->has_aia && aia_init(dt, hart) == 0) {
-		ctrl = CTRL_AIA;
-		return 0;
-	}
-	if (dt->has_plic) {
-		plic_init(dt->plic_base, dt->plic_ndev, hart);
-		ctrl = CTRL_PLIC;
-		return 0;
-	}
-	return -1;
+	if (dt->has_aia)
+		chip = aia_init(dt, hart);
+	if (!chip && dt->has_plic)
+		chip = plic_init(dt->plic_base, dt->plic_ndev, hart);
+	return chip ? 0 : -1;
 }
 
 const char *irq_controller_name(void)
 {
-	return ctrl == CTRL_AIA ? "aia" : ctrl == CTRL_PLIC ? "plic" : "none";
+	return chip ? chip->name : "none";
 }
 
+/* The registered line of irq, or NULL. */
+static struct irq_line *find_line(uint32_t irq)
+{
+	uint32_t line = chip ? chip->lookup(irq) : 0;
+	return line && line < IRQ_MAX_LINES ? &lines[line] : NULL;
+}
+
+/*
+ * Both changes run with interrupts masked: the handler loop runs on this
+ * hart (the others are parked), so it never sees a slot half written or
+ * a list being shifted.
+ */
 int irq_register(uint32_t irq, void (*handler)(void *ctx), void *ctx)
 {
-	switch (ctrl) {
-	case CTRL_AIA:
-		return aia_register(irq, handler, ctx);
-	case CTRL_PLIC:
-		if (IRQ_IS_MSI(irq))
-			return IRQ_EINVAL;
-		return plic_register(irq, handler, ctx);
-	default:
+	if (!chip)
 		return IRQ_ENODEV;
+	if (!handler) {
+		kprintf("%s: cannot register IRQ %u without a handler\n", chip->name, irq);
+		return IRQ_EINVAL;
 	}
+	unsigned long saved = intr_save();
+	int line = chip->map(irq);
+	if (line <= 0 || line >= IRQ_MAX_LINES) {
+		intr_restore(saved);
+		return line < 0 ? line : IRQ_EINVAL; /* 0 or too big: a driver bug */
+	}
+	struct irq_line *l = &lines[line];
+	if (l->n == IRQ_MAX_SHARED) {
+		intr_restore(saved);
+		kprintf("%s: IRQ %u already has %u handlers; refusing another one\n", chip->name,
+			irq, IRQ_MAX_SHARED);
+		return IRQ_EBUSY;
+	}
+	l->fn[l->n] = handler;
+	l->ctx[l->n] = ctx;
+	l->n++;
+	chip->enable((uint32_t)line);
+	intr_restore(saved);
+	return 0;
 }
 
-void irq_unregister(uint32_t irq)
+int irq_unregister(uint32_t irq, void (*handler)(void *ctx), void *ctx)
 {
-	if (ctrl == CTRL_AIA)
-		aia_unregister(irq);
-	else if (ctrl == CTRL_PLIC && !IRQ_IS_MSI(irq))
-		plic_unregister(irq);
+	unsigned long saved = intr_save();
+	struct irq_line *l = find_line(irq);
+	unsigned i = 0;
+
+	while (l && i < l->n && !(l->fn[i] == handler && l->ctx[i] == ctx))
+		i++;
+	if (!l || i == l->n) {
+		intr_restore(saved);
+		return IRQ_EINVAL;
+	}
+	/* the others keep their order */
+	for (l->n--; i < l->n; i++) {
+		l->fn[i] = l->fn[i + 1];
+		l->ctx[i] = l->ctx[i + 1];
+	}
+	if (l->n == 0)
+		chip->disable((uint32_t)(l - lines));
+	intr_restore(saved);
+	return 0;
 }
 
 void irq_handle_external(void)
 {
-	if (ctrl == CTRL_AIA)
-		aia_handle_interrupt();
-	else if (ctrl == CTRL_PLIC)
-		plic_handle_interrupt();
+	uint32_t line;
+
+	if (!chip)
+		return;
+	/* Drain: several lines may be pending behind one trap.  Bounded, so
+	 * a line that never goes quiet cannot keep the hart here: what is
+	 * left stays pending and traps again. */
+	for (unsigned n = 0; n < IRQ_DRAIN_MAX && (line = chip->claim()) != 0; n++) {
+		struct irq_line *l = line < IRQ_MAX_LINES ? &lines[line] : NULL;
+		if (l && l->n) {
+			l->count++;
+			/* A shared line: each handler checks its own device. */
+			for (unsigned i = 0; i < l->n; i++)
+				l->fn[i](l->ctx[i]);
+		} else {
+			/* nobody asked for it: disable so it cannot storm */
+			chip->disable(line);
+			if (!warned_spurious) {
+				kprintf("%s: %s %u has no handler; disabled it\n", chip->name,
+					chip->line_kind, line);
+				warned_spurious = true;
+			}
+		}
+		chip->complete(line);
+	}
 }
 
 uint64_t irq_count(uint32_t irq)
 {
-	if (ctrl == CTRL_AIA)
-		return aia_irq_count(irq);
-	if (ctrl == CTRL_PLIC && !IRQ_IS_MSI(irq))
-		return plic_irq_count(irq);
-	return 0;
+	struct irq_line *l = find_line(irq);
+	return l ? l->count : 0;
 }
 
 bool irq_has_msi(void)
 {
-	return ctrl == CTRL_AIA;
+	return chip && chip->msi_alloc;
 }
 
 int irq_msi_alloc(uint32_t *irq, uint64_t *addr, uint32_t *data)
 {
-	return ctrl == CTRL_AIA ? aia_msi_alloc(irq, addr, data) : IRQ_ENODEV;
+	if (!irq_has_msi())
+		return IRQ_ENODEV;
+	unsigned long saved = intr_save();
+	int rc = chip->msi_alloc(irq, addr, data);
+	intr_restore(saved);
+	return rc;
 }

@@ -7,8 +7,13 @@
  * Interrupt numbers: 1 .. 0xffff are wired sources as the device tree
  * numbers them (the PLIC or APLIC source); IRQ_MSI(eiid) is a message
  * signalled interrupt with that IMSIC identity, from irq_msi_alloc().
- * irq_register() keeps plic_register()'s semantics for both: up to
- * IRQ_MAX_SHARED handlers per interrupt, all called on each one.
+ *
+ * The same rules for both controllers (irq.c; the drivers only do the
+ * hardware, behind kernel/irq/irq_chip.h): an interrupt may be shared (PCI
+ * INTx lines are) by up to IRQ_MAX_SHARED handlers, all called in
+ * registration order each time it fires, in interrupt context, so a
+ * handler on a shared line must cope with being called when its device
+ * did not interrupt.  One trap handles at most IRQ_DRAIN_MAX interrupts.
  */
 #ifndef KERNEL_IRQ_H
 #define KERNEL_IRQ_H
@@ -33,8 +38,17 @@ int irq_init(uint32_t hart);
 /* "plic", "aia" or "none". */
 const char *irq_controller_name(void);
 
+/*
+ * Adds handler(ctx) to irq's handlers and unmasks it.  0, or IRQ_EINVAL /
+ * IRQ_EBUSY / IRQ_ENODEV with a console line saying why (a refused
+ * registration is always a bug worth seeing).
+ */
 int irq_register(uint32_t irq, void (*handler)(void *ctx), void *ctx);
-void irq_unregister(uint32_t irq);
+
+/* Removes the one registration of handler with ctx (the others on the
+ * line keep running; the last one leaving masks it).  0, or IRQ_EINVAL
+ * when that pair is not registered on irq. */
+int irq_unregister(uint32_t irq, void (*handler)(void *ctx), void *ctx);
 
 /* Called by the trap handler on a supervisor external interrupt. */
 void irq_handle_external(void);

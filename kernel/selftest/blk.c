@@ -26,7 +26,7 @@
 #include "kernel/blk/blkdev.h"
 #include "kernel/dma.h"
 #include "kernel/riscv.h"
-#include "kernel/selftest/selftest.h"
+#include "kernel/selftest/suites.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "lib/kstring.h"

@@ -1,11 +1,11 @@
 /*
- * Error injection (bootargs `ioerr`): QEMU's blkdebug driver fails every
+ * Self-test suite "ioerr", run with bootargs `ioerr` (suites.c): QEMU's blkdebug driver fails every
  * read and write touching sector IOERR_SECTOR of the first disk
  * (tests/qemu/matrix.py, config "blkdebug-ioerr").  The errors must reach
  * the caller as clear I/O errors, and the sectors around it must be
  * unharmed and still usable.
  */
-#include "kernel/selftest/ioerr.h"
+#include "kernel/selftest/suites.h"
 
 #include "kernel/blk/blkdev.h"
 #include "kernel/dma.h"
@@ -14,7 +14,7 @@
 
 #define IOERR_SECTOR 1000u
 
-static void ioerr_suite(struct selftest_ctx *t)
+void selftest_ioerr_suite(struct selftest_ctx *t)
 {
 	struct blkdev *dev = blkdev_get(0);
 	if (!dev || dev->sectors <= IOERR_SECTOR + 1) {
@@ -52,9 +52,4 @@ static void ioerr_suite(struct selftest_ctx *t)
 		    memcmp(buf + 2 * BLKDEV_SECTOR, before + 2 * BLKDEV_SECTOR, BLKDEV_SECTOR) == 0;
 	selftest_check(t, same, "ioerr: neighbours unharmed after the errors", "rc %d", rc);
 	dma_release(mark);
-}
-
-void selftest_ioerr_register(void)
-{
-	selftest_register("ioerr", ioerr_suite);
 }

@@ -11,7 +11,7 @@
 #include "kernel/dma.h"
 #include "kernel/dt/fdt.h"
 #include "kernel/harts.h"
-#include "kernel/selftest/selftest.h"
+#include "kernel/selftest/suites.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "lib/kstring.h"

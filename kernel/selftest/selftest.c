@@ -1,37 +1,17 @@
 /*
- * Self-test runner (see selftest.h): a table of suites, counters, and the
- * PASS/FAIL/NOTE line format that host scripts parse.
+ * Self-test runner (see selftest.h): walks the table of suites (suites.c),
+ * counts, and prints the PASS/FAIL/NOTE lines that host scripts parse.
  */
 #include <stdarg.h>
 
 #include "kernel/selftest/selftest.h"
+#include "kernel/selftest/suites.h"
 #include "kernel/timer.h"
 #include "lib/printf.h"
 
 struct selftest_ctx {
 	unsigned passed, failed;
 };
-
-struct suite {
-	const char *name;
-	selftest_suite_fn run;
-};
-
-static const struct suite builtin[] = {
-	{ "lib", selftest_lib_suite },
-	{ "blk", selftest_blk_suite },
-};
-
-static struct suite registered[SELFTEST_MAX_SUITES];
-static unsigned n_registered;
-
-int selftest_register(const char *suite, selftest_suite_fn run)
-{
-	if (n_registered == SELFTEST_MAX_SUITES || !run)
-		return -1;
-	registered[n_registered++] = (struct suite){ suite, run };
-	return 0;
-}
 
 void selftest_pass(struct selftest_ctx *t, const char *name, const char *detail_fmt, ...)
 {
@@ -92,7 +72,7 @@ void selftest_note(struct selftest_ctx *t, const char *fmt, ...)
 	kprintf("\n");
 }
 
-static void run_suite(struct selftest_ctx *t, const struct suite *s)
+static void run_suite(struct selftest_ctx *t, const struct selftest_suite *s)
 {
 	unsigned before = t->passed + t->failed;
 	uint64_t start = time_ns();
@@ -108,10 +88,9 @@ int selftest_run_all(void)
 {
 	struct selftest_ctx t = { 0 };
 
-	for (unsigned i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
-		run_suite(&t, &builtin[i]);
-	for (unsigned i = 0; i < n_registered; i++)
-		run_suite(&t, &registered[i]);
+	for (const struct selftest_suite *s = selftest_suites; s->name; s++)
+		if (!s->wanted || s->wanted())
+			run_suite(&t, s);
 	kprintf("selftest: %u passed, %u failed\n", t.passed, t.failed);
 	return (int)t.failed;
 }

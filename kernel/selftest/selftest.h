@@ -12,18 +12,15 @@
  *		else
  *			selftest_fail(t, "thing works", "got %d, want %d", got, 42);
  *	}
- *	...
- *	selftest_register("mine", my_suite);   any time before the run
+ *
+ * and one row in the table of kernel/selftest/suites.c, with a predicate
+ * when it only makes sense sometimes (a boot argument, a device).
  *
  * Output: one line per case, "[PASS] name" (or "[PASS] name (detail)") or
  * "[FAIL] name: why", optional "[NOTE] ..." lines, then the summary
- * "selftest: N passed, M failed".
- *
- * The built-in suites ("lib" for lib/, fdt and the kernel services, then
- * "blk", the block cases for every registered disk) run first, followed
- * by registered ones in registration order.  A suite must bound every wait
- * with a deadline (timer.h), so a dead device fails a case instead of
- * hanging the run.
+ * "selftest: N passed, M failed".  The suites run in table order.  A suite
+ * must bound every wait with a deadline (timer.h), so a dead device fails
+ * a case instead of hanging the run.
  */
 #ifndef KERNEL_SELFTEST_H
 #define KERNEL_SELFTEST_H
@@ -33,14 +30,7 @@
 
 #include "lib/printf.h"
 
-#define SELFTEST_MAX_SUITES 16
-
 struct selftest_ctx;
-typedef void (*selftest_suite_fn)(struct selftest_ctx *t);
-
-/* Adds a suite (the name string must stay valid).  0, or -1 when the
- * table is full. */
-int selftest_register(const char *suite, selftest_suite_fn run);
 
 /* detail_fmt may be NULL; otherwise it is printed in parentheses. */
 void selftest_pass(struct selftest_ctx *t, const char *name, const char *detail_fmt, ...)
@@ -54,13 +44,9 @@ void selftest_note(struct selftest_ctx *t, const char *fmt, ...) PRINTF_LIKE(2, 
 bool selftest_check(struct selftest_ctx *t, bool ok, const char *name,
 		    const char *why_fmt, ...) PRINTF_LIKE(4, 5);
 
-/* Runs every suite, prints the summary, returns the number of failures.
- * Used by the `selftest` boot mode (which then exits QEMU) and by the
- * shell's `selftest` command (which does not). */
+/* Runs every suite whose predicate holds, prints the summary, returns the
+ * number of failures.  Used by the `selftest` boot mode (which then exits
+ * QEMU) and by the shell's `selftest` command (which does not). */
 int selftest_run_all(void);
-
-/* The built-in suites, defined in selftest/lib.c and selftest/blk.c. */
-void selftest_lib_suite(struct selftest_ctx *t);
-void selftest_blk_suite(struct selftest_ctx *t);
 
 #endif

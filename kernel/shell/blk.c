@@ -1,7 +1,7 @@
 /*
  * The shell's `blk` commands: list, info, read (hex dump), write (fill
- * with a byte or a repeated string), and the dispatch to the others
- * (blk_ops.c: flush, discard, zero, id, verify; blk_bench.c:
+ * with a byte or a repeated string), and the table of all of them
+ * (blk_ops.c: flush, cache, discard, zero, id, verify; blk_bench.c:
  * bench).  All argument checking happens before any I/O, and each problem
  * is reported in one line naming the command, e.g.
  * "blk read: sector 131072 is past the end of vda (131072 sectors)".
@@ -10,7 +10,6 @@
  */
 #include "kernel/blk/blkdev.h"
 #include "kernel/dma.h"
-#include "kernel/shell/shell.h"
 #include "kernel/shell/blk.h"
 #include "kernel/shell/shell_priv.h"
 #include "lib/kstring.h"
@@ -18,54 +17,6 @@
 #include "lib/printf.h"
 
 #define MAX_SECTORS_PER_COMMAND 256 /* 128 KiB: a dump longer than this helps nobody */
-#define SUBCOMMANDS "list, info, read, write, flush, cache, discard, zero, id, verify, bench"
-
-/* Indexed by the BLK_USAGE_* rows of shell/blk.h; a row with an empty
- * usage continues the help text of the one above. */
-const char *const shell_blk_usage[][2] = {
-	[BLK_USAGE_LIST] = { "blk list", "show every disk" },
-	[BLK_USAGE_INFO] = { "blk info DISK", "show everything known about a disk" },
-	[BLK_USAGE_READ] = { "blk read DISK SECTOR [COUNT]", "hex dump COUNT sectors (default 1, max 256)" },
-	[BLK_USAGE_WRITE] = { "blk write DISK SECTOR COUNT PATTERN", "fill sectors with a byte 0..255 or a \"string\"" },
-	[BLK_USAGE_FLUSH] = { "blk flush DISK", "flush the write cache (says whether it is writeback)" },
-	[BLK_USAGE_CACHE] = { "blk cache DISK [writeback|writethrough]", "show or switch the cache mode (CONFIG_WCE)" },
-	[BLK_USAGE_DISCARD] = { "blk discard DISK SECTOR COUNT", "tell the disk the sectors are unused (DISCARD)" },
-	[BLK_USAGE_ZERO] = { "blk zero DISK SECTOR COUNT [unmap]", "WRITE_ZEROES; unmap lets the disk deallocate" },
-	[BLK_USAGE_ID] = { "blk id DISK", "show the disk's serial (GET_ID)" },
-	/* too long for the usage column: the help goes on the next row */
-	[BLK_USAGE_VERIFY] = { "blk verify DISK SECTOR COUNT [PATTERN]", "" },
-	[BLK_USAGE_VERIFY_MORE] = { "", "write PATTERN (default: per-sector) over the range, read back, compare" },
-	[BLK_USAGE_BENCH] = { "blk bench DISK [OP] [SIZE] [QD] [TIME|COUNT] [QUEUES]", "" },
-	[BLK_USAGE_BENCH_MORE] = { "", "I/O benchmark: OP read, write, randread, randwrite; SIZE 512..1m;" },
-	[BLK_USAGE_BENCH_MORE2] = { "", "QD 1..256; TIME 2s or a COUNT; QUEUES (defaults: randread 4k 32 2s 1)" },
-};
-const unsigned shell_blk_usage_count = sizeof(shell_blk_usage) / sizeof(shell_blk_usage[0]);
-
-static void (*info_extra)(struct blkdev *dev);
-
-void shell_set_blk_info_extra(void (*fn)(struct blkdev *dev))
-{
-	info_extra = fn;
-}
-
-bool blk_check_args(int argc, const struct shell_arg *argv, unsigned usage_row,
-		    const char *const *names, int required, int optional)
-{
-	const char *usage = shell_blk_usage[usage_row][0];
-	int given = argc - 2;
-
-	if (given < required) {
-		kprintf("blk %s: missing %s (usage: %s)\n", argv[1].s, names[given], usage);
-		return false;
-	}
-	if (given > required + optional) {
-		kprintf("blk %s: unexpected argument '%s' (usage: %s)\n", argv[1].s,
-			argv[2 + required + optional].s, usage);
-		return false;
-	}
-	return true;
-}
-
 struct blkdev *blk_find_disk(const char *cmd, const struct shell_arg *arg)
 {
 	struct blkdev *dev = blkdev_find(arg->s);
@@ -143,8 +94,10 @@ static const char *mib(char buf[24], uint64_t sectors)
 	return buf;
 }
 
-static void blk_list(void)
+static void blk_list(int argc, const struct shell_arg *argv)
 {
+	(void)argc;
+	(void)argv;
 	if (blkdev_count() == 0) {
 		kprintf("no disks (no block driver has registered one)\n");
 		return;
@@ -160,10 +113,14 @@ static void blk_list(void)
 	}
 }
 
-static void blk_info(struct blkdev *d)
+static void blk_info(int argc, const struct shell_arg *argv)
 {
+	struct blkdev *d = blk_find_disk("info", &argv[1]);
 	char buf[24];
 
+	(void)argc;
+	if (!d)
+		return;
 	kprintf("%s:\n", d->name);
 	kprintf("  capacity    %lu sectors of %u bytes (%s MiB)\n", (unsigned long)d->sectors,
 		BLKDEV_SECTOR, mib(buf, d->sectors));
@@ -171,8 +128,8 @@ static void blk_info(struct blkdev *d)
 	kprintf("  mode        %s\n", d->read_only ? "read-only" : "read-write");
 	kprintf("  transport   %s\n", d->transport ? d->transport : "-");
 	kprintf("  driver      %p (ops %p)\n", d->driver, (const void *)d->ops);
-	if (info_extra)
-		info_extra(d);
+	if (d->ops->info)
+		d->ops->info(d);
 }
 
 static void dump(const struct blkdev *dev, uint64_t sector, uint32_t count, const uint8_t *buf)
@@ -196,14 +153,12 @@ static void dump(const struct blkdev *dev, uint64_t sector, uint32_t count, cons
 
 static void blk_read(int argc, const struct shell_arg *argv)
 {
-	static const char *const names[] = { "DISK", "SECTOR", "COUNT" };
 	uint64_t sector, count = 1;
 	struct blkdev *dev;
 
-	if (!blk_check_args(argc, argv, BLK_USAGE_READ, names, 2, 1) ||
-	    !(dev = blk_find_disk("read", &argv[2])) ||
-	    !blk_get_number("read", "SECTOR", &argv[3], &sector) ||
-	    (argc > 4 && !blk_get_number("read", "COUNT", &argv[4], &count)) ||
+	if (!(dev = blk_find_disk("read", &argv[1])) ||
+	    !blk_get_number("read", "SECTOR", &argv[2], &sector) ||
+	    (argc > 3 && !blk_get_number("read", "COUNT", &argv[3], &count)) ||
 	    !blk_check_range("read", dev, sector, count, MAX_SECTORS_PER_COMMAND))
 		return;
 
@@ -256,18 +211,17 @@ bool blk_get_pattern(const char *cmd, const struct shell_arg *arg, const char **
 
 static void blk_write(int argc, const struct shell_arg *argv)
 {
-	static const char *const names[] = { "DISK", "SECTOR", "COUNT", "PATTERN" };
 	uint64_t sector, count;
 	struct blkdev *dev;
 	const char *str;
 	uint8_t byte = 0;
 
-	if (!blk_check_args(argc, argv, BLK_USAGE_WRITE, names, 4, 0) ||
-	    !(dev = blk_find_disk("write", &argv[2])) ||
-	    !blk_get_number("write", "SECTOR", &argv[3], &sector) ||
-	    !blk_get_number("write", "COUNT", &argv[4], &count) ||
+	(void)argc;
+	if (!(dev = blk_find_disk("write", &argv[1])) ||
+	    !blk_get_number("write", "SECTOR", &argv[2], &sector) ||
+	    !blk_get_number("write", "COUNT", &argv[3], &count) ||
 	    !blk_check_range("write", dev, sector, count, MAX_SECTORS_PER_COMMAND) ||
-	    !blk_get_pattern("write", &argv[5], &str, &byte) ||
+	    !blk_get_pattern("write", &argv[4], &str, &byte) ||
 	    !blk_check_writable("write", dev))
 		return;
 
@@ -297,47 +251,29 @@ static void blk_write(int argc, const struct shell_arg *argv)
 	dma_release(mark);
 }
 
-static const struct {
-	const char *name;
-	void (*run)(int argc, const struct shell_arg *argv);
-} subcommands[] = {
-	{ "read", blk_read },
-	{ "write", blk_write },
-	{ "flush", shell_blk_flush },
-	{ "cache", shell_blk_cache },
-	{ "discard", shell_blk_discard },
-	{ "zero", shell_blk_zero },
-	{ "id", shell_blk_id },
-	{ "verify", shell_blk_verify },
-	{ "bench", shell_blk_bench },
+const struct shell_command shell_blk_commands[] = {
+	{ "list", "", "show every disk", blk_list, NULL },
+	{ "info", "DISK", "show everything known about a disk", blk_info, NULL },
+	{ "read", "DISK SECTOR [COUNT]", "hex dump COUNT sectors (default 1, max 256)", blk_read,
+	  NULL },
+	{ "write", "DISK SECTOR COUNT PATTERN", "fill sectors with a byte 0..255 or a \"string\"",
+	  blk_write, NULL },
+	{ "flush", "DISK", "flush the write cache (says whether it is writeback)", shell_blk_flush,
+	  NULL },
+	{ "cache", "DISK [writeback|writethrough]", "show or switch the cache mode (CONFIG_WCE)",
+	  shell_blk_cache, NULL },
+	{ "discard", "DISK SECTOR COUNT", "tell the disk the sectors are unused (DISCARD)",
+	  shell_blk_discard, NULL },
+	{ "zero", "DISK SECTOR COUNT [unmap]", "WRITE_ZEROES; unmap lets the disk deallocate",
+	  shell_blk_zero, NULL },
+	{ "id", "DISK", "show the disk's serial (GET_ID)", shell_blk_id, NULL },
+	/* too long for the usage column: the help starts on the next row */
+	{ "verify", "DISK SECTOR COUNT [PATTERN]",
+	  "\nwrite PATTERN (default: per-sector) over the range, read back, compare",
+	  shell_blk_verify, NULL },
+	{ "bench", "DISK [OP] [SIZE] [QD] [TIME|COUNT] [QUEUES]",
+	  "\nI/O benchmark: OP read, write, randread, randwrite; SIZE 512..1m;"
+	  "\nQD 1..256; TIME 2s or a COUNT; QUEUES (defaults: randread 4k 32 2s 1)",
+	  shell_blk_bench, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-void shell_cmd_blk(int argc, const struct shell_arg *argv)
-{
-	static const char *const disk_name[] = { "DISK" };
-	const char *sub = argc > 1 ? argv[1].s : NULL;
-	struct blkdev *dev;
-
-	if (!sub) {
-		kprintf("blk: missing subcommand (" SUBCOMMANDS "; see 'help')\n");
-		return;
-	}
-	if (strcmp(sub, "list") == 0) {
-		if (blk_check_args(argc, argv, BLK_USAGE_LIST, disk_name, 0, 0))
-			blk_list();
-		return;
-	}
-	if (strcmp(sub, "info") == 0) {
-		if (blk_check_args(argc, argv, BLK_USAGE_INFO, disk_name, 1, 0) &&
-		    (dev = blk_find_disk("info", &argv[2])))
-			blk_info(dev);
-		return;
-	}
-	for (unsigned i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
-		if (strcmp(sub, subcommands[i].name) == 0) {
-			subcommands[i].run(argc, argv);
-			return;
-		}
-	}
-	kprintf("blk: unknown subcommand '%s' (" SUBCOMMANDS "; see 'help')\n", sub);
-}

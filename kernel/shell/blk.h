@@ -1,8 +1,10 @@
 /*
  * Shared between the files of the shell's `blk` command: shell/blk.c
- * (list, info, read, write and the dispatch), blk_ops.c (flush,
- * discard, zero, id, verify) and blk_bench.c (bench).  Each helper
- * prints the one-line reason when it refuses, naming the subcommand.
+ * (list, info, read, write and the table of subcommands), blk_ops.c
+ * (flush, cache, discard, zero, id, verify) and blk_bench.c (bench).  A
+ * handler gets argv[0] = its subcommand, then the words after it, already
+ * counted against its row's usage.  Each helper prints the one-line reason
+ * when it refuses, naming the subcommand.
  */
 #ifndef KERNEL_SHELL_BLK_H
 #define KERNEL_SHELL_BLK_H
@@ -12,29 +14,6 @@
 
 #include "kernel/blk/blkdev.h"
 #include "kernel/shell/shell_priv.h"
-
-/* Rows of shell_blk_usage, for the usage text of each subcommand. */
-enum {
-	BLK_USAGE_LIST,
-	BLK_USAGE_INFO,
-	BLK_USAGE_READ,
-	BLK_USAGE_WRITE,
-	BLK_USAGE_FLUSH,
-	BLK_USAGE_CACHE,
-	BLK_USAGE_DISCARD,
-	BLK_USAGE_ZERO,
-	BLK_USAGE_ID,
-	BLK_USAGE_VERIFY,
-	BLK_USAGE_VERIFY_MORE, /* continuation rows: help text only */
-	BLK_USAGE_BENCH,
-	BLK_USAGE_BENCH_MORE,
-	BLK_USAGE_BENCH_MORE2,
-};
-
-/* The word count of `blk SUB ...`: names[] lists the arguments after SUB,
- * the first `required` of them mandatory. */
-bool blk_check_args(int argc, const struct shell_arg *argv, unsigned usage_row,
-		    const char *const *names, int required, int optional);
 
 struct blkdev *blk_find_disk(const char *cmd, const struct shell_arg *arg);
 

@@ -175,7 +175,6 @@ static void print_result(struct blkdev *dev, const struct blk_bench_params *p,
 
 void shell_blk_bench(int argc, const struct shell_arg *argv)
 {
-	static const char *const names[] = { "DISK", "OP", "SIZE", "QD", "TIME|COUNT", "QUEUES" };
 	struct blk_bench_params p = {
 		.random = true, .size = DEFAULT_SIZE, .qd = DEFAULT_QD, .secs = DEFAULT_SECS,
 		.queues = 1, .progress = true,
@@ -184,12 +183,11 @@ void shell_blk_bench(int argc, const struct shell_arg *argv)
 	struct blkdev *dev;
 	uint64_t v;
 
-	if (!blk_check_args(argc, argv, BLK_USAGE_BENCH, names, 1, 5) ||
-	    !(dev = blk_find_disk("bench", &argv[2])))
+	if (!(dev = blk_find_disk("bench", &argv[1])))
 		return;
-	if (argc > 3 && !get_op(&argv[3], &p))
+	if (argc > 2 && !get_op(&argv[2], &p))
 		return;
-	if (argc > 4 && !get_size(&argv[4], dev, &p.size))
+	if (argc > 3 && !get_size(&argv[3], dev, &p.size))
 		return;
 	if (p.size / BLKDEV_SECTOR > dev->sectors) {
 		kprintf("blk bench: %s (%lu sectors) is smaller than one %u-byte request\n",
@@ -201,19 +199,19 @@ void shell_blk_bench(int argc, const struct shell_arg *argv)
 			p.size, dev->name, dev->block_size);
 		return;
 	}
-	if (argc > 5) {
-		if (!get_range("QD", &argv[5], 1, BLK_BENCH_MAX_QD, "", &v))
+	if (argc > 4) {
+		if (!get_range("QD", &argv[4], 1, BLK_BENCH_MAX_QD, "", &v))
 			return;
 		p.qd = (uint32_t)v;
 	}
-	if (argc > 6 && !get_length(&argv[6], &p))
+	if (argc > 5 && !get_length(&argv[5], &p))
 		return;
-	if (argc > 7) {
+	if (argc > 6) {
 		char why[48];
 		uint64_t max = dev->queues < 64 ? dev->queues : 64;
 		ksnprintf(why, sizeof(why), " (%s has %u request queue%s)", dev->name, dev->queues,
 			  dev->queues == 1 ? "" : "s");
-		if (!get_range("QUEUES", &argv[7], 1, max, why, &v))
+		if (!get_range("QUEUES", &argv[6], 1, max, why, &v))
 			return;
 		p.queues = (uint16_t)v;
 	}

@@ -1,7 +1,9 @@
 /*
- * `blk flush`, `blk cache`, `blk discard`, `blk zero`, `blk id` and `blk verify` (see
- * shell/blk.h).  As everywhere in the shell: every argument is checked
- * before any I/O, and a refusal is one line that names the command.
+ * `blk flush`, `blk cache`, `blk discard`, `blk zero`, `blk id` and `blk
+ * verify` (see shell/blk.h).  As everywhere in the shell: every argument is
+ * checked before any I/O, and a refusal is one line that names the
+ * command.  argv[0] is the subcommand, argv[1] the DISK (dispatch.c has
+ * checked the word count).
  */
 #include "kernel/blk/blkdev.h"
 #include "kernel/dma.h"
@@ -18,11 +20,10 @@ static const char *plural(uint64_t n)
 
 void shell_blk_flush(int argc, const struct shell_arg *argv)
 {
-	static const char *const names[] = { "DISK" };
 	struct blkdev *dev;
 
-	if (!blk_check_args(argc, argv, BLK_USAGE_FLUSH, names, 1, 0) ||
-	    !(dev = blk_find_disk("flush", &argv[2])))
+	(void)argc;
+	if (!(dev = blk_find_disk("flush", &argv[1])))
 		return;
 	bool writeback = dev->caps & BLKDEV_CAP_FLUSH;
 	int rc = blkdev_flush(dev);
@@ -38,21 +39,19 @@ void shell_blk_flush(int argc, const struct shell_arg *argv)
 
 void shell_blk_cache(int argc, const struct shell_arg *argv)
 {
-	static const char *const names[] = { "DISK", "MODE" };
 	struct blkdev *dev;
 
-	if (!blk_check_args(argc, argv, BLK_USAGE_CACHE, names, 1, 1) ||
-	    !(dev = blk_find_disk("cache", &argv[2])))
+	if (!(dev = blk_find_disk("cache", &argv[1])))
 		return;
-	if (argc == 3) {
+	if (argc == 2) {
 		kprintf("%s: %s cache%s\n", dev->name,
 			dev->caps & BLKDEV_CAP_FLUSH ? "writeback" : "writethrough",
 			dev->ops->set_writeback ? "" : " (fixed)");
 		return;
 	}
-	bool wb = strcmp(argv[3].s, "writeback") == 0;
-	if (!wb && strcmp(argv[3].s, "writethrough") != 0) {
-		kprintf("blk cache: MODE '%s' is neither writeback nor writethrough\n", argv[3].s);
+	bool wb = strcmp(argv[2].s, "writeback") == 0;
+	if (!wb && strcmp(argv[2].s, "writethrough") != 0) {
+		kprintf("blk cache: MODE '%s' is neither writeback nor writethrough\n", argv[2].s);
 		return;
 	}
 	int rc = dev->ops->set_writeback ? dev->ops->set_writeback(dev, wb) : BLKDEV_EUNSUPP;
@@ -66,9 +65,9 @@ void shell_blk_cache(int argc, const struct shell_arg *argv)
 static bool range_args(const char *cmd, const struct shell_arg *argv, uint32_t cap,
 		       const char *opname, struct blkdev **dev, uint64_t *sector, uint64_t *count)
 {
-	if (!(*dev = blk_find_disk(cmd, &argv[2])) ||
-	    !blk_get_number(cmd, "SECTOR", &argv[3], sector) ||
-	    !blk_get_number(cmd, "COUNT", &argv[4], count) ||
+	if (!(*dev = blk_find_disk(cmd, &argv[1])) ||
+	    !blk_get_number(cmd, "SECTOR", &argv[2], sector) ||
+	    !blk_get_number(cmd, "COUNT", &argv[3], count) ||
 	    !blk_check_range(cmd, *dev, *sector, *count, 0) ||
 	    !blk_check_blocks(cmd, *dev, *sector, *count) ||
 	    !blk_check_writable(cmd, *dev))
@@ -82,12 +81,11 @@ static bool range_args(const char *cmd, const struct shell_arg *argv, uint32_t c
 
 void shell_blk_discard(int argc, const struct shell_arg *argv)
 {
-	static const char *const names[] = { "DISK", "SECTOR", "COUNT" };
 	struct blkdev *dev;
 	uint64_t sector, count;
 
-	if (!blk_check_args(argc, argv, BLK_USAGE_DISCARD, names, 3, 0) ||
-	    !range_args("discard", argv, BLKDEV_CAP_DISCARD, "DISCARD", &dev, &sector, &count))
+	(void)argc;
+	if (!range_args("discard", argv, BLKDEV_CAP_DISCARD, "DISCARD", &dev, &sector, &count))
 		return;
 	int rc = blkdev_discard(dev, sector, count);
 	if (rc)
@@ -99,16 +97,13 @@ void shell_blk_discard(int argc, const struct shell_arg *argv)
 
 void shell_blk_zero(int argc, const struct shell_arg *argv)
 {
-	static const char *const names[] = { "DISK", "SECTOR", "COUNT", "unmap" };
 	struct blkdev *dev;
 	uint64_t sector, count;
-	bool unmap = argc > 5;
+	bool unmap = argc > 4;
 
-	if (!blk_check_args(argc, argv, BLK_USAGE_ZERO, names, 3, 1))
-		return;
-	if (unmap && (argv[5].quoted || strcmp(argv[5].s, "unmap") != 0)) {
+	if (unmap && (argv[4].quoted || strcmp(argv[4].s, "unmap") != 0)) {
 		kprintf("blk zero: the word after COUNT may only be unmap (unquoted), not %s%s%s\n",
-			argv[5].quoted ? "\"" : "'", argv[5].s, argv[5].quoted ? "\"" : "'");
+			argv[4].quoted ? "\"" : "'", argv[4].s, argv[4].quoted ? "\"" : "'");
 		return;
 	}
 	if (!range_args("zero", argv, BLKDEV_CAP_WRITE_ZEROES, "WRITE_ZEROES", &dev, &sector, &count))
@@ -123,12 +118,11 @@ void shell_blk_zero(int argc, const struct shell_arg *argv)
 
 void shell_blk_id(int argc, const struct shell_arg *argv)
 {
-	static const char *const names[] = { "DISK" };
 	char id[BLKDEV_ID_BYTES + 1];
 	struct blkdev *dev;
 
-	if (!blk_check_args(argc, argv, BLK_USAGE_ID, names, 1, 0) ||
-	    !(dev = blk_find_disk("id", &argv[2])))
+	(void)argc;
+	if (!(dev = blk_find_disk("id", &argv[1])))
 		return;
 	int rc = blkdev_get_id(dev, id);
 	if (rc) {
@@ -242,22 +236,20 @@ static int verify_pass(struct blkdev *dev, bool writing, const struct pattern *p
 
 void shell_blk_verify(int argc, const struct shell_arg *argv)
 {
-	static const char *const names[] = { "DISK", "SECTOR", "COUNT", "PATTERN" };
 	struct pattern pat = { .per_sector = true };
 	struct mismatch m = { 0 };
 	struct blkdev *dev;
 	uint64_t sector, count;
 
-	if (!blk_check_args(argc, argv, BLK_USAGE_VERIFY, names, 3, 1) ||
-	    !(dev = blk_find_disk("verify", &argv[2])) ||
-	    !blk_get_number("verify", "SECTOR", &argv[3], &sector) ||
-	    !blk_get_number("verify", "COUNT", &argv[4], &count) ||
+	if (!(dev = blk_find_disk("verify", &argv[1])) ||
+	    !blk_get_number("verify", "SECTOR", &argv[2], &sector) ||
+	    !blk_get_number("verify", "COUNT", &argv[3], &count) ||
 	    !blk_check_range("verify", dev, sector, count, 0) ||
 	    !blk_check_blocks("verify", dev, sector, count) ||
-	    (argc > 5 && !blk_get_pattern("verify", &argv[5], &pat.str, &pat.byte)) ||
+	    (argc > 4 && !blk_get_pattern("verify", &argv[4], &pat.str, &pat.byte)) ||
 	    !blk_check_writable("verify", dev))
 		return;
-	if (argc > 5) {
+	if (argc > 4) {
 		pat.per_sector = false;
 		pat.len = pat.str ? strlen(pat.str) : 0;
 	}

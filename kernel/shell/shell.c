@@ -1,96 +1,15 @@
 /*
- * The shell: read a line (line.c), split it into words, run the
- * command.  Words are separated by spaces; "double quotes" make one word
- * that may contain spaces (no escapes inside).  Every mistake in a command
- * gets exactly one line saying what was wrong, and nothing is done.
+ * The shell: read a line (line.c), split it into words, run the command
+ * (dispatch.c, from the table in commands.c).  Words are separated by
+ * spaces; "double quotes" make one word that may contain spaces (no
+ * escapes inside).  Every mistake in a command gets exactly one line
+ * saying what was wrong, and nothing is done.
  */
-#include "kernel/dma.h"
-#include "kernel/exit.h"
-#include "kernel/selftest/selftest.h"
 #include "kernel/shell/shell.h"
 #include "kernel/shell/shell_priv.h"
-#include "kernel/virtio/entropy.h"
-#include "lib/kstring.h"
 #include "lib/printf.h"
 
 #define PROMPT "vdisk> "
-
-struct command {
-	const char *name;
-	const char *usage;
-	const char *help;
-	void (*run)(int argc, const struct shell_arg *argv);
-};
-
-static void cmd_help(int argc, const struct shell_arg *argv);
-static void cmd_selftest(int argc, const struct shell_arg *argv);
-static void cmd_mem(int argc, const struct shell_arg *argv);
-static void cmd_poweroff(int argc, const struct shell_arg *argv);
-
-/* `blk` has its own usage table (shell_blk_usage): help prints both */
-static const struct command commands[] = {
-	{ "help", "help", "list the commands", cmd_help },
-	{ "blk", NULL, NULL, shell_cmd_blk },
-	{ "selftest", "selftest", "run the self-test suites (QEMU keeps running)", cmd_selftest },
-	{ "rng", "rng [COUNT]", "COUNT random bytes from the entropy device (default 32)", shell_cmd_rng },
-	{ "mem", "mem", "show how much of the DMA pool is in use", cmd_mem },
-	{ "poweroff", "poweroff", "stop the machine (QEMU exits with status 0)", cmd_poweroff },
-};
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-/* Refuses extra words after a command that takes none. */
-static bool no_args(int argc, const struct shell_arg *argv)
-{
-	if (argc > 1) {
-		kprintf("%s: unexpected argument '%s' (usage: %s)\n",
-			argv[0].s, argv[1].s, argv[0].s);
-		return false;
-	}
-	return true;
-}
-
-static void cmd_help(int argc, const struct shell_arg *argv)
-{
-	if (!no_args(argc, argv))
-		return;
-	for (unsigned i = 0; i < N_COMMANDS; i++) {
-		if (commands[i].usage) {
-			kprintf("  %-36s %s\n", commands[i].usage, commands[i].help);
-			continue;
-		}
-		for (unsigned k = 0; k < shell_blk_usage_count; k++)
-			kprintf("  %-36s %s\n", shell_blk_usage[k][0], shell_blk_usage[k][1]);
-	}
-	kprintf("Numbers are decimal or 0x-hex.  Keys: Backspace, Ctrl-U (kill line),\n"
-		"Ctrl-C (cancel line), Up/Down (history).\n");
-}
-
-static void cmd_selftest(int argc, const struct shell_arg *argv)
-{
-	if (no_args(argc, argv))
-		selftest_run_all();
-}
-
-static void cmd_mem(int argc, const struct shell_arg *argv)
-{
-	size_t used, total;
-
-	if (!no_args(argc, argv))
-		return;
-	dma_usage(&used, &total);
-	kprintf("dma pool: %lu KiB used of %lu KiB (%lu%%), 0x%lx..0x%lx\n",
-		(unsigned long)(used / 1024), (unsigned long)(total / 1024),
-		(unsigned long)(total ? used * 100 / total : 0),
-		(unsigned long)dma_pool_start(), (unsigned long)dma_pool_end());
-}
-
-static void cmd_poweroff(int argc, const struct shell_arg *argv)
-{
-	if (!no_args(argc, argv))
-		return;
-	kprintf("powering off\n");
-	qemu_exit(0);
-}
 
 /*
  * Splits line in place into argv.  Returns argc, or -1 after printing
@@ -144,15 +63,8 @@ static void run_line(char *line)
 	struct shell_arg argv[SHELL_MAX_ARGS];
 	int argc = split(line, argv);
 
-	if (argc <= 0)
-		return;
-	for (unsigned i = 0; i < N_COMMANDS; i++) {
-		if (strcmp(argv[0].s, commands[i].name) == 0) {
-			commands[i].run(argc, argv);
-			return;
-		}
-	}
-	kprintf("unknown command '%s' (type 'help' for the list)\n", argv[0].s);
+	if (argc > 0)
+		shell_dispatch(argc, argv);
 }
 
 void shell_run(void)

@@ -1,6 +1,7 @@
 /*
- * Shared between the shell's files (shell.c, line.c, shell/blk.c);
- * not for the rest of the kernel.
+ * Shared between the shell's files (shell.c, line.c, dispatch.c, the
+ * command files) and the few commands other subsystems provide; not for
+ * the rest of the kernel.
  */
 #ifndef KERNEL_SHELL_PRIV_H
 #define KERNEL_SHELL_PRIV_H
@@ -22,17 +23,45 @@ struct shell_arg {
 };
 
 /*
+ * A command, or a subcommand of one (`blk read`).  The dispatcher
+ * (dispatch.c) picks it by name, checks the number of words against
+ * `args` and only then calls run(), so a handler never sees a missing or
+ * extra word; `help` prints every row.
+ */
+struct shell_command {
+	const char *name;
+	/* The arguments for the usage line, "DISK SECTOR [COUNT]": required
+	 * words first, then [optional] ones; "" when it takes none. */
+	const char *args;
+	/* The `help` text; each '\n' starts a continuation row (a leading one
+	 * when the usage line is too long to share its row). */
+	const char *help;
+	/* argv[0] is the command's own word, argc counts it. */
+	void (*run)(int argc, const struct shell_arg *argv);
+	/* Instead of args/help/run: the subcommands, ended by a row whose
+	 * name is NULL. */
+	const struct shell_command *subs;
+};
+
+/* Every command, in `help` order (commands.c); ended by a NULL name. */
+extern const struct shell_command shell_commands[];
+
+/* Runs the command line argv[0..argc-1] (argc >= 1) from shell_commands,
+ * or prints the one line saying why not. */
+void shell_dispatch(int argc, const struct shell_arg *argv);
+
+/*
  * Reads one edited line into buf (NUL-terminated).  Returns its length,
  * or -1 when the user cancelled it with Ctrl-C.  Non-empty lines go into
  * the history that the up/down arrows walk through.
  */
 int shell_readline(const char *prompt, char *buf, size_t cap);
 
-/* `blk ...` with argv[0] == "blk". */
-void shell_cmd_blk(int argc, const struct shell_arg *argv);
-
-/* The usage lines of the blk subcommands, for `help`. */
-extern const char *const shell_blk_usage[][2];
-extern const unsigned shell_blk_usage_count;
+/* The handlers and subcommand tables the rows of commands.c name. */
+void shell_cmd_help(int argc, const struct shell_arg *argv);     /* dispatch.c */
+void shell_cmd_selftest(int argc, const struct shell_arg *argv); /* system.c */
+void shell_cmd_mem(int argc, const struct shell_arg *argv);      /* system.c */
+void shell_cmd_poweroff(int argc, const struct shell_arg *argv); /* system.c */
+extern const struct shell_command shell_blk_commands[];          /* blk.c */
 
 #endif

@@ -58,6 +58,11 @@ int virtio_rng_attach(struct virtio_device *vdev, const char *where)
 	return VIRTIO_OK;
 }
 
+unsigned virtio_rng_count(void)
+{
+	return nrngs;
+}
+
 int virtio_rng_read(void *buf, uint32_t len)
 {
 	if (nrngs == 0)
@@ -69,10 +74,7 @@ void shell_cmd_rng(int argc, const struct shell_arg *argv)
 {
 	uint64_t count = 32;
 
-	if (argc > 2) {
-		kprintf("rng: unexpected argument '%s' (usage: rng [COUNT])\n", argv[2].s);
-		return;
-	}
+	/* the shell's dispatcher has refused more than one word */
 	if (argc == 2 && !parse_u64(argv[1].s, &count)) {
 		kprintf("rng: COUNT '%s' is not a number\n", argv[1].s);
 		return;

@@ -13,6 +13,9 @@
 /* Bring up an entropy device; 0 or a VIRTIO_E* error (already printed). */
 int virtio_rng_attach(struct virtio_device *vdev, const char *where);
 
+/* Entropy devices brought up so far. */
+unsigned virtio_rng_count(void);
+
 /* Fill buf with len random bytes from the first entropy device: len, or a
  * negative VIRTIO_E* error (VIRTIO_ENODEV when there is none). */
 int virtio_rng_read(void *buf, uint32_t len);

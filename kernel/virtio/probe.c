@@ -14,7 +14,6 @@
 #include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
 #include "kernel/virtio/pci_probe.h"
-#include "kernel/shell/shell.h"
 #include "lib/printf.h"
 #include "virtio/errors.h"
 #include "virtio/mmio.h"
@@ -181,6 +180,7 @@ static const struct blkdev_ops disk_ops = {
 	.has_completions = disk_has_completions,
 	.set_writeback = disk_set_writeback,
 	.abort = disk_abort,
+	.info = virtio_blk_info_extra,
 };
 
 static void disk_irq(void *ctx)
@@ -281,6 +281,7 @@ int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 		.read_only = d->blk.info.read_only,
 		.transport = d->transport,
 		.queues = d->nqueues,
+		.irq = d->irq,
 		.caps = disk_caps(&d->blk.info),
 		.ops = &disk_ops,
 		.driver = d,
@@ -297,9 +298,6 @@ static struct virtio_mmio mmio_devs[DT_MAX_VIRTIO_MMIO];
 void virtio_probe_all(void)
 {
 	const struct dt_info *dt = dt_info();
-	shell_set_blk_info_extra(virtio_blk_info_extra);
-	selftest_register("virtio", virtio_selftest_suite);
-	selftest_register("rng", virtio_rng_selftest_suite);
 	for (unsigned i = 0; i < dt->n_virtio_mmio && i < DT_MAX_VIRTIO_MMIO; i++) {
 		uint64_t base = dt->virtio_mmio[i].base;
 		uint32_t irq = dt->virtio_mmio[i].irq;

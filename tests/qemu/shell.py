@@ -52,6 +52,40 @@ BAD = [
     ("rng 0", "COUNT must be 1..4096"),
     ("rng 12x", "not a number"),
     ("rng 4 4", "unexpected argument"),
+    # the dispatcher's word-count checks, whole lines (kernel/shell/dispatch.c)
+    ("help x", "help: unexpected argument 'x' (usage: help)"),
+    ("mem x", "mem: unexpected argument 'x' (usage: mem)"),
+    ("blk list x", "blk list: unexpected argument 'x' (usage: blk list)"),
+    ("blk flush", "blk flush: missing DISK (usage: blk flush DISK)"),
+    ("blk discard vda 0", "blk discard: missing COUNT (usage: blk discard DISK SECTOR COUNT)"),
+    ("blk zero vda 0 8 unmap 9",
+     "blk zero: unexpected argument '9' (usage: blk zero DISK SECTOR COUNT [unmap])"),
+]
+
+# `help`, exactly: every row comes from the command tables, so a command
+# that appears or vanishes shows here (trailing spaces included).
+HELP = [
+    "  help                                 list the commands",
+    "  blk list                             show every disk",
+    "  blk info DISK                        show everything known about a disk",
+    "  blk read DISK SECTOR [COUNT]         hex dump COUNT sectors (default 1, max 256)",
+    "  blk write DISK SECTOR COUNT PATTERN  fill sectors with a byte 0..255 or a \"string\"",
+    "  blk flush DISK                       flush the write cache (says whether it is writeback)",
+    "  blk cache DISK [writeback|writethrough] show or switch the cache mode (CONFIG_WCE)",
+    "  blk discard DISK SECTOR COUNT        tell the disk the sectors are unused (DISCARD)",
+    "  blk zero DISK SECTOR COUNT [unmap]   WRITE_ZEROES; unmap lets the disk deallocate",
+    "  blk id DISK                          show the disk's serial (GET_ID)",
+    "  blk verify DISK SECTOR COUNT [PATTERN] ",
+    "                                       write PATTERN (default: per-sector) over the range, read back, compare",
+    "  blk bench DISK [OP] [SIZE] [QD] [TIME|COUNT] [QUEUES] ",
+    "                                       I/O benchmark: OP read, write, randread, randwrite; SIZE 512..1m;",
+    "                                       QD 1..256; TIME 2s or a COUNT; QUEUES (defaults: randread 4k 32 2s 1)",
+    "  selftest                             run the self-test suites (QEMU keeps running)",
+    "  rng [COUNT]                          COUNT random bytes from the entropy device (default 32)",
+    "  mem                                  show how much of the DMA pool is in use",
+    "  poweroff                             stop the machine (QEMU exits with status 0)",
+    "Numbers are decimal or 0x-hex.  Keys: Backspace, Ctrl-U (kill line),",
+    "Ctrl-C (cancel line), Up/Down (history).",
 ]
 
 
@@ -87,6 +121,10 @@ def main():
             lines = run("blk list")
             case(len(lines) == 3 and "vda" in lines[1] and "vdb" in lines[2] and " ro " in lines[2],
                  "blk list shows both disks, vdb read-only", repr(lines))
+            lines = run("help")
+            diff = [(i, got, want) for i, (got, want) in enumerate(zip(lines, HELP)) if got != want]
+            case(lines == HELP, "help lists exactly the commands",
+                 f"{len(lines)} lines, want {len(HELP)}; first difference {diff[:1]!r}")
             for cmd, want in BAD:
                 lines = run(cmd)
                 ok = len(lines) == 1 and want.lower() in lines[0].lower()

@@ -1,0 +1,28 @@
+# The part of an example's build that is the same on every board: the
+# library (blk over mmio only, its objects in $(OUT)/virtio), the program
+# read_sector.c, the link.  A board's Makefile sets CC, CFLAGS, LDFLAGS (with
+# its link script), BOARD_OBJS and ELF, then includes this.
+OUT ?= build
+
+VIRTIO_DIR := ../../drivers/virtio
+VIRTIO_OBJDIR := $(OUT)/virtio
+VIRTIO_DEVICES := blk
+VIRTIO_TRANSPORTS := mmio
+VIRTIO_PLATFORM_HEADER := my_platform.h
+include $(VIRTIO_DIR)/virtio.mk
+
+OBJS := $(addprefix $(OUT)/,$(BOARD_OBJS) read_sector.o)
+# Only the code that includes the library's headers gets VIRTIO_CFLAGS.
+$(OUT)/read_sector.o: CFLAGS += $(VIRTIO_CFLAGS)
+
+$(OUT)/$(ELF): $(OBJS) $(VIRTIO_OBJS) link.ld
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(VIRTIO_OBJS) -lgcc
+
+vpath %.c ../common
+$(OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I../common -MMD -MP -c $< -o $@
+$(OUT)/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+-include $(OBJS:.o=.d)

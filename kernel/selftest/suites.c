@@ -1,0 +1,30 @@
+/*
+ * Every self-test suite, in the order they run.  A new suite is one row
+ * here (and its file); `wanted` says when it runs, NULL for always.
+ */
+#include "kernel/selftest/suites.h"
+
+#include "kernel/dt/devtree.h"
+#include "kernel/virtio/entropy.h"
+#include "kernel/virtio/probe.h"
+
+/* bootargs `ioerr`: QEMU fails sector 1000 (tests/qemu/matrix.py) */
+static bool ioerr_asked(void)
+{
+	return dt_bootargs_has("ioerr");
+}
+
+static bool have_entropy(void)
+{
+	return virtio_rng_count() > 0;
+}
+
+const struct selftest_suite selftest_suites[] = {
+	{ "lib", selftest_lib_suite, NULL },
+	{ "irq", selftest_irq_suite, NULL },
+	{ "blk", selftest_blk_suite, NULL },
+	{ "virtio", virtio_selftest_suite, NULL },
+	{ "rng", virtio_rng_selftest_suite, have_entropy },
+	{ "ioerr", selftest_ioerr_suite, ioerr_asked },
+	{ NULL, NULL, NULL },
+};

@@ -1,0 +1,18 @@
+/*
+ * The shell's commands, in `help` order.  A new command is a file in
+ * kernel/shell/ with its handler and one row here; a command with
+ * subcommands points at its own table (shell_blk_commands in blk.c).
+ */
+#include "kernel/shell/shell_priv.h"
+#include "kernel/virtio/entropy.h" /* shell_cmd_rng, until an entropy registry has it */
+
+const struct shell_command shell_commands[] = {
+	{ "help", "", "list the commands", shell_cmd_help, NULL },
+	{ "blk", NULL, NULL, NULL, shell_blk_commands },
+	{ "selftest", "", "run the self-test suites (QEMU keeps running)", shell_cmd_selftest, NULL },
+	{ "rng", "[COUNT]", "COUNT random bytes from the entropy device (default 32)", shell_cmd_rng,
+	  NULL },
+	{ "mem", "", "show how much of the DMA pool is in use", shell_cmd_mem, NULL },
+	{ "poweroff", "", "stop the machine (QEMU exits with status 0)", shell_cmd_poweroff, NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
