@@ -4,13 +4,15 @@
  *
  *   console (early UART) -> trap vector -> device tree -> real UART ->
  *   SBI, PLIC, timer, DMA pool -> interrupts on -> park the other harts ->
- *   drivers (virtio) -> selftest or shell
+ *   drivers (virtio) -> selftest or shell (on the console port that
+ *   console=hvcN names, once it is up)
  *
  * The trap vector goes in before the device tree is parsed so that even a
  * fault while reading a bad blob prints something useful.
  */
 #include "drivers/uart/ns16550.h"
 #include "kernel/boot.h"
+#include "kernel/console/terminal.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
 #include "kernel/exit.h"
@@ -34,6 +36,9 @@
 #else
 #define COMPILER "gcc " __VERSION__
 #endif
+
+/* console=hvcN: how long the shell waits at boot for that port to appear */
+#define CONSOLE_WAIT_MS 2000
 
 __attribute__((noreturn)) void kmain(unsigned long hartid, const void *dtb);
 
@@ -81,13 +86,14 @@ void kmain(unsigned long hartid, const void *dtb)
 	char err[160];
 
 	/* until the device tree says otherwise, QEMU virt's UART, unprogrammed */
-	printf_set_console(uart_putc);
+	term_init();
 	trap_init();
 	kprintf("\nvdisk: hart %lu entered the kernel, device tree at %p\n", hartid, dtb);
 
 	if (devtree_init(dtb, err, sizeof(err)) < 0)
 		panic("cannot use the device tree at %p: %s", dtb, err);
 	const struct dt_info *dt = dt_info();
+	term_configure(dt->bootargs);
 
 	/* set up the exit path first: a selftest boot must never hang */
 	qemu_exit_init(dt->has_test_dev ? dt->test_dev_base : 0);
@@ -131,5 +137,6 @@ void kmain(unsigned long hartid, const void *dtb)
 		kprintf("selftest: exiting QEMU with status %d\n", failed ? 1 : 0);
 		qemu_exit(failed ? 1 : 0);
 	}
+	term_wait_console(CONSOLE_WAIT_MS);
 	shell_run();
 }

@@ -4,6 +4,7 @@
  */
 #include "kernel/selftest/suites.h"
 
+#include "kernel/console/console.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/virtio/entropy.h"
 #include "kernel/virtio/probe.h"
@@ -19,12 +20,18 @@ static bool have_entropy(void)
 	return virtio_rng_count() > 0;
 }
 
+static bool have_console_ports(void)
+{
+	return con_port_count() > 0;
+}
+
 const struct selftest_suite selftest_suites[] = {
 	{ "lib", selftest_lib_suite, NULL },
 	{ "irq", selftest_irq_suite, NULL },
 	{ "blk", selftest_blk_suite, NULL },
 	{ "virtio", virtio_selftest_suite, NULL },
 	{ "rng", virtio_rng_selftest_suite, have_entropy },
+	{ "con", selftest_con_suite, have_console_ports },
 	{ "ioerr", selftest_ioerr_suite, ioerr_asked },
 	{ NULL, NULL, NULL },
 };

@@ -12,6 +12,7 @@ const struct shell_command shell_commands[] = {
 	{ "selftest", "", "run the self-test suites (QEMU keeps running)", shell_cmd_selftest, NULL },
 	{ "rng", "[COUNT]", "COUNT random bytes from the entropy device (default 32)", shell_cmd_rng,
 	  NULL },
+	{ "con", NULL, NULL, NULL, shell_con_commands },
 	{ "mem", "", "show how much of the DMA pool is in use", shell_cmd_mem, NULL },
 	{ "poweroff", "", "stop the machine (QEMU exits with status 0)", shell_cmd_poweroff, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },

@@ -3,14 +3,11 @@
  * Backspace/DEL erase, Ctrl-U kills the line, Ctrl-C cancels it, and the
  * up/down arrows (ESC [ A / ESC [ B, or ESC O A/B) walk a 16-line history.
  *
- * Waiting for a key sleeps in wfi until the UART's receive interrupt (with
- * a deadline, like every wait); if the UART has no interrupt, the same loop
- * polls it every 10 ms instead.
+ * Keys come from the terminal (kernel/console/terminal.c: the UART, or a
+ * console port with console=hvcN), which sleeps until one arrives.
  */
-#include "drivers/uart/ns16550.h"
-#include "kernel/riscv.h"
+#include "kernel/console/terminal.h"
 #include "kernel/shell/shell_priv.h"
-#include "kernel/timer.h"
 #include "lib/kstring.h"
 
 #define CTRL_C 0x03
@@ -21,21 +18,6 @@
 
 static char history[SHELL_HISTORY][SHELL_LINE_MAX];
 static unsigned n_history; /* lines ever added; newest at (n-1) % SHELL_HISTORY */
-
-static int getc_wait(void)
-{
-	for (;;) {
-		int c = uart_getc_nonblock();
-		if (c >= 0)
-			return c;
-		unsigned long saved = intr_save();
-		if (!uart_rx_interrupt_enabled())
-			uart_irq_handler(NULL); /* poll the hardware into the ring */
-		if (!uart_rx_ready())
-			wait_for_interrupt_until(deadline_in_ms(uart_rx_interrupt_enabled() ? 1000 : 10));
-		intr_restore(saved);
-	}
-}
 
 static void history_add(const char *line)
 {
@@ -73,7 +55,7 @@ int shell_readline(const char *prompt, char *buf, size_t cap)
 	buf[0] = '\0';
 	kprintf("%s", prompt);
 	for (;;) {
-		int c = getc_wait();
+		int c = term_getc_wait();
 		int last = prev;
 		prev = c;
 
@@ -134,12 +116,12 @@ int shell_readline(const char *prompt, char *buf, size_t cap)
 			if (c < 0x20 || c > 0x7e)
 				break; /* other control bytes and non-ASCII: ignored */
 			if (len + 1 >= cap) {
-				uart_putc('\a'); /* line full */
+				term_putc('\a'); /* line full */
 				break;
 			}
 			buf[len++] = (char)c;
 			buf[len] = '\0';
-			uart_putc((char)c);
+			term_putc((char)c);
 			break;
 		}
 	}

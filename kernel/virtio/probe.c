@@ -7,6 +7,7 @@
  * submit path masks interrupts so the two never interleave on a queue.
  */
 #include "kernel/virtio/probe.h"
+#include "kernel/virtio/console.h"
 #include "kernel/virtio/entropy.h"
 
 #include "kernel/dt/devtree.h"
@@ -258,6 +259,8 @@ int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 {
 	if (vdev->device_id == VIRTIO_ID_RNG)
 		return virtio_rng_attach(vdev, where); /* polled: no interrupt */
+	if (vdev->device_id == VIRTIO_ID_CONSOLE)
+		return virtio_console_attach(vdev, where, irq);
 	if (vdev->device_id != VIRTIO_ID_BLOCK) {
 		kprintf("%s: virtio device type %u: no driver in this kernel\n", where,
 			(unsigned)vdev->device_id);

@@ -52,6 +52,8 @@ BAD = [
     ("rng 0", "COUNT must be 1..4096"),
     ("rng 12x", "not a number"),
     ("rng 4 4", "unexpected argument"),
+    ("con list", "no console ports"),
+    ("con write 0 hello", "no port '0' (there are no console ports)"),
     # the dispatcher's word-count checks, whole lines (kernel/shell/dispatch.c)
     ("help x", "help: unexpected argument 'x' (usage: help)"),
     ("mem x", "mem: unexpected argument 'x' (usage: mem)"),
@@ -82,6 +84,9 @@ HELP = [
     "                                       QD 1..256; TIME 2s or a COUNT; QUEUES (defaults: randread 4k 32 2s 1)",
     "  selftest                             run the self-test suites (QEMU keeps running)",
     "  rng [COUNT]                          COUNT random bytes from the entropy device (default 32)",
+    "  con list                             every console port: number, name, host end open or closed, hvcN",
+    "  con write PORT TEXT                  send TEXT (a word or a \"quoted string\") and a newline",
+    "  con read PORT [MS]                   print what PORT received, waiting up to MS ms (1000) for it",
     "  mem                                  show how much of the DMA pool is in use",
     "  poweroff                             stop the machine (QEMU exits with status 0)",
     "Numbers are decimal or 0x-hex.  Keys: Backspace, Ctrl-U (kill line),",

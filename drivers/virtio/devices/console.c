@@ -525,8 +525,11 @@ static void on_port_event(struct vcon *c, struct vcon_port *p, uint16_t event,
 		report(c, p, VCON_EV_HOST_OPEN);
 		return;
 	case VIRTIO_CONSOLE_PORT_NAME:
-		/* name_ok() looks at the length first: msg holds only one
-		 * byte more than VCON_NAME_MAX. */
+		/* msg holds one byte more than the longest name: look at the
+		 * length before the bytes.  QEMU sends a NUL after the name
+		 * that §5.3.6.2 says is not there: one at the end is dropped. */
+		if (nextra <= VCON_NAME_MAX + 1 && nextra && extra[nextra - 1] == '\0')
+			nextra--;
 		if (!name_ok(extra, nextra)) {
 			c->bad_name++;
 			return;

@@ -501,7 +501,16 @@ TEST(con_malformed_control_messages_are_counted_and_ignored)
 	sim_con_ctrl(t->sim, 1, 7, 0, "p\xc3\xa4rt", 5);
 	pump(t);
 	CHECK(strcmp(t->ports[1].name, "p\xc3\xa4rt") == 0);
-	CHECK_EQ(t->con.bad_name, 5);
+	/* QEMU sends the name with its NUL: one at the end is no part of it. */
+	sim_con_ctrl(t->sim, 1, 7, 0, "qemu.name", 10);
+	pump(t);
+	CHECK(strcmp(t->ports[1].name, "qemu.name") == 0);
+	sim_con_ctrl(t->sim, 1, 7, 0, longname, VCON_NAME_MAX + 1); /* no NUL at its end */
+	sim_con_ctrl(t->sim, 1, 7, 0, "two\0\0", 5);
+	sim_con_ctrl(t->sim, 1, 7, 0, "\0", 1);
+	pump(t);
+	CHECK(strcmp(t->ports[1].name, "qemu.name") == 0);
+	CHECK_EQ(t->con.bad_name, 5 + 3);
 	CHECK_EQ(sim_violations(), 0);
 	tmem_check();
 }

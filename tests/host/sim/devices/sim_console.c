@@ -130,8 +130,8 @@ static void announce_details(struct sim_dev *d, uint32_t id)
 	struct sim_con_port *p = port_of(d, id);
 	if (p->console)
 		queue_ctrl(d, id, CONSOLE_PORT, 1, NULL, 0);
-	if (p->name[0])
-		queue_ctrl(d, id, PORT_NAME, 1, p->name, (uint32_t)strlen(p->name));
+	if (p->name[0]) /* with its NUL, as QEMU sends it */
+		queue_ctrl(d, id, PORT_NAME, 1, p->name, (uint32_t)strlen(p->name) + 1);
 	if (p->host_open)
 		queue_ctrl(d, id, PORT_OPEN, 1, NULL, 0);
 }

@@ -1,0 +1,189 @@
+/*
+ * virtio-console glue: the library's vcon driver under the kernel's
+ * console-port registry.
+ *
+ * The library reports every port change through its event callback,
+ * which runs inside vcon_interrupt() (the device's interrupt handler) or
+ * inside a call made here with interrupts masked; it only updates the
+ * registry, never prints (printing may write to a port of this very
+ * device).  The registry calls the port operations with interrupts
+ * masked, so the library is never entered twice.
+ */
+#include "kernel/virtio/console.h"
+
+#include "kernel/console/console.h"
+#include "kernel/dma.h"
+#include "kernel/irq/irq.h"
+#include "kernel/riscv.h"
+#include "lib/printf.h"
+#include "virtio/console.h"
+#include "virtio/errors.h"
+
+#define MAX_CONSOLES 4
+#define PORTS_PER_DEVICE 8 /* port ids 0..7; the device's others are refused */
+
+struct vconsole {
+	struct vcon con;
+	struct vcon_port vports[PORTS_PER_DEVICE];
+	struct con_port ports[PORTS_PER_DEVICE];
+	char where[64];
+	bool fault_said;
+};
+
+static struct vconsole consoles[MAX_CONSOLES];
+static unsigned nconsoles;
+
+static struct vconsole *of(struct con_port *p)
+{
+	return p->driver;
+}
+
+static int port_write(struct con_port *p, const void *buf, size_t n)
+{
+	return vcon_write(&of(p)->con, p->dev_port, buf, n > INT32_MAX ? INT32_MAX : (uint32_t)n);
+}
+
+static int port_read(struct con_port *p, void *buf, size_t n)
+{
+	return vcon_read(&of(p)->con, p->dev_port, buf, n > INT32_MAX ? INT32_MAX : (uint32_t)n);
+}
+
+static int port_open(struct con_port *p)
+{
+	return vcon_open(&of(p)->con, p->dev_port, true);
+}
+
+static size_t port_readable(struct con_port *p)
+{
+	struct vcon_port *vp = vcon_port(&of(p)->con, p->dev_port);
+	return vp ? vcon_readable(vp) : 0;
+}
+
+static unsigned port_tx_pending(struct con_port *p)
+{
+	return vcon_tx_in_flight(&of(p)->vports[p->dev_port]);
+}
+
+static void port_stats(struct con_port *p, struct con_port_stats *s)
+{
+	struct vconsole *vc = of(p);
+	struct vcon_port *vp = &vc->vports[p->dev_port];
+	*s = (struct con_port_stats){
+		.rx_bytes = vp->rx_bytes,
+		.tx_bytes = vp->tx_bytes,
+		.dropped = vp->dropped,
+		/* per device: the library counts them there */
+		.device_errors = vc->con.bad_ctrl + vc->con.bad_port + vc->con.bad_name +
+				 vc->con.stray_rx,
+	};
+}
+
+static const struct con_port_ops port_ops = {
+	.write = port_write,
+	.read = port_read,
+	.open = port_open,
+	.readable = port_readable,
+	.tx_pending = port_tx_pending,
+	.stats = port_stats,
+	.strerror = virtio_strerror,
+};
+
+/* The library's event callback: keep the registry's view current. */
+static void on_event(struct vcon *c, struct vcon_port *vp, enum vcon_event ev)
+{
+	struct vconsole *vc = c->event_ctx;
+	struct con_port *p = &vc->ports[vp->id];
+
+	switch (ev) {
+	case VCON_EV_ADDED:
+		*p = (struct con_port){
+			.name = vp->name,
+			.device = vc->where,
+			.dev_port = vp->id,
+			.ops = &port_ops,
+			.driver = vc,
+		};
+		(void)con_port_add(p); /* a full table leaves the port unlisted */
+		break;
+	case VCON_EV_REMOVED:
+		con_port_remove(p);
+		break;
+	case VCON_EV_DATA:
+		con_port_received(p);
+		break;
+	case VCON_EV_NAMED:
+	case VCON_EV_CONSOLE:
+	case VCON_EV_HOST_OPEN:
+	case VCON_EV_RESIZE:
+		break;
+	}
+	p->host_open = vp->host_open;
+	p->console = vp->console;
+}
+
+static void console_irq(void *ctx)
+{
+	struct vconsole *vc = ctx;
+	int rc = vcon_interrupt(&vc->con);
+	/* Say it once: a dead device on a shared line sees every neighbour's
+	 * interrupt. */
+	if (rc < 0 && !vc->fault_said) {
+		vc->fault_said = true;
+		kprintf("%s: virtio-console: %s\n", vc->where, virtio_strerror(rc));
+	}
+}
+
+static void emergency_putc(void *ctx, char c)
+{
+	struct vconsole *vc = ctx;
+	vcon_emerg_write(&vc->con, c);
+}
+
+static int bring_up(struct vconsole *vc, struct virtio_device *vdev, uint32_t irq)
+{
+	int rc = vcon_probe(&vc->con, vdev, ~0ull);
+	if (rc)
+		return rc;
+	size_t bytes = vcon_mem_bytes(PORTS_PER_DEVICE);
+	void *mem = dma_alloc(bytes);
+	if (!mem)
+		return VIRTIO_ENOMEM;
+	rc = vcon_attach(&vc->con, vc->vports, PORTS_PER_DEVICE, mem, bytes);
+	if (rc)
+		return rc;
+	vc->con.on_event = on_event;
+	vc->con.event_ctx = vc;
+	if (irq_register(irq, console_irq, vc) != 0)
+		return VIRTIO_EINVAL;
+	/* The device answers DEVICE_READY at once, by interrupt: not before
+	 * vcon_start() has returned. */
+	unsigned long s = intr_save();
+	rc = vcon_start(&vc->con);
+	intr_restore(s);
+	if (rc)
+		irq_unregister(irq, console_irq, vc);
+	return rc;
+}
+
+int virtio_console_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
+{
+	if (nconsoles == MAX_CONSOLES) {
+		kprintf("%s: virtio-console: more than %u console devices\n", where, MAX_CONSOLES);
+		return VIRTIO_ENOMEM;
+	}
+	struct vconsole *vc = &consoles[nconsoles];
+	ksnprintf(vc->where, sizeof(vc->where), "%s", where);
+	int rc = bring_up(vc, vdev, irq);
+	if (rc) {
+		virtio_device_fail(vdev);
+		kprintf("%s: virtio-console: %s\n", where, virtio_strerror(rc));
+		return rc;
+	}
+	if (vc->con.emerg_write)
+		con_emergency_register(emergency_putc, vc);
+	kprintf("%s: virtio-console, %s, up to %u ports%s\n", where,
+		vc->con.multiport ? "multiport" : "one port", (unsigned)vc->con.max_nr_ports,
+		vc->con.emerg_write ? ", emergency write" : "");
+	nconsoles++;
+	return VIRTIO_OK;
+}
