@@ -218,14 +218,16 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	virtio_rmb();
 	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
 	uint16_t id = virtio_le16_load(&d->id);
-	/* §2.8.6: len is meaningful only when the device set WRITE. */
-	uint32_t written = (flags & VIRTQ_DESC_F_WRITE) ? virtio_le32_load(&d->len) : 0;
 
 	if (id >= vq->size)
 		return virtq_fault(vq, "used id out of range");
 	struct virtq_slot *s = &vq->slots[id];
 	if (!s->in_flight)
 		return virtq_fault(vq, "used id is not a chain in flight");
+	/* §2.8.6: len is meaningful when the device set WRITE.  QEMU 7.2
+	 * never sets it, with a valid len: take len for any chain with
+	 * device-writable buffers (bounded by them below, as always). */
+	uint32_t written = (flags & VIRTQ_DESC_F_WRITE) || s->writable ? virtio_le32_load(&d->len) : 0;
 	if (written > s->writable)
 		return virtq_fault(vq, "used length exceeds the writable buffers");
 

@@ -157,6 +157,7 @@ struct sim_dev {
 	unsigned fault_after;       /* completions to let through before the fault */
 	unsigned needs_reset_after_relax; /* raise NEEDS_RESET at this relax count (0: never) */
 	unsigned complete_on_ack;   /* complete this many chains when InterruptACK is written */
+	bool packed_no_write_flag;  /* QEMU 7.2: used packed descriptors never carry WRITE */
 
 	/* state */
 	uint8_t status;
