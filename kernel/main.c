@@ -122,6 +122,10 @@ void kmain(unsigned long hartid, const void *dtb)
 	harts_park_others();
 
 	virtio_probe_all();
+	/* The panic path, on demand: its output reaches the UART and every
+	 * console device's emergency write (tests/qemu/console.py). */
+	if (dt_bootargs_has("panic"))
+		panic("the boot argument 'panic' asked for it");
 
 	if (dt_bootargs_has("soak-write") || dt_bootargs_has("soak-verify")) {
 		bool write = dt_bootargs_has("soak-write");

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """virtio-console in QEMU, with the host side proving the bytes moved.
 
-Over modern virtio-mmio, legacy virtio-mmio and virtio-pci, one boot each
+Over modern virtio-mmio, legacy virtio-mmio, virtio-pci and modern mmio
+with packed rings, one boot each
 with `console=hvc0`: a virtconsole on a unix socket carries the shell (the
 UART keeps the boot messages until then), and two named virtserialports on
 unix sockets are the host ends the session talks to.  Text the guest writes
@@ -9,7 +10,9 @@ must arrive on the host socket, text the host sends must be printed by
 `con read`, names and host open/closed states must show in `con list`, and
 `device_del` of one port over QMP must remove it while the other keeps
 working.  Then, per transport, a `selftest` boot with file chardevs: the
-self-test's lines and its emergency write must be in the files.  Last,
+self-test's lines and its emergency write must be in the files; and a
+`panic` boot: the message must be on the UART and, through the emergency
+write, in the virtconsole's file (QEMU exit status 2).  Last,
 `CONSOLE=virtio scripts/qemu.sh` (what `make run CONSOLE=virtio` runs)
 must bring the shell up on stdio through the virtio console.
 Ends with `N passed, M failed`.
@@ -40,6 +43,9 @@ TRANSPORTS = [
     ("mmio-legacy", ["-global", "virtio-mmio.force-legacy=true"], "virtio-serial-device",
      "virtio-mmio v1"),
     ("pci", [], "virtio-serial-pci", "virtio-pci"),
+    # packed rings (QEMU 7.2 leaves WRITE out of used packed descriptors)
+    ("mmio-packed", ["-global", "virtio-mmio.force-legacy=false"],
+     "virtio-serial-device,packed=on", "virtio-mmio v2"),
 ]
 
 # (command, the one line it must print), run on hvc0
@@ -256,7 +262,7 @@ def selftest_boot(case, name, pre, serial_dev, work):
     files = {n: os.path.join(work, f"{name}-{n}.out") for n in ("hvc", "p1")}
     argv = base_argv(pre) + [
         "-append", "selftest",
-        "-device", f"{serial_dev}",
+        "-device", serial_dev,
         "-chardev", f"file,id=hvc,path={files['hvc']}",
         "-device", "virtconsole,chardev=hvc",
         "-chardev", f"file,id=p1,path={files['p1']}",
@@ -277,6 +283,26 @@ def selftest_boot(case, name, pre, serial_dev, work):
          f"{name}: the self-test's lines are in the host files", repr(got))
     case(b"selftest: emergency write\n" in got["hvc"],
          f"{name}: the emergency write reached the console's file", repr(got["hvc"][-120:]))
+
+
+def panic_boot(case, name, pre, serial_dev, work):
+    out = os.path.join(work, f"{name}-panic.out")
+    argv = base_argv(pre) + [
+        "-append", "selftest panic",
+        "-device", serial_dev,
+        "-chardev", f"file,id=hvc,path={out}",
+        "-device", "virtconsole,chardev=hvc",
+    ]
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+        uart, rc = p.stdout.decode("utf-8", "replace"), p.returncode
+    except subprocess.TimeoutExpired:
+        uart, rc = "", None
+    got = open(out, "rb").read() if os.path.exists(out) else b""
+    msg = "PANIC: the boot argument 'panic' asked for it"
+    case(rc == 2 and msg in uart and (msg + "\r\n").encode() in got,
+         f"{name}: a panic goes to the UART and through the emergency write",
+         repr((rc, got[-160:])))
 
 
 def make_run(case):
@@ -309,6 +335,7 @@ def main():
                 continue
             session(case, name, pre, dev, word, work)
             selftest_boot(case, name, pre, dev, work)
+            panic_boot(case, name, pre, dev, work)
         if not only or "make-run" in only:
             make_run(case)
     return case.finish()
