@@ -46,7 +46,7 @@ cmake_case() {
 	fi
 }
 cmake_case "cmake add_subdirectory(drivers/virtio) links every driver" build/cmake \
-	default "blk rng" "mmio pci"
+	default "blk rng console" "mmio pci"
 cmake_case "cmake VIRTIO_DEVICES=blk VIRTIO_TRANSPORTS=mmio with its own platform header links" \
 	build/cmake-blk-mmio embed_platform.h blk mmio \
 	-DVIRTIO_DEVICES=blk -DVIRTIO_TRANSPORTS=mmio \
