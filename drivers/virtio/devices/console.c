@@ -677,8 +677,9 @@ struct vcon_port *vcon_port(struct vcon *c, uint32_t id)
 	return &c->ports[id];
 }
 
-/* The port for an I/O call, or why there is none. */
-static int io_port(struct vcon *c, uint32_t id, struct vcon_port **out)
+/* The port for an I/O call of `len` bytes at buf, or why there is none. */
+static int io_port(struct vcon *c, uint32_t id, const void *buf, uint32_t len,
+		   struct vcon_port **out)
 {
 	if (c->dead)
 		return VIRTIO_EBROKEN;
@@ -686,6 +687,8 @@ static int io_port(struct vcon *c, uint32_t id, struct vcon_port **out)
 		return VIRTIO_EINVAL;
 	if (!c->ports[id].present)
 		return VIRTIO_ENODEV;
+	if ((!buf && len) || len > INT32_MAX)
+		return VIRTIO_EINVAL;
 	*out = &c->ports[id];
 	return VIRTIO_OK;
 }
@@ -693,11 +696,9 @@ static int io_port(struct vcon *c, uint32_t id, struct vcon_port **out)
 int vcon_write(struct vcon *c, uint32_t id, const void *buf, uint32_t len)
 {
 	struct vcon_port *p;
-	int rc = io_port(c, id, &p);
+	int rc = io_port(c, id, buf, len, &p);
 	if (rc)
 		return rc;
-	if ((!buf && len) || len > INT32_MAX)
-		return VIRTIO_EINVAL;
 	/* Transmit buffers the device is done with, before looking for room. */
 	if (!drain(c, p, &p->tx, tx_done))
 		return VIRTIO_EBROKEN;
@@ -728,11 +729,9 @@ int vcon_write(struct vcon *c, uint32_t id, const void *buf, uint32_t len)
 int vcon_read(struct vcon *c, uint32_t id, void *buf, uint32_t len)
 {
 	struct vcon_port *p;
-	int rc = io_port(c, id, &p);
+	int rc = io_port(c, id, buf, len, &p);
 	if (rc)
 		return rc;
-	if ((!buf && len) || len > INT32_MAX)
-		return VIRTIO_EINVAL;
 	uint8_t *dst = buf;
 	uint32_t n = vcon_readable(p);
 	if (n > len)
@@ -746,7 +745,7 @@ int vcon_read(struct vcon *c, uint32_t id, void *buf, uint32_t len)
 int vcon_open(struct vcon *c, uint32_t id, bool open)
 {
 	struct vcon_port *p;
-	int rc = io_port(c, id, &p);
+	int rc = io_port(c, id, NULL, 0, &p);
 	if (rc || p->guest_open == open)
 		return rc;
 	p->guest_open = open;

@@ -230,6 +230,20 @@ unsigned sim_take_violations(void); /* count, and clear */
 void sim_dma_add(void *p, size_t n);
 void *sim_dma_ptr(uint64_t addr, uint64_t len, const char *what); /* NULL + violation if bad */
 
+/* Little-endian fields of n bytes in back ends' config and messages. */
+static inline void sim_put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline uint64_t sim_get_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
 /* Chain data helpers for back ends: the readable stream and the writable
  * stream of a chain, addressed by byte offset. */
 uint64_t sim_chain_read(struct sim_chain *c, uint64_t off, void *buf, uint64_t n);

@@ -47,20 +47,6 @@ struct sim_dev *sim_echo_new(uint32_t version, uint64_t features, uint16_t qmax)
 
 /* ---- block ----------------------------------------------------------- */
 
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 /* Segments of the chain whose bytes fall inside [from, to) of the readable
  * (write=false) or writable stream. */
 static unsigned segs_in(struct sim_chain *c, bool write, uint64_t from, uint64_t to,
@@ -93,8 +79,8 @@ static uint8_t blk_range(struct sim_dev *d, struct sim_blk *b, struct sim_chain 
 							       : VIRTIO_BLK_F_SECURE_ERASE;
 	uint32_t max_sectors_off = type == VIRTIO_BLK_T_DISCARD ? 0x24
 				   : type == VIRTIO_BLK_T_WRITE_ZEROES ? 0x30 : 0x3c;
-	uint32_t max_sectors = (uint32_t)get_le(d->config + max_sectors_off, 4);
-	uint32_t max_seg = (uint32_t)get_le(d->config + max_sectors_off + 4, 4);
+	uint32_t max_sectors = (uint32_t)sim_get_le(d->config + max_sectors_off, 4);
+	uint32_t max_seg = (uint32_t)sim_get_le(d->config + max_sectors_off + 4, 4);
 	const char *name = type == VIRTIO_BLK_T_DISCARD ? "DISCARD"
 			   : type == VIRTIO_BLK_T_WRITE_ZEROES ? "WRITE_ZEROES" : "SECURE_ERASE";
 
@@ -113,13 +99,13 @@ static uint8_t blk_range(struct sim_dev *d, struct sim_blk *b, struct sim_chain 
 			      max_seg);
 		return VIRTIO_BLK_S_IOERR;
 	}
-	uint64_t per = get_le(d->config + VIRTIO_BLK_CFG_BLK_SIZE, 4) / 512;
+	uint64_t per = sim_get_le(d->config + VIRTIO_BLK_CFG_BLK_SIZE, 4) / 512;
 	for (uint64_t i = 0; i < nseg; i++) {
 		uint8_t seg[16];
 		sim_chain_read(c, 16 + 16 * i, seg, 16);
-		uint64_t sector = get_le(seg, 8);
-		uint32_t n = (uint32_t)get_le(seg + 8, 4);
-		uint32_t flags = (uint32_t)get_le(seg + 12, 4);
+		uint64_t sector = sim_get_le(seg, 8);
+		uint32_t n = (uint32_t)sim_get_le(seg + 8, 4);
+		uint32_t flags = (uint32_t)sim_get_le(seg + 12, 4);
 		if (flags & ~1u) {
 			sim_violation("blk %s segment with unknown flags 0x%x", name, flags);
 			return VIRTIO_BLK_S_UNSUPP;
@@ -142,12 +128,12 @@ static uint8_t blk_range(struct sim_dev *d, struct sim_blk *b, struct sim_chain 
 	for (uint64_t i = 0; i < nseg; i++) {
 		uint8_t seg[16];
 		sim_chain_read(c, 16 + 16 * i, seg, 16);
-		uint64_t sector = get_le(seg, 8);
-		uint32_t n = (uint32_t)get_le(seg + 8, 4);
+		uint64_t sector = sim_get_le(seg, 8);
+		uint32_t n = (uint32_t)sim_get_le(seg + 8, 4);
 		uint8_t fill = type == VIRTIO_BLK_T_DISCARD ? 0xd1 : 0;
 		memset(b->disk + sector * VIRTIO_BLK_SECTOR, fill, (size_t)n * VIRTIO_BLK_SECTOR);
 		b->range_sectors += n;
-		if (get_le(seg + 12, 4) & 1)
+		if (sim_get_le(seg + 12, 4) & 1)
 			b->unmaps++;
 	}
 	if (type == VIRTIO_BLK_T_DISCARD)
@@ -174,8 +160,8 @@ static uint32_t blk_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 		return 0;
 	}
 	sim_chain_read(c, 0, hdr, 16);
-	uint32_t type = (uint32_t)get_le(hdr, 4);
-	uint64_t sector = get_le(hdr + 8, 8);
+	uint32_t type = (uint32_t)sim_get_le(hdr, 4);
+	uint64_t sector = sim_get_le(hdr + 8, 8);
 	bool data_in = type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_GET_ID;
 	uint64_t dlen = data_in ? c->writable - 1 : c->readable - 16;
 	uint32_t largest = 0;
@@ -191,12 +177,12 @@ static uint32_t blk_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 	if (dsegs > b->max_data_segs)
 		b->max_data_segs = dsegs;
 	if ((d->features_at_ok >> VIRTIO_BLK_F_SEG_MAX) & 1) {
-		uint32_t seg_max = (uint32_t)get_le(d->config + VIRTIO_BLK_CFG_SEG_MAX, 4);
+		uint32_t seg_max = (uint32_t)sim_get_le(d->config + VIRTIO_BLK_CFG_SEG_MAX, 4);
 		if (dsegs > seg_max)
 			sim_violation("blk request with %u data segments, seg_max %u", dsegs, seg_max);
 	}
 	if ((d->features_at_ok >> VIRTIO_BLK_F_SIZE_MAX) & 1) {
-		uint32_t size_max = (uint32_t)get_le(d->config + VIRTIO_BLK_CFG_SIZE_MAX, 4);
+		uint32_t size_max = (uint32_t)sim_get_le(d->config + VIRTIO_BLK_CFG_SIZE_MAX, 4);
 		if (largest > size_max)
 			sim_violation("blk data segment of %u bytes, size_max %u", largest, size_max);
 	}
@@ -228,7 +214,7 @@ static uint32_t blk_backend(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 		if (dlen == 0)
 			sim_violation("blk %s without data", type ? "write" : "read");
 		uint64_t n = dlen / VIRTIO_BLK_SECTOR;
-		uint64_t per = get_le(d->config + VIRTIO_BLK_CFG_BLK_SIZE, 4) / 512;
+		uint64_t per = sim_get_le(d->config + VIRTIO_BLK_CFG_BLK_SIZE, 4) / 512;
 		if (per > 1 && (sector % per || n % per)) {
 			status = VIRTIO_BLK_S_IOERR; /* QEMU: not logical-block aligned */
 			break;
@@ -313,10 +299,10 @@ static void blk_churn(struct sim_dev *d)
 	/* Toggle the capacity's high word so that a read torn across a
 	 * generation change gives a value the device never had. */
 	struct sim_blk *b = d->ctx;
-	uint64_t cap = get_le(d->config, 8);
+	uint64_t cap = sim_get_le(d->config, 8);
 	uint64_t alt = b->churn_alt ? b->churn_alt : b->capacity + 1;
 	cap = cap == b->capacity ? alt : b->capacity;
-	put_le(d->config, cap, 8);
+	sim_put_le(d->config, cap, 8);
 }
 
 struct sim_dev *sim_blk_new(const struct sim_blk_opts *o)
@@ -369,32 +355,32 @@ struct sim_dev *sim_blk_new(const struct sim_blk_opts *o)
 		d->cfg_late_lo = VIRTIO_BLK_CFG_WRITEBACK;
 		d->cfg_late_hi = VIRTIO_BLK_CFG_WRITEBACK + 1;
 	}
-	put_le(d->config + VIRTIO_BLK_CFG_CAPACITY, b->capacity, 8);
-	put_le(d->config + VIRTIO_BLK_CFG_SIZE_MAX, o->size_max, 4);
-	put_le(d->config + VIRTIO_BLK_CFG_SEG_MAX, o->seg_max ? o->seg_max : 126, 4);
-	put_le(d->config + 0x10, 16383 | 16u << 16 | 63u << 24, 4); /* geometry */
-	put_le(d->config + VIRTIO_BLK_CFG_BLK_SIZE, o->blk_size ? o->blk_size : 512, 4);
+	sim_put_le(d->config + VIRTIO_BLK_CFG_CAPACITY, b->capacity, 8);
+	sim_put_le(d->config + VIRTIO_BLK_CFG_SIZE_MAX, o->size_max, 4);
+	sim_put_le(d->config + VIRTIO_BLK_CFG_SEG_MAX, o->seg_max ? o->seg_max : 126, 4);
+	sim_put_le(d->config + 0x10, 16383 | 16u << 16 | 63u << 24, 4); /* geometry */
+	sim_put_le(d->config + VIRTIO_BLK_CFG_BLK_SIZE, o->blk_size ? o->blk_size : 512, 4);
 	d->config[VIRTIO_BLK_CFG_WRITEBACK] = o->writeback;
-	put_le(d->config + VIRTIO_BLK_CFG_NUM_QUEUES, nq, 2);
+	sim_put_le(d->config + VIRTIO_BLK_CFG_NUM_QUEUES, nq, 2);
 	d->config[0x18] = o->phys_exp;
 	d->config[0x19] = o->align_off;
-	put_le(d->config + 0x1a, o->min_io, 2);
-	put_le(d->config + 0x1c, o->opt_io, 4);
+	sim_put_le(d->config + 0x1a, o->min_io, 2);
+	sim_put_le(d->config + 0x1c, o->opt_io, 4);
 	uint32_t per = (o->blk_size ? o->blk_size : 512) / 512;
 	if ((f >> VIRTIO_BLK_F_DISCARD) & 1) {
-		put_le(d->config + 0x24, o->max_discard_sectors ? o->max_discard_sectors : 0x3fffff, 4);
-		put_le(d->config + 0x28, o->max_discard_seg ? o->max_discard_seg : 1, 4);
-		put_le(d->config + 0x2c, o->discard_align ? o->discard_align : per, 4);
+		sim_put_le(d->config + 0x24, o->max_discard_sectors ? o->max_discard_sectors : 0x3fffff, 4);
+		sim_put_le(d->config + 0x28, o->max_discard_seg ? o->max_discard_seg : 1, 4);
+		sim_put_le(d->config + 0x2c, o->discard_align ? o->discard_align : per, 4);
 	}
 	if ((f >> VIRTIO_BLK_F_WRITE_ZEROES) & 1) {
-		put_le(d->config + 0x30, o->max_wz_sectors ? o->max_wz_sectors : 0x3fffff, 4);
-		put_le(d->config + 0x34, o->max_wz_seg ? o->max_wz_seg : 1, 4);
+		sim_put_le(d->config + 0x30, o->max_wz_sectors ? o->max_wz_sectors : 0x3fffff, 4);
+		sim_put_le(d->config + 0x34, o->max_wz_seg ? o->max_wz_seg : 1, 4);
 		d->config[0x38] = o->wz_may_unmap;
 	}
 	if ((f >> 16) & 1) { /* SECURE_ERASE */
-		put_le(d->config + 0x3c, o->max_se_sectors ? o->max_se_sectors : 0x3fffff, 4);
-		put_le(d->config + 0x40, o->max_se_seg ? o->max_se_seg : 1, 4);
-		put_le(d->config + 0x44, o->se_align ? o->se_align : per, 4);
+		sim_put_le(d->config + 0x3c, o->max_se_sectors ? o->max_se_sectors : 0x3fffff, 4);
+		sim_put_le(d->config + 0x40, o->max_se_seg ? o->max_se_seg : 1, 4);
+		sim_put_le(d->config + 0x44, o->se_align ? o->se_align : per, 4);
 	}
 	return d;
 }
@@ -405,7 +391,7 @@ void sim_blk_resize(struct sim_dev *d, uint64_t sectors, bool notify)
 	if (sectors > b->sectors)
 		FAIL("sim_blk_resize: %llu sectors > RAM disk", (unsigned long long)sectors);
 	b->capacity = sectors;
-	put_le(d->config + VIRTIO_BLK_CFG_CAPACITY, sectors, 8);
+	sim_put_le(d->config + VIRTIO_BLK_CFG_CAPACITY, sectors, 8);
 	d->config_gen++;
 	if (notify)
 		sim_raise_config(d);

@@ -20,20 +20,6 @@ enum {
 #define CTRL_RX 2u
 #define CTRL_TX 3u
 
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_le(const uint8_t *p, unsigned n)
-{
-	uint32_t v = 0;
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint32_t)p[i] << (8 * i);
-	return v;
-}
-
 static bool multiport(struct sim_dev *d)
 {
 	return sim_has(d, VIRTIO_CONSOLE_F_MULTIPORT);
@@ -83,9 +69,9 @@ static void queue_ctrl(struct sim_dev *d, uint32_t id, uint16_t event, uint16_t 
 	uint8_t m[320];
 	if (nextra > sizeof(m) - 8)
 		FAIL("sim console: control extra of %u bytes", nextra);
-	put_le(m, id, 4);
-	put_le(m + 4, event, 2);
-	put_le(m + 6, value, 2);
+	sim_put_le(m, id, 4);
+	sim_put_le(m + 4, event, 2);
+	sim_put_le(m + 6, value, 2);
 	if (nextra)
 		memcpy(m + 8, extra, nextra);
 	queue_raw(d, m, 8 + nextra);
@@ -141,9 +127,9 @@ static void announce_details(struct sim_dev *d, uint32_t id)
 static void on_driver_ctrl(struct sim_dev *d, const uint8_t *m)
 {
 	struct sim_con *s = sim_con_of(d);
-	uint32_t id = get_le(m, 4);
-	uint16_t event = (uint16_t)get_le(m + 4, 2);
-	uint16_t value = (uint16_t)get_le(m + 6, 2);
+	uint32_t id = (uint32_t)sim_get_le(m, 4);
+	uint16_t event = (uint16_t)sim_get_le(m + 4, 2);
+	uint16_t value = (uint16_t)sim_get_le(m + 6, 2);
 
 	s->ctrl_msgs++;
 	switch (event) {
@@ -297,9 +283,9 @@ struct sim_dev *sim_con_new(const struct sim_con_opts *o)
 	for (unsigned q = 0; q < nq; q++)
 		sim_set_queue_max(d, q, qmax);
 	d->config_len = 12;
-	put_le(d->config + 0, o->cols, 2);
-	put_le(d->config + 2, o->rows, 2);
-	put_le(d->config + 4, s->max_nr_ports, 4);
+	sim_put_le(d->config + 0, o->cols, 2);
+	sim_put_le(d->config + 2, o->rows, 2);
+	sim_put_le(d->config + 4, s->max_nr_ports, 4);
 	return d;
 }
 
@@ -377,8 +363,8 @@ void sim_con_ctrl_raw(struct sim_dev *d, const void *bytes, uint32_t len)
 
 void sim_con_set_size(struct sim_dev *d, uint16_t cols, uint16_t rows)
 {
-	put_le(d->config + 0, cols, 2);
-	put_le(d->config + 2, rows, 2);
+	sim_put_le(d->config + 0, cols, 2);
+	sim_put_le(d->config + 2, rows, 2);
 	d->config_gen++;
 	sim_raise_config(d);
 }
