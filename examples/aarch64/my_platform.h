@@ -5,9 +5,7 @@
  * off).  Only the log goes elsewhere: to the PL011. */
 #ifndef MY_PLATFORM_H
 #define MY_PLATFORM_H
-#include "virtio/platform_default.h"
 
 void example_log(const char *fmt, ...); /* read_sector.c: to the console */
-#undef VIRTIO_LOG
 #define VIRTIO_LOG(...) example_log(__VA_ARGS__)
 #endif

@@ -15,7 +15,8 @@
 #define QUEUE_SIZE 16
 #define SECOND 1000000000ull
 
-static uint8_t queue_mem[64 * 1024] __attribute__((aligned(4096)));
+/* Queue memory sized at compile time for any device, legacy included. */
+static uint8_t queue_mem[VBLK_QUEUE_MEM_BYTES(QUEUE_SIZE)] __attribute__((aligned(VIRTQ_MEM_ALIGN)));
 static uint8_t sector[512] __attribute__((aligned(16)));
 
 /* GCC and clang may emit calls to these even in freestanding code. */
@@ -83,8 +84,6 @@ int main(void)
 	rc = vblk_probe(&blk, &mmio.vdev, ~0ull);
 	if (rc)
 		fail("vblk_probe: ", rc);
-	if (vblk_queue_mem_bytes(QUEUE_SIZE) > sizeof(queue_mem))
-		fail("queue memory: ", VIRTIO_ENOMEM);
 	rc = vblk_attach_queue(&blk, 0, &queue, QUEUE_SIZE, queue_mem, sizeof(queue_mem));
 	if (rc)
 		fail("vblk_attach_queue: ", rc);

@@ -213,7 +213,7 @@ static int disk_setup_queues(struct disk *d)
 				size &= (uint16_t)(size - 1);
 		if (size == 0)
 			break; /* fewer queues than num_queues says: use those */
-		size_t bytes = vblk_queue_mem_bytes(size);
+		size_t bytes = vblk_queue_mem_bytes_for(&d->blk, size);
 		void *mem = dma_alloc(bytes);
 		struct disk_req *reqs = dma_alloc(size * sizeof(*reqs));
 		if (!mem || !reqs)

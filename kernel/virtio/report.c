@@ -67,9 +67,10 @@ void virtio_blk_info_extra(struct blkdev *dev)
 		const struct vblk_queue *vq = blk->queues[q];
 		if (vq)
 			kprintf("  queue %-8u %u entries, %s ring, indirect tables %s, %u in flight%s\n",
-				(unsigned)q, (unsigned)vq->size, vq->vq.packed ? "packed" : "split",
-				vq->vq.indirect_max ? "on" : "off", (unsigned)vq->vq.in_flight,
-				vq->vq.broken ? ", BROKEN" : "");
+				(unsigned)q, (unsigned)vq->size, virtq_is_packed(&vq->vq) ? "packed" : "split",
+				virtq_has_indirect(&vq->vq) ? "on" : "off",
+				(unsigned)virtq_in_flight(&vq->vq),
+				virtq_is_broken(&vq->vq) ? ", BROKEN" : "");
 	}
 	kprintf("  limits         size_max %u, seg_max %u, blk_size %u\n",
 		(unsigned)in->size_max, (unsigned)in->seg_max, (unsigned)in->blk_size);
@@ -97,7 +98,7 @@ void virtio_blk_info_extra(struct blkdev *dev)
  */
 static bool layout_evidence(const struct virtq *vq, char *why, size_t n)
 {
-	if (!vq->packed) {
+	if (!virtq_is_packed(vq)) {
 		uint16_t idx = virtio_le16_load(&vq->ring.split.used->idx);
 		ksnprintf(why, n, "used.idx %u, driver consumed %u", idx, vq->last_used);
 		return idx == vq->last_used && idx != 0;
@@ -171,7 +172,7 @@ void virtio_selftest_suite(struct selftest_ctx *t)
 			continue;
 		const struct virtio_device *v = blk->vdev;
 		const struct virtq *vq = &blk->queues[0]->vq;
-		const char *layout = vq->packed ? "packed" : "split";
+		const char *layout = virtq_is_packed(vq) ? "packed" : "split";
 
 		ksnprintf(name, sizeof(name), "%s: ring=%s in memory", dev->name, layout);
 		bool ok = layout_evidence(vq, why, sizeof(why));
@@ -181,7 +182,7 @@ void virtio_selftest_suite(struct selftest_ctx *t)
 			selftest_fail(t, name, "%s", why);
 
 		ksnprintf(name, sizeof(name), "%s: features match the transport", dev->name);
-		bool packed_ok = vq->packed == virtio_has_feature(v, VIRTIO_F_RING_PACKED);
+		bool packed_ok = virtq_is_packed(vq) == virtio_has_feature(v, VIRTIO_F_RING_PACKED);
 		bool version_ok = v->legacy != virtio_has_feature(v, VIRTIO_F_VERSION_1);
 		selftest_check(t, packed_ok && version_ok && (v->features & ~v->offered) == 0,
 			       name, "negotiated 0x%llx offered 0x%llx legacy %d",

@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	dev.features = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) |
 		       (packed ? VIRTIO_BIT(VIRTIO_F_RING_PACKED) : 0) |
 		       (indirect ? VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) : 0);
-	size_t bytes = virtq_mem_bytes(QSIZE, packed, 4);
+	size_t bytes = virtq_mem_bytes(QSIZE, virtq_layout(&dev), 4);
 	void *mem = aligned_alloc(4096, (bytes + 4095) & ~(size_t)4095);
 	static struct virtq vq;
 	if (virtq_create(&vq, &dev, 0, QSIZE, mem, bytes, 4) != VIRTIO_OK)

@@ -5,29 +5,56 @@
  */
 #include "virtq_internal.h"
 
-static size_t ring_bytes(uint16_t size, bool packed)
+struct virtq_ring_layout virtq_ring_layout(uint16_t size, enum virtq_layout layout)
 {
-	if (packed) /* descriptors, then the driver and device event areas */
-		return 16u * (size_t)size + 8u;
-	return virtq_split_used_off(size) + 6u + 8u * (size_t)size;
+	struct virtq_ring_layout l = { .desc = 0 };
+
+	if (layout == VIRTQ_LAYOUT_PACKED) {
+		/* §2.8.10.1: the descriptor ring, then the driver and the device
+		 * event suppression structures, each 4-aligned. */
+		l.driver = virtq_align(l.desc + VIRTQ_PACKED_RING_BYTES(size), VIRTQ_PACKED_EVENT_ALIGN);
+		l.device = virtq_align(l.driver + sizeof(struct virtq_packed_event),
+				       VIRTQ_PACKED_EVENT_ALIGN);
+		l.bytes = l.device + sizeof(struct virtq_packed_event);
+		return l;
+	}
+	/* §2.7: descriptors, the avail ring right after them, then the used
+	 * ring at its own alignment of 4, or, for a legacy device, on the
+	 * next Queue Align boundary (§2.7.2: the device computes it itself). */
+	size_t used_align = layout == VIRTQ_LAYOUT_SPLIT_LEGACY ? VIRTQ_LEGACY_ALIGN : VIRTQ_USED_ALIGN;
+	l.driver = virtq_align(l.desc + VIRTQ_DESC_TABLE_BYTES(size), VIRTQ_AVAIL_ALIGN);
+	l.device = virtq_align(l.driver + VIRTQ_AVAIL_BYTES(size), used_align);
+	l.bytes = l.device + VIRTQ_USED_BYTES(size);
+	return l;
 }
 
 /* Offsets inside the caller's block: ring | indirect tables | slots. */
-static size_t indirect_off(uint16_t size, bool packed)
+static size_t indirect_off(uint16_t size, enum virtq_layout layout)
 {
-	return virtq_align(ring_bytes(size, packed), 16);
+	return virtq_align(virtq_ring_layout(size, layout).bytes, VIRTQ_DESC_ALIGN);
 }
-static size_t slots_off(uint16_t size, bool packed, uint16_t indirect_max)
+static size_t slots_off(uint16_t size, enum virtq_layout layout, uint16_t indirect_max)
 {
-	return virtq_align(indirect_off(size, packed) +
-				   (size_t)size * indirect_max * 16u,
+	return virtq_align(indirect_off(size, layout) +
+				   (size_t)size * indirect_max * sizeof(struct virtq_desc),
 			   _Alignof(struct virtq_slot));
 }
 
-size_t virtq_mem_bytes(uint16_t size, bool packed, uint16_t indirect_max)
+size_t virtq_mem_bytes(uint16_t size, enum virtq_layout layout, uint16_t indirect_max)
 {
-	return slots_off(size, packed, indirect_max) +
-	       (size_t)size * sizeof(struct virtq_slot);
+	return slots_off(size, layout, indirect_max) + (size_t)size * sizeof(struct virtq_slot);
+}
+
+size_t virtq_mem_bytes_max(uint16_t size, uint16_t indirect_max)
+{
+	static const enum virtq_layout all[] = { VIRTQ_LAYOUT_SPLIT, VIRTQ_LAYOUT_PACKED,
+						 VIRTQ_LAYOUT_SPLIT_LEGACY };
+	size_t most = 0;
+	for (unsigned i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		size_t n = virtq_mem_bytes(size, all[i], indirect_max);
+		most = n > most ? n : most;
+	}
+	return most;
 }
 
 static bool valid_size(uint16_t size, bool packed)
@@ -40,7 +67,8 @@ static bool valid_size(uint16_t size, bool packed)
 int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		 uint16_t size, void *mem, size_t mem_len, uint16_t indirect_max)
 {
-	bool packed = virtio_has_feature(vdev, VIRTIO_F_RING_PACKED);
+	enum virtq_layout layout = virtq_layout(vdev);
+	bool packed = layout == VIRTQ_LAYOUT_PACKED;
 	uint8_t *base = mem;
 
 	if (!valid_size(size, packed))
@@ -48,12 +76,12 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 	if (size > virtio_queue_max(vdev, index))
 		return virtio_queue_max(vdev, index) ? VIRTIO_EINVAL : VIRTIO_ENOQUEUE;
 	if (!mem || ((uintptr_t)mem & (VIRTQ_MEM_ALIGN - 1)) ||
-	    mem_len < virtq_mem_bytes(size, packed, indirect_max))
+	    mem_len < virtq_mem_bytes(size, layout, indirect_max))
 		return VIRTIO_ENOMEM;
 	if (!virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC))
 		indirect_max = 0;
 
-	for (size_t i = 0; i < virtq_mem_bytes(size, packed, indirect_max); i++)
+	for (size_t i = 0; i < virtq_mem_bytes(size, layout, indirect_max); i++)
 		base[i] = 0;
 
 	*vq = (struct virtq){
@@ -65,27 +93,25 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		.event_on_pop = virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX),
 		.indirect_max = indirect_max,
 		.num_free = size,
-		.slots = (struct virtq_slot *)(base + slots_off(size, packed, indirect_max)),
-		.indirect = base + indirect_off(size, packed),
+		.slots = (struct virtq_slot *)(base + slots_off(size, layout, indirect_max)),
+		.indirect = base + indirect_off(size, layout),
 	};
 	/* Free lists: split links descriptors, packed links buffer ids. */
 	for (uint16_t i = 0; i < size; i++)
 		vq->slots[i].next = (uint16_t)(i + 1);
 
-	struct virtio_queue_addrs a;
-	if (packed) {
-		virtq_packed_init(vq, base);
-		a.desc = virtio_virt_to_dma(vq->ring.packed.desc);
-		a.driver = virtio_virt_to_dma(vq->ring.packed.driver);
-		a.device = virtio_virt_to_dma(vq->ring.packed.device);
-	} else {
-		virtq_split_init(vq, base);
-		a.desc = virtio_virt_to_dma(vq->ring.split.desc);
-		a.driver = virtio_virt_to_dma(vq->ring.split.avail);
-		a.device = virtio_virt_to_dma(vq->ring.split.used);
-	}
+	struct virtq_ring_layout ring = virtq_ring_layout(size, layout);
+	if (packed)
+		virtq_packed_init(vq, base, &ring);
+	else
+		virtq_split_init(vq, base, &ring);
+	struct virtio_queue_addrs a = {
+		.desc = virtio_virt_to_dma(base + ring.desc),
+		.driver = virtio_virt_to_dma(base + ring.driver),
+		.device = virtio_virt_to_dma(base + ring.device),
+	};
 	/* The zeroed ring must reach memory before the device looks at it. */
-	virtio_cache_clean(base, ring_bytes(size, packed));
+	virtio_cache_clean(base, ring.bytes);
 	virtio_wmb_io();
 	return vdev->ops->queue_enable(vdev, index, size, &a);
 }
@@ -172,7 +198,7 @@ void virtq_mark_broken(struct virtq *vq)
 
 int virtq_fault(struct virtq *vq, const char *why)
 {
-	VIRTIO_LOG("virtq %u: device fault: %s\n", vq->index, why);
+	VIRTIO_LOG("virtq %d: device fault: %s\n", (int)vq->index, why);
 	(void)why;
 	virtq_mark_broken(vq);
 	return VIRTIO_EBROKEN;

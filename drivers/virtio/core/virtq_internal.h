@@ -9,22 +9,9 @@
 #include "virtio/errors.h"
 #include "virtio/virtq.h"
 
-/* Byte offsets of the parts of a split ring laid out the legacy way
- * (§2.7, "Legacy Interfaces"): descriptors, avail ring, then the used ring
- * on the next VIRTIO_MMIO_LEGACY_PAGE boundary.  Modern transports take
- * the same layout, so one memory block serves both. */
-#define VIRTQ_SPLIT_ALIGN 4096u
 static inline size_t virtq_align(size_t x, size_t a)
 {
 	return (x + a - 1) & ~(a - 1);
-}
-static inline size_t virtq_split_avail_off(uint16_t n)
-{
-	return 16u * n;
-}
-static inline size_t virtq_split_used_off(uint16_t n)
-{
-	return virtq_align(virtq_split_avail_off(n) + 6u + 2u * n, VIRTQ_SPLIT_ALIGN);
 }
 
 /* §2.7.10: should the other side be told, given it asked to hear about
@@ -56,7 +43,8 @@ static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_s
 	return (int)need;
 }
 
-void virtq_split_init(struct virtq *vq, uint8_t *ring);
+/* Point the queue at its ring, laid out as virtq_ring_layout() says. */
+void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l);
 int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 		    unsigned n_in, void *token);
 bool virtq_split_kick_prepare(struct virtq *vq);
@@ -64,7 +52,7 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len);
 bool virtq_split_has_used(struct virtq *vq);
 void virtq_split_set_cb(struct virtq *vq, bool enable);
 
-void virtq_packed_init(struct virtq *vq, uint8_t *ring);
+void virtq_packed_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l);
 int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 		     unsigned n_in, void *token);
 bool virtq_packed_kick_prepare(struct virtq *vq);
@@ -78,7 +66,7 @@ int virtq_fault(struct virtq *vq, const char *why);
 /* Indirect table of the chain whose slot is `slot`. */
 static inline void *virtq_indirect_table(struct virtq *vq, uint16_t slot)
 {
-	return vq->indirect + (size_t)slot * vq->indirect_max * 16u;
+	return vq->indirect + (size_t)slot * vq->indirect_max * sizeof(struct virtq_desc);
 }
 
 #endif

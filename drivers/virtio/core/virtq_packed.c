@@ -10,11 +10,11 @@
  */
 #include "virtq_internal.h"
 
-void virtq_packed_init(struct virtq *vq, uint8_t *ring)
+void virtq_packed_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l)
 {
-	vq->ring.packed.desc = (struct virtq_packed_desc *)ring;
-	vq->ring.packed.driver = (struct virtq_packed_event *)(ring + 16u * (size_t)vq->size);
-	vq->ring.packed.device = vq->ring.packed.driver + 1;
+	vq->ring.packed.desc = (struct virtq_packed_desc *)(ring + l->desc);
+	vq->ring.packed.driver = (struct virtq_packed_event *)(ring + l->driver);
+	vq->ring.packed.device = (struct virtq_packed_event *)(ring + l->device);
 	/* §2.8.1: both wrap counters start at 1. */
 	vq->avail_wrap = true;
 	vq->used_wrap = true;

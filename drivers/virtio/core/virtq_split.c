@@ -12,11 +12,11 @@
 #define SPLIT_USED_EVENT(vq) (&(vq)->ring.split.avail->ring[(vq)->size])
 #define SPLIT_AVAIL_EVENT(vq) ((uint16_t *)&(vq)->ring.split.used->ring[(vq)->size])
 
-void virtq_split_init(struct virtq *vq, uint8_t *ring)
+void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l)
 {
-	vq->ring.split.desc = (struct virtq_desc *)ring;
-	vq->ring.split.avail = (struct virtq_avail *)(ring + virtq_split_avail_off(vq->size));
-	vq->ring.split.used = (struct virtq_used *)(ring + virtq_split_used_off(vq->size));
+	vq->ring.split.desc = (struct virtq_desc *)(ring + l->desc);
+	vq->ring.split.avail = (struct virtq_avail *)(ring + l->driver);
+	vq->ring.split.used = (struct virtq_used *)(ring + l->device);
 	virtq_split_set_cb(vq, true);
 }
 

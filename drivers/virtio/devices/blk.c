@@ -13,8 +13,6 @@
 
 /* Status value pre-set in the slab: the device never writes it. */
 #define STATUS_UNWRITTEN 0xffu
-/* Indirect table entries: header + data + status. */
-#define VBLK_INDIRECT_MAX (VBLK_MAX_DATA_SG + 2)
 
 #define DRIVER_FEATURES                                                          \
 	(VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |   \
@@ -105,28 +103,38 @@ int vblk_probe(struct vblk *blk, struct virtio_device *vdev, uint64_t mask)
 	return rc;
 }
 
-/* Layout of a queue's block: virtq memory | slot slab | free stack. */
-static size_t virtq_part(uint16_t size)
+/* Layout of a queue's block: virtq memory (rounded up to
+ * VBLK_QUEUE_PART_ALIGN) | slot slab | free stack, as blk.h's
+ * VBLK_QUEUE_MEM_BYTES_FROM() adds it up. */
+static size_t virtq_part(uint16_t size, enum virtq_layout layout)
 {
-	size_t split = virtq_mem_bytes(size, false, VBLK_INDIRECT_MAX);
-	size_t packed = virtq_mem_bytes(size, true, VBLK_INDIRECT_MAX);
-	size_t larger = split > packed ? split : packed;
-	return (larger + 63) & ~(size_t)63;
+	return VIRTQ_ALIGN_UP(virtq_mem_bytes(size, layout, VBLK_INDIRECT_MAX),
+			      VBLK_QUEUE_PART_ALIGN);
 }
 
 size_t vblk_queue_mem_bytes(uint16_t size)
 {
-	return virtq_part(size) + (size_t)size * sizeof(struct vblk_slot_dma) +
-	       (size_t)size * sizeof(uint16_t);
+	return VBLK_QUEUE_MEM_BYTES_FROM(size, virtq_mem_bytes_max(size, VBLK_INDIRECT_MAX));
+}
+
+size_t vblk_queue_mem_bytes_for(const struct vblk *blk, uint16_t size)
+{
+	return VBLK_QUEUE_MEM_BYTES_FROM(size, virtq_mem_bytes(size, virtq_layout(blk->vdev),
+							       VBLK_INDIRECT_MAX));
 }
 
 static int setup_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q)
 {
-	int rc = virtq_create(&q->vq, blk->vdev, qi, q->size, q->mem,
-			      virtq_part(q->size), VBLK_INDIRECT_MAX);
+	/* Checked on every set-up: a re-initialisation may negotiate another
+	 * ring layout than the block was sized for. */
+	if (q->mem_len < vblk_queue_mem_bytes_for(blk, q->size))
+		return VIRTIO_ENOMEM;
+	size_t vq_bytes = virtq_part(q->size, virtq_layout(blk->vdev));
+	int rc = virtq_create(&q->vq, blk->vdev, qi, q->size, q->mem, vq_bytes,
+			      VBLK_INDIRECT_MAX);
 	if (rc)
 		return rc;
-	uint8_t *p = (uint8_t *)q->mem + virtq_part(q->size);
+	uint8_t *p = (uint8_t *)q->mem + vq_bytes;
 	q->dma = (struct vblk_slot_dma *)p;
 	q->free = (uint16_t *)(p + (size_t)q->size * sizeof(struct vblk_slot_dma));
 	for (uint16_t i = 0; i < q->size; i++)
@@ -141,9 +149,7 @@ int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 	if (qi >= blk->info.num_queues || qi >= VBLK_MAX_QUEUES || blk->queues[qi] ||
 	    blk->started)
 		return VIRTIO_EINVAL;
-	if (mem_len < vblk_queue_mem_bytes(size))
-		return VIRTIO_ENOMEM;
-	*q = (struct vblk_queue){ .size = size, .mem = mem };
+	*q = (struct vblk_queue){ .size = size, .mem = mem, .mem_len = mem_len };
 	int rc = setup_queue(blk, qi, q);
 	if (rc == VIRTIO_OK)
 		blk->queues[qi] = q;

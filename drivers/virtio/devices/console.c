@@ -12,11 +12,11 @@
  * Block layout: control area | port 0 | port 1 | ...; each area starts
  * with its virtqueues, each on a VIRTQ_MEM_ALIGN boundary.
  */
+#include <stddef.h>
+
 #include "virtio/console.h"
 #include "virtio/errors.h"
 #include "virtio/platform.h"
-
-#include "console_wire.h"
 
 #define DRIVER_FEATURES                                                          \
 	(VIRTIO_BIT(VIRTIO_CONSOLE_F_SIZE) | VIRTIO_BIT(VIRTIO_CONSOLE_F_MULTIPORT) | \
@@ -26,36 +26,15 @@
 
 /* ---- memory layout ---------------------------------------------------- */
 
-static size_t round_up(size_t n, size_t a)
-{
-	return (n + a - 1) & ~(a - 1);
-}
-
-/* One virtqueue of at most VCON_QUEUE_SIZE entries, either layout. */
-static size_t vq_part(void)
-{
-	size_t split = virtq_mem_bytes(VCON_QUEUE_SIZE, false, 0);
-	size_t packed = virtq_mem_bytes(VCON_QUEUE_SIZE, true, 0);
-	return round_up(split > packed ? split : packed, VIRTQ_MEM_ALIGN);
-}
-
-static size_t ctrl_area(void)
-{
-	return round_up(2 * vq_part() + VCON_QUEUE_SIZE * (VCON_CTRL_BUF_BYTES + CTRL_BYTES) +
-				VCON_QUEUE_SIZE * sizeof(uint16_t),
-			VIRTQ_MEM_ALIGN);
-}
-
-static size_t port_area(void)
-{
-	return round_up(2 * vq_part() + 2 * VCON_QUEUE_SIZE * VCON_BUF_BYTES +
-				VCON_QUEUE_SIZE * sizeof(uint16_t) + VCON_STASH_BYTES,
-			VIRTQ_MEM_ALIGN);
-}
+/* Configuration fields (§5.3.4), by offset. */
+#define CFG_COLS         offsetof(struct virtio_console_config, cols)
+#define CFG_ROWS         offsetof(struct virtio_console_config, rows)
+#define CFG_MAX_NR_PORTS offsetof(struct virtio_console_config, max_nr_ports)
+#define CFG_EMERG_WR     offsetof(struct virtio_console_config, emerg_wr)
 
 size_t vcon_mem_bytes(uint16_t nports)
 {
-	return ctrl_area() + (size_t)nports * port_area();
+	return VCON_MEM_BYTES(nports);
 }
 
 static void *take(uint8_t **cursor, size_t n)
@@ -90,14 +69,14 @@ static int create_queue(struct vcon *c, struct virtq *vq, uint16_t index, uint8_
 	uint16_t size = queue_size(c->vdev, index);
 	if (size == 0)
 		return VIRTIO_ENOQUEUE;
-	return virtq_create(vq, c->vdev, index, size, take(cursor, vq_part()), vq_part(), 0);
+	return virtq_create(vq, c->vdev, index, size, take(cursor, VCON_VQ_BYTES), VCON_VQ_BYTES, 0);
 }
 
 static int setup_control(struct vcon *c, uint8_t *area)
 {
-	int rc = create_queue(c, &c->ctrl_rx, VIRTIO_CONSOLE_Q_CTRL_RX, &area);
+	int rc = create_queue(c, &c->ctrl_rx, VIRTIO_CONSOLE_QUEUE_CTRL_RX, &area);
 	if (rc == VIRTIO_OK)
-		rc = create_queue(c, &c->ctrl_tx, VIRTIO_CONSOLE_Q_CTRL_TX, &area);
+		rc = create_queue(c, &c->ctrl_tx, VIRTIO_CONSOLE_QUEUE_CTRL_TX, &area);
 	if (rc)
 		return rc;
 	c->ctrl_rxbufs = take(&area, VCON_QUEUE_SIZE * VCON_CTRL_BUF_BYTES);
@@ -112,9 +91,9 @@ static int setup_control(struct vcon *c, uint8_t *area)
 
 static int setup_port(struct vcon *c, struct vcon_port *p, uint8_t *area)
 {
-	int rc = create_queue(c, &p->rx, virtio_console_rx_queue(p->id), &area);
+	int rc = create_queue(c, &p->rx, VIRTIO_CONSOLE_QUEUE_RX(p->id), &area);
 	if (rc == VIRTIO_OK)
-		rc = create_queue(c, &p->tx, virtio_console_tx_queue(p->id), &area);
+		rc = create_queue(c, &p->tx, VIRTIO_CONSOLE_QUEUE_TX(p->id), &area);
 	if (rc)
 		return rc;
 	p->rxbufs = take(&area, VCON_QUEUE_SIZE * VCON_BUF_BYTES);
@@ -145,7 +124,7 @@ static int setup_queues(struct vcon *c)
 		p->usable = p->present = false;
 		if (i >= limit)
 			continue;
-		int rc = setup_port(c, p, base + ctrl_area() + (size_t)i * port_area());
+		int rc = setup_port(c, p, base + VCON_CTRL_AREA_BYTES + (size_t)i * VCON_PORT_AREA_BYTES);
 		/* A port whose queues the device lacks is refused if it is ever
 		 * added; port 0's queues always exist (§5.3.2). */
 		if (rc == VIRTIO_ENOQUEUE && i > 0)
@@ -165,15 +144,15 @@ static void read_config(struct vcon *c)
 	c->multiport = virtio_has_feature(d, VIRTIO_CONSOLE_F_MULTIPORT);
 	c->max_nr_ports = 1;
 	if (c->multiport) {
-		uint32_t n = virtio_config_read32(d, VIRTIO_CONSOLE_CFG_MAX_NR_PORTS);
+		uint32_t n = virtio_config_read32(d, CFG_MAX_NR_PORTS);
 		/* The queue numbering caps it: port k needs queue 2k+3. */
 		if (n > (VIRTQ_MAX_SIZE - 2) / 2)
 			n = (VIRTQ_MAX_SIZE - 2) / 2;
 		c->max_nr_ports = n ? n : 1;
 	}
 	if (virtio_has_feature(d, VIRTIO_CONSOLE_F_SIZE)) {
-		c->cols = virtio_config_read16(d, VIRTIO_CONSOLE_CFG_COLS);
-		c->rows = virtio_config_read16(d, VIRTIO_CONSOLE_CFG_ROWS);
+		c->cols = virtio_config_read16(d, CFG_COLS);
+		c->rows = virtio_config_read16(d, CFG_ROWS);
 	}
 }
 
@@ -655,8 +634,8 @@ int vcon_interrupt(struct vcon *c)
 		}
 		if (virtio_has_feature(c->vdev, VIRTIO_CONSOLE_F_SIZE)) {
 			/* §5.3.6: the configured size is port 0's. */
-			c->cols = virtio_config_read16(c->vdev, VIRTIO_CONSOLE_CFG_COLS);
-			c->rows = virtio_config_read16(c->vdev, VIRTIO_CONSOLE_CFG_ROWS);
+			c->cols = virtio_config_read16(c->vdev, CFG_COLS);
+			c->rows = virtio_config_read16(c->vdev, CFG_ROWS);
 			struct vcon_port *p = vcon_port(c, 0);
 			if (p && (p->cols != c->cols || p->rows != c->rows)) {
 				p->cols = c->cols;
@@ -769,6 +748,6 @@ bool vcon_emerg_write(struct vcon *c, char ch)
 	if (!c->emerg_write)
 		return false;
 	/* The device prints the low byte (§5.3.5.1). */
-	virtio_config_write32(c->vdev, VIRTIO_CONSOLE_CFG_EMERG_WR, (uint8_t)ch);
+	virtio_config_write32(c->vdev, CFG_EMERG_WR, (uint8_t)ch);
 	return true;
 }

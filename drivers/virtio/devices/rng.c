@@ -30,9 +30,7 @@ int vrng_probe(struct vrng *r, struct virtio_device *vdev, uint64_t mask)
 
 size_t vrng_queue_mem_bytes(uint16_t size)
 {
-	size_t split = virtq_mem_bytes(size, false, 0);
-	size_t packed = virtq_mem_bytes(size, true, 0);
-	return split > packed ? split : packed;
+	return virtq_mem_bytes_max(size, 0);
 }
 
 int vrng_attach_queue(struct vrng *r, uint16_t size, void *mem, size_t mem_len)

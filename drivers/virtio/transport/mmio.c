@@ -6,6 +6,8 @@
 #include "virtio/errors.h"
 #include "virtio/mmio.h"
 #include "virtio/platform.h"
+#include "virtio/virtq.h"
+#include "virtio/wire/ring.h"
 
 #include "transport_internal.h"
 
@@ -72,23 +74,25 @@ static void write64(struct virtio_device *d, uint32_t low_reg, uint64_t v)
 	wr(d, low_reg + 4, (uint32_t)(v >> 32));
 }
 
-/* Legacy takes one page-aligned block: descriptors, avail ring, then the
- * used ring on the next QueueAlign boundary (§2.7 legacy layout). */
+/* Legacy takes one page-aligned block, found from its page number alone:
+ * the device derives the avail and used rings from the size and
+ * QueueAlign (§2.7.2, §4.2.4), so the areas must sit exactly where the
+ * legacy layout puts them. */
 static int legacy_queue_enable(struct virtio_device *d, uint16_t size,
 			       const struct virtio_queue_addrs *a)
 {
 	const uint64_t page = VIRTIO_MMIO_LEGACY_PAGE;
-	uint64_t avail_end = a->driver + 6u + 2u * (uint64_t)size;
+	struct virtq_ring_layout l = virtq_ring_layout(size, VIRTQ_LAYOUT_SPLIT_LEGACY);
 
-	if (a->desc % page || a->driver != a->desc + 16u * (uint64_t)size ||
-	    a->device != (avail_end + page - 1) / page * page ||
-	    a->desc / page > 0xffffffffu)
+	/* QueuePFN is the descriptor table's page number. */
+	if (a->desc % page || a->desc / page > 0xffffffffu ||
+	    a->driver - a->desc != l.driver - l.desc || a->device - a->desc != l.device - l.desc)
 		return VIRTIO_ENOTSUP;
 	if (rd(d, VIRTIO_MMIO_QUEUE_PFN) != 0)
 		return VIRTIO_EINVAL; /* already in use */
 	wr(d, VIRTIO_MMIO_GUEST_PAGE_SIZE, (uint32_t)page);
 	wr(d, VIRTIO_MMIO_QUEUE_NUM, size);
-	wr(d, VIRTIO_MMIO_QUEUE_ALIGN, (uint32_t)page);
+	wr(d, VIRTIO_MMIO_QUEUE_ALIGN, VIRTQ_LEGACY_ALIGN);
 	wr(d, VIRTIO_MMIO_QUEUE_PFN, (uint32_t)(a->desc / page));
 	return VIRTIO_OK;
 }

@@ -7,6 +7,7 @@
  */
 #include "virtio/errors.h"
 #include "virtio/pci.h"
+#include "virtio/wire/ring.h"
 #include "virtio/platform.h"
 
 #include "transport_internal.h"

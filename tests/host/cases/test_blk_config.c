@@ -74,9 +74,9 @@ TEST(blk_attach_checks)
 	static struct tblk t;
 	CHECK_OK(tblk_probe(&t, d, ALL_FEATURES));
 	CHECK_EQ(t.blk.info.num_queues, 2);
-	size_t len = vblk_queue_mem_bytes(16);
+	size_t len = vblk_queue_mem_bytes_for(&t.blk, 16);
 	uint8_t *mem = tmem_alloc(len, VIRTQ_MEM_ALIGN);
-	/* Queue beyond num_queues, memory too small. */
+	/* Queue beyond num_queues, memory too small (for this device's layout). */
 	CHECK_ERR(vblk_attach_queue(&t.blk, 2, &t.q[2], 16, mem, len), VIRTIO_EINVAL);
 	CHECK_ERR(vblk_attach_queue(&t.blk, 0, &t.q[0], 16, mem, len - 1), VIRTIO_ENOMEM);
 	/* Starting without a queue. */

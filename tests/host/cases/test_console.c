@@ -439,10 +439,10 @@ TEST(con_control_messages_for_ports_that_do_not_exist)
 	unsigned before = t->nlog;
 
 	/* Past max_nr_ports: every kind of message. */
-	sim_con_ctrl(t->sim, max, 1 /* DEVICE_ADD */, 0, NULL, 0);
-	sim_con_ctrl(t->sim, 0xffffffffu, 6 /* PORT_OPEN */, 1, NULL, 0);
-	sim_con_ctrl(t->sim, max + 7, 7 /* PORT_NAME */, 0, "ghost", 5);
-	sim_con_ctrl(t->sim, max, 2 /* DEVICE_REMOVE */, 0, NULL, 0);
+	sim_con_ctrl(t->sim, max, VIRTIO_CONSOLE_DEVICE_ADD, 0, NULL, 0);
+	sim_con_ctrl(t->sim, 0xffffffffu, VIRTIO_CONSOLE_PORT_OPEN, 1, NULL, 0);
+	sim_con_ctrl(t->sim, max + 7, VIRTIO_CONSOLE_PORT_NAME, 0, "ghost", 5);
+	sim_con_ctrl(t->sim, max, VIRTIO_CONSOLE_DEVICE_REMOVE, 0, NULL, 0);
 	pump(t);
 	CHECK_EQ(t->con.bad_port, 4);
 
@@ -455,11 +455,11 @@ TEST(con_control_messages_for_ports_that_do_not_exist)
 	/* Ports that exist nowhere or twice. */
 	sim_con_unplug(t->sim, 2);
 	pump(t);
-	sim_con_ctrl(t->sim, 2, 6 /* PORT_OPEN */, 1, NULL, 0);
-	sim_con_ctrl(t->sim, 2, 7 /* PORT_NAME */, 0, "late", 4);
-	sim_con_ctrl(t->sim, 2, 4 /* CONSOLE_PORT */, 1, NULL, 0);
-	sim_con_ctrl(t->sim, 2, 2 /* DEVICE_REMOVE */, 0, NULL, 0);
-	sim_con_ctrl(t->sim, 1, 1 /* DEVICE_ADD: exists */, 0, NULL, 0);
+	sim_con_ctrl(t->sim, 2, VIRTIO_CONSOLE_PORT_OPEN, 1, NULL, 0);
+	sim_con_ctrl(t->sim, 2, VIRTIO_CONSOLE_PORT_NAME, 0, "late", 4);
+	sim_con_ctrl(t->sim, 2, VIRTIO_CONSOLE_CONSOLE_PORT, 1, NULL, 0);
+	sim_con_ctrl(t->sim, 2, VIRTIO_CONSOLE_DEVICE_REMOVE, 0, NULL, 0);
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_DEVICE_ADD, 0, NULL, 0);
 	pump(t);
 	CHECK_EQ(t->con.bad_port, 4 + 5);
 
@@ -483,27 +483,27 @@ TEST(con_malformed_control_messages_are_counted_and_ignored)
 	uint8_t raw[8] = { 1, 0, 0, 0, 6, 0, 1, 0 }; /* port 1 PORT_OPEN 1 */
 	uint8_t extra[8] = { 0 };
 
-	sim_con_ctrl_raw(t->sim, raw, 4);                 /* truncated header */
+	sim_con_ctrl_raw(t->sim, raw, 4); /* a truncated header */
 	sim_con_ctrl_raw(t->sim, raw, 7);
-	sim_con_ctrl(t->sim, 1, 6, 1, extra, 4);          /* PORT_OPEN with a tail */
-	sim_con_ctrl(t->sim, 1, 5, 0, extra, 2);          /* RESIZE cut short */
-	sim_con_ctrl(t->sim, 1, 5, 0, extra, 4 + 1);      /* RESIZE too long */
-	sim_con_ctrl(t->sim, 1, 99, 0, NULL, 0);          /* unknown event */
-	sim_con_ctrl(t->sim, 1, 0, 1, NULL, 0);           /* DEVICE_READY: the driver's */
-	sim_con_ctrl(t->sim, 1, 3, 1, NULL, 0);           /* PORT_READY: the driver's */
-	sim_con_ctrl(t->sim, 1, 6, 7, NULL, 0);           /* PORT_OPEN 7 */
-	sim_con_ctrl(t->sim, 1, 1, 0, extra, 1);          /* DEVICE_ADD with a tail */
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_OPEN, 1, extra, 4); /* with a tail */
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_RESIZE, 0, extra, 2);    /* cut short */
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_RESIZE, 0, extra, 5);    /* too long */
+	sim_con_ctrl(t->sim, 1, 99, 0, NULL, 0);                        /* unknown event */
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_DEVICE_READY, 1, NULL, 0); /* the driver's */
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_READY, 1, NULL, 0);   /* the driver's */
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_OPEN, 7, NULL, 0);    /* neither 0 nor 1 */
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_DEVICE_ADD, 0, extra, 1);  /* with a tail */
 	pump(t);
 	CHECK_EQ(t->con.bad_ctrl, 10);
 
 	/* Names: empty, one byte too long, with a control byte or a NUL. */
 	char longname[300];
 	memset(longname, 'n', sizeof(longname));
-	sim_con_ctrl(t->sim, 1, 7, 0, NULL, 0);
-	sim_con_ctrl(t->sim, 1, 7, 0, longname, VCON_NAME_MAX + 1);
-	sim_con_ctrl(t->sim, 1, 7, 0, longname, 300); /* fits the buffer, not a name */
-	sim_con_ctrl(t->sim, 1, 7, 0, "bad\nname", 8);
-	sim_con_ctrl(t->sim, 1, 7, 0, "nul\0name", 8);
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, NULL, 0);
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, longname, VCON_NAME_MAX + 1);
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, longname, 300); /* fits the buffer, not a name */
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, "bad\nname", 8);
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, "nul\0name", 8);
 	pump(t);
 	CHECK_EQ(t->con.bad_name, 5);
 	CHECK_EQ(t->nlog, before); /* not one event */
@@ -511,19 +511,19 @@ TEST(con_malformed_control_messages_are_counted_and_ignored)
 	CHECK(!t->ports[1].host_open);
 
 	/* The longest name there may be is taken whole, UTF-8 too. */
-	sim_con_ctrl(t->sim, 1, 7, 0, longname, VCON_NAME_MAX);
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, longname, VCON_NAME_MAX);
 	pump(t);
 	CHECK_EQ(strlen(t->ports[1].name), VCON_NAME_MAX);
-	sim_con_ctrl(t->sim, 1, 7, 0, "p\xc3\xa4rt", 5);
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, "p\xc3\xa4rt", 5);
 	pump(t);
 	CHECK(strcmp(t->ports[1].name, "p\xc3\xa4rt") == 0);
 	/* QEMU sends the name with its NUL: one at the end is no part of it. */
-	sim_con_ctrl(t->sim, 1, 7, 0, "qemu.name", 10);
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, "qemu.name", 10);
 	pump(t);
 	CHECK(strcmp(t->ports[1].name, "qemu.name") == 0);
-	sim_con_ctrl(t->sim, 1, 7, 0, longname, VCON_NAME_MAX + 1); /* no NUL at its end */
-	sim_con_ctrl(t->sim, 1, 7, 0, "two\0\0", 5);
-	sim_con_ctrl(t->sim, 1, 7, 0, "\0", 1);
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, longname, VCON_NAME_MAX + 1); /* no NUL at its end */
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, "two\0\0", 5);
+	sim_con_ctrl(t->sim, 1, VIRTIO_CONSOLE_PORT_NAME, 0, "\0", 1);
 	pump(t);
 	CHECK(strcmp(t->ports[1].name, "qemu.name") == 0);
 	CHECK_EQ(t->con.bad_name, 5 + 3);
@@ -579,7 +579,7 @@ TEST(con_resize_from_config_and_control)
 	CHECK(t->ports[0].cols == 100 && t->ports[0].rows == 30);
 	CHECK_EQ(events(t, 0, VCON_EV_RESIZE), 1);
 	uint8_t size[4] = { 200, 0, 60, 0 };
-	sim_con_ctrl(t->sim, 2, 5 /* RESIZE */, 0, size, 4);
+	sim_con_ctrl(t->sim, 2, VIRTIO_CONSOLE_RESIZE, 0, size, 4);
 	pump(t);
 	CHECK(t->ports[2].cols == 200 && t->ports[2].rows == 60);
 	CHECK_EQ(events(t, 2, VCON_EV_RESIZE), 1);

@@ -160,7 +160,7 @@ TEST(pci_queue_limits)
 	CHECK_EQ(virtio_queue_max(d, 0), 128);
 	CHECK_EQ(virtio_queue_max(d, 1), 0);    /* num_queues is 1 */
 	CHECK_EQ(virtio_queue_max(d, 0xffff), 0);
-	size_t len = virtq_mem_bytes(256, false, 0);
+	size_t len = virtq_mem_bytes(256, VIRTQ_LAYOUT_SPLIT, 0);
 	void *mem = tmem_alloc(len, VIRTQ_MEM_ALIGN);
 	struct virtq vq;
 	CHECK_ERR(virtq_create(&vq, d, 0, 256, mem, len, 0), VIRTIO_EINVAL);

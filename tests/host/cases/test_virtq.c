@@ -47,7 +47,7 @@ TEST(virtq_create_rejects_bad_arguments)
 		struct virtq vq;
 		CHECK_OK(virtio_mmio_probe(&m, d->base));
 		CHECK_OK(virtio_device_begin(&m.vdev, 0, mask_for(packed, true, true)));
-		size_t len = virtq_mem_bytes(64, packed, 4);
+		size_t len = virtq_mem_bytes(64, virtq_layout(&m.vdev), 4);
 		uint8_t *mem = tmem_alloc(len + 4096, VIRTQ_MEM_ALIGN);
 		CHECK_ERR(virtq_create(&vq, &m.vdev, 0, 0, mem, len, 4), VIRTIO_EINVAL);
 		if (!packed)
@@ -71,12 +71,14 @@ TEST(virtq_create_rejects_bad_arguments)
 TEST(virtq_mem_bytes_sane)
 {
 	/* Grows with the size and the indirect tables; never tiny. */
-	CHECK(virtq_mem_bytes(1, false, 0) >= 16 + 6 + 2 + 6 + 8);
-	CHECK(virtq_mem_bytes(1, true, 0) >= 16 + 4 + 4);
-	CHECK(virtq_mem_bytes(256, false, 8) >= virtq_mem_bytes(256, false, 0) + 256 * 8 * 16);
-	CHECK(virtq_mem_bytes(256, true, 8) >= virtq_mem_bytes(256, true, 0) + 256 * 8 * 16);
-	CHECK(virtq_mem_bytes(32768, false, 0) > 32768u * 16);
-	CHECK(virtq_mem_bytes(1000, true, 0) >= 1000u * 16 + 8);
+	CHECK(virtq_mem_bytes(1, VIRTQ_LAYOUT_SPLIT, 0) >= 16 + 6 + 2 + 6 + 8);
+	CHECK(virtq_mem_bytes(1, VIRTQ_LAYOUT_PACKED, 0) >= 16 + 4 + 4);
+	CHECK(virtq_mem_bytes(256, VIRTQ_LAYOUT_SPLIT, 8) >=
+	      virtq_mem_bytes(256, VIRTQ_LAYOUT_SPLIT, 0) + 256 * 8 * 16);
+	CHECK(virtq_mem_bytes(256, VIRTQ_LAYOUT_PACKED, 8) >=
+	      virtq_mem_bytes(256, VIRTQ_LAYOUT_PACKED, 0) + 256 * 8 * 16);
+	CHECK(virtq_mem_bytes(32768, VIRTQ_LAYOUT_SPLIT, 0) > 32768u * 16);
+	CHECK(virtq_mem_bytes(1000, VIRTQ_LAYOUT_PACKED, 0) >= 1000u * 16 + 8);
 }
 
 static void roundtrip(bool packed, bool indirect, bool event_idx, uint16_t size)

@@ -88,8 +88,7 @@ void tvq_up(struct tvq *t, struct sim_dev *sim, uint64_t mask, uint16_t size, ui
 	t->sim = sim;
 	CHECK_OK(virtio_mmio_probe(&t->mmio, sim->base));
 	CHECK_OK(virtio_device_begin(&t->mmio.vdev, 0, mask));
-	bool packed = virtio_has_feature(&t->mmio.vdev, VIRTIO_F_RING_PACKED);
-	t->len = virtq_mem_bytes(size, packed, indirect_max);
+	t->len = virtq_mem_bytes(size, virtq_layout(&t->mmio.vdev), indirect_max);
 	t->mem = sim->version == 1 ? tmem_alloc_low(t->len, VIRTQ_MEM_ALIGN)
 				   : tmem_alloc(t->len, VIRTQ_MEM_ALIGN);
 	CHECK_OK(virtq_create(&t->vq, &t->mmio.vdev, 0, size, t->mem, t->len, indirect_max));

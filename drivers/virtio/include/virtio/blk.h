@@ -5,7 +5,7 @@
  *
  * Bring-up, in this order:
  *   vblk_probe()          negotiate features, read the configuration
- *   vblk_queue_mem_bytes() / vblk_attach_queue()   once per request queue
+ *   vblk_queue_mem_bytes_for() / vblk_attach_queue()   once per request queue
  *   vblk_start()          DRIVER_OK
  * Requests (struct vblk_req) belong to the caller until done() runs.
  */
@@ -18,73 +18,7 @@
 
 #include "device.h"
 #include "virtq.h"
-
-/* Feature bits (§5.2.3). */
-#define VIRTIO_BLK_F_SIZE_MAX     1
-#define VIRTIO_BLK_F_SEG_MAX      2
-#define VIRTIO_BLK_F_GEOMETRY     4
-#define VIRTIO_BLK_F_RO           5
-#define VIRTIO_BLK_F_BLK_SIZE     6
-#define VIRTIO_BLK_F_FLUSH        9
-#define VIRTIO_BLK_F_TOPOLOGY     10
-#define VIRTIO_BLK_F_CONFIG_WCE   11
-#define VIRTIO_BLK_F_MQ           12
-#define VIRTIO_BLK_F_DISCARD      13
-#define VIRTIO_BLK_F_WRITE_ZEROES 14
-#define VIRTIO_BLK_F_SECURE_ERASE 16
-
-/* Request types and status values (§5.2.6). */
-#define VIRTIO_BLK_T_IN           0u
-#define VIRTIO_BLK_T_OUT          1u
-#define VIRTIO_BLK_T_FLUSH        4u
-#define VIRTIO_BLK_T_GET_ID       8u
-#define VIRTIO_BLK_T_DISCARD      11u
-#define VIRTIO_BLK_T_WRITE_ZEROES 13u
-#define VIRTIO_BLK_T_SECURE_ERASE 14u
-#define VIRTIO_BLK_S_OK     0u
-#define VIRTIO_BLK_S_IOERR  1u
-#define VIRTIO_BLK_S_UNSUPP 2u
-
-#define VIRTIO_BLK_SECTOR   512u /* unit of every sector number */
-#define VIRTIO_BLK_ID_BYTES 20u  /* GET_ID answer, exactly */
-
-/* Configuration offsets (§5.2.4). */
-#define VIRTIO_BLK_CFG_CAPACITY         0x00
-#define VIRTIO_BLK_CFG_SIZE_MAX         0x08
-#define VIRTIO_BLK_CFG_SEG_MAX          0x0c
-#define VIRTIO_BLK_CFG_BLK_SIZE         0x14
-#define VIRTIO_BLK_CFG_PHYS_BLOCK_EXP   0x18 /* topology: u8 */
-#define VIRTIO_BLK_CFG_ALIGNMENT_OFFSET 0x19 /* topology: u8 */
-#define VIRTIO_BLK_CFG_MIN_IO_SIZE      0x1a /* topology: le16 */
-#define VIRTIO_BLK_CFG_OPT_IO_SIZE      0x1c /* topology: le32 */
-#define VIRTIO_BLK_CFG_WRITEBACK        0x20
-#define VIRTIO_BLK_CFG_NUM_QUEUES       0x22
-#define VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS   0x24
-#define VIRTIO_BLK_CFG_MAX_DISCARD_SEG       0x28
-#define VIRTIO_BLK_CFG_DISCARD_ALIGNMENT     0x2c
-#define VIRTIO_BLK_CFG_MAX_WZ_SECTORS        0x30
-#define VIRTIO_BLK_CFG_MAX_WZ_SEG            0x34
-#define VIRTIO_BLK_CFG_WZ_MAY_UNMAP          0x38
-#define VIRTIO_BLK_CFG_MAX_SE_SECTORS        0x3c
-#define VIRTIO_BLK_CFG_MAX_SE_SEG            0x40
-#define VIRTIO_BLK_CFG_SE_ALIGNMENT          0x44
-
-/* Discard / write-zeroes / secure-erase segment (§5.2.6), device-readable. */
-#define VIRTIO_BLK_WZ_F_UNMAP 1u
-struct virtio_blk_range_seg {
-	uint64_t sector;      /* le64 */
-	uint32_t num_sectors; /* le32 */
-	uint32_t flags;       /* le32: VIRTIO_BLK_WZ_F_UNMAP (write-zeroes only) */
-};
-_Static_assert(sizeof(struct virtio_blk_range_seg) == 16, "§5.2.6: 16-byte segment");
-
-/* Request header, device-readable (§5.2.6). */
-struct virtio_blk_req_hdr {
-	uint32_t type;     /* le32 */
-	uint32_t reserved; /* le32 */
-	uint64_t sector;   /* le64 */
-};
-_Static_assert(sizeof(struct virtio_blk_req_hdr) == 16, "§5.2.6: 16-byte header");
+#include "wire/blk.h"
 
 /* Most data buffers one request may carry (beyond header and status). */
 #ifndef VBLK_MAX_DATA_SG
@@ -129,6 +63,7 @@ struct vblk_queue {
 	uint16_t nfree;
 	uint16_t size;
 	void *mem;                 /* the caller's block, kept for re-initialisation */
+	size_t mem_len;            /* its length */
 };
 
 /* Limits of a range command; max_* 0 means the command is unavailable. */
@@ -171,8 +106,32 @@ struct vblk {
 /* Negotiate and read the configuration; `mask` as in virtio_device_begin(). */
 int vblk_probe(struct vblk *blk, struct virtio_device *vdev, uint64_t mask);
 
-/* Memory one request queue of `size` entries needs (VIRTQ_MEM_ALIGN-aligned). */
+/*
+ * Memory of one request queue of `size` entries: one block, with the rules
+ * of virtq.h ("Memory": physically contiguous, DMA-reachable,
+ * VIRTQ_MEM_ALIGN-aligned; its content does not matter).  It holds the
+ * ring, indirect tables, request headers and status bytes, and private
+ * bookkeeping.
+ *   vblk_queue_mem_bytes_for()  what this probed device needs (its layout)
+ *   vblk_queue_mem_bytes()      enough for any device: size before probing
+ * and the same as constant expressions, for a static array:
+ *   static uint8_t mem[VBLK_QUEUE_MEM_BYTES(16)] __attribute__((aligned(4096)));
+ */
+size_t vblk_queue_mem_bytes_for(const struct vblk *blk, uint16_t size);
 size_t vblk_queue_mem_bytes(uint16_t size);
+
+/* Indirect table entries per request: header, data buffers, status. */
+#define VBLK_INDIRECT_MAX (VBLK_MAX_DATA_SG + 2)
+/* The virtqueue's part of the block is rounded up to this, so that the
+ * request slab starts on its own cache line. */
+#define VBLK_QUEUE_PART_ALIGN 64u
+#define VBLK_QUEUE_MEM_BYTES_FROM(size, virtq_bytes)         \
+	(VIRTQ_ALIGN_UP(virtq_bytes, VBLK_QUEUE_PART_ALIGN) + \
+	 (size_t)(size) * (sizeof(struct vblk_slot_dma) + sizeof(uint16_t)))
+#define VBLK_QUEUE_MEM_BYTES_FOR(size, layout) \
+	VBLK_QUEUE_MEM_BYTES_FROM(size, VIRTQ_MEM_BYTES(size, layout, VBLK_INDIRECT_MAX))
+#define VBLK_QUEUE_MEM_BYTES(size) \
+	VBLK_QUEUE_MEM_BYTES_FROM(size, VIRTQ_MEM_BYTES_MAX(size, VBLK_INDIRECT_MAX))
 
 /* Set up request queue `qi` (< info.num_queues) in caller memory. */
 int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,

@@ -38,11 +38,7 @@
 
 #include "device.h"
 #include "virtq.h"
-
-/* Feature bits (§5.3.3). */
-#define VIRTIO_CONSOLE_F_SIZE        0
-#define VIRTIO_CONSOLE_F_MULTIPORT   1
-#define VIRTIO_CONSOLE_F_EMERG_WRITE 2
+#include "wire/console.h"
 
 /* Entries per queue (fewer when the device offers fewer). */
 #ifndef VCON_QUEUE_SIZE
@@ -154,9 +150,27 @@ struct vcon {
  * configuration; `mask` as in virtio_device_begin(). */
 int vcon_probe(struct vcon *c, struct virtio_device *vdev, uint64_t mask);
 
-/* Memory for the control queues and `nports` ports (VIRTQ_MEM_ALIGN-aligned,
- * DMA-reachable). */
+/*
+ * Memory for the control queues and `nports` ports, for any device and
+ * layout (VIRTQ_MEM_ALIGN-aligned, DMA-reachable; see virtq.h, "Memory"):
+ * every queue's block, then the driver's buffers.  The macro is the same
+ * as a constant expression:
+ *     static uint8_t mem[VCON_MEM_BYTES(2)] __attribute__((aligned(4096)));
+ */
 size_t vcon_mem_bytes(uint16_t nports);
+#define VCON_VQ_BYTES VIRTQ_ALIGN_UP(VIRTQ_MEM_BYTES_MAX(VCON_QUEUE_SIZE, 0), VIRTQ_MEM_ALIGN)
+#define VCON_CTRL_AREA_BYTES                                                        \
+	VIRTQ_ALIGN_UP(2 * VCON_VQ_BYTES +                                          \
+			       VCON_QUEUE_SIZE * (VCON_CTRL_BUF_BYTES +             \
+						  sizeof(struct virtio_console_control) + \
+						  sizeof(uint16_t)),                  \
+		       VIRTQ_MEM_ALIGN)
+#define VCON_PORT_AREA_BYTES                                                        \
+	VIRTQ_ALIGN_UP(2 * VCON_VQ_BYTES +                                          \
+			       VCON_QUEUE_SIZE * (2 * VCON_BUF_BYTES + sizeof(uint16_t)) + \
+			       VCON_STASH_BYTES,                                    \
+		       VIRTQ_MEM_ALIGN)
+#define VCON_MEM_BYTES(nports) (VCON_CTRL_AREA_BYTES + (size_t)(nports) * VCON_PORT_AREA_BYTES)
 
 /*
  * Ports 0..nports-1 get slots `ports[0..nports-1]` (the caller's, zeroed by

@@ -24,72 +24,13 @@
 #include <stdint.h>
 
 #include "device.h"
-#include "spec.h"
+#include "wire/common.h"
+#include "wire/pci.h"
 
-/* Identity (§4.1.2). */
-#define VIRTIO_PCI_VENDOR_ID        0x1af4u
-#define VIRTIO_PCI_DEVICE_ID_FIRST  0x1000u /* 0x1000..0x103f transitional */
-#define VIRTIO_PCI_DEVICE_ID_MODERN 0x1040u /* 0x1040 + virtio device ID */
-#define VIRTIO_PCI_DEVICE_ID_LAST   0x107fu
-
-/* Standard PCI config-space offsets the library reads. */
-#define VIRTIO_PCI_CFG_VENDOR_ID     0x00
-#define VIRTIO_PCI_CFG_DEVICE_ID     0x02
-#define VIRTIO_PCI_CFG_STATUS        0x06
-#define VIRTIO_PCI_CFG_REVISION      0x08
-#define VIRTIO_PCI_CFG_SUBSYS_ID     0x2e
-#define VIRTIO_PCI_CFG_CAP_PTR       0x34
-#define VIRTIO_PCI_STATUS_CAP_LIST   0x10u /* status bit 4 */
-#define VIRTIO_PCI_CAP_ID_VNDR       0x09u
-#define VIRTIO_PCI_CAP_ID_MSIX       0x11u
-
-/* Virtio vendor capability (§4.1.4): byte offsets from the capability. */
-#define VIRTIO_PCI_CAP_VNDR     0  /* 0x09 */
-#define VIRTIO_PCI_CAP_NEXT     1
-#define VIRTIO_PCI_CAP_LEN      2
-#define VIRTIO_PCI_CAP_CFG_TYPE 3
-#define VIRTIO_PCI_CAP_BAR      4
-#define VIRTIO_PCI_CAP_ID       5
-#define VIRTIO_PCI_CAP_OFFSET   8  /* le32 */
-#define VIRTIO_PCI_CAP_LENGTH   12 /* le32 */
-#define VIRTIO_PCI_CAP_SIZE     16 /* struct virtio_pci_cap */
-#define VIRTIO_PCI_NOTIFY_CAP_MULT 16 /* le32 notify_off_multiplier */
-#define VIRTIO_PCI_NOTIFY_CAP_SIZE 20
-
-/* cfg_type values. */
-#define VIRTIO_PCI_CAP_COMMON_CFG        1
-#define VIRTIO_PCI_CAP_NOTIFY_CFG        2
-#define VIRTIO_PCI_CAP_ISR_CFG           3
-#define VIRTIO_PCI_CAP_DEVICE_CFG        4
-#define VIRTIO_PCI_CAP_PCI_CFG           5
-#define VIRTIO_PCI_CAP_SHARED_MEMORY_CFG 8
-#define VIRTIO_PCI_CAP_VENDOR_CFG        9
-
-/* Common configuration structure (§4.1.4.3), offsets and widths. */
-#define VIRTIO_PCI_COMMON_DFSELECT      0x00 /* 32 */
-#define VIRTIO_PCI_COMMON_DF            0x04 /* 32 */
-#define VIRTIO_PCI_COMMON_GFSELECT      0x08 /* 32 */
-#define VIRTIO_PCI_COMMON_GF            0x0c /* 32 */
-#define VIRTIO_PCI_COMMON_MSIX          0x10 /* 16: config_msix_vector */
-#define VIRTIO_PCI_COMMON_NUMQ          0x12 /* 16 */
-#define VIRTIO_PCI_COMMON_STATUS        0x14 /* 8 */
-#define VIRTIO_PCI_COMMON_CFGGENERATION 0x15 /* 8 */
-#define VIRTIO_PCI_COMMON_Q_SELECT      0x16 /* 16 */
-#define VIRTIO_PCI_COMMON_Q_SIZE        0x18 /* 16 */
-#define VIRTIO_PCI_COMMON_Q_MSIX        0x1a /* 16 */
-#define VIRTIO_PCI_COMMON_Q_ENABLE      0x1c /* 16 */
-#define VIRTIO_PCI_COMMON_Q_NOFF        0x1e /* 16 */
-#define VIRTIO_PCI_COMMON_Q_DESCLO      0x20 /* 32 */
-#define VIRTIO_PCI_COMMON_Q_DESCHI      0x24
-#define VIRTIO_PCI_COMMON_Q_AVAILLO     0x28 /* queue_driver */
-#define VIRTIO_PCI_COMMON_Q_AVAILHI     0x2c
-#define VIRTIO_PCI_COMMON_Q_USEDLO      0x30 /* queue_device */
-#define VIRTIO_PCI_COMMON_Q_USEDHI      0x34
-#define VIRTIO_PCI_COMMON_MIN_LEN       0x38 /* what the library uses */
-
-#define VIRTIO_PCI_ISR_QUEUE  1u
-#define VIRTIO_PCI_ISR_CONFIG 2u
-#define VIRTIO_PCI_NO_VECTOR  0xffffu
+/* The part of the common configuration the library uses: the fields before
+ * queue_notif_config_data. */
+#define VIRTIO_PCI_COMMON_MIN_LEN VIRTIO_PCI_COMMON_Q_NDATA
+#define VIRTIO_PCI_NO_VECTOR VIRTIO_MSI_NO_VECTOR
 
 /* Queues whose notify address the library keeps (higher: no such queue). */
 #ifndef VIRTIO_PCI_MAX_QUEUES

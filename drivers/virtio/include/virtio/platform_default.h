@@ -1,11 +1,22 @@
 /*
- * The default platform hooks, and the reference list of what an embedder's
- * own platform header must provide:
+ * The default platform hooks, one by one, and the reference list of hooks.
+ *
+ * platform.h includes the embedder's VIRTIO_PLATFORM_HEADER first (if any),
+ * then this file, which defines each hook the embedder did not.  A hook
+ * counts as defined when its name is defined as a macro (the test is
+ * `#ifndef hook`, the lwIP opt.h way):
+ *   - a macro hook (virtio_mb, ..., VIRTIO_LOG) is simply defined;
+ *   - a function hook is written as a static inline function followed by
+ *     its name defined to itself:
+ *         static inline uint64_t virtio_time_ns(void) { return board_ns(); }
+ *         #define virtio_time_ns virtio_time_ns
+ *     Without that line the default is defined too, and the compiler
+ *     stops with "redefinition of 'virtio_time_ns'".
  *
  *   MMIO, only ever through these (volatile, exact width, no fence):
  *     uint8_t  virtio_mmio_read8(uintptr_t addr);   ...16, ...32
  *     void     virtio_mmio_write8(uintptr_t addr, uint8_t v);  ...16, ...32
- *   Ordering between the CPU and the device:
+ *   Ordering between the CPU and the device (macros):
  *     virtio_mb()      full barrier: ring stores before later ring loads
  *                      (publish an index, then read the suppression field)
  *     virtio_rmb()     ring loads before later ring loads
@@ -24,9 +35,23 @@
  *                                                             device wrote
  *   Time:
  *     uint64_t virtio_time_ns(void)   monotonic; bounds every wait
- *     void virtio_relax(void)         a hint inside a polling loop
+ *     virtio_relax()                  a hint inside a polling loop (macro)
  *   Logging:
  *     VIRTIO_LOG(fmt, ...)            printf-like; compiled out by default
+ *
+ * The clock.  Every wait of the library (the reset handshake, the
+ * synchronous block calls, the entropy reads) ends at a deadline read from
+ * virtio_time_ns(): the clock is the embedder's to provide.  The RISC-V default reads the `time` CSR
+ * (rdtime); in S-mode that traps as an illegal instruction unless the
+ * firmware enabled it (mcounteren.TM) or emulates it (OpenSBI does), and
+ * its rate is VIRTIO_TIMEBASE_HZ (10 MHz, QEMU virt).  A clock that does
+ * not advance makes those waits never expire: a silent device then hangs
+ * the caller instead of giving VIRTIO_ETIMEDOUT.
+ *
+ * VIRTIO_LOG.  The library's format strings use only the conversions %s
+ * (a const char *), %d (an int) and %x (an unsigned int), with no flags,
+ * width, precision or length modifier, so the smallest printf serves
+ * (scripts/cross_build.sh checks every call).
  *
  * Only freestanding headers may be included here.
  */
@@ -36,49 +61,155 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VIRTIO_MMIO_ACCESSOR(bits)                                            \
+/* ---- MMIO: one volatile access of the exact width ------------------- */
+
+#define VIRTIO_DEFAULT_MMIO_READ(bits)                                       \
 	static inline uint##bits##_t virtio_mmio_read##bits(uintptr_t addr)  \
 	{                                                                     \
 		return *(volatile uint##bits##_t *)addr;                      \
-	}                                                                     \
-	static inline void virtio_mmio_write##bits(uintptr_t addr,           \
-						   uint##bits##_t v)          \
+	}
+#define VIRTIO_DEFAULT_MMIO_WRITE(bits)                                      \
+	static inline void virtio_mmio_write##bits(uintptr_t addr, uint##bits##_t v) \
 	{                                                                     \
 		*(volatile uint##bits##_t *)addr = v;                         \
 	}
-VIRTIO_MMIO_ACCESSOR(8)
-VIRTIO_MMIO_ACCESSOR(16)
-VIRTIO_MMIO_ACCESSOR(32)
-#undef VIRTIO_MMIO_ACCESSOR
+#ifndef virtio_mmio_read8
+VIRTIO_DEFAULT_MMIO_READ(8)
+#define virtio_mmio_read8 virtio_mmio_read8
+#endif
+#ifndef virtio_mmio_read16
+VIRTIO_DEFAULT_MMIO_READ(16)
+#define virtio_mmio_read16 virtio_mmio_read16
+#endif
+#ifndef virtio_mmio_read32
+VIRTIO_DEFAULT_MMIO_READ(32)
+#define virtio_mmio_read32 virtio_mmio_read32
+#endif
+#ifndef virtio_mmio_write8
+VIRTIO_DEFAULT_MMIO_WRITE(8)
+#define virtio_mmio_write8 virtio_mmio_write8
+#endif
+#ifndef virtio_mmio_write16
+VIRTIO_DEFAULT_MMIO_WRITE(16)
+#define virtio_mmio_write16 virtio_mmio_write16
+#endif
+#ifndef virtio_mmio_write32
+VIRTIO_DEFAULT_MMIO_WRITE(32)
+#define virtio_mmio_write32 virtio_mmio_write32
+#endif
+#undef VIRTIO_DEFAULT_MMIO_READ
+#undef VIRTIO_DEFAULT_MMIO_WRITE
 
+/* ---- barriers and the polling hint, per architecture ---------------- */
+
+/* The instruction of each, as an asm string; "" is a compiler barrier. */
 #if defined(__riscv)
 /* RVWMO: plain fences; the I/O bits order device-register accesses. */
-#define virtio_mb()     __asm__ __volatile__("fence rw,rw" ::: "memory")
-#define virtio_rmb()    __asm__ __volatile__("fence r,r" ::: "memory")
-#define virtio_wmb()    __asm__ __volatile__("fence w,w" ::: "memory")
-#define virtio_wmb_io() __asm__ __volatile__("fence w,o" ::: "memory")
-#define virtio_rmb_io() __asm__ __volatile__("fence i,r" ::: "memory")
+#define VIRTIO_ARCH_MB     "fence rw,rw"
+#define VIRTIO_ARCH_RMB    "fence r,r"
+#define VIRTIO_ARCH_WMB    "fence w,w"
+#define VIRTIO_ARCH_WMB_IO "fence w,o"
+#define VIRTIO_ARCH_RMB_IO "fence i,r"
 /* Zihintpause `pause`, encoded as a fence so older assemblers take it. */
-#define virtio_relax()  __asm__ __volatile__(".insn i 0x0f, 0, x0, x0, 0x010")
+#define VIRTIO_ARCH_RELAX  ".insn i 0x0f, 0, x0, x0, 0x010"
+#elif defined(__aarch64__)
+/* Outer-shareable barriers: the device is an observer outside the cluster. */
+#define VIRTIO_ARCH_MB     "dmb osh"
+#define VIRTIO_ARCH_RMB    "dmb oshld"
+#define VIRTIO_ARCH_WMB    "dmb oshst"
+#define VIRTIO_ARCH_WMB_IO "dsb st"
+#define VIRTIO_ARCH_RMB_IO "dsb ld"
+#define VIRTIO_ARCH_RELAX  "yield"
+#elif defined(__x86_64__)
+/* TSO: only store->load needs a fence; the rest must stop the compiler. */
+#define VIRTIO_ARCH_MB     "mfence"
+#define VIRTIO_ARCH_RMB    ""
+#define VIRTIO_ARCH_WMB    ""
+#define VIRTIO_ARCH_WMB_IO ""
+#define VIRTIO_ARCH_RMB_IO ""
+#define VIRTIO_ARCH_RELAX  "pause"
+#endif
+
+#ifndef virtio_mb
+#ifndef VIRTIO_ARCH_MB
+#error "no default virtio_mb() for this architecture: define it in VIRTIO_PLATFORM_HEADER"
+#endif
+#define virtio_mb() __asm__ __volatile__(VIRTIO_ARCH_MB ::: "memory")
+#endif
+#ifndef virtio_rmb
+#ifndef VIRTIO_ARCH_RMB
+#error "no default virtio_rmb() for this architecture: define it in VIRTIO_PLATFORM_HEADER"
+#endif
+#define virtio_rmb() __asm__ __volatile__(VIRTIO_ARCH_RMB ::: "memory")
+#endif
+#ifndef virtio_wmb
+#ifndef VIRTIO_ARCH_WMB
+#error "no default virtio_wmb() for this architecture: define it in VIRTIO_PLATFORM_HEADER"
+#endif
+#define virtio_wmb() __asm__ __volatile__(VIRTIO_ARCH_WMB ::: "memory")
+#endif
+#ifndef virtio_wmb_io
+#ifndef VIRTIO_ARCH_WMB_IO
+#error "no default virtio_wmb_io() for this architecture: define it in VIRTIO_PLATFORM_HEADER"
+#endif
+#define virtio_wmb_io() __asm__ __volatile__(VIRTIO_ARCH_WMB_IO ::: "memory")
+#endif
+#ifndef virtio_rmb_io
+#ifndef VIRTIO_ARCH_RMB_IO
+#error "no default virtio_rmb_io() for this architecture: define it in VIRTIO_PLATFORM_HEADER"
+#endif
+#define virtio_rmb_io() __asm__ __volatile__(VIRTIO_ARCH_RMB_IO ::: "memory")
+#endif
+#ifndef virtio_relax
+#ifndef VIRTIO_ARCH_RELAX
+#error "no default virtio_relax() for this architecture: define it in VIRTIO_PLATFORM_HEADER"
+#endif
+#define virtio_relax() __asm__ __volatile__(VIRTIO_ARCH_RELAX ::: "memory")
+#endif
+
+/* ---- DMA: identity-mapped and cache-coherent (QEMU virt) ------------ */
+
+#ifndef virtio_virt_to_dma
+static inline uint64_t virtio_virt_to_dma(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+#define virtio_virt_to_dma virtio_virt_to_dma
+#endif
+#ifndef virtio_cache_clean
+static inline void virtio_cache_clean(const void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+#define virtio_cache_clean virtio_cache_clean
+#endif
+#ifndef virtio_cache_invalidate
+static inline void virtio_cache_invalidate(const void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+#define virtio_cache_invalidate virtio_cache_invalidate
+#endif
+
+/* ---- the clock: the architecture's counter, in nanoseconds ---------- */
+
+#ifndef virtio_time_ns
+/* Scaled as (t / hz) * 1e9 + (t % hz) * 1e9 / hz: t * 1e9 alone would
+ * overflow after minutes of uptime at GHz rates. */
+#if defined(__riscv)
 #ifndef VIRTIO_TIMEBASE_HZ
 #define VIRTIO_TIMEBASE_HZ 10000000u /* QEMU virt; override for other boards */
 #endif
 static inline uint64_t virtio_time_ns(void)
 {
 	uint64_t t;
-	__asm__ __volatile__("rdtime %0" : "=r"(t));
-	/* split so that t * 1e9 cannot overflow for centuries of uptime */
+	__asm__ __volatile__("rdtime %0" : "=r"(t)); /* traps unless mcounteren.TM */
 	return (t / VIRTIO_TIMEBASE_HZ) * 1000000000u +
 	       (t % VIRTIO_TIMEBASE_HZ) * 1000000000u / VIRTIO_TIMEBASE_HZ;
 }
 #elif defined(__aarch64__)
-/* Outer-shareable barriers: the device is an observer outside the cluster. */
-#define virtio_mb()     __asm__ __volatile__("dmb osh" ::: "memory")
-#define virtio_rmb()    __asm__ __volatile__("dmb oshld" ::: "memory")
-#define virtio_wmb()    __asm__ __volatile__("dmb oshst" ::: "memory")
-#define virtio_wmb_io() __asm__ __volatile__("dsb st" ::: "memory")
-#define virtio_rmb_io() __asm__ __volatile__("dsb ld" ::: "memory")
-#define virtio_relax()  __asm__ __volatile__("yield" ::: "memory")
 static inline uint64_t virtio_time_ns(void)
 {
 	uint64_t t, f;
@@ -87,13 +218,6 @@ static inline uint64_t virtio_time_ns(void)
 	return (t / f) * 1000000000u + (t % f) * 1000000000u / f;
 }
 #elif defined(__x86_64__)
-/* TSO: only store->load needs a fence; the rest must stop the compiler. */
-#define virtio_mb()     __asm__ __volatile__("mfence" ::: "memory")
-#define virtio_rmb()    __asm__ __volatile__("" ::: "memory")
-#define virtio_wmb()    __asm__ __volatile__("" ::: "memory")
-#define virtio_wmb_io() __asm__ __volatile__("" ::: "memory")
-#define virtio_rmb_io() __asm__ __volatile__("" ::: "memory")
-#define virtio_relax()  __asm__ __volatile__("pause" ::: "memory")
 #ifndef VIRTIO_TSC_HZ
 #define VIRTIO_TSC_HZ 1000000000u /* override with the real TSC rate */
 #endif
@@ -106,25 +230,15 @@ static inline uint64_t virtio_time_ns(void)
 	       (t % VIRTIO_TSC_HZ) * 1000000000u / VIRTIO_TSC_HZ;
 }
 #else
-#error "no default VirtIO platform hooks for this architecture: define VIRTIO_PLATFORM_HEADER"
+#error "no default virtio_time_ns() for this architecture: define it in VIRTIO_PLATFORM_HEADER"
+#endif
+#define virtio_time_ns virtio_time_ns
 #endif
 
-/* Identity-mapped, cache-coherent DMA: the default for QEMU virt. */
-static inline uint64_t virtio_virt_to_dma(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
-static inline void virtio_cache_clean(const void *p, size_t n)
-{
-	(void)p;
-	(void)n;
-}
-static inline void virtio_cache_invalidate(const void *p, size_t n)
-{
-	(void)p;
-	(void)n;
-}
+/* ---- logging: compiled out ------------------------------------------ */
 
+#ifndef VIRTIO_LOG
 #define VIRTIO_LOG(...) ((void)0)
+#endif
 
 #endif

@@ -25,8 +25,10 @@ struct vrng {
 /* Negotiate (no device features) and check the queue exists. */
 int vrng_probe(struct vrng *r, struct virtio_device *vdev, uint64_t mask);
 
-/* Memory for the request queue of `size` entries (VIRTQ_MEM_ALIGN-aligned). */
+/* Memory for the request queue of `size` entries, enough for any device
+ * (the rules of virtq.h, "Memory"); the macro is the same as a constant. */
 size_t vrng_queue_mem_bytes(uint16_t size);
+#define VRNG_QUEUE_MEM_BYTES(size) VIRTQ_MEM_BYTES_MAX(size, 0)
 int vrng_attach_queue(struct vrng *r, uint16_t size, void *mem, size_t mem_len);
 int vrng_start(struct vrng *r);
 

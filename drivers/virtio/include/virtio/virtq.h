@@ -6,9 +6,8 @@
  * chains back as (token, written length).  Which layout is in use follows
  * from the negotiated features; drivers never see it.
  *
- * Memory is the caller's.  virtq_mem_bytes() says how much one queue of a
- * given size needs; the block must be 4096-byte aligned (legacy MMIO takes
- * the ring as one page-aligned block), zeroed, and DMA-reachable.
+ * Memory is the caller's: one block per queue, sized by virtq_mem_bytes()
+ * (or VIRTQ_MEM_BYTES() at compile time), see "Memory" below.
  *
  * Hardening: the descriptor table is written, never read back; every used
  * entry is checked (id range, id in flight, length within what was posted,
@@ -29,7 +28,8 @@
 #include <stdint.h>
 
 #include "device.h"
-#include "spec.h"
+#include "wire/common.h"
+#include "wire/ring.h"
 
 /* One buffer of a chain. */
 struct virtq_sg {
@@ -86,16 +86,88 @@ struct virtq {
 	uint8_t *indirect;          /* [size][indirect_max] 16-byte entries */
 };
 
-/* Bytes of caller memory a queue of `size` entries needs: ring (DMA),
- * indirect tables (DMA) and private bookkeeping, in that order. */
-size_t virtq_mem_bytes(uint16_t size, bool packed, uint16_t indirect_max);
+/*
+ * Memory.  A queue lives in one block of caller memory: its ring (what the
+ * device reads and writes), its indirect tables (device-read), then the
+ * driver's private slots, in that order.  The block must be
+ *   - physically contiguous and DMA-reachable: the device is given
+ *     addresses inside it through virtio_virt_to_dma();
+ *   - VIRTQ_MEM_ALIGN-aligned (a legacy device takes the ring as one
+ *     page-aligned block; the same rule for every layout keeps it simple);
+ *   - at least virtq_mem_bytes() long for the queue's layout.
+ * What it holds beforehand does not matter: virtq_create() zeroes the
+ * whole block and cleans the ring out of the CPU cache before the device
+ * sees it.  The block belongs to the queue until the device is reset.
+ */
 #define VIRTQ_MEM_ALIGN 4096u
 
+/* Ring layouts.  Which one a queue gets follows from the device:
+ * virtq_layout() once the features are negotiated. */
+enum virtq_layout {
+	VIRTQ_LAYOUT_SPLIT = 0,        /* split ring, compact (§2.7 alignments): a 1.x device */
+	VIRTQ_LAYOUT_PACKED = 1,       /* packed ring (§2.8): RING_PACKED negotiated */
+	VIRTQ_LAYOUT_SPLIT_LEGACY = 2, /* split ring, used ring on a Queue Align boundary
+					* (§2.7.2): a legacy device */
+};
+/* The Queue Align of the legacy layout: fixed by legacy PCI, and what the
+ * library writes to a legacy MMIO device's QueueAlign. */
+#define VIRTQ_LEGACY_ALIGN 4096u
+
+static inline enum virtq_layout virtq_layout(const struct virtio_device *d)
+{
+	if (virtio_has_feature(d, VIRTIO_F_RING_PACKED))
+		return VIRTQ_LAYOUT_PACKED;
+	return d->legacy ? VIRTQ_LAYOUT_SPLIT_LEGACY : VIRTQ_LAYOUT_SPLIT;
+}
+
+/* Where the three areas of a ring of `size` entries sit, in bytes from its
+ * start (§2.6: the device is told each address). */
+struct virtq_ring_layout {
+	size_t desc;   /* Descriptor Area: descriptor table / packed ring */
+	size_t driver; /* Driver Area: avail ring / driver event suppression */
+	size_t device; /* Device Area: used ring / device event suppression */
+	size_t bytes;  /* the whole ring */
+};
+struct virtq_ring_layout virtq_ring_layout(uint16_t size, enum virtq_layout layout);
+
+/* Bytes of caller memory one queue of `size` entries needs in `layout`,
+ * with `indirect_max` entries per indirect table (0: none). */
+size_t virtq_mem_bytes(uint16_t size, enum virtq_layout layout, uint16_t indirect_max);
+
+/* The most any layout needs: for sizing before the device is probed. */
+size_t virtq_mem_bytes_max(uint16_t size, uint16_t indirect_max);
+
 /*
- * Lay out a queue in `mem` and enable it on the device.  The layout is
- * packed when RING_PACKED was negotiated.  `size` must not exceed
- * virtio_queue_max() and must be a power of two for split rings.
- * `indirect_max` 0 disables indirect tables for this queue.
+ * The same sizes as constant expressions, for static arrays:
+ *     static uint8_t mem[VIRTQ_MEM_BYTES_MAX(16, 4)]
+ *             __attribute__((aligned(VIRTQ_MEM_ALIGN)));
+ * They repeat the arithmetic of virtq_ring_layout() and virtq_mem_bytes()
+ * (tests/host/cases/test_layout.c checks that they agree everywhere).
+ */
+#define VIRTQ_ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
+#define VIRTQ_RING_BYTES(size, layout)                                             \
+	((layout) == VIRTQ_LAYOUT_PACKED                                           \
+		 ? VIRTQ_PACKED_RING_BYTES(size) + 2 * sizeof(struct virtq_packed_event) \
+		 : VIRTQ_ALIGN_UP(VIRTQ_DESC_TABLE_BYTES(size) + VIRTQ_AVAIL_BYTES(size), \
+				  (layout) == VIRTQ_LAYOUT_SPLIT_LEGACY ? VIRTQ_LEGACY_ALIGN \
+									 : VIRTQ_USED_ALIGN) + \
+			   VIRTQ_USED_BYTES(size))
+#define VIRTQ_MEM_BYTES(size, layout, indirect_max)                                \
+	(VIRTQ_ALIGN_UP(VIRTQ_ALIGN_UP(VIRTQ_RING_BYTES(size, layout), VIRTQ_DESC_ALIGN) + \
+				(size_t)(size) * (indirect_max) * sizeof(struct virtq_desc), \
+			_Alignof(struct virtq_slot)) +                             \
+	 (size_t)(size) * sizeof(struct virtq_slot))
+/* The legacy split ring is the largest: the compact one plus padding, and
+ * a packed ring is smaller than either. */
+#define VIRTQ_MEM_BYTES_MAX(size, indirect_max) \
+	VIRTQ_MEM_BYTES(size, VIRTQ_LAYOUT_SPLIT_LEGACY, indirect_max)
+
+/*
+ * Lay out a queue in `mem` (see "Memory" above; zeroed here) and enable it
+ * on the device, in the layout virtq_layout() gives.  `size` must not
+ * exceed virtio_queue_max() and must be a power of two for split rings.
+ * `indirect_max` 0 disables indirect tables for this queue.  VIRTIO_ENOMEM
+ * when `mem` is NULL, misaligned, or shorter than virtq_mem_bytes().
  */
 int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		 uint16_t size, void *mem, size_t mem_len, uint16_t indirect_max);
@@ -145,6 +217,7 @@ void virtq_mark_broken(struct virtq *vq);
  */
 int virtq_reclaim(struct virtq *vq, void **token);
 
+/* State of a queue, for callers (read these, not the struct's fields). */
 static inline uint16_t virtq_free_descs(const struct virtq *vq)
 {
 	return vq->num_free;
@@ -152,6 +225,26 @@ static inline uint16_t virtq_free_descs(const struct virtq *vq)
 static inline bool virtq_is_broken(const struct virtq *vq)
 {
 	return vq->broken;
+}
+/* The negotiated ring layout: packed (§2.8) or split (§2.7). */
+static inline bool virtq_is_packed(const struct virtq *vq)
+{
+	return vq->packed;
+}
+/* Indirect tables in use: INDIRECT_DESC negotiated and tables given. */
+static inline bool virtq_has_indirect(const struct virtq *vq)
+{
+	return vq->indirect_max != 0;
+}
+/* EVENT_IDX negotiated: notifications steered by event indices (§2.7.10). */
+static inline bool virtq_has_event_idx(const struct virtq *vq)
+{
+	return vq->event_idx;
+}
+/* Chains posted and not yet used (or reclaimed). */
+static inline uint32_t virtq_in_flight(const struct virtq *vq)
+{
+	return vq->in_flight;
 }
 
 #endif

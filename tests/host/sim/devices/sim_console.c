@@ -3,6 +3,7 @@
  * queue numbering and the control protocol of §5.3.6.2, with QEMU
  * virtio-serial's answers and orderings.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +13,7 @@
 #include "virtio/console.h"
 #include "virtio/spec.h"
 
-/* Control events (§5.3.6.2). */
-enum {
-	DEVICE_READY, DEVICE_ADD, DEVICE_REMOVE, PORT_READY,
-	CONSOLE_PORT, RESIZE, PORT_OPEN, PORT_NAME,
-};
-#define CTRL_RX 2u
-#define CTRL_TX 3u
+#define CTRL_RX VIRTIO_CONSOLE_QUEUE_CTRL_RX
 
 static bool multiport(struct sim_dev *d)
 {
@@ -38,7 +33,7 @@ static int queue_port(unsigned q, bool *tx)
 
 static unsigned rx_queue(uint32_t id)
 {
-	return id == 0 ? 0 : 2 * id + 2;
+	return VIRTIO_CONSOLE_QUEUE_RX(id);
 }
 
 static struct sim_con_port *port_of(struct sim_dev *d, uint32_t id)
@@ -115,11 +110,11 @@ static void announce_details(struct sim_dev *d, uint32_t id)
 {
 	struct sim_con_port *p = port_of(d, id);
 	if (p->console)
-		queue_ctrl(d, id, CONSOLE_PORT, 1, NULL, 0);
+		queue_ctrl(d, id, VIRTIO_CONSOLE_CONSOLE_PORT, 1, NULL, 0);
 	if (p->name[0]) /* with its NUL, as QEMU sends it */
-		queue_ctrl(d, id, PORT_NAME, 1, p->name, (uint32_t)strlen(p->name) + 1);
+		queue_ctrl(d, id, VIRTIO_CONSOLE_PORT_NAME, 1, p->name, (uint32_t)strlen(p->name) + 1);
 	if (p->host_open)
-		queue_ctrl(d, id, PORT_OPEN, 1, NULL, 0);
+		queue_ctrl(d, id, VIRTIO_CONSOLE_PORT_OPEN, 1, NULL, 0);
 }
 
 /* ---- driver -> device ------------------------------------------------- */
@@ -133,17 +128,17 @@ static void on_driver_ctrl(struct sim_dev *d, const uint8_t *m)
 
 	s->ctrl_msgs++;
 	switch (event) {
-	case DEVICE_READY:
+	case VIRTIO_CONSOLE_DEVICE_READY:
 		if (value != 1)
 			sim_violation("console: DEVICE_READY with value %u", value);
 		s->device_ready = true;
 		for (uint32_t i = 0; i < s->max_nr_ports; i++)
 			if (s->port[i].exists && !s->port[i].added) {
 				s->port[i].added = true;
-				queue_ctrl(d, i, DEVICE_ADD, 0, NULL, 0);
+				queue_ctrl(d, i, VIRTIO_CONSOLE_DEVICE_ADD, 0, NULL, 0);
 			}
 		return;
-	case PORT_READY:
+	case VIRTIO_CONSOLE_PORT_READY:
 		if (id >= s->max_nr_ports || !s->port[id].added) {
 			sim_violation("console: PORT_READY for port %u, never added", id);
 			return;
@@ -157,7 +152,7 @@ static void on_driver_ctrl(struct sim_dev *d, const uint8_t *m)
 		s->port[id].ready = true;
 		announce_details(d, id);
 		return;
-	case PORT_OPEN:
+	case VIRTIO_CONSOLE_PORT_OPEN:
 		if (id >= s->max_nr_ports || !s->port[id].added) {
 			sim_violation("console: PORT_OPEN for port %u, never added", id);
 			return;
@@ -233,7 +228,7 @@ static uint32_t backend(struct sim_dev *d, unsigned q, struct sim_chain *c)
 static bool config_write(struct sim_dev *d, uint32_t off, unsigned width, uint32_t v)
 {
 	struct sim_con *s = sim_con_of(d);
-	if (off != 8 || width != 4 || !((d->features >> VIRTIO_CONSOLE_F_EMERG_WRITE) & 1))
+	if (off != offsetof(struct virtio_console_config, emerg_wr) || width != 4 || !((d->features >> VIRTIO_CONSOLE_F_EMERG_WRITE) & 1))
 		return false;
 	if (s->nemerg < sizeof(s->emerg))
 		s->emerg[s->nemerg++] = (char)(v & 0xff);
@@ -282,10 +277,11 @@ struct sim_dev *sim_con_new(const struct sim_con_opts *o)
 	unsigned nq = mp ? 2 + 2 * s->max_nr_ports : 2;
 	for (unsigned q = 0; q < nq; q++)
 		sim_set_queue_max(d, q, qmax);
-	d->config_len = 12;
-	sim_put_le(d->config + 0, o->cols, 2);
-	sim_put_le(d->config + 2, o->rows, 2);
-	sim_put_le(d->config + 4, s->max_nr_ports, 4);
+	d->config_len = sizeof(struct virtio_console_config);
+	sim_put_le(d->config + offsetof(struct virtio_console_config, cols), o->cols, 2);
+	sim_put_le(d->config + offsetof(struct virtio_console_config, rows), o->rows, 2);
+	sim_put_le(d->config + offsetof(struct virtio_console_config, max_nr_ports),
+		   s->max_nr_ports, 4);
 	return d;
 }
 
@@ -302,7 +298,7 @@ void sim_con_plug(struct sim_dev *d, uint32_t id, const char *name, bool console
 		snprintf(p->name, sizeof(p->name), "%s", name);
 	if (s->device_ready && multiport(d)) {
 		p->added = true;
-		queue_ctrl(d, id, DEVICE_ADD, 0, NULL, 0);
+		queue_ctrl(d, id, VIRTIO_CONSOLE_DEVICE_ADD, 0, NULL, 0);
 		sim_con_deliver(d);
 	}
 }
@@ -321,7 +317,7 @@ void sim_con_unplug(struct sim_dev *d, uint32_t id)
 	bool announced = p->added;
 	p->exists = p->added = p->ready = p->guest_open = false;
 	if (announced) {
-		queue_ctrl(d, id, DEVICE_REMOVE, 1, NULL, 0);
+		queue_ctrl(d, id, VIRTIO_CONSOLE_DEVICE_REMOVE, 1, NULL, 0);
 		sim_con_deliver(d);
 	}
 }
@@ -331,7 +327,7 @@ void sim_con_host_open(struct sim_dev *d, uint32_t id, bool open)
 	struct sim_con_port *p = port_of(d, id);
 	p->host_open = open;
 	if (p->ready) {
-		queue_ctrl(d, id, PORT_OPEN, open, NULL, 0);
+		queue_ctrl(d, id, VIRTIO_CONSOLE_PORT_OPEN, open, NULL, 0);
 		sim_con_deliver(d);
 	}
 }
@@ -363,8 +359,8 @@ void sim_con_ctrl_raw(struct sim_dev *d, const void *bytes, uint32_t len)
 
 void sim_con_set_size(struct sim_dev *d, uint16_t cols, uint16_t rows)
 {
-	sim_put_le(d->config + 0, cols, 2);
-	sim_put_le(d->config + 2, rows, 2);
+	sim_put_le(d->config + offsetof(struct virtio_console_config, cols), cols, 2);
+	sim_put_le(d->config + offsetof(struct virtio_console_config, rows), rows, 2);
 	d->config_gen++;
 	sim_raise_config(d);
 }
