@@ -9,6 +9,7 @@
  * are malformed, a device that falls silent, emergency writes, and a
  * device that needs a reset.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "harness/bringup.h"
@@ -693,4 +694,74 @@ TEST(con_emergency_write)
 	tcon_probe(&u, sim_con_new(&o), MMIO, ALL_FEATURES);
 	CHECK(!vcon_emerg_write(&u.con, 'x'));
 	CHECK_EQ(u.s->nemerg, 0);
+}
+
+TEST(con_a_port_without_queues_is_refused)
+{
+	static struct tcon t;
+	sim_reset_all();
+	struct sim_con_opts o = { 0 };
+	struct sim_dev *sim = sim_con_new(&o);
+	sim_set_queue_max(sim, VIRTIO_CONSOLE_QUEUE_RX(2), 0); /* port 2 has no receive queue */
+	sim_con_plug(sim, 1, "one", false, true);
+	sim_con_plug(sim, 2, "two", false, true);
+	tcon_probe(&t, sim, MMIO, ALL_FEATURES);
+	CHECK(t.ports[1].usable && !t.ports[2].usable);
+	tcon_start(&t);
+	CHECK(t.ports[1].present && !t.ports[2].present);
+	CHECK_EQ(t.con.refused, 1);
+	CHECK_EQ(t.s->port_ready_fail, 1);
+	CHECK_ERR(vcon_write(&t.con, 2, "x", 1), VIRTIO_EINVAL);
+}
+
+TEST(con_bytes_for_a_removed_port_are_counted_and_dropped)
+{
+	struct tcon *t = tcon_usual(MMIO, 2, ALL_FEATURES);
+	sim_con_unplug(t->sim, 2);
+	pump(t);
+	t->s->rogue_rx = true;
+	sim_con_host_send(t->sim, 2, "ghost", 5);
+	pump(t);
+	CHECK_EQ(t->con.stray_rx, 5);
+	CHECK_EQ(events(t, 2, VCON_EV_DATA), 0);
+	/* The buffer went back, and a port that is there reads as always;
+	 * a short read leaves the rest for the next one. */
+	CHECK_EQ(t->sim->q[6].npending + sim_avail_pending(t->sim, 6), t->ports[2].rx.size);
+	CHECK_OK(vcon_open(&t->con, 1, true));
+	sim_con_host_send(t->sim, 1, "abcdef", 6);
+	pump(t);
+	uint8_t buf[4];
+	CHECK_EQ(vcon_read(&t->con, 1, buf, 4), 4);
+	CHECK(memcmp(buf, "abcd", 4) == 0);
+	CHECK_EQ(vcon_read(&t->con, 1, buf, 4), 2);
+	CHECK(memcmp(buf, "ef", 2) == 0);
+}
+
+TEST(con_max_nr_ports_from_the_config_is_bounded)
+{
+	static struct tcon t;
+	/* 0 ports makes no sense: port 0 only. */
+	sim_reset_all();
+	struct sim_con_opts o = { 0 };
+	struct sim_dev *sim = sim_con_new(&o);
+	sim_put_le(sim->config + offsetof(struct virtio_console_config, max_nr_ports), 0, 4);
+	sim_con_plug(sim, 0, NULL, true, true);
+	tcon_probe(&t, sim, MMIO, ALL_FEATURES);
+	CHECK_EQ(t.con.max_nr_ports, 1);
+	CHECK(t.ports[0].usable && !t.ports[1].usable);
+	tcon_start(&t);
+	CHECK(t.ports[0].present);
+	sim_con_ctrl(sim, 1, VIRTIO_CONSOLE_DEVICE_ADD, 0, NULL, 0);
+	pump(&t);
+	CHECK_EQ(t.con.bad_port, 1);
+
+	/* Any number: capped where the queue numbers end; our slots decide. */
+	sim_reset_all();
+	sim = sim_con_new(&o);
+	sim_put_le(sim->config + offsetof(struct virtio_console_config, max_nr_ports),
+		   0xffffffffu, 4);
+	tcon_probe(&t, sim, MMIO, ALL_FEATURES);
+	CHECK(t.con.max_nr_ports < 32768);
+	CHECK(t.ports[NPORTS - 1].usable);
+	CHECK_ERR(vcon_poll(&t.con), VIRTIO_EINVAL); /* not started */
 }

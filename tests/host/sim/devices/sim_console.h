@@ -55,6 +55,7 @@ struct sim_con {
 	unsigned outbox_head, outbox_len;
 	/* knobs */
 	bool keep_tx_on_remove; /* remove a port without handing its transmit buffers back */
+	bool rogue_rx;          /* host bytes go into any port's buffers, added or not */
 	/* records */
 	unsigned ctrl_msgs;       /* driver -> device messages */
 	unsigned port_ready_fail; /* PORT_READY with value 0 */
