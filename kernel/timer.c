@@ -4,6 +4,7 @@
  * kernel, so the SBI timer simply follows the current wait's deadline and
  * is disarmed when it fires.
  */
+#include "kernel/deferred.h"
 #include "kernel/riscv.h"
 #include "kernel/sbi.h"
 #include "kernel/timer.h"
@@ -65,9 +66,12 @@ void wait_for_interrupt_until(uint64_t deadline)
 {
 	unsigned long saved = intr_save();
 
+	/* Work interrupt handlers left for the main loop runs first, and then
+	 * no sleep: it may have been what the caller waits for. */
+	bool worked = deferred_run();
 	/* Armed while masked, so its interrupt cannot slip in before the wfi
 	 * and leave us asleep with nothing left to wake us. */
-	if (!deadline_passed(deadline)) {
+	if (!worked && !deadline_passed(deadline)) {
 		sbi_set_timer(deadline);
 		wfi();
 	}

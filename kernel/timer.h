@@ -39,7 +39,8 @@ bool deadline_passed(uint64_t deadline);
 /*
  * Sleeps until an interrupt arrives or the deadline passes, whichever is
  * first, and lets pending interrupt handlers run before returning.  Arms
- * the SBI timer for the deadline, so the wfi cannot sleep past it.
+ * the SBI timer for the deadline, so the wfi cannot sleep past it.  Runs
+ * deferred work first (deferred.h), and then returns without sleeping.
  * Returns with sstatus.SIE as it found it.  Needs sie.STIE/SEIE set (kmain
  * does that); must not be called from an interrupt handler.
  */

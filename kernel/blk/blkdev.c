@@ -8,6 +8,7 @@
  * until the late completion arrives (or forever, if the device is dead).
  */
 #include "kernel/blk/blkdev.h"
+#include "kernel/deferred.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
 #include "lib/kstring.h"
@@ -130,6 +131,7 @@ static int wait_io(struct blkdev *dev, struct blkdev_io *io)
 		while (!io->completed && !deadline_passed(dl)) {
 			if (dev->ops->poll)
 				dev->ops->poll(dev);
+			deferred_run(); /* what the poll left for the main loop */
 		}
 	}
 	if (io->completed)

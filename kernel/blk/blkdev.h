@@ -76,7 +76,8 @@ struct blkdev_ops {
 	int (*set_writeback)(struct blkdev *dev, bool writeback);
 	/* Optional: the device stopped answering.  Take every in-flight
 	 * request back (completing each with an error) and try to bring the
-	 * device back; called by the synchronous wrappers on a timeout. */
+	 * device back; called by the synchronous wrappers on a timeout.  A
+	 * device that cannot be reset keeps its requests: none completes. */
 	void (*abort)(struct blkdev *dev);
 	/* Optional: more lines for `blk info` after the generic ones, each
 	 * "  label  value" (e.g. what a virtio driver negotiated). */

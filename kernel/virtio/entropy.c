@@ -34,12 +34,7 @@ int virtio_rng_attach(struct virtio_device *vdev, const char *where)
 	}
 	struct rng *r = &rngs[nrngs];
 	int rc = vrng_probe(&r->vrng, vdev, ~0ull);
-	uint16_t size = rc ? 0 : virtio_queue_max(vdev, 0);
-	if (size > RNG_QUEUE_SIZE)
-		size = RNG_QUEUE_SIZE;
-	if (rc == VIRTIO_OK && !virtio_has_feature(vdev, VIRTIO_F_RING_PACKED))
-		while (size & (size - 1))
-			size &= (uint16_t)(size - 1);
+	uint16_t size = rc ? 0 : virtio_queue_size(vdev, 0, RNG_QUEUE_SIZE);
 	void *mem = rc ? NULL : dma_alloc(vrng_queue_mem_bytes(size));
 	if (rc == VIRTIO_OK && !mem)
 		rc = VIRTIO_ENOMEM;
@@ -92,7 +87,8 @@ void shell_cmd_rng(int argc, const struct shell_arg *argv)
 	int rc = buf ? virtio_rng_read(buf, (uint32_t)count) : VIRTIO_ENOMEM;
 	if (rc < 0) {
 		kprintf("rng: %s\n", virtio_strerror(rc));
-		dma_release(mark);
+		if (rc != VIRTIO_EDEAD) /* else the device may still write there */
+			dma_release(mark);
 		return;
 	}
 	for (uint64_t i = 0; i < count; i++)

@@ -5,11 +5,15 @@
  * wrappers (one per ring slot) that tie a kernel struct blkdev_io to the
  * library's struct vblk_req.  Completions run in the interrupt handler; the
  * submit path masks interrupts so the two never interleave on a queue.
+ * What the handler must not do (the rest of a drain past its budget, a
+ * reset and re-initialisation) it leaves to deferred work (deferred.h),
+ * run from the kernel's wait loops with interrupts masked.
  */
 #include "kernel/virtio/probe.h"
 #include "kernel/virtio/console.h"
 #include "kernel/virtio/entropy.h"
 
+#include "kernel/deferred.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
 #include "kernel/irq/irq.h"
@@ -40,6 +44,7 @@ struct disk {
 	uint32_t irq;
 	struct blkdev bdev;
 	struct disk_req *free_reqs;
+	struct deferred_work work; /* disk_deferred() */
 	char transport[64];
 };
 
@@ -123,12 +128,31 @@ static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
 	return rc;
 }
 
+static uint32_t disk_caps(const struct vblk_info *in);
+
+/* The registry's view after the library ran: the capacity (a resize seen
+ * by the config interrupt, or a re-initialisation) and the cache mode (a
+ * re-initialisation reads it again). */
+static void disk_sync_info(struct disk *d)
+{
+	d->bdev.sectors = d->blk.info.capacity;
+	d->bdev.caps = disk_caps(&d->blk.info);
+}
+
+/* What the interrupt or a poll left for the main loop: deferred work. */
+static void disk_note(struct disk *d)
+{
+	disk_sync_info(d);
+	if (virtio_device_pending(d->vdev))
+		deferred_mark(&d->work);
+}
+
 static void disk_poll(struct blkdev *bdev)
 {
 	struct disk *d = bdev->driver;
 	unsigned long irq = intr_save();
-	for (uint16_t q = 0; q < d->nqueues; q++)
-		vblk_poll(&d->blk, q);
+	virtio_device_poll(d->vdev);
+	disk_note(d);
 	intr_restore(irq);
 }
 
@@ -146,8 +170,6 @@ static bool disk_has_completions(struct blkdev *bdev, uint16_t queue)
 	return queue < d->nqueues && virtq_has_used(&d->queues[queue].vq);
 }
 
-static uint32_t disk_caps(const struct vblk_info *in);
-
 /* CONFIG_WCE (§5.2.5.1): the device's cache mode, switched at run time. */
 static int disk_set_writeback(struct blkdev *bdev, bool writeback)
 {
@@ -161,16 +183,19 @@ static int disk_set_writeback(struct blkdev *bdev, bool writeback)
 
 /* A request timed out: reset the device, which hands every buffer back
  * (§3.3) and fails the requests, then re-initialise it with the same
- * queues so the disk is usable again if the device recovers. */
+ * queues so the disk is usable again if the device recovers.  A reset
+ * that never completes leaves the requests with the device. */
 static void disk_abort(struct blkdev *bdev)
 {
 	struct disk *d = bdev->driver;
 	unsigned long irq = intr_save();
-	vblk_abort(&d->blk, VIRTIO_ETIMEDOUT);
-	int rc = vblk_reinit(&d->blk);
+	int rc = virtio_device_abort(d->vdev, VIRTIO_ETIMEDOUT);
+	if (rc == VIRTIO_OK)
+		rc = virtio_device_recover(d->vdev);
+	disk_sync_info(d);
 	intr_restore(irq);
-	kprintf("%s: device stopped answering; reset, %s\n", bdev->name,
-		rc ? virtio_strerror(rc) : "re-initialised");
+	kprintf("%s: device stopped answering; %s%s\n", bdev->name,
+		rc == VIRTIO_EDEAD ? "" : "reset, ", rc ? virtio_strerror(rc) : "re-initialised");
 }
 
 static const struct blkdev_ops disk_ops = {
@@ -187,30 +212,47 @@ static const struct blkdev_ops disk_ops = {
 static void disk_irq(void *ctx)
 {
 	struct disk *d = ctx;
-	bool was_dead = d->blk.dead;
+	bool was_live = d->vdev->state == VIRTIO_DEV_LIVE;
 	int rc = vblk_interrupt(&d->blk);
-	/* Say it once: a dead disk on a shared line sees every neighbour's
-	 * interrupt. */
-	if (rc < 0 && !was_dead)
+	/* Say it once: a disk that is down sees every neighbour's interrupt
+	 * on a shared line.  A needed reset is no error: it is recovered. */
+	if (rc < 0 && rc != VIRTIO_ERESET && was_live)
 		kprintf("%s: %s\n", d->bdev.name, virtio_strerror(rc));
-	/* A resize seen by the config interrupt shows in `blk info`. */
-	d->bdev.sectors = d->blk.info.capacity;
+	disk_note(d);
+}
+
+/* Main loop, interrupts masked: what disk_irq() or disk_poll() left.  A
+ * failed recovery is said once and not retried: the device is down, which
+ * virtio_device_pending() does not count (one that keeps refusing would
+ * be reset on every idle loop), and its requests fail as after a failed
+ * bring-up. */
+static void disk_deferred(void *ctx)
+{
+	struct disk *d = ctx;
+	unsigned long irq = intr_save();
+	unsigned pending = virtio_device_pending(d->vdev);
+	int rc = VIRTIO_OK;
+	if (pending & VIRTIO_PENDING_RECOVER)
+		rc = virtio_device_recover(d->vdev);
+	else if (pending & VIRTIO_PENDING_POLL)
+		virtio_device_poll(d->vdev);
+	disk_sync_info(d);
+	if (virtio_device_pending(d->vdev) & VIRTIO_PENDING_POLL)
+		deferred_mark(&d->work);
+	intr_restore(irq);
+	if (rc)
+		kprintf("%s: re-initialisation failed: %s\n", d->bdev.name, virtio_strerror(rc));
 }
 
 /* Request queues, each with its ring memory and its share of the request
- * wrappers.  Split rings take a power-of-two size. */
+ * wrappers. */
 static int disk_setup_queues(struct disk *d)
 {
 	uint16_t want = d->blk.info.num_queues;
 	if (want > VBLK_MAX_QUEUES)
 		want = VBLK_MAX_QUEUES;
 	for (uint16_t q = 0; q < want; q++) {
-		uint16_t size = virtio_queue_max(d->vdev, q);
-		if (size > DISK_QUEUE_SIZE)
-			size = DISK_QUEUE_SIZE;
-		if (!virtio_has_feature(d->vdev, VIRTIO_F_RING_PACKED))
-			while (size & (size - 1))
-				size &= (uint16_t)(size - 1);
+		uint16_t size = virtio_queue_size(d->vdev, q, DISK_QUEUE_SIZE);
 		if (size == 0)
 			break; /* fewer queues than num_queues says: use those */
 		size_t bytes = vblk_queue_mem_bytes_for(&d->blk, size);
@@ -235,6 +277,7 @@ static int disk_attach(struct disk *d, struct virtio_device *vdev, uint32_t irq)
 {
 	d->vdev = vdev;
 	d->irq = irq;
+	d->work = (struct deferred_work){ .fn = disk_deferred, .ctx = d };
 	int rc = vblk_probe(&d->blk, vdev, ~0ull);
 	if (rc == VIRTIO_OK)
 		rc = disk_setup_queues(d);

@@ -67,7 +67,7 @@ void virtio_blk_info_extra(struct blkdev *dev)
 		const struct vblk_queue *vq = blk->queues[q];
 		if (vq)
 			kprintf("  queue %-8u %u entries, %s ring, indirect tables %s, %u in flight%s\n",
-				(unsigned)q, (unsigned)vq->size, virtq_is_packed(&vq->vq) ? "packed" : "split",
+				(unsigned)q, (unsigned)vq->vq.size, virtq_is_packed(&vq->vq) ? "packed" : "split",
 				virtq_has_indirect(&vq->vq) ? "on" : "off",
 				(unsigned)virtq_in_flight(&vq->vq),
 				virtq_is_broken(&vq->vq) ? ", BROKEN" : "");
@@ -86,7 +86,7 @@ void virtio_blk_info_extra(struct blkdev *dev)
 	print_range("write-zeroes", &in->write_zeroes);
 	print_range("secure-erase", &in->secure_erase);
 	kprintf("  events         %u config changes, %u re-initialisations, %llu interrupts\n",
-		(unsigned)blk->config_changes, (unsigned)blk->resets,
+		(unsigned)v->events.config_changes, (unsigned)v->events.recoveries,
 		(unsigned long long)irq_count(virtio_blkdev_irq(dev)));
 }
 

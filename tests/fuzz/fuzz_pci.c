@@ -102,12 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.vdev.device_id = VIRTIO_ID_BLOCK;
 	if (vblk_probe(&blk, &p.vdev, ~0ull) != VIRTIO_OK)
 		return 0;
-	uint16_t qsize = virtio_queue_max(&p.vdev, 0);
-	if (qsize > 64)
-		qsize = 64;
-	if (!virtio_has_feature(&p.vdev, VIRTIO_F_RING_PACKED))
-		while (qsize & (qsize - 1))
-			qsize &= (uint16_t)(qsize - 1);
+	uint16_t qsize = virtio_queue_size(&p.vdev, 0, 64);
 	if (qsize == 0 || vblk_attach_queue(&blk, 0, &q, qsize, qmem, sizeof(qmem)) != VIRTIO_OK)
 		return 0;
 	if (vblk_start(&blk) != VIRTIO_OK)
@@ -115,6 +110,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t buf[512];
 	(void)vblk_read(&blk, 0, buf, 1, 1000000); /* nobody answers: times out */
 	(void)vblk_interrupt(&blk);
-	(void)vblk_reinit(&blk);
+	(void)virtio_device_recover(blk.vdev);
 	return 0;
 }

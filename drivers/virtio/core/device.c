@@ -2,7 +2,7 @@
  * Device initialisation (§3.1.1), feature negotiation (§2.2) and
  * consistent configuration reads (§2.5.1), over any transport.
  */
-#include "virtio/device.h"
+#include "device_internal.h"
 #include "virtio/errors.h"
 #include "virtio/platform.h"
 #include "virtio/spec.h"
@@ -39,6 +39,21 @@ int virtio_device_reset(struct virtio_device *d)
 
 int virtio_device_begin(struct virtio_device *d, uint64_t driver_features, uint64_t mask)
 {
+	d->driver_features = driver_features;
+	d->mask = mask;
+	d->driver = NULL;
+	d->driver_ctx = NULL;
+	d->queues = NULL;
+	d->state = VIRTIO_DEV_SETUP;
+	d->more = false;
+	d->abort_err = 0;
+	d->events = (struct virtio_device_events){ 0 };
+	return virtio_device_negotiate(d);
+}
+
+int virtio_device_negotiate(struct virtio_device *d)
+{
+	uint64_t driver_features = d->driver_features, mask = d->mask;
 	int rc = virtio_device_reset(d);
 	if (rc)
 		return rc;
@@ -79,6 +94,14 @@ void virtio_device_ready(struct virtio_device *d)
 	/* Ring set-up stores before the device goes live. */
 	virtio_wmb_io();
 	add_status(d, VIRTIO_STATUS_DRIVER_OK);
+	d->state = VIRTIO_DEV_LIVE;
+}
+
+void virtio_device_set_driver(struct virtio_device *d, const struct virtio_driver_ops *ops,
+			      void *ctx)
+{
+	d->driver = ops;
+	d->driver_ctx = ctx;
 }
 
 void virtio_device_fail(struct virtio_device *d)

@@ -21,6 +21,7 @@ const char *virtio_strerror(int err)
 	case VIRTIO_ENOQUEUE: return "device has no such queue";
 	case VIRTIO_ENOSTATUS: return "device completed without writing a status";
 	case VIRTIO_EALIGN: return "not aligned to the device's logical block size";
+	case VIRTIO_EDEAD: return "device did not complete its reset; it keeps its buffers";
 	}
 	return "unknown error";
 }

@@ -128,8 +128,10 @@ bool virtq_kick_prepare(struct virtq *vq)
 {
 	if (vq->broken || vq->unkicked == 0)
 		return false;
-	return vq->packed ? virtq_packed_kick_prepare(vq)
-			  : virtq_split_kick_prepare(vq);
+	bool need = vq->packed ? virtq_packed_kick_prepare(vq)
+			       : virtq_split_kick_prepare(vq);
+	VIRTQ_STAT(vq, notifies_suppressed, !need);
+	return need;
 }
 
 void virtq_notify(struct virtq *vq)
@@ -148,6 +150,7 @@ void virtq_notify(struct virtq *vq)
 	/* Ring stores (index or flags) before the doorbell store. */
 	virtio_wmb_io();
 	vq->vdev->ops->notify(vq->vdev, vq->index, value);
+	VIRTQ_STAT(vq, notifies, 1);
 }
 
 int virtq_get_used(struct virtq *vq, void **token, uint32_t *len)
@@ -200,6 +203,7 @@ int virtq_fault(struct virtq *vq, const char *why)
 {
 	VIRTIO_LOG("virtq %d: device fault: %s\n", (int)vq->index, why);
 	(void)why;
+	VIRTQ_STAT(vq, faults, 1);
 	virtq_mark_broken(vq);
 	return VIRTIO_EBROKEN;
 }
@@ -215,4 +219,10 @@ int virtq_reclaim(struct virtq *vq, void **token)
 		}
 	}
 	return 0;
+}
+
+int virtq_get_stats(const struct virtq *vq, struct virtq_stats *out)
+{
+	*out = vq->stats;
+	return VIRTIO_STATS ? VIRTIO_OK : VIRTIO_ENOTSUP;
 }

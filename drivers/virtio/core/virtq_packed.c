@@ -119,6 +119,7 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	vq->num_free = (uint16_t)(vq->num_free - need);
 	vq->unkicked = (uint16_t)(vq->unkicked + need);
 	vq->in_flight++;
+	virtq_count_added(vq, total);
 
 	/* Every other descriptor of the chain before the head's flags, the
 	 * store that hands the chain to the device (§2.8.21.1). */
@@ -233,6 +234,7 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 
 	*token = s->token;
 	*len = written;
+	virtq_count_used(vq, written);
 	s->in_flight = false;
 	vq->in_flight--;
 	s->next = vq->free_head;

@@ -91,6 +91,7 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	slots[head].in_flight = true;
 	vq->num_free = (uint16_t)(vq->num_free - need);
 	vq->in_flight++;
+	virtq_count_added(vq, total);
 
 	struct virtq_avail *avail = vq->ring.split.avail;
 	uint16_t *entry = &avail->ring[vq->avail_idx & (vq->size - 1)];
@@ -169,6 +170,7 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 
 	*token = s->token;
 	*len = written;
+	virtq_count_used(vq, written);
 	s->in_flight = false;
 	vq->in_flight--;
 	/* Give the chain back: its links are still intact in the slots. */

@@ -89,14 +89,35 @@ static int read_config(struct vblk *blk)
 	return VIRTIO_OK;
 }
 
+/* A configuration change that is not a reset: the capacity may have
+ * changed (e.g. QEMU block_resize).  Interrupt context. */
+static void config_changed(void *ctx)
+{
+	struct vblk *blk = ctx;
+	uint64_t cap;
+	if (virtio_config_read64(blk->vdev, VIRTIO_BLK_CFG_CAPACITY, &cap) == VIRTIO_OK)
+		blk->info.capacity = cap;
+}
+
+static int reinit(void *ctx)
+{
+	return read_config(ctx);
+}
+
+static const struct virtio_driver_ops vblk_ops = {
+	.config_changed = config_changed,
+	.reinit = reinit,
+};
+
 int vblk_probe(struct vblk *blk, struct virtio_device *vdev, uint64_t mask)
 {
 	if (vdev->device_id != VIRTIO_ID_BLOCK)
 		return VIRTIO_ENODEV;
-	*blk = (struct vblk){ .vdev = vdev, .mask = mask };
+	*blk = (struct vblk){ .vdev = vdev };
 	int rc = virtio_device_begin(vdev, DRIVER_FEATURES, mask);
 	if (rc)
 		return rc;
+	virtio_device_set_driver(vdev, &vblk_ops, blk);
 	rc = read_config(blk);
 	if (rc)
 		virtio_device_fail(vdev);
@@ -123,45 +144,38 @@ size_t vblk_queue_mem_bytes_for(const struct vblk *blk, uint16_t size)
 							       VBLK_INDIRECT_MAX));
 }
 
-static int setup_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q)
-{
-	/* Checked on every set-up: a re-initialisation may negotiate another
-	 * ring layout than the block was sized for. */
-	if (q->mem_len < vblk_queue_mem_bytes_for(blk, q->size))
-		return VIRTIO_ENOMEM;
-	size_t vq_bytes = virtq_part(q->size, virtq_layout(blk->vdev));
-	int rc = virtq_create(&q->vq, blk->vdev, qi, q->size, q->mem, vq_bytes,
-			      VBLK_INDIRECT_MAX);
-	if (rc)
-		return rc;
-	uint8_t *p = (uint8_t *)q->mem + vq_bytes;
-	q->dma = (struct vblk_slot_dma *)p;
-	q->free = (uint16_t *)(p + (size_t)q->size * sizeof(struct vblk_slot_dma));
-	for (uint16_t i = 0; i < q->size; i++)
-		q->free[i] = (uint16_t)(q->size - 1 - i);
-	q->nfree = q->size;
-	return VIRTIO_OK;
-}
+static void request_done(void *ctx, void *token, uint32_t len, int status);
 
 int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 		      uint16_t size, void *mem, size_t mem_len)
 {
-	if (qi >= blk->info.num_queues || qi >= VBLK_MAX_QUEUES || blk->queues[qi] ||
-	    blk->started)
+	if (qi >= blk->info.num_queues || qi >= VBLK_MAX_QUEUES || blk->queues[qi])
 		return VIRTIO_EINVAL;
-	*q = (struct vblk_queue){ .size = size, .mem = mem, .mem_len = mem_len };
-	int rc = setup_queue(blk, qi, q);
-	if (rc == VIRTIO_OK)
-		blk->queues[qi] = q;
-	return rc;
+	if (mem_len < vblk_queue_mem_bytes_for(blk, size))
+		return VIRTIO_ENOMEM;
+	size_t vq_bytes = virtq_part(size, virtq_layout(blk->vdev));
+	*q = (struct vblk_queue){ 0 };
+	int rc = virtio_queue_attach(blk->vdev, &q->vq, &(struct virtio_queue_setup){
+		.index = qi, .size = size, .indirect_max = VBLK_INDIRECT_MAX,
+		.mem = mem, .mem_len = vq_bytes, .done = request_done, .ctx = q,
+	});
+	if (rc)
+		return rc;
+	uint8_t *p = (uint8_t *)mem + vq_bytes;
+	q->dma = (struct vblk_slot_dma *)p;
+	q->free = (uint16_t *)(p + (size_t)size * sizeof(struct vblk_slot_dma));
+	for (uint16_t i = 0; i < size; i++)
+		q->free[i] = (uint16_t)(size - 1 - i);
+	q->nfree = size;
+	blk->queues[qi] = q;
+	return VIRTIO_OK;
 }
 
 int vblk_start(struct vblk *blk)
 {
-	if (!blk->queues[0] || blk->started)
+	if (!blk->queues[0] || blk->vdev->state != VIRTIO_DEV_SETUP)
 		return VIRTIO_EINVAL;
 	virtio_device_ready(blk->vdev);
-	blk->started = true;
 	return VIRTIO_OK;
 }
 
@@ -270,11 +284,14 @@ static int validate(const struct vblk *blk, const struct vblk_req *req)
 int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 {
 	struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
-	if (!q || !blk->started)
+	if (!q)
 		return VIRTIO_EINVAL;
-	if (blk->dead || virtq_is_broken(&q->vq))
+	int rc = virtio_device_error(blk->vdev);
+	if (rc)
+		return rc;
+	if (virtq_is_broken(&q->vq))
 		return VIRTIO_EBROKEN;
-	int rc = validate(blk, req);
+	rc = validate(blk, req);
 	if (rc)
 		return rc;
 	if (q->nfree == 0)
@@ -344,118 +361,33 @@ static int status_to_error(uint8_t status)
 	}
 }
 
-static void finish(struct vblk_queue *q, struct vblk_req *req, int err)
+/* The queue's done(): a request the device used (status 0: its status
+ * byte says how it went) or one an abort took back (status < 0). */
+static void request_done(void *ctx, void *token, uint32_t len, int status)
 {
-	q->free[q->nfree++] = req->slot;
-	req->done(req, err);
-}
+	struct vblk_queue *q = ctx;
+	struct vblk_req *req = token;
 
-static void complete(struct vblk_queue *q, struct vblk_req *req, uint32_t written)
-{
-	struct vblk_slot_dma *dma = &q->dma[req->slot];
-	virtio_cache_invalidate(&dma->status, 1);
-	/* What the device wrote, before the caller reads it. */
-	if (data_is_writable(req->type))
-		for (uint16_t i = 0; i < req->ndata; i++)
-			virtio_cache_invalidate(req->data[i].addr, req->data[i].len);
-	req->written = written;
-	finish(q, req, status_to_error(dma->status));
-}
-
-void vblk_abort(struct vblk *blk, int err)
-{
-	/* Even if the reset times out, the device is FAILED and nothing is
-	 * reused; the requests must still be completed for their owners. */
-	(void)virtio_device_reset(blk->vdev);
-	blk->dead = true;
-	for (uint16_t qi = 0; qi < VBLK_MAX_QUEUES; qi++) {
-		struct vblk_queue *q = blk->queues[qi];
-		void *token;
-		if (!q)
-			continue;
-		virtq_mark_broken(&q->vq);
-		while (virtq_reclaim(&q->vq, &token) == 1)
-			finish(q, token, err);
+	if (status == VIRTIO_OK) {
+		struct vblk_slot_dma *dma = &q->dma[req->slot];
+		virtio_cache_invalidate(&dma->status, 1);
+		/* What the device wrote, before the caller reads it. */
+		if (data_is_writable(req->type))
+			for (uint16_t i = 0; i < req->ndata; i++)
+				virtio_cache_invalidate(req->data[i].addr, req->data[i].len);
+		req->written = len;
+		status = status_to_error(dma->status);
 	}
+	q->free[q->nfree++] = req->slot;
+	req->done(req, status);
 }
 
 int vblk_poll(struct vblk *blk, uint16_t qi)
 {
 	struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
-	int done = 0;
-	void *token;
-	uint32_t len;
-
 	if (!q)
 		return VIRTIO_EINVAL;
-	if (blk->dead)
-		return VIRTIO_EBROKEN;
-	for (;;) {
-		int rc;
-		while ((rc = virtq_get_used(&q->vq, &token, &len)) == 1) {
-			complete(q, token, len);
-			done++;
-		}
-		if (rc < 0) {
-			vblk_abort(blk, VIRTIO_EBROKEN);
-			return rc;
-		}
-		/* Re-arm, and drain again if something slipped in meanwhile. */
-		if (virtq_enable_cb(&q->vq))
-			return done;
-	}
-}
-
-int vblk_reinit(struct vblk *blk)
-{
-	int rc = virtio_device_begin(blk->vdev, DRIVER_FEATURES, blk->mask);
-	if (rc == VIRTIO_OK)
-		rc = read_config(blk);
-	for (uint16_t qi = 0; rc == VIRTIO_OK && qi < VBLK_MAX_QUEUES; qi++)
-		if (blk->queues[qi])
-			rc = setup_queue(blk, qi, blk->queues[qi]);
-	if (rc) {
-		virtio_device_fail(blk->vdev);
-		return rc;
-	}
-	virtio_device_ready(blk->vdev);
-	blk->dead = false;
-	blk->resets++;
-	return VIRTIO_OK;
-}
-
-int vblk_interrupt(struct vblk *blk)
-{
-	uint32_t causes = virtio_interrupt_ack(blk->vdev);
-	int total = 0;
-
-	/* Not ours (a shared INTx line): nothing to do.  Nothing is lost:
-	 * every drain ends by re-arming and re-checking the ring. */
-	if (causes == 0)
-		return 0;
-
-	if (causes & VIRTIO_INT_CONFIG) {
-		blk->config_changes++;
-		if (virtio_device_needs_reset(blk->vdev)) {
-			/* §2.1.2: in-flight requests are indeterminate. */
-			vblk_abort(blk, VIRTIO_ERESET);
-			return vblk_reinit(blk);
-		}
-		uint64_t cap;
-		if (virtio_config_read64(blk->vdev, VIRTIO_BLK_CFG_CAPACITY, &cap) == VIRTIO_OK)
-			blk->info.capacity = cap; /* e.g. QEMU block_resize */
-	}
-	if (blk->dead)
-		return VIRTIO_EBROKEN;
-	for (uint16_t qi = 0; qi < VBLK_MAX_QUEUES; qi++) {
-		if (!blk->queues[qi])
-			continue;
-		int rc = vblk_poll(blk, qi);
-		if (rc < 0)
-			return rc;
-		total += rc;
-	}
-	return total;
+	return virtio_queue_drain(&q->vq, VIRTIO_DRAIN_BUDGET);
 }
 
 uint32_t vblk_range_chunk(const struct vblk *blk, uint32_t type, uint64_t sector,

@@ -1,55 +1,74 @@
 /*
  * Synchronous virtio-blk requests for callers without an interrupt path:
- * submit on queue 0 and poll, with a deadline.  A device that misses it is
- * reset (the only safe way to take its buffers back, §3.3), which also
- * completes the request; a device that needs a reset is noticed here too.
+ * submit on queue 0 and poll, with a deadline.  A device that misses it,
+ * or breaks a rule, is reset (the only safe way to take its buffers back,
+ * §3.3), which also completes the request; a device that needs a reset is
+ * noticed here too and recovered at once.
  */
 #include "virtio/blk.h"
 #include "virtio/errors.h"
 #include "virtio/platform.h"
 
-/* Synchronous requests: submit on queue 0 and poll until done. */
-struct sync_wait {
-	volatile bool done;
-	int status;
-};
-
 static void sync_done(struct vblk_req *req, int status)
 {
-	struct sync_wait *w = req->ctx;
-	w->status = status;
-	w->done = true;
+	struct vblk_sync *s = req->ctx;
+	s->status = status;
+	s->done = true;
+	s->busy = false;
 }
 
-static int run_sync(struct vblk *blk, struct vblk_req *req, uint64_t timeout_ns)
+/* `tmpl` is copied into blk->sync: the request must outlive this call if
+ * the device keeps it (VIRTIO_EDEAD). */
+static int run_sync(struct vblk *blk, const struct vblk_req *tmpl, uint64_t timeout_ns)
 {
-	struct sync_wait w = { false, 0 };
-	req->done = sync_done;
-	req->ctx = &w;
-	int rc = vblk_submit(blk, 0, req);
+	struct virtio_device *d = blk->vdev;
+	struct vblk_sync *s = &blk->sync;
+
+	if (s->busy) { /* the device kept the last one, or a done() calls us */
+		int err = virtio_device_error(d);
+		return err ? err : VIRTIO_ENOSPC;
+	}
+	s->req = *tmpl;
+	if (tmpl->ndata == 1) {
+		s->sg = tmpl->data[0];
+		s->req.data = &s->sg;
+	}
+	s->req.done = sync_done;
+	s->req.ctx = s;
+	s->done = false;
+	int rc = vblk_submit(blk, 0, &s->req);
 	if (rc)
 		return rc;
+	s->busy = true;
 	uint64_t deadline = virtio_time_ns() + timeout_ns;
-	for (unsigned spins = 1; !w.done; spins++) {
+	for (unsigned spins = 1; !s->done; spins++) {
 		rc = vblk_poll(blk, 0);
-		if (w.done || rc < 0)
+		if (s->done)
 			break;
+		if (rc < 0) {
+			/* A fault noted by the poll: reset to take the request
+			 * back (nothing to do if it is back already). */
+			if (d->state == VIRTIO_DEV_RESET_DUE)
+				(void)virtio_device_abort(d, d->abort_err);
+			break;
+		}
 		/* Polling never sees the config interrupt: look at the status
 		 * now and then for DEVICE_NEEDS_RESET (§2.1.2). */
-		if (spins % 64 == 0 && virtio_device_needs_reset(blk->vdev)) {
-			vblk_abort(blk, VIRTIO_ERESET); /* completes req */
-			(void)vblk_reinit(blk);
+		if (spins % 64 == 0 && virtio_device_needs_reset(d)) {
+			if (virtio_device_abort(d, VIRTIO_ERESET) == VIRTIO_OK) /* completes req */
+				(void)virtio_device_recover(d);
 			break;
 		}
 		if (virtio_time_ns() > deadline) {
 			/* The device still owns the buffers: take them back the
 			 * only safe way, a reset (§3.3); this completes req. */
-			vblk_abort(blk, VIRTIO_ETIMEDOUT);
+			(void)virtio_device_abort(d, VIRTIO_ETIMEDOUT);
 			break;
 		}
 		virtio_relax();
 	}
-	return w.done ? w.status : VIRTIO_EBROKEN;
+	/* Not done: the device kept the request (its reset never completed). */
+	return s->done ? s->status : VIRTIO_EDEAD;
 }
 
 int vblk_read(struct vblk *blk, uint64_t sector, void *buf, uint32_t count, uint64_t timeout_ns)

@@ -1,8 +1,8 @@
 /*
- * virtio-rng (§5.4) over the virtqueue API: post one device-writable
- * buffer, poll for it, repeat until the caller's buffer is full.  The used
- * length is the byte count; the virtqueue already refuses one larger than
- * what was posted.
+ * virtio-rng (§5.4) over the device core (driver.h): post one
+ * device-writable buffer, poll for it, repeat until the caller's buffer is
+ * full.  The used length is the byte count; the virtqueue already refuses
+ * one larger than what was posted.
  */
 #include "virtio/errors.h"
 #include "virtio/platform.h"
@@ -33,33 +33,37 @@ size_t vrng_queue_mem_bytes(uint16_t size)
 	return virtq_mem_bytes_max(size, 0);
 }
 
+/* The queue's done(): the request came back, used or taken back. */
+static void request_done(void *ctx, void *token, uint32_t len, int status)
+{
+	struct vrng *r = ctx;
+	(void)token;
+	r->got = len;
+	r->status = status;
+	r->answered = true;
+}
+
 int vrng_attach_queue(struct vrng *r, uint16_t size, void *mem, size_t mem_len)
 {
-	if (r->started)
-		return VIRTIO_EINVAL;
-	return virtq_create(&r->vq, r->vdev, 0, size, mem, mem_len, 0);
+	return virtio_queue_attach(r->vdev, &r->vq, &(struct virtio_queue_setup){
+		.index = 0, .size = size, .mem = mem, .mem_len = mem_len,
+		.done = request_done, .ctx = r,
+	});
 }
 
 int vrng_start(struct vrng *r)
 {
-	/* A queue broken by a fault or a timeout needs vrng_probe() again. */
-	if (r->started || r->vq.size == 0 || virtq_is_broken(&r->vq))
+	if (r->vdev->state != VIRTIO_DEV_SETUP || r->vq.size == 0)
 		return VIRTIO_EINVAL;
 	virtio_device_ready(r->vdev);
-	r->started = true;
 	return VIRTIO_OK;
 }
 
-/* Take the posted buffer back from a silent device: only a reset may. */
+/* Take the posted buffer back from the device: only a reset may. */
 static int give_up(struct vrng *r, int err)
 {
-	void *token;
-	(void)virtio_device_reset(r->vdev);
-	virtq_mark_broken(&r->vq);
-	while (virtq_reclaim(&r->vq, &token) == 1)
-		;
-	r->started = false;
-	return err;
+	int rc = virtio_device_abort(r->vdev, err);
+	return rc ? rc : err;
 }
 
 int vrng_read(struct vrng *r, void *buf, uint32_t len, uint64_t timeout_ns)
@@ -68,32 +72,35 @@ int vrng_read(struct vrng *r, void *buf, uint32_t len, uint64_t timeout_ns)
 	uint32_t done = 0;
 	uint64_t deadline = virtio_time_ns() + timeout_ns;
 
-	if (!r->started)
-		return VIRTIO_EBROKEN;
+	int rc = virtio_device_error(r->vdev);
+	if (rc)
+		return rc;
 	if (!buf || len == 0 || len > INT32_MAX)
 		return VIRTIO_EINVAL;
 	while (done < len) {
 		struct virtq_sg sg = { p + done, len - done };
 		/* No dirty line of ours may land over the device's bytes later. */
 		virtio_cache_clean(sg.addr, sg.len);
-		int rc = virtq_add(&r->vq, &sg, 0, 1, &sg);
+		r->answered = false;
+		rc = virtq_add(&r->vq, &sg, 0, 1, r);
 		if (rc)
 			return rc;
 		virtq_kick(&r->vq);
-		void *token;
-		uint32_t got;
-		while ((rc = virtq_get_used(&r->vq, &token, &got)) == 0) {
+		while (!r->answered) {
+			rc = virtio_queue_drain(&r->vq, VIRTIO_DRAIN_BUDGET);
+			if (r->answered)
+				break;
+			if (rc < 0)
+				return give_up(r, rc);
 			if (virtio_time_ns() > deadline)
 				return give_up(r, VIRTIO_ETIMEDOUT);
 			virtio_relax();
 		}
-		if (rc < 0)
-			return give_up(r, rc);
 		/* What the device wrote, before the caller reads it. */
-		virtio_cache_invalidate(p + done, got);
-		done += got;
-		r->bytes += got;
-		if (got == 0 && virtio_time_ns() > deadline)
+		virtio_cache_invalidate(p + done, r->got);
+		done += r->got;
+		r->bytes += r->got;
+		if (r->got == 0 && virtio_time_ns() > deadline)
 			return give_up(r, VIRTIO_ETIMEDOUT); /* only empty answers */
 	}
 	return (int)done;

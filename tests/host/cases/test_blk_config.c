@@ -155,7 +155,7 @@ TEST(blk_capacity_change_interrupt)
 	CHECK(t->sim->int_status & VIRTIO_INT_CONFIG);
 	CHECK(vblk_interrupt(&t->blk) >= 0);
 	CHECK_EQ(t->blk.info.capacity, 1000);
-	CHECK_EQ(t->blk.config_changes, 1);
+	CHECK_EQ(t->blk.vdev->events.config_changes, 1);
 	CHECK_ERR(vblk_read(&t->blk, 1000, b, 1, 10 * MS), VIRTIO_ERANGE);
 	CHECK_OK(vblk_read(&t->blk, 999, b, 1, 10 * MS));
 	sim_blk_resize(t->sim, 2048, true);

@@ -68,7 +68,7 @@ static void ring_order(int packed)
 	struct vblk_queue *q = t.blk.queues[0];
 	/* The request header the device reads: cleaned before the doorbell. */
 	bool hdr = false, status = false;
-	for (unsigned s = 0; s < q->size; s++) {
+	for (unsigned s = 0; s < q->vq.size; s++) {
 		hdr |= seen(SIM_CACHE_CLEAN, &q->dma[s].hdr, sizeof(q->dma[s].hdr), (int)n0, 0);
 		status |= seen(SIM_CACHE_INVALIDATE, &q->dma[s].status, 1, -1, c0 + 1);
 	}

@@ -38,8 +38,8 @@ static void check_disk_pattern(const struct tblk *t)
 }
 
 /* A synchronous read meets `fault`: the caller sees `want`; the buffer is
- * untouched unless the device legitimately wrote it; the queue is dead
- * afterwards and comes back with vblk_reinit(). */
+ * untouched unless the device legitimately wrote it; the device is down
+ * afterwards and comes back with virtio_device_recover(). */
 static void sync_fault(int packed, uint64_t mask, enum sim_fault fault, unsigned after, int want,
 		       bool device_writes_data)
 {
@@ -71,7 +71,7 @@ static void sync_fault(int packed, uint64_t mask, enum sim_fault fault, unsigned
 	CHECK_EQ(d->notifies, notif0);
 	check_disk_pattern(t);
 	/* Recovery: reset and bring up again with the same memory. */
-	CHECK_OK(vblk_reinit(&t->blk));
+	CHECK_OK(virtio_device_recover(t->blk.vdev));
 	CHECK_OK(vblk_read(&t->blk, 100, buf, 2, 10 * MS));
 	CHECK(memcmp(buf, t->b->disk + 100 * 512, 1024) == 0);
 }
@@ -149,7 +149,7 @@ static void withheld(int packed)
 	CHECK(memcmp(buf, copy, 1024) == 0);
 	CHECK_ERR(vblk_read(&t->blk, 100, buf, 2, 5 * MS), VIRTIO_EBROKEN);
 	d->fault = SIM_FAULT_NONE;
-	CHECK_OK(vblk_reinit(&t->blk));
+	CHECK_OK(virtio_device_recover(t->blk.vdev));
 	CHECK_OK(vblk_read(&t->blk, 100, buf, 2, 5 * MS));
 	CHECK(memcmp(buf, t->b->disk + 100 * 512, 1024) == 0);
 	check_disk_pattern(t);
@@ -222,6 +222,11 @@ static void repeated_id(int packed)
 	CHECK_EQ(r[0].done_calls, 1);
 	CHECK_OK(r[0].status);
 	CHECK(memcmp(buf, t->b->disk, 1024) == 0);
+	/* The rest stay the device's until the main loop's reset. */
+	CHECK_EQ(virtio_device_pending(t->blk.vdev), VIRTIO_PENDING_RECOVER);
+	for (unsigned i = 1; i < 4; i++)
+		CHECK_EQ(r[i].done_calls, 0);
+	CHECK_OK(virtio_device_abort(t->blk.vdev, VIRTIO_EBROKEN));
 	for (unsigned i = 1; i < 4; i++) {
 		CHECK_EQ(r[i].done_calls, 1);
 		CHECK_ERR(r[i].status, VIRTIO_EBROKEN);
@@ -244,8 +249,9 @@ TEST(fault_used_id_repeated_packed)
 	repeated_id(1);
 }
 
-/* Async requests in flight meet a fault: every done() runs once with
- * VIRTIO_EBROKEN, vblk_poll returns VIRTIO_EBROKEN. */
+/* Async requests in flight meet a fault: vblk_poll returns VIRTIO_EBROKEN
+ * and only notes it; the recovery's reset runs every done() once with
+ * VIRTIO_EBROKEN. */
 static void async_fault(int packed, uint64_t mask, enum sim_fault fault)
 {
 	struct tblk *t = fup(packed, mask, 16);
@@ -263,6 +269,10 @@ static void async_fault(int packed, uint64_t mask, enum sim_fault fault)
 	sim_process(d);
 	CHECK_ERR(vblk_poll(&t->blk, 0), VIRTIO_EBROKEN);
 	CHECK(failed_logged(d));
+	/* Noted only: the requests complete with the reset. */
+	for (unsigned i = 0; i < 3; i++)
+		CHECK_EQ(r[i].done_calls, 0);
+	CHECK_OK(virtio_device_recover(t->blk.vdev));
 	for (unsigned i = 0; i < 3; i++) {
 		CHECK_EQ(r[i].done_calls, 1);
 		CHECK_ERR(r[i].status, VIRTIO_EBROKEN);
@@ -272,7 +282,7 @@ static void async_fault(int packed, uint64_t mask, enum sim_fault fault)
 	    fault == SIM_FAULT_ID_NOT_HEAD)
 		CHECK(memcmp(buf, copy, 3 * 1024) == 0);
 	check_disk_pattern(t);
-	CHECK_ERR(vblk_poll(&t->blk, 0), VIRTIO_EBROKEN);
+	CHECK_EQ(vblk_poll(&t->blk, 0), 0); /* live again, nothing in flight */
 	for (unsigned i = 0; i < 3; i++)
 		CHECK_EQ(r[i].done_calls, 1);
 }
@@ -365,20 +375,21 @@ static void needs_reset(int packed)
 	CHECK(d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
 	CHECK(d->int_status & VIRTIO_INT_CONFIG);
 	unsigned resets0 = d->resets;
-	int rc = vblk_interrupt(&t->blk);
+	/* The interrupt only notes it: no reset, nothing completed. */
+	CHECK_ERR(vblk_interrupt(&t->blk), VIRTIO_ERESET);
+	CHECK_EQ(d->resets, resets0);
+	for (unsigned i = 0; i < 4; i++)
+		CHECK_EQ(r[i].done_calls, 0);
+	CHECK_OK(virtio_device_recover(t->blk.vdev));
 	/* §2.1.2: the in-flight requests are failed upward with ERESET. */
-	CHECK_MSG(rc >= 0 || rc == VIRTIO_ERESET, "vblk_interrupt: %s", unit_errname(rc));
 	for (unsigned i = 0; i < 4; i++) {
 		CHECK_EQ(r[i].done_calls, 1);
 		CHECK_ERR(r[i].status, VIRTIO_ERESET);
 	}
-	CHECK_EQ(t->blk.config_changes, 1);
+	CHECK_EQ(t->blk.vdev->events.config_changes, 1);
 	CHECK(d->resets > resets0);
 	CHECK(memcmp(buf, copy, 4 * 1024) == 0);
 	check_disk_pattern(t);
-	/* Usable again, after the library's own re-initialisation or ours. */
-	if (t->blk.dead)
-		CHECK_OK(vblk_reinit(&t->blk));
 	CHECK(!(d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET));
 	d->mode = SIM_SYNC;
 	CHECK_OK(vblk_read(&t->blk, 7, buf, 2, 10 * MS));
@@ -464,24 +475,31 @@ TEST(fault_reordered_completions_are_legal)
 TEST(fault_withheld_and_reset_stuck)
 {
 	/* The device ignores the request and then the reset that would take
-	 * it back: the caller still gets an answer in bounded time. */
+	 * it back: the caller still gets an answer in bounded time, and the
+	 * buffer stays the device's (VIRTIO_EDEAD) until a reset completes. */
 	struct tblk *t = fup(0, ALL_FEATURES, 8);
 	struct sim_dev *d = t->sim;
 	uint8_t *buf = tbuf(512, 1);
 	d->fault = SIM_FAULT_WITHHOLD;
 	d->reset_stuck = true;
 	uint64_t t0 = sim_clock_ns;
-	CHECK_ERR(vblk_read(&t->blk, 1, buf, 1, 5 * MS), VIRTIO_ETIMEDOUT);
+	CHECK_ERR(vblk_read(&t->blk, 1, buf, 1, 5 * MS), VIRTIO_EDEAD);
 	uint64_t waited = sim_clock_ns - t0;
 	CHECK_MSG(waited <= 5 * MS + VIRTIO_RESET_TIMEOUT_NS + 10 * MS, "waited %llu ns",
 		  (unsigned long long)waited);
-	CHECK_ERR(vblk_read(&t->blk, 1, buf, 1, 5 * MS), VIRTIO_EBROKEN);
-	/* Still stuck: re-initialisation fails, and says so. */
-	CHECK_ERR(vblk_reinit(&t->blk), VIRTIO_ETIMEDOUT);
-	CHECK_ERR(vblk_read(&t->blk, 1, buf, 1, 5 * MS), VIRTIO_EBROKEN);
+	CHECK_EQ(d->q[0].npending, 1); /* the device still holds it */
+	CHECK_EQ(t->blk.queues[0]->vq.in_flight, 1);
+	CHECK_ERR(vblk_read(&t->blk, 1, buf, 1, 5 * MS), VIRTIO_EDEAD);
+	/* Still stuck: recovery fails, and says so; nothing is handed back. */
+	CHECK_ERR(virtio_device_recover(t->blk.vdev), VIRTIO_EDEAD);
+	CHECK_EQ(t->blk.queues[0]->vq.in_flight, 1);
+	CHECK(t->blk.sync.busy);
 	d->reset_stuck = false;
 	d->fault = SIM_FAULT_NONE;
-	CHECK_OK(vblk_reinit(&t->blk));
+	/* The reset completes: the held request comes back, once. */
+	CHECK_OK(virtio_device_recover(t->blk.vdev));
+	CHECK(!t->blk.sync.busy);
+	CHECK_ERR(t->blk.sync.status, VIRTIO_ETIMEDOUT);
 	CHECK_OK(vblk_read(&t->blk, 1, buf, 1, 5 * MS));
 }
 
@@ -491,10 +509,8 @@ TEST(fault_needs_reset_idle_device)
 	struct tblk *t = fup(1, ALL_FEATURES, 8);
 	struct sim_dev *d = t->sim;
 	sim_set_needs_reset(d);
-	int rc = vblk_interrupt(&t->blk);
-	CHECK_MSG(rc >= 0 || rc == VIRTIO_ERESET, "vblk_interrupt: %s", unit_errname(rc));
-	if (t->blk.dead)
-		CHECK_OK(vblk_reinit(&t->blk));
+	CHECK_ERR(vblk_interrupt(&t->blk), VIRTIO_ERESET);
+	CHECK_OK(virtio_device_recover(t->blk.vdev));
 	CHECK(!(d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET));
 	uint8_t *buf = tbuf(512, 1);
 	CHECK_OK(vblk_read(&t->blk, 1, buf, 1, 5 * MS));
@@ -517,18 +533,18 @@ TEST(fault_needs_reset_then_features_refused)
 	d->refuse_features_ok = true;
 	d->fault = SIM_FAULT_NEEDS_RESET;
 	sim_process(d);
-	int rc = vblk_interrupt(&t->blk);
-	CHECK(rc < 0);
+	CHECK_ERR(vblk_interrupt(&t->blk), VIRTIO_ERESET);
+	CHECK_ERR(virtio_device_recover(t->blk.vdev), VIRTIO_EFEATURES);
 	for (unsigned i = 0; i < 2; i++) {
 		CHECK_EQ(r[i].done_calls, 1);
 		CHECK_ERR(r[i].status, VIRTIO_ERESET);
 	}
-	CHECK(t->blk.dead);
+	CHECK_EQ(t->blk.vdev->state, VIRTIO_DEV_DOWN);
 	CHECK(d->status & VIRTIO_STATUS_FAILED);
 	CHECK_ERR(vblk_read(&t->blk, 1, buf, 1, 5 * MS), VIRTIO_EBROKEN);
-	CHECK_ERR(vblk_reinit(&t->blk), VIRTIO_EFEATURES);
+	CHECK_ERR(virtio_device_recover(t->blk.vdev), VIRTIO_EFEATURES);
 	d->refuse_features_ok = false;
-	CHECK_OK(vblk_reinit(&t->blk));
+	CHECK_OK(virtio_device_recover(t->blk.vdev));
 	d->mode = SIM_SYNC;
 	CHECK_OK(vblk_read(&t->blk, 1, buf, 1, 5 * MS));
 }

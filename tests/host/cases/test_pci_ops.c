@@ -309,7 +309,7 @@ TEST(pci_isr_maps_causes_and_shared_line_is_harmless)
 	CHECK_EQ(virtio_interrupt_ack(d), 0);
 	CHECK_EQ(t->pci->isr_reads, reads + 1);
 	CHECK_EQ(vblk_interrupt(&t->blk), 0);
-	CHECK_EQ(t->blk.config_changes, 0);
+	CHECK_EQ(t->blk.vdev->events.config_changes, 0);
 
 	/* Requests completed in the background, then the interrupt. */
 	t->sim->mode = SIM_DEFERRED;
@@ -336,7 +336,7 @@ TEST(pci_isr_maps_causes_and_shared_line_is_harmless)
 	/* Config change: bit 1, and the capacity is re-read. */
 	sim_blk_resize(t->sim, 1024, true);
 	CHECK_EQ(vblk_interrupt(&t->blk), 0);
-	CHECK_EQ(t->blk.config_changes, 1);
+	CHECK_EQ(t->blk.vdev->events.config_changes, 1);
 	CHECK_EQ(t->blk.info.capacity, 1024);
 	/* Each ISR bit on its own, then both. */
 	t->sim->int_status = VIRTIO_INT_VRING;
@@ -355,9 +355,10 @@ TEST(pci_needs_reset_reinit_restores_doorbells)
 	roundtrip(t, 1, 1, 1);
 	uintptr_t bell = t->vp.notify_addr[0];
 	sim_set_needs_reset(t->sim);
-	vblk_interrupt(&t->blk);
-	CHECK_EQ(t->blk.resets, 1);
-	CHECK(!t->blk.dead);
+	CHECK_ERR(vblk_interrupt(&t->blk), VIRTIO_ERESET);
+	CHECK_OK(virtio_device_recover(t->blk.vdev));
+	CHECK_EQ(t->blk.vdev->events.recoveries, 1);
+	CHECK_EQ(t->blk.vdev->state, VIRTIO_DEV_LIVE);
 	CHECK(t->vp.notify_valid & 1);
 	CHECK_EQ(t->vp.notify_addr[0], bell);
 	unsigned before = t->pci->notifies[0];
@@ -390,8 +391,9 @@ TEST(pci_msix_vectors_are_mapped_and_read_back)
 	CHECK_OK(vblk_write(&blk, 0, buf, 1, 10 * MS));
 	/* A re-initialisation maps both vectors again. */
 	sim_set_needs_reset(p->dev);
-	vblk_interrupt(&blk);
-	CHECK_EQ(blk.resets, 1);
+	CHECK_ERR(vblk_interrupt(&blk), VIRTIO_ERESET);
+	CHECK_OK(virtio_device_recover(blk.vdev));
+	CHECK_EQ(blk.vdev->events.recoveries, 1);
 	CHECK_EQ(p->config_vector, 0);
 	CHECK_EQ(p->qvector[0], 1);
 }

@@ -93,6 +93,7 @@ const char *unit_errname(int err)
 	case VIRTIO_ENOQUEUE: return "VIRTIO_ENOQUEUE";
 	case VIRTIO_ENOSTATUS: return "VIRTIO_ENOSTATUS";
 	case VIRTIO_EALIGN: return "VIRTIO_EALIGN";
+	case VIRTIO_EDEAD: return "VIRTIO_EDEAD";
 	}
 	snprintf(buf, sizeof(buf), "%d", err);
 	return buf;

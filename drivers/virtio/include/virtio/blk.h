@@ -8,6 +8,11 @@
  *   vblk_queue_mem_bytes_for() / vblk_attach_queue()   once per request queue
  *   vblk_start()          DRIVER_OK
  * Requests (struct vblk_req) belong to the caller until done() runs.
+ *
+ * The device's life after that is the device core's (driver.h) on
+ * blk->vdev: virtio_device_pending(), virtio_device_abort(),
+ * virtio_device_recover() (which also re-reads the configuration), and
+ * blk->vdev->events for the configuration changes and recoveries seen.
  */
 #ifndef VIRTIO_BLK_H
 #define VIRTIO_BLK_H
@@ -17,6 +22,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "driver.h"
 #include "virtq.h"
 #include "wire/blk.h"
 
@@ -38,8 +44,9 @@ struct vblk_req {
 	uint32_t nsectors;             /* DISCARD, WRITE_ZEROES, SECURE_ERASE:
 					* the range; the driver builds the segment */
 	uint32_t flags;                /* WRITE_ZEROES: VIRTIO_BLK_WZ_F_UNMAP */
-	/* 0 or VIRTIO_E*; runs inside vblk_poll/vblk_interrupt and may
-	 * submit new requests (the slot is already free again). */
+	/* 0 or VIRTIO_E*; runs inside vblk_poll/vblk_interrupt (or the
+	 * core's abort/recover, with their error) and may submit new
+	 * requests (the slot is already free again). */
 	void (*done)(struct vblk_req *req, int status);
 	void *ctx;
 	/* Set by the driver. */
@@ -58,12 +65,9 @@ struct vblk_slot_dma {
 
 struct vblk_queue {
 	struct virtq vq;
-	struct vblk_slot_dma *dma; /* [size] */
-	uint16_t *free;            /* [size]: stack of free slot numbers */
+	struct vblk_slot_dma *dma; /* [vq.size] */
+	uint16_t *free;            /* [vq.size]: stack of free slot numbers */
 	uint16_t nfree;
-	uint16_t size;
-	void *mem;                 /* the caller's block, kept for re-initialisation */
-	size_t mem_len;            /* its length */
 };
 
 /* Limits of a range command; max_* 0 means the command is unavailable. */
@@ -92,15 +96,22 @@ struct vblk_info {
 	bool write_zeroes_may_unmap;
 };
 
+/* The synchronous helpers' one request (blk_sync.c).  Here, not on the
+ * caller's stack: a device whose reset never completes keeps it
+ * (VIRTIO_EDEAD) until a recovery hands it back. */
+struct vblk_sync {
+	struct vblk_req req;
+	struct virtq_sg sg;
+	int status;
+	volatile bool done;
+	bool busy; /* submitted, done() not yet called */
+};
+
 struct vblk {
 	struct virtio_device *vdev;
 	struct vblk_info info;
 	struct vblk_queue *queues[VBLK_MAX_QUEUES]; /* NULL: not attached */
-	uint64_t mask;           /* feature mask given to vblk_probe() */
-	bool started;
-	bool dead;               /* reset after a fault; vblk_reinit() revives */
-	uint32_t config_changes; /* config-change interrupts seen */
-	uint32_t resets;         /* re-initialisations after DEVICE_NEEDS_RESET */
+	struct vblk_sync sync;
 };
 
 /* Negotiate and read the configuration; `mask` as in virtio_device_begin(). */
@@ -153,27 +164,29 @@ int vblk_submit(struct vblk *blk, uint16_t qi, struct vblk_req *req);
 int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req);
 void vblk_kick(struct vblk *blk, uint16_t qi);
 
-/* Complete what the device has used on queue `qi`; number completed or
- * VIRTIO_EBROKEN (in-flight requests were then failed). */
+/* Complete what the device has used on queue `qi`, at most
+ * VIRTIO_DRAIN_BUDGET requests (virtio_queue_drain()); number completed,
+ * or VIRTIO_EBROKEN when the device broke a rule: a reset is then due,
+ * and the requests in flight complete when it is done
+ * (virtio_device_abort() or virtio_device_recover() on blk->vdev). */
 int vblk_poll(struct vblk *blk, uint16_t qi);
 
-/* Interrupt handler body: read and ack the cause, re-read the capacity on
- * a config change, complete every queue.  Number completed or an error. */
-int vblk_interrupt(struct vblk *blk);
+/* Interrupt handler body (virtio_device_interrupt()): the causes read and
+ * acknowledged once, the capacity re-read on a configuration change,
+ * every queue completed.  Number completed or an error; DEVICE_NEEDS_RESET
+ * gives VIRTIO_ERESET and only notes the recovery. */
+static inline int vblk_interrupt(struct vblk *blk)
+{
+	return virtio_device_interrupt(blk->vdev);
+}
 
-/*
- * Give up on the device: reset it (so it owns no buffer any more, §3.3),
- * then complete every in-flight request with `err`.  Used on a protocol
- * fault, a timeout, and DEVICE_NEEDS_RESET.
- */
-void vblk_abort(struct vblk *blk, int err);
-
-/* Bring the device back after vblk_abort(): the same features, queues and
- * memory as before.  0, or the error that keeps it dead. */
-int vblk_reinit(struct vblk *blk);
-
-/* Synchronous helpers on queue 0, polling with a deadline (VIRTIO_ETIMEDOUT
- * afterwards the queue is latched broken: reset before reuse, §3.3). */
+/* Synchronous helpers on queue 0, polling with a deadline.  A device that
+ * misses it is reset to take the request back (VIRTIO_ETIMEDOUT; the
+ * device stays down until virtio_device_recover()); VIRTIO_EDEAD when
+ * that reset never completed: the buffer is still the device's until a
+ * recovery succeeds.  DEVICE_NEEDS_RESET seen while polling is recovered
+ * at once (the request fails with VIRTIO_ERESET).  Not reentrant: one
+ * synchronous request per struct vblk (VIRTIO_ENOSPC otherwise). */
 int vblk_read(struct vblk *blk, uint64_t sector, void *buf, uint32_t count, uint64_t timeout_ns);
 int vblk_write(struct vblk *blk, uint64_t sector, const void *buf, uint32_t count, uint64_t timeout_ns);
 int vblk_flush(struct vblk *blk, uint64_t timeout_ns);

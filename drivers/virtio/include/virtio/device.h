@@ -7,8 +7,10 @@
  * Initialisation follows §3.1.1:
  *   virtio_device_begin()  reset, ACKNOWLEDGE, DRIVER, feature negotiation,
  *                          FEATURES_OK and its re-read
- *   ... device-specific setup: config reads, virtq_create() ...
+ *   ... device-specific setup: config reads, virtio_queue_attach() ...
  *   virtio_device_ready()  DRIVER_OK
+ * What happens after that (interrupts, abort, recovery) is the device core
+ * of driver.h; the state it keeps is in struct virtio_device below.
  */
 #ifndef VIRTIO_DEVICE_H
 #define VIRTIO_DEVICE_H
@@ -18,6 +20,8 @@
 #include <stdint.h>
 
 struct virtio_device;
+struct virtio_driver_ops;
+struct virtq;
 
 /* Interrupt causes, as in the MMIO InterruptStatus / PCI ISR bits. */
 #define VIRTIO_INT_VRING  1u
@@ -53,6 +57,25 @@ struct virtio_transport_ops {
 	uint32_t (*interrupt_ack)(struct virtio_device *d);
 };
 
+/* Where a device is in its life (driver.h moves it along). */
+enum virtio_device_state {
+	VIRTIO_DEV_SETUP,     /* virtio_device_begin() done, DRIVER_OK not yet set */
+	VIRTIO_DEV_LIVE,      /* DRIVER_OK: requests flow */
+	VIRTIO_DEV_RESET_DUE, /* DEVICE_NEEDS_RESET or a device fault was noted;
+			       * the device still owns its buffers until the reset */
+	VIRTIO_DEV_DOWN,      /* reset, every buffer handed back; not re-initialised */
+	VIRTIO_DEV_DEAD,      /* the reset never completed: the buffers stay the
+			       * device's, nothing is reclaimed or reused */
+};
+
+/* Device events, counted whatever VIRTIO_STATS says (none is per request). */
+struct virtio_device_events {
+	uint64_t interrupts;     /* virtio_device_interrupt() calls */
+	uint64_t spurious;       /* ... that found no cause (e.g. a shared INTx line) */
+	uint32_t config_changes; /* configuration-change causes seen */
+	uint32_t recoveries;     /* successful re-initialisations */
+};
+
 struct virtio_device {
 	const struct virtio_transport_ops *ops;
 	const char *transport_name; /* "virtio-mmio v2", ... */
@@ -61,6 +84,18 @@ struct virtio_device {
 	uint64_t features;          /* negotiated, valid after virtio_device_begin() */
 	uint64_t offered;           /* what the device offered */
 	uint8_t status;             /* bits we have set since the last reset */
+
+	/* The device core (driver.h).  virtio_device_begin() sets or clears
+	 * all of it; read it, never write it. */
+	uint64_t driver_features;   /* asked for again on re-initialisation, */
+	uint64_t mask;              /* with the same mask */
+	const struct virtio_driver_ops *driver; /* virtio_device_set_driver() */
+	void *driver_ctx;
+	struct virtq *queues;       /* attached queues, in attach order */
+	uint8_t state;              /* enum virtio_device_state */
+	bool more;                  /* a drain ran out of budget: poll again */
+	int abort_err;              /* what a due reset completes the buffers with */
+	struct virtio_device_events events;
 };
 
 static inline bool virtio_has_feature(const struct virtio_device *d, unsigned bit)
@@ -78,11 +113,14 @@ int virtio_device_reset(struct virtio_device *d);
  * `mask` removes offered bits before anything is accepted (tests, and a
  * way to force e.g. the split ring): pass ~0ull to take everything.
  * VIRTIO_EFEATURES when the device refuses FEATURES_OK; the device is left
- * FAILED.
+ * FAILED.  Starts a new bring-up: both arguments are kept for
+ * re-initialisation, and the device core's state (driver, queues, events)
+ * is cleared; the state is VIRTIO_DEV_SETUP.
  */
 int virtio_device_begin(struct virtio_device *d, uint64_t driver_features, uint64_t mask);
 
-/* Step 8: DRIVER_OK.  Notifications are legal from here on. */
+/* Step 8: DRIVER_OK.  Notifications are legal from here on; the state is
+ * VIRTIO_DEV_LIVE. */
 void virtio_device_ready(struct virtio_device *d);
 
 /* Set FAILED: something irrecoverable happened (§2.1.2). */

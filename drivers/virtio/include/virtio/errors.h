@@ -24,6 +24,7 @@ enum virtio_error {
 	VIRTIO_ENOQUEUE = -14,  /* the device has no such queue */
 	VIRTIO_ENOSTATUS = -15, /* device completed without writing a status */
 	VIRTIO_EALIGN = -16,    /* not aligned to the device's logical block size */
+	VIRTIO_EDEAD = -17,     /* the device's reset never completed: its buffers stay its own */
 };
 
 /* Text for a VIRTIO_E* value ("unknown error" for anything else). */

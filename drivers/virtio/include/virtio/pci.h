@@ -104,8 +104,8 @@ int virtio_pci_probe(struct virtio_pci *p, const struct virtio_pci_config_access
  * rings and the configuration.  Call it before virtq_create(), e.g. right
  * after virtio_device_begin().  A reset unmaps every event (§4.1.5.1.2):
  * each queue set-up maps both vectors again, so a re-initialisation
- * (vblk_reinit) keeps them.  0, or VIRTIO_ENOTSUP when the device refuses
- * the configuration vector (INTx stays in use).
+ * (virtio_device_recover) keeps them.  0, or VIRTIO_ENOTSUP when the
+ * device refuses the configuration vector (INTx stays in use).
  */
 int virtio_pci_use_msix(struct virtio_pci *p, uint16_t config_vector, uint16_t queue_vector);
 

@@ -13,13 +13,17 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "driver.h"
 #include "virtq.h"
 
 struct vrng {
 	struct virtio_device *vdev;
 	struct virtq vq;
-	bool started;
-	uint64_t bytes; /* delivered so far */
+	uint64_t bytes;   /* delivered so far */
+	/* The one request in flight, as its done() saw it. */
+	uint32_t got;
+	int status;
+	bool answered;
 };
 
 /* Negotiate (no device features) and check the queue exists. */
@@ -35,10 +39,11 @@ int vrng_start(struct vrng *r);
 /*
  * Fill buf (DMA-reachable) with `len` random bytes, one device request at
  * a time, polling.  `len` on success; VIRTIO_ETIMEDOUT when the device
- * stops answering (the device is then reset so it owns no buffer, §3.3);
- * VIRTIO_EBROKEN when it broke the protocol (e.g. claimed to write more
- * than the buffer holds).  After either, the device stays down until it is
- * brought up again from vrng_probe().
+ * stops answering and VIRTIO_EBROKEN when it broke the protocol (e.g.
+ * claimed to write more than the buffer holds): the device is then reset,
+ * so it owns no buffer (§3.3), and stays down until
+ * virtio_device_recover(r->vdev).  VIRTIO_EDEAD when that reset never
+ * completed: `buf` is still the device's, do not reuse it.
  */
 int vrng_read(struct vrng *r, void *buf, uint32_t len, uint64_t timeout_ns);
 

@@ -18,7 +18,13 @@
  * buffers is ever written.
  *
  * Not thread-safe: one context at a time per queue (the caller masks its
- * interrupt around submissions if completions run in an interrupt handler).
+ * interrupt around submissions if completions run in an interrupt handler;
+ * see driver.h for what must be serialised per queue and per device).
+ *
+ * Statistics: with VIRTIO_STATS 1 (the default) each queue counts its
+ * traffic in struct virtq_stats (virtq_get_stats()); VIRTIO_STATS 0
+ * compiles every counter out of the request path.  The storage is there
+ * either way, so code built with either setting shares struct virtq.
  */
 #ifndef VIRTIO_VIRTQ_H
 #define VIRTIO_VIRTQ_H
@@ -53,6 +59,40 @@ struct virtq_slot {
 #define VIRTQ_INDIRECT_THRESHOLD 2
 #endif
 
+#ifndef VIRTIO_STATS
+#define VIRTIO_STATS 1
+#endif
+
+/* Per-queue statistics, since the queue was created (a re-initialisation
+ * keeps them). */
+struct virtq_stats {
+	uint64_t chains_added;   /* virtq_add() that succeeded */
+	uint64_t bytes_posted;   /* buffer bytes of those chains, both directions */
+	uint64_t used_popped;    /* used chains virtq_get_used() returned */
+	uint64_t bytes_used;     /* the used lengths the device reported for them */
+	uint64_t notifies;       /* notifications sent (virtq_notify()) */
+	uint64_t notifies_suppressed; /* kicks the device said it did not need */
+	uint64_t interrupts;     /* drains of this queue by virtio_device_interrupt() */
+	uint64_t spurious;       /* ... that found nothing used */
+	uint64_t faults;         /* device rule violations latched */
+};
+
+/* Done callback of a queue driven by the device core (driver.h): once per
+ * chain, with status 0 and the used length when the device used it, or a
+ * negative VIRTIO_E* and len 0 when an abort took it back unused. */
+typedef void virtq_done_fn(void *ctx, void *token, uint32_t len, int status);
+
+/* How the device core drives a queue: set by virtio_queue_attach(), kept
+ * across re-initialisation; all zero for a queue driven by hand. */
+struct virtq_owner {
+	virtq_done_fn *done;
+	void *ctx;
+	struct virtq *next;     /* the device's next attached queue */
+	void *mem;              /* the caller's memory, as given: rebuilt in place */
+	size_t mem_len;
+	uint16_t indirect_max;  /* as asked for (the queue's own is 0 without INDIRECT_DESC) */
+};
+
 struct virtq {
 	struct virtio_device *vdev;
 	uint16_t index;
@@ -84,6 +124,8 @@ struct virtq {
 	} ring;
 	struct virtq_slot *slots;   /* [size] */
 	uint8_t *indirect;          /* [size][indirect_max] 16-byte entries */
+	struct virtq_owner owner;
+	struct virtq_stats stats;   /* zero with VIRTIO_STATS 0 */
 };
 
 /*
@@ -216,6 +258,10 @@ void virtq_mark_broken(struct virtq *vq);
  * Only legal once the device no longer owns them (§3.3): after a reset.
  */
 int virtq_reclaim(struct virtq *vq, void **token);
+
+/* Copy the queue's statistics out: VIRTIO_OK, or VIRTIO_ENOTSUP (and all
+ * zero) when the library was built with VIRTIO_STATS 0. */
+int virtq_get_stats(const struct virtq *vq, struct virtq_stats *out);
 
 /* State of a queue, for callers (read these, not the struct's fields). */
 static inline uint16_t virtq_free_descs(const struct virtq *vq)

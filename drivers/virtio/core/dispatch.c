@@ -1,0 +1,102 @@
+/*
+ * Completions (driver.h): the drain loop of one queue, bounded by a
+ * budget, and the interrupt dispatch over every attached queue.  Nothing
+ * here waits or resets: a device that needs a reset, or breaks a rule, is
+ * only noted for the caller's main loop (recovery.c).
+ */
+#include "device_internal.h"
+#include "virtq_internal.h"
+
+int virtio_queue_drain(struct virtq *vq, unsigned budget)
+{
+	struct virtio_device *d = vq->vdev;
+	unsigned n = 0;
+	void *token;
+	uint32_t len;
+
+	for (;;) {
+		int rc = virtio_device_error(d);
+		if (rc)
+			return rc; /* not live, or a done() gave up on the device */
+		if (n == budget) {
+			/* Not re-armed: the caller polls for the rest. */
+			d->more = true;
+			return (int)n;
+		}
+		rc = virtq_get_used(vq, &token, &len);
+		if (rc == 1) {
+			vq->owner.done(vq->owner.ctx, token, len, VIRTIO_OK);
+			n++;
+			continue;
+		}
+		if (rc < 0) {
+			virtio_device_note_reset(d, VIRTIO_EBROKEN);
+			return rc;
+		}
+		/* Empty: re-arm, and drain again if something slipped in. */
+		if (virtq_enable_cb(vq))
+			return (int)n;
+	}
+}
+
+/* Every attached queue, in attach order; stops at the first error. */
+static int drain_all(struct virtio_device *d, bool from_interrupt)
+{
+	int total = 0;
+
+	d->more = false;
+	for (struct virtq *vq = d->queues; vq; vq = vq->owner.next) {
+		if (from_interrupt)
+			VIRTQ_STAT(vq, interrupts, 1);
+		int n = virtio_queue_drain(vq, VIRTIO_DRAIN_BUDGET);
+		if (n < 0)
+			return n;
+		if (from_interrupt)
+			VIRTQ_STAT(vq, spurious, n == 0);
+		total += n;
+	}
+	return total;
+}
+
+int virtio_device_interrupt(struct virtio_device *d)
+{
+	/* Read once: on PCI the ISR read is itself the acknowledgement. */
+	uint32_t causes = virtio_interrupt_ack(d);
+
+	d->events.interrupts++;
+	if (causes == 0) {
+		/* Not ours (a shared INTx line).  Nothing is lost: every drain
+		 * ended by re-arming and re-checking the ring, or left
+		 * VIRTIO_PENDING_POLL for the caller. */
+		d->events.spurious++;
+		return 0;
+	}
+	int rc = virtio_device_error(d);
+	if (rc)
+		return rc;
+	if (causes & VIRTIO_INT_CONFIG) {
+		d->events.config_changes++;
+		if (virtio_device_needs_reset(d)) {
+			/* §2.1.2: in-flight requests are indeterminate; the reset
+			 * and the re-initialisation wait for the main loop. */
+			virtio_device_note_reset(d, VIRTIO_ERESET);
+			return VIRTIO_ERESET;
+		}
+		if (d->driver && d->driver->config_changed)
+			d->driver->config_changed(d->driver_ctx);
+	}
+	if (!(causes & VIRTIO_INT_VRING))
+		return 0;
+	return drain_all(d, true);
+}
+
+int virtio_device_poll(struct virtio_device *d)
+{
+	return drain_all(d, false);
+}
+
+unsigned virtio_device_pending(const struct virtio_device *d)
+{
+	return (d->more ? VIRTIO_PENDING_POLL : 0) |
+	       (d->state == VIRTIO_DEV_RESET_DUE ? VIRTIO_PENDING_RECOVER : 0);
+}

@@ -1,0 +1,179 @@
+/*
+ * The device core: the life of a device after bring-up, written once for
+ * every device driver (blk.c, rng.c, ...).  A driver is a file over this:
+ *
+ *   virtio_device_begin()      negotiate (device.h)
+ *   virtio_device_set_driver() its config-change and re-init callbacks
+ *   virtio_queue_attach()      each queue, in caller memory, with a `done`
+ *                              callback and a context
+ *   virtio_device_ready()      DRIVER_OK
+ * and from then on:
+ *   virtio_device_interrupt()  the interrupt handler body
+ *   virtio_device_poll()       the same completions without an interrupt
+ *   virtio_device_abort()      reset (checked) and hand every buffer back
+ *   virtio_device_recover()    the same reset, then re-initialise
+ *
+ * Interrupts: the causes are read and acknowledged once; a configuration
+ * change calls the driver's config_changed(), then every queue is drained
+ * (its done() per used chain), at most VIRTIO_DRAIN_BUDGET chains per queue
+ * per call.  Leftover work is not lost but not automatic either: the ring
+ * is left unarmed (no interrupt is due for what is already used), and
+ * virtio_device_pending() returns VIRTIO_PENDING_POLL until the caller's
+ * main loop calls virtio_device_poll().
+ *
+ * Recovery never runs in an interrupt handler: on DEVICE_NEEDS_RESET or a
+ * device fault the interrupt path only notes it (VIRTIO_DEV_RESET_DUE,
+ * VIRTIO_PENDING_RECOVER) and returns.  The caller's main loop then calls
+ * virtio_device_recover(), whose waits are bounded: a reset that completes
+ * (status reads 0, §2.4.2) hands every buffer back through done() with an
+ * error (§3.3), then the device is re-initialised with the same features
+ * and mask, the same queues in the same memory, and the driver's reinit()
+ * re-reads its configuration.  A reset that never completes leaves the
+ * buffers with the device (VIRTIO_DEV_DEAD): nothing is reclaimed or
+ * reused, and callers get VIRTIO_EDEAD.
+ *
+ * Serialisation.  Per queue: virtq_add/kick (submission) and the drain
+ * (virtio_queue_drain, or interrupt/poll/abort/recover, which drain or
+ * rebuild every queue) must never run at the same time; on one hart, mask
+ * the device's interrupt around submissions.  Per device: interrupt, poll,
+ * abort, recover and config writes one at a time.  With completions on
+ * another hart than submissions, a lock per device around all of these is
+ * needed: the library takes none.
+ */
+#ifndef VIRTIO_DRIVER_H
+#define VIRTIO_DRIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "errors.h"
+#include "virtq.h"
+
+/* Used chains handed to done() per queue per interrupt or poll call. */
+#ifndef VIRTIO_DRAIN_BUDGET
+#define VIRTIO_DRAIN_BUDGET 64u
+#endif
+
+/* What a driver tells the core; every member is optional. */
+struct virtio_driver_ops {
+	/* A configuration-change interrupt that is not DEVICE_NEEDS_RESET:
+	 * re-read what may have changed.  Interrupt context: no waiting.
+	 * Runs before any queue's done() of the same interrupt. */
+	void (*config_changed)(void *ctx);
+	/* Re-initialisation: the features are negotiated again and the
+	 * queues rebuilt; re-read the configuration (and re-post buffers the
+	 * device should hold, such as receive buffers).  0, or an error that
+	 * leaves the device VIRTIO_DEV_DOWN.  DRIVER_OK follows. */
+	int (*reinit)(void *ctx);
+};
+
+/* Bind the driver after virtio_device_begin(); `ctx` is every callback's
+ * argument.  ops may be NULL (no callbacks). */
+void virtio_device_set_driver(struct virtio_device *d, const struct virtio_driver_ops *ops,
+			      void *ctx);
+
+/* ---- queues ----------------------------------------------------------- */
+
+/* Largest legal size for queue `index` at or below `cap`: what the device
+ * offers, a power of two for split rings, any size for packed ones (after
+ * virtio_device_begin(): the layout follows the features).  0 when the
+ * device has no such queue or cap is 0. */
+uint16_t virtio_queue_size(struct virtio_device *d, uint16_t index, uint16_t cap);
+
+struct virtio_queue_setup {
+	uint16_t index;        /* the device's queue number */
+	uint16_t size;         /* entries, from virtio_queue_size() */
+	uint16_t indirect_max; /* entries per indirect table; 0: none */
+	void *mem;             /* virtq_mem_bytes() bytes for the device's layout (virtq.h),
+				* kept for re-initialisation */
+	size_t mem_len;
+	virtq_done_fn *done;   /* required: each used chain, each chain taken back */
+	void *ctx;             /* done()'s first argument */
+};
+
+/*
+ * Create queue s->index in s->mem (virtq_create()) and attach it: the core
+ * drains it, hands its chains back on an abort and rebuilds it on
+ * re-initialisation.  Only between virtio_device_begin() and
+ * virtio_device_ready().  VIRTIO_EINVAL for a queue attached twice or no
+ * done(); otherwise virtq_create()'s result.
+ */
+int virtio_queue_attach(struct virtio_device *d, struct virtq *vq,
+			const struct virtio_queue_setup *s);
+
+/*
+ * Pop up to `budget` used chains, calling done() for each (done() may add
+ * new chains).  When the ring is empty within the budget it is re-armed
+ * and checked again (§2.7.10); when the budget runs out it is not, and
+ * VIRTIO_PENDING_POLL is set.  Number completed; VIRTIO_EBROKEN when the
+ * device broke a rule (the queue is latched broken and a reset is noted,
+ * VIRTIO_PENDING_RECOVER); virtio_device_error() when the device is not
+ * live.
+ */
+int virtio_queue_drain(struct virtq *vq, unsigned budget);
+
+/* ---- the device ------------------------------------------------------- */
+
+/*
+ * The interrupt handler body, in this order: read and acknowledge the
+ * causes once; none: counted spurious (a shared line), return 0.  A
+ * configuration change: DEVICE_NEEDS_RESET is noted for recovery (return
+ * VIRTIO_ERESET, nothing drained), anything else calls config_changed().
+ * A used-buffer cause: every attached queue is drained, in attach order.
+ * Number of chains completed, or a negative error (the device is not live,
+ * or a queue broke).  Never waits, never resets.
+ */
+int virtio_device_interrupt(struct virtio_device *d);
+
+/* Drain every attached queue without reading the interrupt status (polled
+ * callers, and the leftover of a budget).  As virtio_device_interrupt(). */
+int virtio_device_poll(struct virtio_device *d);
+
+/* What the main loop owes the device: a poll, a recovery, or both.  A
+ * device that is down after an abort, a failed recovery or a reset that
+ * never completed (VIRTIO_DEV_DOWN, _DEAD) owes nothing by itself: its
+ * owner decides whether to call virtio_device_recover() again. */
+#define VIRTIO_PENDING_POLL    1u /* a drain ran out of budget: virtio_device_poll() */
+#define VIRTIO_PENDING_RECOVER 2u /* a reset is due (VIRTIO_DEV_RESET_DUE): virtio_device_recover() */
+unsigned virtio_device_pending(const struct virtio_device *d);
+
+/* 0 while the device takes requests (LIVE); otherwise what a submission
+ * gets: VIRTIO_EINVAL before DRIVER_OK, VIRTIO_EDEAD after a reset that
+ * never completed, VIRTIO_EBROKEN while a reset is due or done. */
+static inline int virtio_device_error(const struct virtio_device *d)
+{
+	switch (d->state) {
+	case VIRTIO_DEV_LIVE: return VIRTIO_OK;
+	case VIRTIO_DEV_SETUP: return VIRTIO_EINVAL;
+	case VIRTIO_DEV_DEAD: return VIRTIO_EDEAD;
+	default: return VIRTIO_EBROKEN;
+	}
+}
+
+/*
+ * Give up on what the device holds: reset it and check that the reset
+ * completed (§2.4.2).  Then every chain still in flight on every attached
+ * queue goes back through its done() with `err` (negative), exactly once,
+ * and the device is VIRTIO_DEV_DOWN.  If the reset never completes the
+ * device is VIRTIO_DEV_DEAD and keeps every buffer: VIRTIO_EDEAD, and
+ * nothing is reclaimed.  Either way every queue is latched broken and the
+ * device set FAILED.  Waits (bounded): not from an interrupt handler.
+ */
+int virtio_device_abort(struct virtio_device *d, int err);
+
+/*
+ * Bring the device back after DEVICE_NEEDS_RESET, a fault, or an abort:
+ * first a checked reset as virtio_device_abort() does, whose chains
+ * still in flight complete with the noted error (VIRTIO_ERESET for
+ * NEEDS_RESET, VIRTIO_EBROKEN for a fault, an earlier abort's `err`);
+ * then the same features and mask (VIRTIO_EFEATURES if the device now
+ * settles on different ones), the same queues in the same memory, the
+ * driver's reinit() and DRIVER_OK.  0 when live again (also when it
+ * already was), VIRTIO_EDEAD when the reset still does not complete, or
+ * the error that keeps it VIRTIO_DEV_DOWN.  Waits (bounded): never from
+ * an interrupt handler; call it when virtio_device_pending() says so.
+ */
+int virtio_device_recover(struct virtio_device *d);
+
+#endif
