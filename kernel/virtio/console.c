@@ -1,6 +1,8 @@
 /*
  * virtio-console glue: the library's vcon driver under the kernel's
- * console-port registry.
+ * console-port registry.  What the interrupt handler must not do itself
+ * (a recovery after DEVICE_NEEDS_RESET or a broken rule, the rest of a
+ * drain over budget) goes to deferred work (kernel/deferred.h).
  *
  * The library reports every port change through its event callback,
  * which runs inside vcon_interrupt() (the device's interrupt handler) or
@@ -12,6 +14,7 @@
 #include "kernel/virtio/console.h"
 
 #include "kernel/console/console.h"
+#include "kernel/deferred.h"
 #include "kernel/dma.h"
 #include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
@@ -27,7 +30,7 @@ struct vconsole {
 	struct vcon_port vports[PORTS_PER_DEVICE];
 	struct con_port ports[PORTS_PER_DEVICE];
 	char where[64];
-	bool fault_said;
+	struct deferred_work work; /* console_deferred() */
 };
 
 static struct vconsole consoles[MAX_CONSOLES];
@@ -124,13 +127,34 @@ static void on_event(struct vcon *c, struct vcon_port *vp, enum vcon_event ev)
 static void console_irq(void *ctx)
 {
 	struct vconsole *vc = ctx;
+	bool was_live = vc->con.vdev->state == VIRTIO_DEV_LIVE;
 	int rc = vcon_interrupt(&vc->con);
-	/* Say it once: a dead device on a shared line sees every neighbour's
-	 * interrupt. */
-	if (rc < 0 && !vc->fault_said) {
-		vc->fault_said = true;
+	/* Say it once: a device that is down sees every neighbour's
+	 * interrupt on a shared line.  A needed reset is no error. */
+	if (rc < 0 && rc != VIRTIO_ERESET && was_live)
 		kprintf("%s: virtio-console: %s\n", vc->where, virtio_strerror(rc));
-	}
+	if (virtio_device_pending(vc->con.vdev))
+		deferred_mark(&vc->work);
+}
+
+/* Main loop: what console_irq() left.  A failed recovery is said once and
+ * not retried (the device is down: its ports are gone). */
+static void console_deferred(void *ctx)
+{
+	struct vconsole *vc = ctx;
+	unsigned long s = intr_save();
+	unsigned pending = virtio_device_pending(vc->con.vdev);
+	int rc = VIRTIO_OK;
+	if (pending & VIRTIO_PENDING_RECOVER)
+		rc = vcon_recover(&vc->con);
+	else if (pending & VIRTIO_PENDING_POLL)
+		vcon_poll(&vc->con);
+	if (virtio_device_pending(vc->con.vdev) & VIRTIO_PENDING_POLL)
+		deferred_mark(&vc->work);
+	intr_restore(s);
+	if (rc)
+		kprintf("%s: virtio-console: re-initialisation failed: %s\n", vc->where,
+			virtio_strerror(rc));
 }
 
 static void emergency_putc(void *ctx, char c)
@@ -153,6 +177,7 @@ static int bring_up(struct vconsole *vc, struct virtio_device *vdev, uint32_t ir
 		return rc;
 	vc->con.on_event = on_event;
 	vc->con.event_ctx = vc;
+	vc->work = (struct deferred_work){ .fn = console_deferred, .ctx = vc };
 	if (irq_register(irq, console_irq, vc) != 0)
 		return VIRTIO_EINVAL;
 	/* The device answers DEVICE_READY at once, by interrupt: not before

@@ -2,18 +2,22 @@
  * virtio-console (§5.3): ports, each a receive and a transmit queue, and
  * with VIRTIO_CONSOLE_F_MULTIPORT two control queues over which the device
  * adds, names, opens, resizes and removes ports while the driver runs.
+ * A driver over the device core (driver.h).
  *
  * Bring-up, in this order:
  *   vcon_probe()                       negotiate, read the configuration
  *   vcon_mem_bytes() / vcon_attach()   memory and slots for ports 0..n-1
  *   (set on_event / event_ctx)
- *   vcon_start()                       DRIVER_OK, receive buffers posted,
+ *   vcon_start()                       receive buffers posted, DRIVER_OK,
  *                                      DEVICE_READY
  * Then vcon_interrupt() from the device's interrupt handler (or vcon_poll()):
  * it applies control messages, moves received bytes into each port's
  * bounded buffer and re-posts the receive buffers at once (the receive
  * queues are never left empty), and reclaims transmit buffers.  Every
- * change is reported through on_event.
+ * change is reported through on_event.  When virtio_device_pending() asks
+ * for it, the main loop calls vcon_poll() (VIRTIO_PENDING_POLL) or
+ * vcon_recover() (VIRTIO_PENDING_RECOVER: DEVICE_NEEDS_RESET or a broken
+ * rule), never the core's functions directly: the ports need their part.
  *
  * vcon_write() copies into the driver's transmit buffers and vcon_read()
  * takes from the port's buffer: neither waits (the caller decides how long
@@ -23,8 +27,9 @@
  * The device is not trusted: every control message is checked (length,
  * event, port id, the port's state, the name's bytes); a bad one is counted
  * in struct vcon's `bad_*` fields and changes nothing.  A ring violation
- * latches the device broken (see virtq.h): it is reset and every port
- * removed.
+ * latches the device broken (see virtq.h) and a reset is due: until
+ * vcon_recover() every call fails, then every port is removed and the
+ * device announces its ports again.
  *
  * Not thread-safe: one context at a time (mask the device's interrupt
  * around calls when vcon_interrupt() runs in an interrupt handler).
@@ -37,6 +42,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "driver.h"
 #include "virtq.h"
 #include "wire/console.h"
 
@@ -94,6 +100,8 @@ struct vcon_port {
 	uint64_t dropped; /* received while the buffer was full */
 
 	/* driver-private */
+	struct vcon *con;
+	bool rx_fresh;    /* bytes since the last VCON_EV_DATA */
 	struct virtq rx, tx;
 	uint8_t *rxbufs;  /* [rx.size][VCON_BUF_BYTES], device-writable */
 	uint8_t *txbufs;  /* [tx.size][VCON_BUF_BYTES], device-readable */
@@ -114,8 +122,6 @@ struct vcon {
 	uint64_t mask;
 	bool multiport;
 	bool emerg_write;       /* EMERG_WRITE offered: vcon_emerg_write() works */
-	bool started;
-	bool dead;              /* reset after a fault; vcon_reinit() revives */
 	uint32_t max_nr_ports;  /* from the config with MULTIPORT, else 1 */
 	uint16_t cols, rows;    /* with F_SIZE: port 0's size from the config */
 
@@ -130,8 +136,6 @@ struct vcon {
 	uint32_t refused;    /* ports we have no slot for (PORT_READY 0 sent) */
 	uint32_t ctrl_lost;  /* our control messages dropped: backlog full */
 	uint32_t stray_rx;   /* bytes received on a port that is not present */
-	uint32_t config_changes;
-	uint32_t resets;
 
 	/* driver-private */
 	struct vcon_port *ports;
@@ -144,6 +148,7 @@ struct vcon {
 	uint16_t nctrl_txfree;
 	struct vcon_ctrl_msg backlog[VCON_CTRL_BACKLOG];
 	uint16_t backlog_head, backlog_len;
+	bool restarted;                       /* reinit() ran: vcon_recover() goes live */
 };
 
 /* Negotiate (SIZE, MULTIPORT, EMERG_WRITE when offered) and read the
@@ -184,11 +189,12 @@ int vcon_attach(struct vcon *c, struct vcon_port *ports, uint16_t nports, void *
  * port 0 added (without). */
 int vcon_start(struct vcon *c);
 
-/* Interrupt handler body: read and acknowledge the cause, re-read the size
- * on a config change, then vcon_poll().  0, or an error (device dead). */
+/* Interrupt handler body: virtio_device_interrupt() (the size re-read on a
+ * config change, every queue drained), then what the ports need once per
+ * batch.  As virtio_device_interrupt(): chains completed, or an error. */
 int vcon_interrupt(struct vcon *c);
 
-/* Process what the device has used on every queue. */
+/* The same without reading the interrupt status (virtio_device_poll()). */
 int vcon_poll(struct vcon *c);
 
 /*
@@ -218,12 +224,16 @@ uint16_t vcon_tx_in_flight(const struct vcon_port *p);
  * panic.  false when the device does not offer EMERG_WRITE. */
 bool vcon_emerg_write(struct vcon *c, char ch);
 
-/* Reset the device (so it owns no buffer, §3.3), take every buffer back and
- * remove every port (VCON_EV_REMOVED each). */
-void vcon_abort(struct vcon *c);
+/* Give up on the device: virtio_device_abort() (a checked reset, so it
+ * owns no buffer any more, §3.3; VIRTIO_EDEAD when the reset never
+ * completes and it keeps them), and every port removed (VCON_EV_REMOVED
+ * each).  Waits (bounded): not from an interrupt handler. */
+int vcon_abort(struct vcon *c, int err);
 
-/* After vcon_abort(): the same features, slots and memory again, started.
- * 0, or the error that keeps it dead. */
-int vcon_reinit(struct vcon *c);
+/* Bring the device back (virtio_device_recover(): reset, the same
+ * features, queues and memory) and start it again: the device announces
+ * its ports anew.  0, or the error that keeps it down (every port
+ * removed).  Waits (bounded): main loop only. */
+int vcon_recover(struct vcon *c);
 
 #endif
