@@ -12,11 +12,13 @@
  */
 #include "drivers/uart/ns16550.h"
 #include "kernel/boot.h"
+#include "kernel/conin.h"
 #include "kernel/console/terminal.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
 #include "kernel/exit.h"
 #include "kernel/harts.h"
+#include "kernel/input/input.h"
 #include "kernel/panic.h"
 #include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
@@ -41,6 +43,12 @@
 #define CONSOLE_WAIT_MS 2000
 
 __attribute__((noreturn)) void kmain(unsigned long hartid, const void *dtb);
+
+/* A UART without a receive interrupt is polled by the console reader. */
+static void uart_poll(void)
+{
+	uart_irq_handler(NULL);
+}
 
 static void print_banner(unsigned long hartid, const struct dt_info *dt)
 {
@@ -85,7 +93,9 @@ void kmain(unsigned long hartid, const void *dtb)
 {
 	char err[160];
 
-	/* until the device tree says otherwise, QEMU virt's UART, unprogrammed */
+	/* until the device tree says otherwise, QEMU virt's UART, unprogrammed;
+	 * what it receives is one source of console input (the terminal
+	 * detaches it while the shell is on a console port) */
 	term_init();
 	trap_init();
 	kprintf("\nvdisk: hart %lu entered the kernel, device tree at %p\n", hartid, dtb);
@@ -112,15 +122,18 @@ void kmain(unsigned long hartid, const void *dtb)
 	print_banner(hartid, dt);
 
 	if (dt->has_uart && dt->uart_irq &&
-	    irq_register(dt->uart_irq, uart_irq_handler, NULL) == 0)
+	    irq_register(dt->uart_irq, uart_irq_handler, NULL) == 0) {
 		uart_enable_rx_interrupt();
-	else
+	} else {
 		kprintf("uart: no receive interrupt; the shell will poll\n");
+		conin_add_poller(uart_poll);
+	}
 
 	csr_set(sie, SIE_SEIE | SIE_STIE);
 	intr_on();
 	harts_park_others();
 
+	input_keyboard_attach(); /* keyboards type into the shell, next to the UART */
 	virtio_probe_all();
 	/* The panic path, on demand: its output reaches the UART and every
 	 * console device's emergency write (tests/qemu/console.py). */

@@ -53,6 +53,7 @@ stage shell $PY tests/qemu/shell.py
 stage soak $PY tests/qemu/soak.py
 stage silent $PY tests/qemu/silent.py
 stage console $PY tests/qemu/console.py
+stage input $PY tests/qemu/input.py
 stage qemu-matrix $PY tests/qemu/matrix.py --kernel build/kernel.elf
 # the clang-built kernel boots too, on a representative subset
 stage qemu-matrix-clang $PY tests/qemu/matrix.py --kernel build/clang/kernel.elf --only mmio-modern mmio-legacy packed pci-modern aia-pci-msix

@@ -2,9 +2,8 @@
  * NS16550A driver (see ns16550.h).  Register numbers are the classic
  * 16550 ones; their byte offsets are scaled by reg-shift.
  *
- * The receive ring has one producer (the interrupt handler) and one
- * consumer (uart_getc_nonblock), on one hart, so head and tail need only be
- * volatile: each is written by one side only.
+ * Received bytes are not buffered here: each goes straight to the
+ * receiver the kernel named (its console input queue).
  */
 #include "drivers/uart/ns16550.h"
 #include "kernel/mmio.h"
@@ -28,7 +27,6 @@
 #define LSR_THRE  0x20 /* transmit holding register empty */
 
 #define BAUD 115200
-#define RX_RING 256 /* power of two */
 /* A real UART empties THR in ~90 us at 115200; far more polls than that
  * means the device is gone, and the console must never hang the kernel. */
 #define TX_SPIN_LIMIT 1000000
@@ -37,11 +35,7 @@ static uintptr_t base = UART_EARLY_BASE;
 static uint32_t shift;
 static uint32_t width = 1;
 
-static char rx_ring[RX_RING];
-static volatile uint32_t rx_head; /* written by the IRQ handler */
-static volatile uint32_t rx_tail; /* written by the reader */
-static volatile uint32_t rx_dropped;
-static bool rx_irq_on;
+static void (*receiver)(char c);
 
 static void rx_pull(void);
 
@@ -69,7 +63,6 @@ void uart_init(uintptr_t b, uint32_t reg_shift, uint32_t io_width, uint32_t cloc
 	width = io_width == 4 ? 4 : 1;
 
 	reg_write(IER, 0);
-	rx_irq_on = false;
 	/* turning the FIFO on empties it: save what was typed ahead first */
 	rx_pull();
 	if (clock_hz) {
@@ -89,29 +82,21 @@ void uart_enable_rx_interrupt(void)
 {
 	/* bytes typed ahead stay in the FIFO and raise the interrupt at once */
 	reg_write(IER, IER_RDA);
-	rx_irq_on = true;
 }
 
-bool uart_rx_interrupt_enabled(void)
+void uart_set_receiver(void (*fn)(char c))
 {
-	return rx_irq_on;
+	receiver = fn;
 }
 
-/* Moves received bytes from the UART into the ring. */
+/* Hands received bytes to the receiver (dropped while there is none). */
 static void rx_pull(void)
 {
 	/* reading RBR until the FIFO is empty also clears the interrupt */
 	while (reg_read(LSR) & LSR_DR) {
 		char c = (char)reg_read(RBR);
-		uint32_t head = rx_head;
-		if (head - rx_tail == RX_RING) {
-			rx_dropped++;
-			continue;
-		}
-		rx_ring[head % RX_RING] = c;
-		/* the byte must be in the ring before the reader can see it */
-		__asm__ __volatile__("" ::: "memory");
-		rx_head = head + 1;
+		if (receiver)
+			receiver(c);
 	}
 }
 
@@ -119,28 +104,6 @@ void uart_irq_handler(void *ctx)
 {
 	(void)ctx;
 	rx_pull();
-}
-
-int uart_getc_nonblock(void)
-{
-	uint32_t tail = rx_tail;
-
-	if (tail == rx_head)
-		return -1;
-	char c = rx_ring[tail % RX_RING];
-	__asm__ __volatile__("" ::: "memory");
-	rx_tail = tail + 1;
-	return (unsigned char)c;
-}
-
-bool uart_rx_ready(void)
-{
-	return rx_tail != rx_head;
-}
-
-uint32_t uart_rx_dropped(void)
-{
-	return rx_dropped;
 }
 
 void uart_putc_raw(char c)

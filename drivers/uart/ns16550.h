@@ -1,7 +1,8 @@
 /*
  * NS16550A UART: the kernel console.  Transmit is polled (simple, and
  * works before interrupts exist, e.g. in panic); receive is interrupt
- * driven into a ring buffer so the shell can sleep in wfi between keys.
+ * driven, each byte handed to a receiver (the console input queue) so the
+ * shell can sleep in wfi between keys.
  */
 #ifndef DRIVERS_UART_NS16550_H
 #define DRIVERS_UART_NS16550_H
@@ -20,8 +21,13 @@
  */
 void uart_init(uintptr_t base, uint32_t reg_shift, uint32_t io_width, uint32_t clock_hz);
 
+/* Where received bytes go, one call each, from uart_irq_handler(). */
+void uart_set_receiver(void (*fn)(char c));
+
 /* Turns on the receive-data interrupt; the caller has routed the UART's
- * IRQ to uart_irq_handler() (irq_register(irq, uart_irq_handler, NULL)). */
+ * IRQ to uart_irq_handler() (irq_register(irq, uart_irq_handler, NULL)).
+ * Without an interrupt, calling uart_irq_handler(NULL) polls (safe with
+ * interrupts masked). */
 void uart_enable_rx_interrupt(void);
 void uart_irq_handler(void *ctx);
 
@@ -29,18 +35,5 @@ void uart_irq_handler(void *ctx);
 void uart_putc(char c);
 /* Sends one byte unchanged. */
 void uart_putc_raw(char c);
-
-/* Next received byte, or -1 when none is buffered. */
-int uart_getc_nonblock(void);
-
-/* Whether uart_enable_rx_interrupt() has run (else poll with
- * uart_irq_handler(NULL), which is safe to call with interrupts masked). */
-bool uart_rx_interrupt_enabled(void);
-
-/* Whether a byte is buffered (check with interrupts masked before a wfi). */
-bool uart_rx_ready(void);
-
-/* Bytes lost because the ring was full. */
-uint32_t uart_rx_dropped(void);
 
 #endif

@@ -30,6 +30,7 @@ VIRTIO_TRANSPORT_SRCS.pci := transport/pci.c
 VIRTIO_DEVICE_SRCS.blk := devices/blk.c devices/blk_sync.c
 VIRTIO_DEVICE_SRCS.rng := devices/rng.c
 VIRTIO_DEVICE_SRCS.console := devices/console.c devices/console_ctrl.c
+VIRTIO_DEVICE_SRCS.input := devices/input.c
 
 # Every name that has a line above.
 virtio_group_names = $(sort $(patsubst $(1).%,%,$(filter $(1).%,$(.VARIABLES))))

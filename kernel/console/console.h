@@ -5,9 +5,9 @@
  * interface.
  *
  * A driver fills a struct con_port and adds it when the port appears,
- * keeps its name / host_open / console fields current, calls
- * con_port_received() when bytes arrive, and removes it when the port
- * goes.  The registry numbers ports (the lowest free number, so numbers
+ * keeps its name / host_open / console fields current (con_port_changed()
+ * after each change), calls con_port_received() when bytes arrive, and
+ * removes it when the port goes.  The registry numbers ports (the lowest free number, so numbers
  * stay put while other ports come and go) and provides the bounded waits:
  * con_write() until the bytes are taken, con_read() until the first byte.
  *
@@ -64,7 +64,9 @@ struct con_port {
 	unsigned num;
 	bool added;
 	bool opened;          /* ops->open() done */
-	/* Called from con_port_received() (often an interrupt handler). */
+	/* Called from con_port_received(), often inside the driver's
+	 * interrupt handler: it may take the bytes with con_read(p, ..., 0)
+	 * and must not write to any port. */
 	void (*on_receive)(struct con_port *p, void *ctx);
 	void *receive_ctx;
 };
@@ -72,8 +74,15 @@ struct con_port {
 /* A new port: its number, or -1 when the table is full. */
 int con_port_add(struct con_port *p);
 void con_port_remove(struct con_port *p);
+/* The driver changed p's name, host_open or console. */
+void con_port_changed(struct con_port *p);
 /* The driver has buffered bytes for read(). */
 void con_port_received(struct con_port *p);
+
+/* One watcher (the terminal): fn() runs after every add, change and
+ * removal, in the driver's context (interrupt handlers included), and must
+ * not write to any port. */
+void con_set_watcher(void (*fn)(void));
 
 unsigned con_port_count(void);
 /* The port numbered num, or NULL. */

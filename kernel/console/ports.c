@@ -14,6 +14,7 @@
 #include "lib/parse.h"
 
 static struct con_port *ports[CON_MAX_PORTS];
+static void (*watcher)(void);
 
 static struct {
 	void (*fn)(void *ctx, char c);
@@ -35,16 +36,33 @@ int con_port_add(struct con_port *p)
 		ports[num] = p;
 	}
 	intr_restore(s);
+	if (num >= 0)
+		con_port_changed(p);
 	return num;
 }
 
 void con_port_remove(struct con_port *p)
 {
 	unsigned long s = intr_save();
-	if (p->added && ports[p->num] == p)
+	bool was = p->added && ports[p->num] == p;
+	if (was)
 		ports[p->num] = NULL;
 	p->added = false;
 	intr_restore(s);
+	if (was)
+		con_port_changed(p);
+}
+
+void con_port_changed(struct con_port *p)
+{
+	(void)p;
+	if (watcher)
+		watcher();
+}
+
+void con_set_watcher(void (*fn)(void))
+{
+	watcher = fn;
 }
 
 void con_port_received(struct con_port *p)

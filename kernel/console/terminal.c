@@ -1,14 +1,19 @@
 /*
- * The terminal (see terminal.h): an input source and an output sink, each
- * the UART or a console port, switched by `console=hvcN`.
+ * The terminal (see terminal.h): kprintf's output sink, the UART or a
+ * console port, and which of the two feeds the console input queue.
+ *
+ * The switch follows the console-port registry: its watcher
+ * (follow_console) runs after every port change, usually inside the
+ * port driver's interrupt handler, so it writes to no port: what it says
+ * goes to the UART, before the move or after the fallback.
  */
 #include "kernel/console/terminal.h"
 
 #include "drivers/uart/ns16550.h"
+#include "kernel/conin.h"
 #include "kernel/console/console.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
-#include "kernel/trap.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 #include "lib/printf.h"
@@ -19,93 +24,60 @@
  * whole, so a host that stopped reading slows nothing down. */
 #define WRITE_TIMEOUT_MS 1000
 #define BOOT_WAIT_STEP_MS 10
-
-/* Where keys come from. */
-struct term_input {
-	int (*getc)(void);   /* the next byte, or -1 */
-	bool (*ready)(void); /* a byte is waiting (asked with interrupts masked) */
-	bool (*polled)(void); /* no receive interrupt: look every 10 ms */
-	void (*pump)(void);  /* move bytes from the hardware, when polled */
-};
+#define RX_CHUNK 64
 
 static bool want_port; /* console=hvcN given */
 static unsigned want_index;
-static struct con_port *active; /* NULL: the UART */
-static volatile bool port_input_ready;
+static struct con_port *volatile active; /* NULL: the UART */
 static char out[OUT_BUF];
 static unsigned out_len;
 static bool stalled;
 static uint64_t lost;
 
-/* ---- the UART ----------------------------------------------------------- */
+/* ---- input ------------------------------------------------------------ */
 
-static bool uart_polled(void)
-{
-	return !uart_rx_interrupt_enabled();
-}
-
-static void uart_pump(void)
-{
-	uart_irq_handler(NULL); /* safe with interrupts masked */
-}
-
-static const struct term_input uart_input = {
-	.getc = uart_getc_nonblock,
-	.ready = uart_rx_ready,
-	.polled = uart_polled,
-	.pump = uart_pump,
-};
-
-/* ---- a console port ------------------------------------------------------ */
-
-/* The port's receive hook (interrupt context): wake the key wait. */
+/* The active port's receive hook: its bytes into the console input queue. */
 static void port_received(struct con_port *p, void *ctx)
 {
-	(void)p;
+	char buf[RX_CHUNK];
+	int n;
 	(void)ctx;
-	port_input_ready = true;
+	while ((n = con_read(p, buf, sizeof(buf), 0)) > 0)
+		for (int i = 0; i < n; i++)
+			conin_put(buf[i]);
 }
 
-static int port_getc(void)
+/* ---- switching -------------------------------------------------------- */
+
+/* Onto the wanted port once it is there; back to the UART when it goes. */
+static void follow_console(void)
 {
-	unsigned char c;
 	unsigned long s = intr_save();
-	/* Cleared before the read, so bytes arriving after it set it again. */
-	port_input_ready = false;
-	int n = active ? con_read(active, &c, 1, 0) : 0;
-	if (n == 1)
-		port_input_ready = true; /* maybe more behind it */
+	struct con_port *p = active;
+	if (p && !p->added) {
+		p->on_receive = NULL;
+		active = NULL;
+		out_len = 0;
+		uart_set_receiver(conin_put);
+		kprintf("console: hvc%u is gone; the shell is back on the UART\n", want_index);
+	} else if (!p && want_port && (p = con_console(want_index))) {
+		kprintf("console: the shell moves to hvc%u (port %u, %s port %u)\n", want_index,
+			p->num, p->device, (unsigned)p->dev_port);
+		uart_set_receiver(NULL); /* its keys are no longer the shell's */
+		stalled = false;
+		p->receive_ctx = NULL;
+		p->on_receive = port_received;
+		active = p;
+		port_received(p, NULL); /* keys that came before the move */
+	}
 	intr_restore(s);
-	return n == 1 ? c : -1;
 }
-
-static bool port_ready(void)
-{
-	return port_input_ready;
-}
-
-static bool never(void)
-{
-	return false;
-}
-
-static const struct term_input port_input = {
-	.getc = port_getc,
-	.ready = port_ready,
-	.polled = never,
-	.pump = NULL,
-};
-
-static const struct term_input *input(void)
-{
-	return active ? &port_input : &uart_input;
-}
-
-/* ---- switching ---------------------------------------------------------- */
 
 void term_init(void)
 {
 	printf_set_console(term_putc);
+	uart_set_receiver(conin_put);
+	con_set_watcher(follow_console);
 }
 
 void term_configure(const char *bootargs)
@@ -141,37 +113,13 @@ void term_configure(const char *bootargs)
 	}
 }
 
-/* Move to the wanted port once it is there; back to the UART when it goes. */
-static void follow_console(void)
-{
-	if (active && !active->added) {
-		active->on_receive = NULL;
-		active = NULL;
-		out_len = 0;
-		kprintf("console: hvc%u is gone; the shell is back on the UART\n", want_index);
-	}
-	if (active || !want_port)
-		return;
-	struct con_port *p = con_console(want_index);
-	if (!p)
-		return;
-	kprintf("console: the shell moves to hvc%u (port %u, %s port %u)\n", want_index, p->num,
-		p->device, (unsigned)p->dev_port);
-	p->receive_ctx = NULL;
-	p->on_receive = port_received;
-	port_input_ready = true; /* look once: keys may be waiting already */
-	stalled = false;
-	active = p;
-}
-
 void term_wait_console(uint32_t ms)
 {
 	if (!want_port)
 		return;
 	uint64_t deadline = deadline_in_ms(ms);
-	while (!con_console(want_index) && !deadline_passed(deadline))
+	while (!active && !deadline_passed(deadline))
 		sleep_ms(BOOT_WAIT_STEP_MS);
-	follow_console();
 	if (!active)
 		kprintf("console: no hvc%u within %u ms; the shell stays on the UART until it "
 			"appears\n", want_index, (unsigned)ms);
@@ -191,12 +139,13 @@ uint64_t term_lost(void)
 
 void term_flush(void)
 {
-	if (!active || out_len == 0)
+	struct con_port *p = active; /* the watcher may move it meanwhile */
+	if (!p || out_len == 0)
 		return;
 	unsigned n = out_len;
 	out_len = 0;
 	/* From an interrupt handler con_write() does not wait. */
-	int rc = con_write(active, out, n, stalled ? 0 : WRITE_TIMEOUT_MS);
+	int rc = con_write(p, out, n, stalled ? 0 : WRITE_TIMEOUT_MS);
 	unsigned done = rc > 0 ? (unsigned)rc : 0;
 	stalled = done < n;
 	lost += n - done;
@@ -220,27 +169,6 @@ void term_putc(char c)
 	buffer(c);
 	if (c == '\n')
 		term_flush();
-}
-
-/* ---- input -------------------------------------------------------------- */
-
-int term_getc_wait(void)
-{
-	term_flush();
-	for (;;) {
-		follow_console();
-		const struct term_input *in = input();
-		int c = in->getc();
-		if (c >= 0)
-			return c;
-		unsigned long saved = intr_save();
-		bool polled = in->polled();
-		if (polled)
-			in->pump();
-		if (!in->ready())
-			wait_for_interrupt_until(deadline_in_ms(polled ? 10 : 1000));
-		intr_restore(saved);
-	}
 }
 
 /* ---- panic -------------------------------------------------------------- */

@@ -6,6 +6,7 @@
 
 #include "kernel/console/console.h"
 #include "kernel/dt/devtree.h"
+#include "kernel/input/input.h"
 #include "kernel/virtio/entropy.h"
 #include "kernel/virtio/probe.h"
 
@@ -25,6 +26,11 @@ static bool have_console_ports(void)
 	return con_port_count() > 0;
 }
 
+static bool have_input(void)
+{
+	return input_count() > 0;
+}
+
 const struct selftest_suite selftest_suites[] = {
 	{ "lib", selftest_lib_suite, NULL },
 	{ "irq", selftest_irq_suite, NULL },
@@ -32,6 +38,7 @@ const struct selftest_suite selftest_suites[] = {
 	{ "virtio", virtio_selftest_suite, NULL },
 	{ "rng", virtio_rng_selftest_suite, have_entropy },
 	{ "con", selftest_con_suite, have_console_ports },
+	{ "input", selftest_input_suite, have_input },
 	{ "ioerr", selftest_ioerr_suite, ioerr_asked },
 	{ NULL, NULL, NULL },
 };

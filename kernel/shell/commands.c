@@ -9,6 +9,7 @@
 const struct shell_command shell_commands[] = {
 	{ "help", "", "list the commands", shell_cmd_help, NULL },
 	{ "blk", NULL, NULL, NULL, shell_blk_commands },
+	{ "input", NULL, NULL, NULL, shell_input_commands },
 	{ "selftest", "", "run the self-test suites (QEMU keeps running)", shell_cmd_selftest, NULL },
 	{ "rng", "[COUNT]", "COUNT random bytes from the entropy device (default 32)", shell_cmd_rng,
 	  NULL },

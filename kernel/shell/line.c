@@ -3,9 +3,12 @@
  * Backspace/DEL erase, Ctrl-U kills the line, Ctrl-C cancels it, and the
  * up/down arrows (ESC [ A / ESC [ B, or ESC O A/B) walk a 16-line history.
  *
- * Keys come from the terminal (kernel/console/terminal.c: the UART, or a
- * console port with console=hvcN), which sleeps until one arrives.
+ * Characters come from the console input queue (kernel/conin.h), which
+ * merges every source: the UART (or, with console=hvcN, a console port
+ * instead), a keyboard, ...  Echo goes through the terminal
+ * (kernel/console/terminal.h), flushed before each wait for a key.
  */
+#include "kernel/conin.h"
 #include "kernel/console/terminal.h"
 #include "kernel/shell/shell_priv.h"
 #include "lib/kstring.h"
@@ -55,7 +58,8 @@ int shell_readline(const char *prompt, char *buf, size_t cap)
 	buf[0] = '\0';
 	kprintf("%s", prompt);
 	for (;;) {
-		int c = term_getc_wait();
+		term_flush(); /* the prompt and the echo, before the wait */
+		int c = conin_getc_wait();
 		int last = prev;
 		prev = c;
 

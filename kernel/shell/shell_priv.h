@@ -64,5 +64,6 @@ void shell_cmd_mem(int argc, const struct shell_arg *argv);      /* system.c */
 void shell_cmd_poweroff(int argc, const struct shell_arg *argv); /* system.c */
 extern const struct shell_command shell_blk_commands[];          /* blk.c */
 extern const struct shell_command shell_con_commands[];          /* con.c */
+extern const struct shell_command shell_input_commands[];        /* input.c */
 
 #endif

@@ -9,7 +9,10 @@
  * inside a call made here with interrupts masked; it only updates the
  * registry, never prints (printing may write to a port of this very
  * device).  The registry calls the port operations with interrupts
- * masked, so the library is never entered twice.
+ * masked, so the library is never entered twice; the one call from
+ * inside the callback, a receive hook's read, takes only from the port's
+ * buffer (vcon_read()), and opening a console port there sends nothing:
+ * the driver opened it on CONSOLE_PORT.
  */
 #include "kernel/virtio/console.h"
 
@@ -101,6 +104,8 @@ static void on_event(struct vcon *c, struct vcon_port *vp, enum vcon_event ev)
 	case VCON_EV_ADDED:
 		*p = (struct con_port){
 			.name = vp->name,
+			.host_open = vp->host_open,
+			.console = vp->console,
 			.device = vc->where,
 			.dev_port = vp->id,
 			.ops = &port_ops,
@@ -117,11 +122,13 @@ static void on_event(struct vcon *c, struct vcon_port *vp, enum vcon_event ev)
 	case VCON_EV_NAMED:
 	case VCON_EV_CONSOLE:
 	case VCON_EV_HOST_OPEN:
+		p->host_open = vp->host_open;
+		p->console = vp->console;
+		con_port_changed(p);
+		break;
 	case VCON_EV_RESIZE:
 		break;
 	}
-	p->host_open = vp->host_open;
-	p->console = vp->console;
 }
 
 static void console_irq(void *ctx)

@@ -12,6 +12,7 @@
 #include "kernel/virtio/probe.h"
 #include "kernel/virtio/console.h"
 #include "kernel/virtio/entropy.h"
+#include "kernel/virtio/input.h"
 
 #include "kernel/deferred.h"
 #include "kernel/dt/devtree.h"
@@ -304,6 +305,8 @@ int virtio_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 		return virtio_rng_attach(vdev, where); /* polled: no interrupt */
 	if (vdev->device_id == VIRTIO_ID_CONSOLE)
 		return virtio_console_attach(vdev, where, irq);
+	if (vdev->device_id == VIRTIO_ID_INPUT)
+		return virtio_input_attach(vdev, where, irq);
 	if (vdev->device_id != VIRTIO_ID_BLOCK) {
 		kprintf("%s: virtio device type %u: no driver in this kernel\n", where,
 			(unsigned)vdev->device_id);

@@ -143,6 +143,16 @@ def configs():
                expect=["rng0: bytes vary within and between reads", "rng1: entropy device"]),
         Config("rng-legacy", [Disk()], legacy=True, qemu=["-device", "virtio-rng-device"],
                expect=["rng0: bytes vary within and between reads"]),
+        # the input suite: configuration, stocked event queue, axis
+        # ranges, caps-lock LED round trip through the status queue
+        Config("input-mmio-and-pci", [Disk()],
+               qemu=["-device", "virtio-keyboard-device", "-device", "virtio-tablet-pci"],
+               expect=["[PASS] input0: caps lock LED on and off through the status queue",
+                       "[PASS] input1: every absolute axis has a range"]),
+        Config("input-aia-pci-msix", [Disk()], machine="virt,aia=aplic-imsic",
+               qemu=["-device", "virtio-keyboard-pci"],
+               expect=["input0: QEMU Virtio Keyboard, virtio-pci modern 00:01.0 msix",
+                       "[PASS] input0: caps lock LED on and off through the status queue"]),
         Config("num-queues-4", [Disk(props="num-queues=4")], expect=["a read on each of the 4 request queues"]),
         Config("logical-block-4096",
                [Disk(props="logical_block_size=4096,physical_block_size=4096")],

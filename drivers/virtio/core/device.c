@@ -178,6 +178,17 @@ int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out)
 	return rc;
 }
 
+int virtio_config_read_bytes(struct virtio_device *d, uint32_t off, uint8_t *buf, uint32_t len)
+{
+	uint32_t v[VIRTIO_CONFIG_BYTES_MAX];
+	if (len > VIRTIO_CONFIG_BYTES_MAX)
+		return VIRTIO_EINVAL;
+	int rc = config_read_stable(d, off, 1, len, v);
+	for (uint32_t i = 0; rc == VIRTIO_OK && i < len; i++)
+		buf[i] = (uint8_t)v[i];
+	return rc;
+}
+
 void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v)
 {
 	d->ops->config_write(d, off, 1, v);

@@ -548,3 +548,27 @@ TEST(fault_needs_reset_then_features_refused)
 	d->mode = SIM_SYNC;
 	CHECK_OK(vblk_read(&t->blk, 1, buf, 1, 5 * MS));
 }
+
+TEST(fault_split_length_of_a_readonly_chain_is_ignored)
+{
+	/* A chain with nothing device-writable: a used length above 0 (QEMU's
+	 * virtio-input status queue reports the bytes it read) cannot make the
+	 * driver read anything, so it is taken as 0, not as a fault.  A chain
+	 * with a writable part is still held to its length (above). */
+	sim_reset_all();
+	struct tvq t;
+	tvq_up(&t, sim_echo_new(2, VIRTIO_BIT(VIRTIO_F_VERSION_1), 64), layout_mask(0), 8, 0);
+	uint8_t *arena = tmem_alloc(64, 64);
+	struct tchain c;
+	uint32_t lens[1] = { 8 };
+	tchain_make(&c, arena, 1, 0, lens, 1);
+	t.sim->fault = SIM_FAULT_LEN_OVER;
+	CHECK_OK(virtq_add(&t.vq, c.sg, 1, 0, &c));
+	virtq_kick(&t.vq);
+	void *tok = NULL;
+	uint32_t len = 99;
+	CHECK_EQ(virtq_get_used(&t.vq, &tok, &len), 1);
+	CHECK(tok == &c);
+	CHECK_EQ(len, 0);
+	CHECK(!virtq_is_broken(&t.vq));
+}

@@ -14,6 +14,7 @@
  *   sim_blk.c     a virtio-blk back end (RAM disk) and an "echo" back end
  *   sim_console.c a virtio-console back end with the multiport control
  *                 protocol (sim_console.h)
+ *   sim_input.c   a virtio-input back end (config selectors, injected events)
  *
  * Everything the driver does wrong (a register it must not touch, a ring
  * rule it breaks) is a "violation": recorded with a message, and the runner
@@ -230,7 +231,8 @@ unsigned sim_take_violations(void); /* count, and clear */
 void sim_dma_add(void *p, size_t n);
 void *sim_dma_ptr(uint64_t addr, uint64_t len, const char *what); /* NULL + violation if bad */
 
-/* Little-endian fields of n bytes in back ends' config and messages. */
+/* Little-endian fields of n bytes (config space, device structures), for
+ * back ends. */
 static inline void sim_put_le(uint8_t *p, uint64_t v, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
@@ -308,5 +310,55 @@ static inline struct sim_blk *sim_blk_of(struct sim_dev *d)
 {
 	return (struct sim_blk *)d->ctx;
 }
+
+/* ---- virtio-input back end (sim_input.c) ---------------------------- */
+
+#define SIM_INPUT_ANSWERS 48
+
+/* One answer of the configuration space: what the device shows after
+ * select/subsel are written (§5.8.4). */
+struct sim_input_answer {
+	uint8_t select, subsel, size;
+	uint8_t data[128];
+};
+
+struct sim_input_event {
+	uint16_t type, code;
+	int32_t value;
+};
+
+struct sim_input {
+	struct sim_input_answer answers[SIM_INPUT_ANSWERS];
+	unsigned nanswers;
+	uint8_t select, subsel;          /* as last written */
+	/* malformed answers */
+	uint8_t bad_echo_select;         /* answers for this selector show another one (0: none) */
+	/* events */
+	struct sim_input_event next;     /* what the next completed event buffer carries */
+	uint32_t event_len;              /* used length reported for an event (default 8) */
+	/* records */
+	unsigned select_writes;
+	struct sim_input_event status[64]; /* what arrived on the status queue */
+	unsigned nstatus;
+};
+
+/* A device with the default configuration: name "sim input", serial
+ * "SIM-0001", ids 0006:1af4:0001:0002, keys 1..127 and BTN_LEFT, REL_X/Y,
+ * ABS_X 0..1023 and ABS_Y -100..100, LEDs NUML CAPSL SCROLLL, property
+ * POINTER; event and status queues of qmax.  Mode SIM_DEFERRED: events go
+ * only when sim_input_send() says so. */
+struct sim_dev *sim_input_new(uint32_t version, uint64_t features, uint16_t qmax);
+static inline struct sim_input *sim_input_of(struct sim_dev *d)
+{
+	return (struct sim_input *)d->ctx;
+}
+/* Replace (or add) the answer to select/subsel.  size may be anything the
+ * byte holds (above 128: a malformed answer); data NULL gives zeros. */
+void sim_input_set_answer(struct sim_dev *d, uint8_t select, uint8_t subsel, const void *data,
+			  uint8_t size);
+/* Send events, each in the oldest buffer the driver has posted (taken
+ * from the ring first).  Returns how many went: fewer when the driver
+ * posted fewer buffers (the rest are dropped, as §5.8.6 allows). */
+unsigned sim_input_send(struct sim_dev *d, const struct sim_input_event *ev, unsigned n);
 
 #endif

@@ -139,6 +139,11 @@ uint32_t virtio_config_read32(struct virtio_device *d, uint32_t off);
 int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out);
 void virtio_config_write8(struct virtio_device *d, uint32_t off, uint8_t v);
 void virtio_config_write32(struct virtio_device *d, uint32_t off, uint32_t v);
+/* `len` bytes from `off`, byte by byte, all in one generation (a string or
+ * a bitmap that must not mix two versions); len <= VIRTIO_CONFIG_BYTES_MAX.
+ * VIRTIO_ETIMEDOUT when the generation never settles. */
+#define VIRTIO_CONFIG_BYTES_MAX 160u
+int virtio_config_read_bytes(struct virtio_device *d, uint32_t off, uint8_t *buf, uint32_t len);
 
 /* Largest queue size the device offers at `index` (0: no such queue). */
 uint16_t virtio_queue_max(struct virtio_device *d, uint16_t index);

@@ -1,0 +1,429 @@
+/*
+ * virtio-input driver (§5.8) over the virtqueue API.
+ *
+ * Probe reads the configuration with one select/subsel query per item
+ * (§5.8.4), after FEATURES_OK.  Each event buffer is one 8-byte
+ * device-writable descriptor whose token is the buffer itself; a used
+ * buffer is read, checked, and posted again at once, so the event queue
+ * never runs dry (§5.8.6: "SHOULD keep the eventq populated").  Events
+ * gather in `group` until SYN_REPORT.  Status buffers come from a small
+ * free stack and return to it when the device is done with them.
+ */
+#include "input_wire.h"
+#include "virtio/errors.h"
+#include "virtio/input.h"
+#include "virtio/platform.h"
+
+#define EVENT_BYTES ((uint32_t)sizeof(struct virtio_input_event))
+/* Rounds of drain, re-post, re-arm per call: a device that never stops
+ * sending cannot keep the caller in here for ever. */
+#define POLL_ROUNDS 4
+
+/* ---- configuration (§5.8.4) ------------------------------------------ */
+
+/*
+ * One query: write select and subsel, read size, then the header and the
+ * answer in one generation.  The answer's size (0: none), or a negative
+ * error.  An answer longer than the union, or one whose header does not
+ * echo our selector (a device that ignores it, or changed meanwhile),
+ * counts as none.
+ */
+static int query(struct vinput *in, uint8_t select, uint8_t subsel, uint8_t *out)
+{
+	struct virtio_device *d = in->vdev;
+	uint8_t raw[VIRTIO_INPUT_CFG_U + VIRTIO_INPUT_CFG_U_MAX];
+
+	virtio_config_write8(d, VIRTIO_INPUT_CFG_SELECT, select);
+	virtio_config_write8(d, VIRTIO_INPUT_CFG_SUBSEL, subsel);
+	uint8_t size = virtio_config_read8(d, VIRTIO_INPUT_CFG_SIZE);
+	if (size == 0)
+		return 0;
+	if (size > VIRTIO_INPUT_CFG_U_MAX) {
+		in->info.bad_answers++;
+		return 0;
+	}
+	int rc = virtio_config_read_bytes(d, 0, raw, VIRTIO_INPUT_CFG_U + size);
+	if (rc)
+		return rc;
+	if (raw[VIRTIO_INPUT_CFG_SELECT] != select || raw[VIRTIO_INPUT_CFG_SUBSEL] != subsel ||
+	    raw[VIRTIO_INPUT_CFG_SIZE] != size) {
+		in->info.bad_answers++;
+		return 0;
+	}
+	for (unsigned i = 0; i < size; i++)
+		out[i] = raw[VIRTIO_INPUT_CFG_U + i];
+	return size;
+}
+
+static uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t le16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/* Strings carry no NUL (§5.8.4); keep them printable for whoever shows them. */
+static int read_string(struct vinput *in, uint8_t select, char *dst)
+{
+	uint8_t buf[VINPUT_BITMAP_MAX];
+	int n = query(in, select, 0, buf);
+	int i;
+	for (i = 0; i < n && buf[i]; i++)
+		dst[i] = buf[i] >= 0x20 && buf[i] < 0x7f ? (char)buf[i] : '?';
+	dst[i] = '\0';
+	return n < 0 ? n : VIRTIO_OK;
+}
+
+/* A fixed-size answer of any other size is malformed: taken as absent. */
+static int query_exact(struct vinput *in, uint8_t select, uint8_t subsel, uint8_t *out,
+		       int want)
+{
+	int n = query(in, select, subsel, out);
+	if (n > 0 && n != want) {
+		in->info.bad_answers++;
+		return 0;
+	}
+	return n;
+}
+
+static int read_ids(struct vinput *in)
+{
+	uint8_t b[VINPUT_BITMAP_MAX];
+	int n = query_exact(in, VIRTIO_INPUT_CFG_ID_DEVIDS, 0, b,
+			    (int)sizeof(struct virtio_input_devids));
+	if (n <= 0)
+		return n;
+	in->info.has_ids = true;
+	in->info.bustype = le16_at(b);
+	in->info.vendor = le16_at(b + 2);
+	in->info.product = le16_at(b + 4);
+	in->info.version = le16_at(b + 6);
+	return VIRTIO_OK;
+}
+
+/* The range of each absolute axis the device announced.  An axis without
+ * a well-formed range is removed: its events are then ignored. */
+static int read_axes(struct vinput *in)
+{
+	struct vinput_info *i = &in->info;
+	uint8_t *bits = i->ev_bits[VINPUT_EV_ABS];
+
+	for (unsigned a = 0; a < 8 * VINPUT_BITMAP_MAX; a++) {
+		if (!((bits[a / 8] >> (a % 8)) & 1u))
+			continue;
+		uint8_t b[VINPUT_BITMAP_MAX];
+		int n = a < VINPUT_ABS_AXES
+				? query_exact(in, VIRTIO_INPUT_CFG_ABS_INFO, (uint8_t)a, b,
+					      (int)sizeof(struct virtio_input_absinfo))
+				: 0;
+		if (n < 0)
+			return n;
+		struct vinput_absinfo abs = {
+			(int32_t)le32_at(b), (int32_t)le32_at(b + 4), (int32_t)le32_at(b + 8),
+			(int32_t)le32_at(b + 12), (int32_t)le32_at(b + 16),
+		};
+		if (n == 0 || abs.min > abs.max) {
+			i->bad_answers += n != 0 || a >= VINPUT_ABS_AXES;
+			bits[a / 8] &= (uint8_t)~(1u << (a % 8));
+			continue;
+		}
+		i->abs[a] = abs;
+		i->abs_axes |= 1ull << a;
+	}
+	return VIRTIO_OK;
+}
+
+static int read_config(struct vinput *in)
+{
+	struct vinput_info *i = &in->info;
+	int rc;
+
+	*i = (struct vinput_info){ .bad_answers = 0 };
+	if ((rc = read_string(in, VIRTIO_INPUT_CFG_ID_NAME, i->name)) ||
+	    (rc = read_string(in, VIRTIO_INPUT_CFG_ID_SERIAL, i->serial)) || (rc = read_ids(in)))
+		return rc;
+	rc = query(in, VIRTIO_INPUT_CFG_PROP_BITS, 0, i->props);
+	if (rc < 0)
+		return rc;
+	for (unsigned t = 0; t < VINPUT_EV_TYPES; t++) {
+		rc = query(in, VIRTIO_INPUT_CFG_EV_BITS, (uint8_t)t, i->ev_bits[t]);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			i->ev_types |= 1u << t;
+	}
+	return read_axes(in);
+}
+
+int vinput_probe(struct vinput *in, struct virtio_device *vdev, uint64_t mask)
+{
+	if (vdev->device_id != VIRTIO_ID_INPUT)
+		return VIRTIO_ENODEV;
+	*in = (struct vinput){ .vdev = vdev, .mask = mask };
+	/* Split ring only: with a packed ring QEMU 7.2 never sets WRITE in a
+	 * used descriptor, so the event length (§2.8.4: reserved without
+	 * WRITE) would be unknown and every event would fail its check. */
+	int rc = virtio_device_begin(vdev, 0, mask & ~VIRTIO_BIT(VIRTIO_F_RING_PACKED));
+	if (rc)
+		return rc;
+	/* §3.1.1: device-specific setup, here the config queries, only
+	 * after FEATURES_OK. */
+	rc = read_config(in);
+	if (rc == VIRTIO_OK && virtio_queue_max(vdev, VIRTIO_INPUT_EVENTQ) == 0)
+		rc = VIRTIO_ENOQUEUE;
+	if (rc)
+		virtio_device_fail(vdev);
+	return rc;
+}
+
+/* ---- queues ----------------------------------------------------------- */
+
+/* Layout of a queue's block: virtq memory | buffers | free stack. */
+static size_t virtq_part(uint16_t size)
+{
+	return VIRTQ_ALIGN_UP(virtq_mem_bytes_max(size, 0), 64);
+}
+
+size_t vinput_queue_mem_bytes(uint16_t size)
+{
+	return virtq_part(size) + (size_t)size * EVENT_BYTES + (size_t)size * sizeof(uint16_t);
+}
+
+int vinput_attach_queue(struct vinput *in, uint16_t index, uint16_t size, void *mem,
+			size_t mem_len)
+{
+	if (index > VIRTIO_INPUT_STATUSQ || in->started)
+		return VIRTIO_EINVAL;
+	if (mem_len < vinput_queue_mem_bytes(size))
+		return VIRTIO_ENOMEM;
+	struct vinput_queue *q = index == VIRTIO_INPUT_EVENTQ ? &in->eventq : &in->statusq;
+	*q = (struct vinput_queue){ .bufs = (uint8_t *)mem + virtq_part(size) };
+	int rc = virtq_create(&q->vq, in->vdev, index, size, mem, virtq_part(size), 0);
+	if (rc) {
+		q->vq.size = 0;
+		return rc;
+	}
+	q->free = (uint16_t *)(q->bufs + (size_t)size * EVENT_BYTES);
+	for (uint16_t i = 0; i < size; i++)
+		q->free[i] = (uint16_t)(size - 1 - i);
+	q->nfree = size;
+	return VIRTIO_OK;
+}
+
+static int post_event_buffer(struct vinput *in, uint8_t *buf)
+{
+	struct virtq_sg sg = { buf, EVENT_BYTES };
+	/* No dirty line of ours may land over what the device writes. */
+	virtio_cache_clean(buf, EVENT_BYTES);
+	return virtq_add(&in->eventq.vq, &sg, 0, 1, buf);
+}
+
+int vinput_start(struct vinput *in, vinput_deliver_fn deliver, void *ctx)
+{
+	struct vinput_queue *q = &in->eventq;
+	if (in->started || in->dead || !deliver || q->vq.size == 0)
+		return VIRTIO_EINVAL;
+	for (uint16_t i = 0; i < q->vq.size; i++) {
+		int rc = post_event_buffer(in, q->bufs + (size_t)i * EVENT_BYTES);
+		if (rc)
+			return rc;
+	}
+	in->deliver = deliver;
+	in->ctx = ctx;
+	virtio_device_ready(in->vdev);
+	in->started = true;
+	virtq_kick(&q->vq); /* notifications only after DRIVER_OK */
+	return VIRTIO_OK;
+}
+
+void vinput_abort(struct vinput *in)
+{
+	void *token;
+	/* Even if the reset times out the device is FAILED and no buffer is
+	 * reused: the driver stays down. */
+	(void)virtio_device_reset(in->vdev);
+	in->dead = true;
+	in->started = false;
+	for (unsigned qi = 0; qi <= VIRTIO_INPUT_STATUSQ; qi++) {
+		struct vinput_queue *q = qi ? &in->statusq : &in->eventq;
+		if (q->vq.size == 0)
+			continue;
+		virtq_mark_broken(&q->vq);
+		while (virtq_reclaim(&q->vq, &token) == 1)
+			if (qi)
+				q->free[q->nfree++] = (uint16_t)(((uint8_t *)token - q->bufs) / EVENT_BYTES);
+	}
+	in->ngroup = 0;
+}
+
+/* ---- events (§5.8.6) -------------------------------------------------- */
+
+static void drop_group(struct vinput *in)
+{
+	if (!in->discarding)
+		in->stats.dropped_groups++;
+	in->ngroup = 0;
+	in->discarding = true;
+}
+
+static void end_group(struct vinput *in)
+{
+	if (!in->discarding && in->ngroup) {
+		in->stats.groups++;
+		in->deliver(in->ctx, in->group, in->ngroup);
+	}
+	in->ngroup = 0;
+	in->discarding = false;
+}
+
+/* Check one event and add it to the group (or end the group). */
+static void take_event(struct vinput *in, const uint8_t *raw, uint32_t len)
+{
+	if (len != EVENT_BYTES) {
+		in->stats.malformed++;
+		return;
+	}
+	struct vinput_event ev = { le16_at(raw), le16_at(raw + 2), (int32_t)le32_at(raw + 4) };
+
+	if (ev.type == VINPUT_EV_SYN) {
+		if (ev.code == VINPUT_SYN_REPORT)
+			end_group(in);
+		else if (ev.code == VINPUT_SYN_DROPPED)
+			drop_group(in); /* the device lost part of this group */
+		else
+			in->stats.unknown++;
+		return;
+	}
+	if (in->discarding)
+		return;
+	if (!vinput_has_code(&in->info, ev.type, ev.code)) {
+		in->stats.unknown++;
+		return;
+	}
+	if (ev.type == VINPUT_EV_KEY && (ev.value < 0 || ev.value > 2)) {
+		in->stats.invalid++;
+		return;
+	}
+	if (ev.type == VINPUT_EV_ABS) {
+		const struct vinput_absinfo *a = &in->info.abs[ev.code];
+		if (ev.value < a->min || ev.value > a->max) {
+			ev.value = ev.value < a->min ? a->min : a->max;
+			in->stats.clamped++;
+		}
+	}
+	if (in->ngroup == VINPUT_GROUP_MAX) {
+		drop_group(in); /* no SYN_REPORT in sight: never deliver half */
+		return;
+	}
+	in->group[in->ngroup++] = ev;
+	in->stats.events++;
+}
+
+/* Every used event buffer: read it, post it again.  <0 on a ring fault. */
+static int drain_events(struct vinput *in)
+{
+	struct virtq *vq = &in->eventq.vq;
+	void *token;
+	uint32_t len;
+	int rc;
+
+	while ((rc = virtq_get_used(vq, &token, &len)) == 1) {
+		uint8_t *buf = token;
+		/* What the device wrote, before we read it. */
+		virtio_cache_invalidate(buf, EVENT_BYTES);
+		take_event(in, buf, len);
+		rc = post_event_buffer(in, buf);
+		if (rc)
+			return rc; /* cannot happen: the slot was just freed */
+	}
+	virtq_kick(vq);
+	return rc;
+}
+
+static int drain_status(struct vinput *in)
+{
+	struct vinput_queue *q = &in->statusq;
+	void *token;
+	uint32_t len;
+	int rc;
+
+	if (q->vq.size == 0)
+		return 0;
+	while ((rc = virtq_get_used(&q->vq, &token, &len)) == 1) {
+		q->free[q->nfree++] = (uint16_t)(((uint8_t *)token - q->bufs) / EVENT_BYTES);
+		in->stats.status_done++;
+	}
+	return rc;
+}
+
+int vinput_poll(struct vinput *in)
+{
+	uint64_t before = in->stats.groups;
+
+	if (in->dead || !in->started)
+		return VIRTIO_EBROKEN;
+	for (unsigned round = 0; round < POLL_ROUNDS; round++) {
+		int rc = drain_events(in);
+		if (rc == VIRTIO_OK)
+			rc = drain_status(in);
+		if (rc < 0) {
+			vinput_abort(in);
+			return VIRTIO_EBROKEN;
+		}
+		/* Re-arm, and drain again if something slipped in meanwhile. */
+		bool quiet = virtq_enable_cb(&in->eventq.vq);
+		if (in->statusq.vq.size)
+			quiet &= virtq_enable_cb(&in->statusq.vq);
+		if (quiet)
+			break;
+	}
+	return (int)(in->stats.groups - before);
+}
+
+int vinput_interrupt(struct vinput *in)
+{
+	uint32_t causes = virtio_interrupt_ack(in->vdev);
+
+	/* Not ours (a shared INTx line): nothing to do; every drain ends by
+	 * re-arming and re-checking the rings, so nothing is lost. */
+	if (causes == 0)
+		return 0;
+	if (causes & VIRTIO_INT_CONFIG)
+		in->stats.config_changes++; /* the configuration is read once, at probe */
+	return vinput_poll(in);
+}
+
+int vinput_send_status(struct vinput *in, uint16_t type, uint16_t code, int32_t value)
+{
+	struct vinput_queue *q = &in->statusq;
+
+	if (in->dead || !in->started)
+		return VIRTIO_EBROKEN;
+	if (q->vq.size == 0)
+		return VIRTIO_ENOQUEUE;
+	if (!vinput_has_code(&in->info, type, code))
+		return VIRTIO_EUNSUPP;
+	if (q->nfree == 0 && drain_status(in) < 0) {
+		vinput_abort(in);
+		return VIRTIO_EBROKEN;
+	}
+	if (q->nfree == 0)
+		return VIRTIO_ENOSPC;
+	uint8_t *buf = q->bufs + (size_t)q->free[q->nfree - 1] * EVENT_BYTES;
+	struct virtio_input_event *ev = (struct virtio_input_event *)buf;
+	virtio_le16_store(&ev->type, type);
+	virtio_le16_store(&ev->code, code);
+	virtio_le32_store(&ev->value, (uint32_t)value);
+	virtio_cache_clean(buf, EVENT_BYTES);
+	struct virtq_sg sg = { buf, EVENT_BYTES };
+	int rc = virtq_add(&q->vq, &sg, 1, 0, buf);
+	if (rc)
+		return rc;
+	q->nfree--;
+	in->stats.status_sent++;
+	virtq_kick(&q->vq);
+	return VIRTIO_OK;
+}
