@@ -9,7 +9,8 @@ unix sockets are the host ends the session talks to.  Text the guest writes
 must arrive on the host socket, text the host sends must be printed by
 `con read`, names and host open/closed states must show in `con list`, and
 `device_del` of one port over QMP must remove it while the other keeps
-working.  Then, per transport, a `selftest` boot with file chardevs: the
+working; keys typed on the UART must not reach the shell, and unplugging
+the virtconsole must put the shell back on the UART.  Then, per transport, a `selftest` boot with file chardevs: the
 self-test's lines and its emergency write must be in the files; and a
 `panic` boot: the message must be on the UART and, through the emergency
 write, in the virtconsole's file (QEMU exit status 2).  Last,
@@ -101,6 +102,7 @@ def recv_until(s, want, timeout=3.0):
 class Qmp:
     def __init__(self, path):
         self.s = connect(path)
+        self.s.settimeout(10)  # a silent QMP is a failed case, not a hang
         self.f = self.s.makefile("rw")
         self.read()  # greeting
         self.cmd("qmp_capabilities")
@@ -115,9 +117,6 @@ class Qmp:
             r = self.read()
             if "return" in r or "error" in r:
                 return r
-
-    def close(self):
-        self.s.close()
 
 
 class Shell:
@@ -215,10 +214,10 @@ def session(case, name, pre, serial_dev, transport_word, work):
         sh.wait_port(GONE, lambda l: l is not None and " open " in l)
         sh.run(f"con write {GONE} before")
         before = recv_until(s2, b"\n")
-        q = Qmp(qmp)
+        q = Qmp(qmp)  # one connection for the session: QEMU serves one client
+        socks.append(q.s)
         r = q.cmd("device_del", id="port2")
         ok, line = sh.wait_port(GONE, lambda l: l is None)
-        q.close()
         lines = sh.run(f"con write {GONE} after")
         case(before == b"before\n" and "return" in r and ok and
              lines == [f"con write: no port '{GONE}' (see 'con list')"],
@@ -242,14 +241,30 @@ def session(case, name, pre, serial_dev, transport_word, work):
         case(any(l.startswith("  con read PORT [MS]") for l in help_lines) and
              len(mem) == 1 and mem[0].startswith("dma pool:") and len(edited) == 1,
              g("shell session on hvc0: help, mem, line editing"), repr((help_lines[-6:], mem)))
-        sh.c.send("poweroff\r")
+        # Keys on the UART are no longer the shell's.
+        uart.send("poweroff\r")
+        lines = sh.run("con read 1 200")
+        case(lines == [f"con read: nothing from port 1 ({PORT}) within 200 ms"],
+             g("keys typed on the UART do not reach the shell"), repr(lines))
+        case(PROMPT not in uart.before, g("after the handover the UART carries no prompt"),
+             repr(uart.before[-200:]))
+
+        # The virtconsole goes: the shell is back on the UART.
+        r = q.cmd("device_del", id="con0")
+        uart.expect("console: hvc0 is gone; the shell is back on the UART")
+        uart.send("\r")
+        uart.expect(PROMPT)
+        uart.send("con list\r")
+        uart.expect(PROMPT)
+        back = uart.before
+        case("return" in r and f" {PORT} " in back and " hvc0" not in back,
+             g("device_del of the virtconsole: the shell falls back to the UART"),
+             repr((r, back)))
+        uart.send("poweroff\r")
         uart.expect(pexpect.EOF)
         uart.close()
-        boot = uart.before if isinstance(uart.before, str) else ""
-        case(uart.exitstatus == 0, g("poweroff on hvc0 ends QEMU with status 0"),
+        case(uart.exitstatus == 0, g("poweroff ends QEMU with status 0"),
              f"status {uart.exitstatus}")
-        case(PROMPT not in boot, g("after the handover the UART carries no prompt"),
-             repr(boot[-200:]))
     except (pexpect.TIMEOUT, pexpect.EOF, OSError) as e:
         case(False, g("session"), f"{type(e).__name__}: {e}; UART: {uart.before!r}"[-600:])
     finally:
