@@ -25,8 +25,10 @@ DISK       ?= $(BUILD)/disk.img
 DISK_SIZE  ?= 64M
 
 # The VirtIO library describes its own sources (every driver, both
-# transports); the kernel compiles them with its own rules, twice.
+# transports); the kernel compiles them with its own rules, twice, with
+# its own platform hooks (VIRTIO_CFLAGS carries them to every object).
 VIRTIO_DIR := drivers/virtio
+VIRTIO_PLATFORM_HEADER := kernel/virtio/virtio_platform.h
 include $(VIRTIO_DIR)/virtio.mk
 
 KERNEL_SRCS := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*/*.c) $(wildcard lib/*.c) \

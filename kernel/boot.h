@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 extern char _start[];       /* first byte of the image (0x80200000) */
+extern char __rodata_start[]; /* page-aligned: .text ends, constants begin */
+extern char __data_start[];   /* page-aligned: .data, .bss, the boot stack */
 extern char _end[];         /* first page after the image and boot stack */
 
 /* Hart that won the boot lottery (a0 at entry). */

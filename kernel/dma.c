@@ -1,37 +1,42 @@
 /*
- * DMA pool (see dma.h): [pool_start, pool_end) carved once at boot, with
- * `next` the first free byte.  A mark is just a saved `next`.
+ * DMA pool (see dma.h): [pool_start, pool_end) physical, carved once at
+ * boot, seen by the CPU DMA_VIRT_OFFSET higher; `next` is the first free
+ * byte's virtual address, and a mark is just a saved `next`.
  */
 #include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
 #include "kernel/panic.h"
 #include "lib/kstring.h"
 
-static uintptr_t pool_start, pool_end, next;
+static uint64_t pool_start, pool_end;   /* physical */
+static uintptr_t virt_start, virt_end, next;
 
-static uintptr_t page_up(uintptr_t a)
+static uint64_t page_up(uint64_t a)
 {
-	return (a + DMA_PAGE - 1) & ~(uintptr_t)(DMA_PAGE - 1);
+	return (a + DMA_PAGE - 1) & ~(uint64_t)(DMA_PAGE - 1);
 }
 
-static uintptr_t page_down(uintptr_t a)
+static uint64_t page_down(uint64_t a)
 {
-	return a & ~(uintptr_t)(DMA_PAGE - 1);
+	return a & ~(uint64_t)(DMA_PAGE - 1);
 }
 
-void dma_init(uintptr_t start, uintptr_t end, const struct dt_range *reserved, unsigned n)
+void dma_init(uint64_t start, uint64_t end, const struct dt_range *reserved, unsigned n,
+	      uint64_t lowest)
 {
+	if (start < lowest)
+		start = lowest;
 	start = page_up(start);
 	end = page_down(end);
 
 	for (unsigned i = 0; i < n && start < end; i++) {
-		uintptr_t rs = page_down(reserved[i].base);
-		uintptr_t re = page_up(reserved[i].base + reserved[i].size);
+		uint64_t rs = page_down(reserved[i].base);
+		uint64_t re = page_up(reserved[i].base + reserved[i].size);
 		if (re <= start || rs >= end)
 			continue;
 		/* keep whichever side of the reserved range is bigger */
-		uintptr_t below = rs > start ? rs - start : 0;
-		uintptr_t above = end > re ? end - re : 0;
+		uint64_t below = rs > start ? rs - start : 0;
+		uint64_t above = end > re ? end - re : 0;
 		if (below >= above)
 			end = start + below;
 		else
@@ -39,16 +44,18 @@ void dma_init(uintptr_t start, uintptr_t end, const struct dt_range *reserved, u
 	}
 	if (start > end)
 		start = end;
-	pool_start = next = start;
+	pool_start = start;
 	pool_end = end;
+	virt_start = next = (uintptr_t)(start + DMA_VIRT_OFFSET);
+	virt_end = (uintptr_t)(end + DMA_VIRT_OFFSET);
 }
 
 void *dma_alloc(size_t bytes)
 {
-	if (bytes == 0 || bytes > pool_end - next)
+	if (bytes == 0 || bytes > virt_end - next)
 		return NULL;
 	size_t rounded = (bytes + DMA_PAGE - 1) & ~(size_t)(DMA_PAGE - 1);
-	if (rounded > pool_end - next)
+	if (rounded > virt_end - next)
 		return NULL;
 	void *p = (void *)next;
 	next += rounded;
@@ -63,27 +70,43 @@ size_t dma_mark(void)
 
 void dma_release(size_t mark)
 {
-	if (mark < pool_start || mark > next || (mark & (DMA_PAGE - 1)))
+	if (mark < virt_start || mark > next || (mark & (DMA_PAGE - 1)))
 		panic("dma_release: bad mark 0x%lx (pool 0x%lx..0x%lx, next 0x%lx)",
-		      (unsigned long)mark, (unsigned long)pool_start,
-		      (unsigned long)pool_end, (unsigned long)next);
+		      (unsigned long)mark, (unsigned long)virt_start,
+		      (unsigned long)virt_end, (unsigned long)next);
 	next = mark;
 }
 
 void dma_usage(size_t *used, size_t *total)
 {
 	if (used)
-		*used = next - pool_start;
+		*used = next - virt_start;
 	if (total)
-		*total = pool_end - pool_start;
+		*total = virt_end - virt_start;
 }
 
-uintptr_t dma_pool_start(void)
+uint64_t dma_pool_start(void)
 {
 	return pool_start;
 }
 
-uintptr_t dma_pool_end(void)
+uint64_t dma_pool_end(void)
 {
 	return pool_end;
+}
+
+void *dma_pool_virt(void)
+{
+	return (void *)virt_start;
+}
+
+uint64_t dma_addr(const void *p)
+{
+	uintptr_t v = (uintptr_t)p;
+
+	if (v < virt_start || v >= virt_end)
+		panic("dma_addr: %p is not DMA pool memory (the pool is 0x%lx..0x%lx); "
+		      "a device may only be given pool buffers",
+		      p, (unsigned long)virt_start, (unsigned long)virt_end);
+	return v - DMA_VIRT_OFFSET;
 }

@@ -1,5 +1,6 @@
 /*
- * The DMA pool: all RAM after the kernel image that nothing else claims,
+ * The DMA pool: all RAM after the kernel image that nothing else claims
+ * (or, with the boot argument dma=high, only the RAM at or above 4 GiB),
  * handed out as zeroed, page-aligned blocks.
  *
  * It is a bump allocator: there is no free().  Long-lived allocations
@@ -14,7 +15,12 @@
  * Do NOT release a buffer a device may still write: after a timed-out
  * request, skip the dma_release() and leak it instead.
  *
- * No MMU: a pointer from dma_alloc() is also the address the device uses.
+ * Two addresses per byte.  The CPU sees the pool at a virtual window
+ * (kernel/paging.c maps it there and nowhere else); a device must be given
+ * the DMA address, which here is the physical one: dma_addr(p).  The two
+ * never coincide, so an address handed to a device without translation
+ * reaches no RAM at all.  The pool is the only memory a device may be given
+ * (not the kernel image, not a stack).
  */
 #ifndef KERNEL_DMA_H
 #define KERNEL_DMA_H
@@ -24,15 +30,26 @@
 
 #define DMA_PAGE 4096u
 
+/* What dma=high asks for: a pool that only a 64-bit DMA address reaches. */
+#define DMA_HIGH_FLOOR (1ull << 32)
+
+/* The CPU sees pool byte at physical address a at DMA_VIRT_OFFSET + a: the
+ * bottom of Sv39's upper half, a gigabyte multiple, so the large pages that
+ * map the pool line up.  Physical addresses up to 256 GiB fit. */
+#define DMA_VIRT_OFFSET 0xffffffc000000000ull
+
 struct dt_range;
 
 /*
- * Makes [start, end) the pool, minus the `n` reserved ranges (the device
- * tree blob, firmware regions): where a reserved range overlaps, the pool
- * is cut down to the larger free piece.  Addresses are rounded inward to
- * pages.
+ * Makes the RAM [start, end) at or above `lowest` the pool, minus the `n`
+ * reserved ranges (the device tree blob, firmware regions): where a
+ * reserved range overlaps, the pool is cut down to the larger free piece.
+ * Physical addresses, rounded inward to pages.  Only records the range:
+ * the memory is touched through its virtual window, once paging_init() has
+ * mapped it.
  */
-void dma_init(uintptr_t start, uintptr_t end, const struct dt_range *reserved, unsigned n);
+void dma_init(uint64_t start, uint64_t end, const struct dt_range *reserved, unsigned n,
+	      uint64_t lowest);
 
 /* bytes rounded up to 4096, zeroed, page-aligned; NULL when the pool is
  * exhausted or bytes is 0.  Prints nothing (callers decide what to say). */
@@ -45,13 +62,17 @@ void dma_release(size_t mark);
 
 void dma_usage(size_t *used, size_t *total);
 
-/* Bounds of the pool (for the banner and the self-test). */
-uintptr_t dma_pool_start(void);
-uintptr_t dma_pool_end(void);
+/* Bounds of the pool as DMA (physical) addresses, for the banner, the
+ * page tables and the self-test; dma_pool_virt() is where the CPU sees
+ * dma_pool_start(). */
+uint64_t dma_pool_start(void);
+uint64_t dma_pool_end(void);
+void *dma_pool_virt(void);
 
-static inline uint64_t dma_addr(const void *p)
-{
-	return (uint64_t)(uintptr_t)p; /* identity mapping: satp is 0 */
-}
+/* The address a device must be given for pool memory at p (the VirtIO
+ * library's virtio_virt_to_dma hook, kernel/virtio/virtio_platform.h).
+ * Panics when p is not in the pool: handing a device any other memory is
+ * a bug. */
+uint64_t dma_addr(const void *p);
 
 #endif

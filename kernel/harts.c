@@ -32,6 +32,9 @@ void harts_park_others(void)
 	for (unsigned i = 0; i < dt->n_harts; i++) {
 		if (dt->harts[i] == boot_hartid)
 			continue;
+		/* a hart starts with translation off: it needs _start's
+		 * physical address, which is its virtual one (the image is
+		 * identity-mapped), and parks without ever setting satp */
 		struct sbiret r = sbi_hart_start(dt->harts[i], (uintptr_t)_start, 0);
 		if (r.error == 0)
 			started++;

@@ -3,12 +3,14 @@
  * the self-test (bootargs contain the word "selftest") or the shell.
  *
  *   console (early UART) -> trap vector -> device tree -> real UART ->
- *   SBI, PLIC, timer, DMA pool -> interrupts on -> park the other harts ->
- *   drivers (virtio) -> selftest or shell (on the console port that
- *   console=hvcN names, once it is up)
+ *   DMA pool -> paging -> SBI, PLIC, timer -> interrupts on -> park the
+ *   other harts -> drivers (virtio) -> selftest or shell (on the console
+ *   port that console=hvcN names, once it is up)
  *
  * The trap vector goes in before the device tree is parsed so that even a
- * fault while reading a bad blob prints something useful.
+ * fault while reading a bad blob prints something useful.  Paging comes as
+ * soon as the device tree and the pool say what to map; everything before
+ * it runs on physical addresses, as OpenSBI left the hart.
  */
 #include "drivers/uart/ns16550.h"
 #include "kernel/boot.h"
@@ -19,6 +21,7 @@
 #include "kernel/exit.h"
 #include "kernel/harts.h"
 #include "kernel/input/input.h"
+#include "kernel/paging.h"
 #include "kernel/panic.h"
 #include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
@@ -83,10 +86,30 @@ static void print_banner(unsigned long hartid, const struct dt_info *dt)
 		kprintf("  pci       ecam 0x%lx (%lu MiB), buses %u..%u, %u ranges, %u irq map entries\n",
 			(unsigned long)dt->pci.ecam_base, (unsigned long)(dt->pci.ecam_size >> 20),
 			dt->pci.bus_start, dt->pci.bus_end, dt->pci.n_ranges, dt->pci.n_irq_map);
-	kprintf("  dma pool  0x%lx..0x%lx (%lu MiB)\n", (unsigned long)dma_pool_start(),
-		(unsigned long)dma_pool_end(), (unsigned long)(total >> 20));
+	kprintf("  paging    sv39, %u page-table pages\n", paging_tables_used());
+	kprintf("  dma pool  0x%lx..0x%lx (%lu MiB), virtual 0x%lx\n",
+		(unsigned long)dma_pool_start(), (unsigned long)dma_pool_end(),
+		(unsigned long)(total >> 20), (unsigned long)dma_pool_virt());
 	kprintf("  bootargs  \"%s\"%s\n", dt->bootargs,
 		dt->bootargs_truncated ? " (truncated)" : "");
+}
+
+/* The RAM after the kernel image; with the boot argument dma=high only
+ * what lies at or above 4 GiB, so that every ring and buffer needs a
+ * 64-bit DMA address (QEMU -m 5G or more). */
+static void init_dma_pool(const struct dt_info *dt)
+{
+	uint64_t ram_end = dt->mem_base + dt->mem_size;
+	uint64_t lowest = 0;
+
+	if (dt_bootargs_has("dma=high")) {
+		if (ram_end > DMA_HIGH_FLOOR)
+			lowest = DMA_HIGH_FLOOR;
+		else
+			kprintf("dma=high: no RAM at or above 4 GiB (it ends at 0x%lx); "
+				"the pool stays below\n", (unsigned long)ram_end);
+	}
+	dma_init((uintptr_t)_end, ram_end, dt->reserved, dt->n_reserved, lowest);
 }
 
 void kmain(unsigned long hartid, const void *dtb)
@@ -113,12 +136,12 @@ void kmain(unsigned long hartid, const void *dtb)
 	if (dt->has_uart)
 		uart_init((uintptr_t)dt->uart_base, dt->uart_reg_shift,
 			  dt->uart_reg_io_width, dt->uart_clock_hz);
+	init_dma_pool(dt);
+	paging_init();
 	sbi_init();
 	if (irq_init((uint32_t)hartid) < 0)
 		panic("no interrupt controller (a PLIC, or an S-level IMSIC) in the device tree");
 	timer_init(dt->timebase_hz);
-	dma_init((uintptr_t)_end, (uintptr_t)(dt->mem_base + dt->mem_size),
-		 dt->reserved, dt->n_reserved);
 	print_banner(hartid, dt);
 
 	if (dt->has_uart && dt->uart_irq &&

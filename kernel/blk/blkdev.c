@@ -3,12 +3,16 @@
  *
  * The synchronous wrappers need a struct blkdev_io that outlives a timed
  * out request: the driver still owns it and may complete it later, writing
- * io->status and io->completed.  So they use a small static pool of slots
+ * io->status and io->completed.  So they use a small pool of slots
  * instead of the caller's stack; a slot whose request timed out stays busy
  * until the late completion arrives (or forever, if the device is dead).
+ * The slots live in the DMA pool (taken when the first disk registers):
+ * a GET_ID request's 20 bytes land in its slot, the only memory here a
+ * device writes.
  */
 #include "kernel/blk/blkdev.h"
 #include "kernel/deferred.h"
+#include "kernel/dma.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
 #include "lib/kstring.h"
@@ -23,13 +27,16 @@ static unsigned n_devices;
 struct sync_slot {
 	struct blkdev_io io;
 	bool busy; /* submitted and not yet seen completed */
+	char id[BLKDEV_ID_BYTES]; /* GET_ID's data buffer */
 };
-static struct sync_slot slots[SYNC_SLOTS];
+static struct sync_slot *slots; /* SYNC_SLOTS of them */
 
 int blkdev_register(struct blkdev *dev)
 {
 	/* a disk without a submit op would only fail later, far from here */
 	if (n_devices == BLKDEV_MAX || !dev || !dev->ops || !dev->ops->submit)
+		return -1;
+	if (!slots && !(slots = dma_alloc(SYNC_SLOTS * sizeof(*slots))))
 		return -1;
 	ksnprintf(dev->name, sizeof(dev->name), "vd%c", 'a' + n_devices);
 	devices[n_devices++] = dev;
@@ -153,8 +160,11 @@ static int sync_io_flags(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
 
 	if (!slot)
 		return BLKDEV_ETIMEDOUT; /* earlier requests never came back */
+	/* the id goes to the slot, which stays the device's on a timeout;
+	 * the caller's buffer (on its stack, say) gets a copy */
+	void *data = op == BLKDEV_GET_ID ? memset(slot->id, 0, sizeof(slot->id)) : buf;
 	slot->io = (struct blkdev_io){
-		.op = op, .sector = sector, .count = count, .buf = buf,
+		.op = op, .sector = sector, .count = count, .buf = data,
 		.flags = flags, .done = sync_done,
 	};
 	rc = blkdev_submit(dev, &slot->io);
@@ -164,6 +174,8 @@ static int sync_io_flags(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
 	rc = wait_io(dev, &slot->io);
 	if (slot->io.completed)
 		slot->busy = false;
+	if (op == BLKDEV_GET_ID)
+		memcpy(buf, slot->id, sizeof(slot->id));
 	return rc;
 }
 
@@ -223,15 +235,8 @@ int blkdev_write_zeroes(struct blkdev *dev, uint64_t sector, uint64_t count, boo
 
 int blkdev_get_id(struct blkdev *dev, char id[BLKDEV_ID_BYTES + 1])
 {
-	/* the device writes the id by DMA: bounce through a static buffer
-	 * (kernel memory is all DMA-reachable; this keeps the caller's stack
-	 * out of the device's reach if the request outlives a timeout) */
-	static char dma_id[BLKDEV_ID_BYTES];
-	memset(dma_id, 0, sizeof(dma_id));
-	int rc = sync_io(dev, BLKDEV_GET_ID, 0, 0, dma_id);
-	memcpy(id, dma_id, BLKDEV_ID_BYTES);
-	id[BLKDEV_ID_BYTES] = 0;
-	return rc;
+	memset(id, 0, BLKDEV_ID_BYTES + 1);
+	return sync_io(dev, BLKDEV_GET_ID, 0, 0, id); /* through the slot's buffer */
 }
 
 const char *blkdev_strerror(struct blkdev *dev, int status)

@@ -60,6 +60,13 @@ static void add_reserved(uint64_t base, uint64_t size)
 		info.reserved[info.n_reserved++] = (struct dt_range){ base, size };
 }
 
+/* A register window of a device the kernel uses (the page tables map it). */
+static void add_mmio(uint64_t base, uint64_t size)
+{
+	if (size && info.n_mmio < DT_MAX_MMIO)
+		info.mmio[info.n_mmio++] = (struct dt_range){ base, size };
+}
+
 static bool find_memory(void)
 {
 	for (int n = fdt_first_child(&fdt, fdt.root); n >= 0; n = fdt_next_sibling(&fdt, n)) {
@@ -134,6 +141,7 @@ static void find_chosen_and_uart(void)
 	uint64_t size;
 	if (!fdt_reg(&fdt, uart, 0, &info.uart_base, &size))
 		return;
+	add_mmio(info.uart_base, size);
 	info.has_uart = true;
 	info.uart_irq = node_irq(uart);
 	info.uart_reg_shift = prop_u32(uart, "reg-shift", 0);
@@ -150,6 +158,7 @@ static void find_plic(void)
 		n = fdt_find_compatible(&fdt, -1, "sifive,plic-1.0.0");
 	if (n < 0 || !fdt_reg(&fdt, n, 0, &info.plic_base, &size))
 		return;
+	add_mmio(info.plic_base, size);
 	info.plic_ndev = prop_u32(n, "riscv,ndev", 0);
 	info.has_plic = info.plic_ndev != 0;
 }
@@ -196,9 +205,11 @@ static void find_aia(void)
 		if (!info.imsic_stride || info.imsic_num_ids < 63 || info.imsic_num_ids > 2047 ||
 		    !phandle)
 			return;
+		add_mmio(base, size); /* every hart's file */
 		for (int a = -1; (a = fdt_find_compatible(&fdt, a, "riscv,aplic")) >= 0;) {
 			if (prop_u32(a, "msi-parent", 0) == phandle &&
 			    fdt_reg(&fdt, a, 0, &info.aplic_base, &size)) {
+				add_mmio(info.aplic_base, size);
 				info.aplic_nsources = prop_u32(a, "riscv,num-sources", 0);
 				break;
 			}
@@ -223,6 +234,7 @@ static void find_test_device(void)
 	if (n >= 0 && fdt_reg(&fdt, n, 0, &base, &size)) {
 		info.has_test_dev = true;
 		info.test_dev_base = base;
+		add_mmio(base, size);
 	}
 }
 
@@ -244,6 +256,7 @@ static void find_virtio_mmio(void)
 			i--;
 		}
 		info.virtio_mmio[i] = v;
+		add_mmio(v.base, v.size);
 	}
 }
 
@@ -317,6 +330,7 @@ static void find_pci(void)
 	if (n < 0 || !fdt_reg(&fdt, n, 0, &p->ecam_base, &p->ecam_size))
 		return;
 	p->present = true;
+	add_mmio(p->ecam_base, p->ecam_size);
 	p->bus_start = 0;
 	p->bus_end = 255;
 	br = fdt_prop(&fdt, n, "bus-range", &len);

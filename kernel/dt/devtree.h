@@ -1,7 +1,8 @@
 /*
  * What the kernel needs to know about the machine, read once from the
  * device tree at boot by devtree_init() and then available to everyone
- * through dt_info().  All addresses are physical (= virtual here).
+ * through dt_info().  All addresses are physical: the kernel maps the
+ * device windows below at the same virtual addresses (kernel/paging.c).
  */
 #ifndef KERNEL_DEVTREE_H
 #define KERNEL_DEVTREE_H
@@ -17,6 +18,9 @@
 #define DT_MAX_PCI_IRQ_MAP 64
 #define DT_MAX_RESERVED    16
 #define DT_MAX_HARTS       16
+/* every virtio-mmio slot kept, plus the UART, PLIC, IMSIC, APLIC, test
+ * device and PCI ECAM: one each at most */
+#define DT_MAX_MMIO        (DT_MAX_VIRTIO_MMIO + 6)
 #define DT_BOOTARGS_MAX    256
 #define DT_DTB_MAX_SIZE    (2u << 20) /* QEMU reserves 2 MiB for the blob */
 
@@ -99,6 +103,11 @@ struct dt_info {
 	bool bootargs_truncated;
 
 	struct dt_pci pci;                /* pci-host-ecam-generic, if any */
+
+	/* the register windows of every device above the kernel drives (the
+	 * PCI windows BARs go into are pci.ranges), for the page tables */
+	struct dt_range mmio[DT_MAX_MMIO];
+	unsigned n_mmio;
 
 	/* memory nothing may overwrite: the blob itself, the reservation
 	 * block entries and /reserved-memory children */

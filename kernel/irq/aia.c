@@ -59,7 +59,9 @@ struct aia_id {
 static uint32_t num_ids;      /* identities 1 .. num_ids usable */
 static uint32_t ipi_id;
 static uint32_t hart_index;   /* our file in the IMSIC */
-static uint64_t msi_addr;     /* our file's page */
+/* our file's page: the bus address a device writes its MSI to, straight
+ * from the device tree (a register window, not memory: no dma_addr()) */
+static uint64_t msi_addr;
 static uintptr_t aplic;       /* 0: no S-level APLIC domain */
 static uint32_t n_sources;
 static struct aia_id ids[AIA_MAX_IDS];

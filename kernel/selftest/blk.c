@@ -13,8 +13,9 @@
  *	                         host accepts old content or zeros there)
  * then a FLUSH when the cache is writeback.  The past-the-end writes are
  * refused by blkdev_submit() before a driver sees them.  A read-only disk
- * gets no successful write at all.  Every disk is asked for its serial
- * (GET_ID), which the PASS line shows.
+ * gets no successful write at all.  Every disk first reads block 0 between
+ * canaries (the data must land exactly in the buffer the CPU sees) and is
+ * asked for its serial (GET_ID), which the PASS line shows.
  *
  * If any request times out the device still owns its buffer, so from then
  * on this disk's remaining cases are skipped and its buffers are leaked
@@ -134,6 +135,45 @@ static bool case_geometry(struct disk_run *r)
 		      r->dev->read_only ? "read-only" : "writable",
 		      r->dev->transport ? r->dev->transport : "?");
 	return true;
+}
+
+/*
+ * The device writes a read's data at dma_addr(buf), the CPU reads it at
+ * buf, and the two addresses differ (kernel/paging.c).  Block 0 read into
+ * the middle of three canary-filled blocks, twice with different canaries:
+ * the same bytes both times, and every canary byte around them intact,
+ * means the data landed exactly there.  A read only: any disk will do.
+ */
+static void case_read_lands(struct disk_run *r)
+{
+	static const uint8_t canary[2] = { 0xa5, 0x5a };
+	const char *name = case_name(r, "a read lands exactly in its buffer");
+	size_t block = (size_t)r->per * SECTOR;
+	uint8_t *data = r->buf + block; /* r->buf holds BATCH_COUNT >= 3 blocks */
+
+	for (unsigned k = 0; k < 2; k++) {
+		memset(r->buf, canary[k], 3 * block);
+		int rc = blkdev_read(r->dev, 0, r->per, data);
+		if (rc) {
+			fail_rc(r, name, "read", rc);
+			return;
+		}
+		for (size_t i = 0; i < block; i++) {
+			if (r->buf[i] != canary[k] || data[block + i] != canary[k]) {
+				selftest_fail(r->t, name, "a canary byte next to the buffer changed: "
+					      "the device wrote outside it");
+				return;
+			}
+		}
+		if (k == 0)
+			memcpy(r->ref, data, block);
+	}
+	if (memcmp(r->ref, data, block) != 0)
+		selftest_fail(r->t, name, "the buffer did not receive the same bytes twice: "
+			      "the device wrote somewhere else");
+	else
+		selftest_pass(r->t, name, "virtual %p, DMA 0x%lx", (void *)data,
+			      (unsigned long)dma_addr(data));
 }
 
 /* Write the pattern to `count` sectors at `first` in one request, read
@@ -501,6 +541,7 @@ static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
 	}
 
 	if (case_geometry(&r)) {
+		case_read_lands(&r);
 		if (dev->read_only) {
 			case_read_only(&r);
 		} else {

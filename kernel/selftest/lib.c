@@ -2,7 +2,8 @@
  * Self-test suite "lib": the pieces everything else stands on, checked on
  * the target itself: printf, number parsing, string routines, the FDT
  * walker against deliberately corrupted copies of the boot blob, the DMA
- * pool, and the timer (a wfi must end at its deadline).
+ * pool and the page tables that map it, and the timer (a wfi must end at
+ * its deadline).
  */
 #include <stdint.h>
 
@@ -11,6 +12,7 @@
 #include "kernel/dma.h"
 #include "kernel/dt/fdt.h"
 #include "kernel/harts.h"
+#include "kernel/paging.h"
 #include "kernel/selftest/suites.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
@@ -235,6 +237,86 @@ static void case_dma(struct selftest_ctx *t)
 		       "p=%p q=%p r=%p", (void *)p, (void *)q, (void *)r);
 }
 
+/*
+ * kernel/paging.c maps the pool away from its physical address.  At a few
+ * pool pages, the translation the hart itself uses (its page tables) must
+ * land exactly where dma_addr() sends devices, read-write, at an address
+ * other than the pointer; and the physical addresses themselves must not be
+ * mapped, so an untranslated address would fault rather than work by luck.
+ */
+static void case_dma_mapping(struct selftest_ctx *t)
+{
+	size_t total;
+	dma_usage(NULL, &total);
+	uint8_t *pool = dma_pool_virt();
+	size_t probes[] = { 0, total / 2 / DMA_PAGE * DMA_PAGE, total - DMA_PAGE };
+	uint64_t pa;
+	unsigned perm;
+	char why[160] = "";
+
+	for (unsigned i = 0; total && !why[0] && i < sizeof(probes) / sizeof(probes[0]); i++) {
+		uint8_t *v = pool + probes[i];
+		uint64_t dma = dma_addr(v);
+		if (!paging_lookup((uintptr_t)v, &pa, &perm))
+			ksnprintf(why, sizeof(why), "pool page %p is not mapped", (void *)v);
+		else if (pa != dma || dma == (uintptr_t)v || perm != (PAGING_R | PAGING_W))
+			ksnprintf(why, sizeof(why),
+				  "%p maps to 0x%lx (perm 0x%x), dma_addr gives 0x%lx",
+				  (void *)v, (unsigned long)pa, perm, (unsigned long)dma);
+		else if (paging_lookup((uintptr_t)dma, &pa, &perm))
+			ksnprintf(why, sizeof(why), "the physical address 0x%lx is mapped too",
+				  (unsigned long)dma);
+	}
+	if (!total)
+		ksnprintf(why, sizeof(why), "the pool is empty");
+	if (why[0])
+		selftest_fail(t, "dma: the pool is mapped away from its DMA addresses", "%s", why);
+	else
+		selftest_pass(t, "dma: the pool is mapped away from its DMA addresses",
+			      "virtual 0x%lx, DMA 0x%lx, physical alias unmapped",
+			      (unsigned long)pool, (unsigned long)dma_pool_start());
+
+	if (dt_bootargs_has("dma=high"))
+		selftest_check(t, dma_pool_start() >= DMA_HIGH_FLOOR,
+			       "dma: dma=high put the pool at or above 4 GiB",
+			       "the pool starts at 0x%lx (is there RAM above 4 GiB? QEMU -m 5G)",
+			       (unsigned long)dma_pool_start());
+}
+
+/* The image is identity-mapped with the permissions linker.ld's program
+ * headers promise: no page both writable and executable. */
+static void case_image_mapping(struct selftest_ctx *t)
+{
+	static const struct {
+		const char *what;
+		const char *at;
+		unsigned perm;
+	} parts[] = {
+		{ "text", _start, PAGING_R | PAGING_X },
+		{ "constants", __rodata_start, PAGING_R },
+		{ "data", __data_start, PAGING_R | PAGING_W },
+		{ "stack top", _end - 1, PAGING_R | PAGING_W },
+	};
+	char why[128] = "";
+
+	for (unsigned i = 0; !why[0] && i < sizeof(parts) / sizeof(parts[0]); i++) {
+		uint64_t pa = 0;
+		unsigned perm = 0;
+		uintptr_t va = (uintptr_t)parts[i].at;
+		bool mapped = paging_lookup(va, &pa, &perm);
+		if (!mapped || pa != va || perm != parts[i].perm)
+			ksnprintf(why, sizeof(why), "%s at 0x%lx: %s 0x%lx, perm 0x%x, want 0x%x",
+				  parts[i].what, (unsigned long)va, mapped ? "maps to" : "unmapped",
+				  (unsigned long)pa, perm, parts[i].perm);
+	}
+	if (why[0])
+		selftest_fail(t, "paging: kernel image identity-mapped, text R+X, constants R, data R+W",
+			      "%s", why);
+	else
+		selftest_pass(t, "paging: kernel image identity-mapped, text R+X, constants R, data R+W",
+			      "%u page-table pages", paging_tables_used());
+}
+
 static void case_timer(struct selftest_ctx *t)
 {
 	uint64_t ticks = trap_count_timer();
@@ -270,6 +352,8 @@ void selftest_lib_suite(struct selftest_ctx *t)
 	case_devtree(t);
 	case_fdt(t);
 	case_dma(t);
+	case_dma_mapping(t);
+	case_image_mapping(t);
 	case_timer(t);
 	case_lottery(t);
 }

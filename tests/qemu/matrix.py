@@ -121,11 +121,15 @@ sector = "1000"
 """
 
 
+DMA_HIGH = 1 << 32  # what the boot argument dma=high promises: a pool at or above 4 GiB
+
+
 class Config:
     def __init__(self, name, disks, qemu=(), legacy=False, smp=1, expect=(), qemu_pre=(),
-                 append="selftest", machine="virt"):
+                 append="selftest", machine="virt", mem="256M"):
         self.name, self.disks, self.qemu = name, disks, list(qemu)
         self.machine = machine  # -machine value
+        self.mem = mem  # -m value
         self.append = append
         self.qemu_pre = list(qemu_pre)  # before the disks (a bridge they plug into)
         self.legacy, self.smp = legacy, smp
@@ -251,12 +255,29 @@ def configs():
                machine="virt,aia=aplic-imsic",
                expect=["writable, virtio-pci modern 00:01.0 irq 33)",
                        "writable, virtio-pci modern 00:05.0 irq 33)"]),
+        # The DMA pool above 4 GiB (dma=high, 5 GiB of RAM): every ring and
+        # buffer address needs its high 32 bits.  Legacy mmio takes a 32-bit
+        # page number, which reaches 16 TiB: the queue must still work.
+        Config("dma-high-mmio-modern", [Disk()], mem="5G", append="selftest dma=high",
+               expect=["vda: ring=split in memory"]),
+        Config("dma-high-mmio-legacy", [Disk()], legacy=True, mem="5G",
+               append="selftest dma=high", expect=["virtio-mmio v1 (legacy)", "vda: ring=split in memory"]),
+        Config("dma-high-pci", [Disk(bus="pci", props="disable-legacy=on")], mem="5G",
+               append="selftest dma=high", expect=["virtio-pci modern 00:01.0", "vda: ring=split in memory"]),
     ]
+
+
+def dma_pool_start(out):
+    """The DMA address the boot banner's `dma pool` line starts at, or None."""
+    for line in out.splitlines():
+        if line.startswith("  dma pool  0x"):
+            return int(line.split()[2].split("..")[0], 16)
+    return None
 
 
 def qemu_argv(kernel, cfg, images):
     argv = ["qemu-system-riscv64", "-machine", cfg.machine, "-bios", "default",
-            "-nographic", "-m", "256M", "-smp", str(cfg.smp), "-kernel", kernel,
+            "-nographic", "-m", cfg.mem, "-smp", str(cfg.smp), "-kernel", kernel,
             "-append", cfg.append, "-monitor", "none", "-serial", "stdio"]
     if not cfg.legacy:
         argv += ["-global", "virtio-mmio.force-legacy=false"]
@@ -310,6 +331,11 @@ def run_config(kernel, cfg, workdir, verbose):
     for want in cfg.expect:
         if want not in out:
             problems.append(f"console never showed: {want!r}")
+    if "dma=high" in cfg.append.split():
+        start = dma_pool_start(out)
+        if start is None or start < DMA_HIGH:
+            problems.append(f"dma=high, but the banner's dma pool starts at "
+                            f"{'?' if start is None else hex(start)}, below 4 GiB")
     summary = [l for l in out.splitlines()
                if l.startswith("selftest:") and " passed, " in l]
     if rc == 0 and not summary:

@@ -233,6 +233,32 @@ TEST(handshake_legacy_without_indirect)
 	CHECK_EQ(d->q[0].indirect_chains, 0);
 }
 
+TEST(legacy_ring_beyond_32bit_page_number_refused)
+{
+	/* §4.2.4: legacy QueuePFN is 32 bits of 4 KiB pages, so it reaches
+	 * 16 TiB.  The host heap lies above that: refused before any register
+	 * is written; the same queue from the low arena then works, its PFN
+	 * exactly the ring's address / 4096. */
+	struct sim_blk_opts o = { .version = 1 };
+	struct sim_dev *d = sim_blk_new(&o);
+	struct tblk t;
+	CHECK_OK(tblk_probe(&t, d, ALL_FEATURES));
+	size_t n = vblk_queue_mem_bytes(8);
+	void *high = tmem_alloc(n, VIRTQ_MEM_ALIGN);
+	CHECK((uint64_t)(uintptr_t)high >> 44 != 0);
+	CHECK_ERR(vblk_attach_queue(&t.blk, 0, &t.q[0], 8, high, n), VIRTIO_ENOTSUP);
+	CHECK_EQ(d->q[0].pfn, 0);
+	CHECK_EQ(d->q[0].num, 0);
+	void *low = tmem_alloc_low(n, VIRTQ_MEM_ALIGN);
+	CHECK_OK(vblk_attach_queue(&t.blk, 0, &t.q[0], 8, low, n));
+	CHECK_EQ((uint64_t)d->q[0].pfn * 4096, (uint64_t)(uintptr_t)low);
+	CHECK_OK(vblk_start(&t.blk));
+	uint8_t *w = tbuf(512, 5), *r = tbuf(512, 6);
+	CHECK_OK(vblk_write(&t.blk, 3, w, 1, 10 * MS));
+	CHECK_OK(vblk_read(&t.blk, 3, r, 1, 10 * MS));
+	CHECK(memcmp(w, r, 512) == 0);
+}
+
 TEST(features_mask_selects_split)
 {
 	struct sim_blk_opts o = { 0 };
