@@ -11,8 +11,8 @@
  * device).  The registry calls the port operations with interrupts
  * masked, so the library is never entered twice; the one call from
  * inside the callback, a receive hook's read, takes only from the port's
- * buffer (vcon_read()), and opening a console port there sends nothing:
- * the driver opened it on CONSOLE_PORT.
+ * buffer (vcon_read(), which the library allows there), and opening a
+ * console port is no call at all: the driver opened it on CONSOLE_PORT.
  */
 #include "kernel/virtio/console.h"
 
@@ -56,6 +56,10 @@ static int port_read(struct con_port *p, void *buf, size_t n)
 
 static int port_open(struct con_port *p)
 {
+	/* Console ports are open from CONSOLE_PORT on: nothing to send, and
+	 * no call into the driver from a receive hook inside its callback. */
+	if (of(p)->vports[p->dev_port].guest_open)
+		return 0;
 	return vcon_open(&of(p)->con, p->dev_port, true);
 }
 

@@ -125,7 +125,10 @@ struct vcon {
 	uint32_t max_nr_ports;  /* from the config with MULTIPORT, else 1 */
 	uint16_t cols, rows;    /* with F_SIZE: port 0's size from the config */
 
-	/* Set by the caller before vcon_start(); runs inside vcon_poll(). */
+	/* Set by the caller before vcon_start().  Runs inside vcon_start(),
+	 * vcon_interrupt(), vcon_poll(), vcon_abort() and vcon_recover();
+	 * it may call vcon_read() and vcon_readable(), nothing else of the
+	 * driver (it is in the middle of it). */
 	void (*on_event)(struct vcon *c, struct vcon_port *p, enum vcon_event ev);
 	void *event_ctx;
 
