@@ -48,6 +48,16 @@ CLANG_CFLAGS := $(CFLAGS_COMMON) --target=riscv64 -mno-relax
 GCC_OBJS   := $(patsubst %,$(BUILD)/gcc/%.o,$(basename $(SRCS)))
 CLANG_OBJS := $(patsubst %,$(BUILD)/clang/%.o,$(basename $(SRCS)))
 
+# Objects depend on the flags they were built with: a changed define (say a
+# new VIRTIO_PLATFORM_HEADER) rebuilds everything instead of linking stale
+# objects.  The stamp is rewritten only when the flags differ.
+flags_stamp = $(if $(filter-out $(file <$(1)),$(2))$(filter-out $(2),$(file <$(1))),\
+	$(shell mkdir -p $(dir $(1)))$(file >$(1),$(2)))
+GCC_STAMP   := $(BUILD)/gcc/cflags.stamp
+CLANG_STAMP := $(BUILD)/clang/cflags.stamp
+$(call flags_stamp,$(GCC_STAMP),$(GCC_CFLAGS))
+$(call flags_stamp,$(CLANG_STAMP),$(CLANG_CFLAGS))
+
 # read by scripts/qemu.sh
 export APPEND RNG CONSOLE QEMU_EXTRA QEMU_CACHE QEMU_AIO QEMU_SMP QEMU_MEM
 
@@ -69,19 +79,19 @@ ifeq ($(SKIP_SETUP),)
 	@scripts/setup.sh $(SETUP_MODE)
 endif
 
-$(BUILD)/gcc/%.o: %.c | setup-check
+$(BUILD)/gcc/%.o: %.c $(GCC_STAMP) | setup-check
 	@mkdir -p $(@D)
 	$(GCC) $(GCC_CFLAGS) -c $< -o $@
 
-$(BUILD)/gcc/%.o: %.S | setup-check
+$(BUILD)/gcc/%.o: %.S $(GCC_STAMP) | setup-check
 	@mkdir -p $(@D)
 	$(GCC) $(GCC_CFLAGS) -c $< -o $@
 
-$(BUILD)/clang/%.o: %.c | setup-check
+$(BUILD)/clang/%.o: %.c $(CLANG_STAMP) | setup-check
 	@mkdir -p $(@D)
 	$(CLANG) $(CLANG_CFLAGS) -c $< -o $@
 
-$(BUILD)/clang/%.o: %.S | setup-check
+$(BUILD)/clang/%.o: %.S $(CLANG_STAMP) | setup-check
 	@mkdir -p $(@D)
 	$(CLANG) $(CLANG_CFLAGS) -c $< -o $@
 

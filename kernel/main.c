@@ -31,7 +31,7 @@
 #include "kernel/selftest/soak.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
-#include "kernel/virtio/probe.h"
+#include "kernel/virtio/virtio.h"
 #include "lib/printf.h"
 
 #define STR_(x) #x

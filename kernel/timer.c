@@ -62,6 +62,17 @@ bool deadline_passed(uint64_t deadline)
 	return rdtime() >= deadline;
 }
 
+uint64_t deadline_remaining_ns(uint64_t deadline)
+{
+	uint64_t now = rdtime();
+
+	if (now >= deadline || !freq_hz)
+		return 0;
+	if (deadline == NEVER)
+		return NEVER;
+	return scale(deadline - now, 1000000000u, freq_hz);
+}
+
 void wait_for_interrupt_until(uint64_t deadline)
 {
 	unsigned long saved = intr_save();

@@ -35,6 +35,9 @@ uint64_t time_ns(void);
 uint64_t deadline_in_ms(uint32_t ms);
 uint64_t deadline_in_us(uint32_t us);
 bool deadline_passed(uint64_t deadline);
+/* Nanoseconds left until the deadline (0 once it passed; UINT64_MAX for
+ * "never"): for APIs that take a timeout rather than a deadline. */
+uint64_t deadline_remaining_ns(uint64_t deadline);
 
 /*
  * Sleeps until an interrupt arrives or the deadline passes, whichever is

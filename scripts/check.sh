@@ -44,6 +44,7 @@ stage() {
 stage build-gcc make -s kernel
 stage build-clang make -s kernel-clang
 stage cross-build scripts/cross_build.sh
+stage layers $PY scripts/layer_check.py
 stage host-tests make -s test-host
 stage embed tests/embed_check.sh
 stage newcomer tests/run_check.sh

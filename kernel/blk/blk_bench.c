@@ -368,13 +368,13 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 	if (filled == 0) {
 		intr_restore(saved);
 		kprintf("blk bench: %s refused the first request: %s\n", dev->name,
-			blkdev_strerror(dev, rc));
+			kstrerror(rc));
 		dma_release(mark);
 		return -1;
 	}
 	if (filled < p->qd && (uint64_t)filled < b->limit)
 		kprintf("blk bench: %s took only %u of %u requests at once (%s); running at qd=%u\n",
-			dev->name, filled, p->qd, blkdev_strerror(dev, rc), filled);
+			dev->name, filled, p->qd, kstrerror(rc), filled);
 
 	uint64_t prev_ops = 0, prev_t = t0;
 	bool stuck = false;
@@ -421,7 +421,7 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 
 	if (b->err) {
 		kprintf("blk bench: %s request at sector %lu failed: %s (%lu ops completed before)\n",
-			dev->name, (unsigned long)b->err_sector, blkdev_strerror(dev, b->err),
+			dev->name, (unsigned long)b->err_sector, kstrerror(b->err),
 			(unsigned long)b->ops);
 		dma_release(mark);
 		return -1;

@@ -34,10 +34,12 @@ static struct sync_slot *slots; /* SYNC_SLOTS of them */
 int blkdev_register(struct blkdev *dev)
 {
 	/* a disk without a submit op would only fail later, far from here */
-	if (n_devices == BLKDEV_MAX || !dev || !dev->ops || !dev->ops->submit)
-		return -1;
+	if (!dev || !dev->ops || !dev->ops->submit)
+		return KERR_EINVAL;
+	if (n_devices == BLKDEV_MAX)
+		return KERR_EFULL;
 	if (!slots && !(slots = dma_alloc(SYNC_SLOTS * sizeof(*slots))))
-		return -1;
+		return KERR_ENOMEM;
 	ksnprintf(dev->name, sizeof(dev->name), "vd%c", 'a' + n_devices);
 	devices[n_devices++] = dev;
 	return 0;
@@ -68,12 +70,12 @@ int blkdev_submit(struct blkdev *dev, struct blkdev_io *io)
 	case BLKDEV_READ:
 	case BLKDEV_WRITE:
 		if (io->count == 0 || !io->buf)
-			return BLKDEV_EINVAL;
+			return KERR_EINVAL;
 		/* sector + count <= sectors, written so that nothing overflows */
 		if (io->count > dev->sectors || io->sector > dev->sectors - io->count)
-			return BLKDEV_ERANGE;
+			return KERR_ERANGE;
 		if (io->op == BLKDEV_WRITE && dev->read_only)
-			return BLKDEV_EROFS;
+			return KERR_EROFS;
 		break;
 	case BLKDEV_FLUSH:
 		break;
@@ -81,22 +83,22 @@ int blkdev_submit(struct blkdev *dev, struct blkdev_io *io)
 	case BLKDEV_WRITE_ZEROES:
 		if (!(dev->caps & (io->op == BLKDEV_DISCARD ? BLKDEV_CAP_DISCARD
 							    : BLKDEV_CAP_WRITE_ZEROES)))
-			return BLKDEV_EUNSUPP;
+			return KERR_EUNSUPP;
 		if (io->count == 0)
-			return BLKDEV_EINVAL;
+			return KERR_EINVAL;
 		if (io->count > dev->sectors || io->sector > dev->sectors - io->count)
-			return BLKDEV_ERANGE;
+			return KERR_ERANGE;
 		if (dev->read_only)
-			return BLKDEV_EROFS;
+			return KERR_EROFS;
 		break;
 	case BLKDEV_GET_ID:
 		if (!(dev->caps & BLKDEV_CAP_GET_ID))
-			return BLKDEV_EUNSUPP;
+			return KERR_EUNSUPP;
 		if (!io->buf)
-			return BLKDEV_EINVAL;
+			return KERR_EINVAL;
 		break;
 	default:
-		return BLKDEV_EINVAL;
+		return KERR_EINVAL;
 	}
 	io->status = 0;
 	io->completed = false;
@@ -149,7 +151,7 @@ static int wait_io(struct blkdev *dev, struct blkdev_io *io)
 	 * caller must not reuse or free the buffer, and the slot stays busy. */
 	if (dev->ops->abort)
 		dev->ops->abort(dev);
-	return BLKDEV_ETIMEDOUT;
+	return KERR_ETIMEDOUT;
 }
 
 static int sync_io_flags(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
@@ -159,7 +161,7 @@ static int sync_io_flags(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
 	int rc;
 
 	if (!slot)
-		return BLKDEV_ETIMEDOUT; /* earlier requests never came back */
+		return KERR_ETIMEDOUT; /* earlier requests never came back */
 	/* the id goes to the slot, which stays the device's on a timeout;
 	 * the caller's buffer (on its stack, say) gets a copy */
 	void *data = op == BLKDEV_GET_ID ? memset(slot->id, 0, sizeof(slot->id)) : buf;
@@ -206,14 +208,14 @@ static int range_op(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
 		    uint64_t count, uint32_t flags)
 {
 	if (count == 0)
-		return BLKDEV_EINVAL;
+		return KERR_EINVAL;
 	if (count > dev->sectors || sector > dev->sectors - count)
-		return BLKDEV_ERANGE;
+		return KERR_ERANGE;
 	while (count) {
 		uint32_t chunk = dev->ops->range_chunk
 					 ? dev->ops->range_chunk(dev, op, sector, count) : 0;
 		if (chunk == 0)
-			return BLKDEV_EUNSUPP;
+			return KERR_EUNSUPP;
 		int rc = sync_io_flags(dev, op, sector, chunk, NULL, flags);
 		if (rc)
 			return rc;
@@ -237,28 +239,4 @@ int blkdev_get_id(struct blkdev *dev, char id[BLKDEV_ID_BYTES + 1])
 {
 	memset(id, 0, BLKDEV_ID_BYTES + 1);
 	return sync_io(dev, BLKDEV_GET_ID, 0, 0, id); /* through the slot's buffer */
-}
-
-const char *blkdev_strerror(struct blkdev *dev, int status)
-{
-	static char unknown[32];
-
-	switch (status) {
-	case 0:
-		return "success";
-	case BLKDEV_ERANGE:
-		return "request past the end of the disk";
-	case BLKDEV_EROFS:
-		return "disk is read-only";
-	case BLKDEV_EINVAL:
-		return "invalid request (zero count or bad operation)";
-	case BLKDEV_ETIMEDOUT:
-		return "timed out waiting for the device";
-	case BLKDEV_EUNSUPP:
-		return "the disk does not support this operation";
-	}
-	if (dev && dev->ops && dev->ops->strerror)
-		return dev->ops->strerror(status);
-	ksnprintf(unknown, sizeof(unknown), "driver error %d", status);
-	return unknown;
 }

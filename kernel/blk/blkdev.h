@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/errno.h"
+
 #define BLKDEV_MAX 16
 #define BLKDEV_SECTOR 512u /* the unit of every sector number in this API */
 
@@ -51,18 +53,16 @@ struct blkdev_io {
 					     * may submit new requests */
 	void *ctx;         /* for the caller */
 	uint16_t queue;    /* request queue hint (taken modulo the driver's count) */
-	int status;        /* 0 or a negative driver error, valid in done() */
+	int status;        /* 0 or a KERR_* code (kernel/errno.h), valid in done() */
 	volatile bool completed;
 };
 
 struct blkdev_ops {
-	/* Queue io; 0 when queued (done() follows), negative error otherwise
-	 * (done() is then never called).  May return a "queue full" error. */
+	/* Queue io; 0 when queued (done() follows), a KERR_* code otherwise
+	 * (done() is then never called).  May return KERR_ENOSPC (queue full). */
 	int (*submit)(struct blkdev *dev, struct blkdev_io *io);
 	/* Drive completions without interrupts (used when interrupts are off). */
 	void (*poll)(struct blkdev *dev);
-	/* Human-readable text for a negative status of this driver. */
-	const char *(*strerror)(int status);
 	/* DISCARD / WRITE_ZEROES: the most sectors from `sector` one request
 	 * may cover (device limits and alignment); 0 = unsupported. */
 	uint32_t (*range_chunk)(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
@@ -72,7 +72,7 @@ struct blkdev_ops {
 	 * batch its notifications (BLKDEV_F_MORE).  Cheap: no device access. */
 	bool (*has_completions)(struct blkdev *dev, uint16_t queue);
 	/* Optional: switch the volatile cache between writeback and
-	 * writethrough (0, or a negative driver error); updates caps. */
+	 * writethrough (0, or a KERR_* code); updates caps. */
 	int (*set_writeback)(struct blkdev *dev, bool writeback);
 	/* Optional: the device stopped answering.  Take every in-flight
 	 * request back (completing each with an error) and try to bring the
@@ -98,23 +98,20 @@ struct blkdev {
 	void *driver;          /* the driver's private state */
 };
 
-int blkdev_register(struct blkdev *dev);     /* 0, or -1 when the table is full */
+int blkdev_register(struct blkdev *dev);     /* 0, or KERR_EFULL / KERR_EINVAL */
 unsigned blkdev_count(void);
 struct blkdev *blkdev_get(unsigned index);   /* NULL past the end */
 struct blkdev *blkdev_find(const char *name); /* NULL when no such disk */
 
 /*
  * Checks done here before any driver sees the request: count > 0, sector +
- * count <= capacity without overflow, no write to a read-only disk.  These
- * return BLKDEV_E* codes; a driver's own failures come back as its negative
- * codes.  blkdev_strerror() knows both.
+ * count <= capacity without overflow, no write to a read-only disk, an
+ * operation the disk has.  Every call returns 0 or a KERR_* code
+ * (kernel/errno.h; kstrerror() gives the text): KERR_EINVAL, KERR_ERANGE,
+ * KERR_EROFS and KERR_EUNSUPP from these checks, KERR_ETIMEDOUT when a
+ * synchronous wait runs past its deadline, the driver's (translated)
+ * failures otherwise.
  */
-#define BLKDEV_ERANGE   (-1001) /* past the end of the disk */
-#define BLKDEV_EROFS    (-1002) /* write to a read-only disk */
-#define BLKDEV_EINVAL   (-1003) /* zero count, bad op */
-#define BLKDEV_ETIMEDOUT (-1004) /* synchronous wait ran past its deadline */
-#define BLKDEV_EUNSUPP  (-1005) /* the disk cannot do this operation */
-
 int blkdev_submit(struct blkdev *dev, struct blkdev_io *io);
 int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf);
 int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf);
@@ -124,6 +121,5 @@ int blkdev_discard(struct blkdev *dev, uint64_t sector, uint64_t count);
 int blkdev_write_zeroes(struct blkdev *dev, uint64_t sector, uint64_t count, bool unmap);
 /* The disk's serial, NUL-terminated. */
 int blkdev_get_id(struct blkdev *dev, char id[BLKDEV_ID_BYTES + 1]);
-const char *blkdev_strerror(struct blkdev *dev, int status);
 
 #endif

@@ -23,8 +23,6 @@
 
 #define CON_MAX_PORTS 16
 #define CON_MAX_EMERGENCY 4
-/* The port was removed while in use (distinct from every driver error). */
-#define CON_EGONE (-1000)
 
 struct con_port;
 
@@ -34,10 +32,10 @@ struct con_port_stats {
 	uint32_t device_errors; /* malformed or impossible messages from the device */
 };
 
-/* What a driver provides; all called with interrupts masked, none waits. */
+/* What a driver provides; all called with interrupts masked, none waits.
+ * Errors are KERR_* (kernel/errno.h). */
 struct con_port_ops {
-	/* Queue up to n bytes: the count taken (0: no room now) or a negative
-	 * driver error. */
+	/* Queue up to n bytes: the count taken (0: no room now) or an error. */
 	int (*write)(struct con_port *p, const void *buf, size_t n);
 	/* Take up to n received bytes: the count (0: none) or an error. */
 	int (*read)(struct con_port *p, void *buf, size_t n);
@@ -47,7 +45,6 @@ struct con_port_ops {
 	size_t (*readable)(struct con_port *p);
 	unsigned (*tx_pending)(struct con_port *p);
 	void (*stats)(struct con_port *p, struct con_port_stats *s);
-	const char *(*strerror)(int err);
 };
 
 struct con_port {
@@ -97,17 +94,16 @@ int con_console_index(const struct con_port *p);
 /*
  * Write all n bytes, waiting up to timeout_ms for room (not at all from an
  * interrupt handler): the count written, fewer when the time ran out, or a
- * negative driver error.  The first write or read of a port opens it.
+ * KERR_* (KERR_ENODEV: the port is gone).  The first write or read of a
+ * port opens it.
  */
 int con_write(struct con_port *p, const void *buf, size_t n, uint32_t timeout_ms);
 /* Read what is there, waiting up to timeout_ms for the first byte: the
- * count (0: nothing came), or a negative driver error. */
+ * count (0: nothing came), or a KERR_*. */
 int con_read(struct con_port *p, void *buf, size_t n, uint32_t timeout_ms);
 /* Wait up to timeout_ms until the device has taken every written byte:
  * whether it did. */
 bool con_drain(struct con_port *p, uint32_t timeout_ms);
-/* The driver's text for an error con_write()/con_read() returned. */
-const char *con_strerror(const struct con_port *p, int err);
 
 /* Emergency output: one byte at a time with no queue, interrupts off,
  * for panic() (virtio-console's emerg_wr).  fn(ctx, c) per device. */

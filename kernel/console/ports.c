@@ -7,6 +7,7 @@
  */
 #include "kernel/console/console.h"
 
+#include "kernel/errno.h"
 #include "kernel/riscv.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
@@ -117,7 +118,7 @@ int con_console_index(const struct con_port *p)
 static int use(struct con_port *p)
 {
 	if (!p->added)
-		return CON_EGONE;
+		return KERR_ENODEV;
 	if (!p->opened) {
 		int rc = p->ops->open(p);
 		if (rc < 0)
@@ -145,7 +146,7 @@ int con_write(struct con_port *p, const void *buf, size_t n, uint32_t timeout_ms
 	int rc = use(p);
 
 	while (rc >= 0 && done < n) {
-		rc = p->added ? p->ops->write(p, src + done, n - done) : CON_EGONE;
+		rc = p->added ? p->ops->write(p, src + done, n - done) : KERR_ENODEV;
 		if (rc > 0)
 			done += (size_t)rc;
 		else if (rc == 0 && !wait_more(deadline))
@@ -164,7 +165,7 @@ int con_read(struct con_port *p, void *buf, size_t n, uint32_t timeout_ms)
 	while (rc >= 0 && p->added && p->ops->readable(p) == 0 && wait_more(deadline))
 		;
 	if (rc >= 0)
-		rc = p->added ? p->ops->read(p, buf, n) : CON_EGONE;
+		rc = p->added ? p->ops->read(p, buf, n) : KERR_ENODEV;
 	intr_restore(s);
 	return rc;
 }
@@ -178,13 +179,6 @@ bool con_drain(struct con_port *p, uint32_t timeout_ms)
 		;
 	intr_restore(s);
 	return empty;
-}
-
-const char *con_strerror(const struct con_port *p, int err)
-{
-	if (err == CON_EGONE || !p->ops->strerror)
-		return "the port is gone";
-	return p->ops->strerror(err);
 }
 
 void con_emergency_register(void (*fn)(void *ctx, char c), void *ctx)

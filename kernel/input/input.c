@@ -5,6 +5,7 @@
  */
 #include "kernel/input/input.h"
 
+#include "kernel/errno.h"
 #include "kernel/riscv.h"
 #include "lib/printf.h"
 
@@ -22,7 +23,7 @@ static struct handler grabber;
 int input_register(struct input_dev *dev)
 {
 	if (n_devs == INPUT_MAX_DEVICES)
-		return -1;
+		return KERR_EFULL;
 	dev->index = n_devs;
 	ksnprintf(dev->label, sizeof(dev->label), "input%u", n_devs);
 	devs[n_devs++] = dev;
@@ -55,7 +56,7 @@ void input_report(struct input_dev *dev, const struct input_event *ev, unsigned 
 int input_add_handler(input_handler_fn fn, void *ctx)
 {
 	if (n_handlers == INPUT_MAX_HANDLERS || !fn)
-		return -1;
+		return KERR_EFULL;
 	unsigned long saved = intr_save();
 	handlers[n_handlers++] = (struct handler){ fn, ctx };
 	intr_restore(saved);

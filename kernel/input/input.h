@@ -42,10 +42,9 @@ struct input_dev;
 
 struct input_dev_ops {
 	/* Switch one LED (LED_*); may be called from a handler (interrupt
-	 * context).  0 or the driver's negative error. */
+	 * context).  0 or a KERR_* code (kernel/errno.h). */
 	int (*set_led)(struct input_dev *dev, unsigned led, bool on);
 	void (*stats)(struct input_dev *dev, struct input_stats *out);
-	const char *(*strerror)(int err);
 };
 
 struct input_dev {
@@ -66,7 +65,7 @@ struct input_dev {
 	bool registered;
 };
 
-/* 0, or -1 when INPUT_MAX_DEVICES are registered already. */
+/* 0, or KERR_EFULL when INPUT_MAX_DEVICES are registered already. */
 int input_register(struct input_dev *dev);
 unsigned input_count(void);
 struct input_dev *input_get(unsigned i);
@@ -78,7 +77,7 @@ void input_report(struct input_dev *dev, const struct input_event *ev, unsigned 
 typedef void (*input_handler_fn)(void *ctx, struct input_dev *dev, const struct input_event *ev,
 				 unsigned n);
 /* A consumer of every group (runs in interrupt context: be brief).
- * 0, or -1 when the table is full. */
+ * 0, or KERR_EFULL when the table is full. */
 int input_add_handler(input_handler_fn fn, void *ctx);
 /* While grabbed, only fn sees the events; input_ungrab() ends it. */
 void input_grab(input_handler_fn fn, void *ctx);

@@ -140,6 +140,12 @@ uint64_t irq_count(uint32_t irq)
 	return l ? l->count : 0;
 }
 
+unsigned irq_handler_count(uint32_t irq)
+{
+	struct irq_line *l = find_line(irq);
+	return l ? l->n : 0;
+}
+
 bool irq_has_msi(void)
 {
 	return chip && chip->msi_alloc;

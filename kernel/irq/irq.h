@@ -56,6 +56,9 @@ void irq_handle_external(void);
 /* Interrupts delivered to irq's handlers so far (0 for an unknown irq). */
 uint64_t irq_count(uint32_t irq);
 
+/* Handlers registered on irq now (0 for an unknown irq). */
+unsigned irq_handler_count(uint32_t irq);
+
 /* Whether irq_msi_alloc() can work (an IMSIC is in use). */
 bool irq_has_msi(void);
 

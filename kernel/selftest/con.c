@@ -7,6 +7,7 @@
  * through it (no queue: only the host can see that it arrived).
  */
 #include "kernel/console/console.h"
+#include "kernel/errno.h"
 #include "kernel/selftest/suites.h"
 #include "lib/kstring.h"
 #include "lib/printf.h"
@@ -22,7 +23,7 @@ static void port_cases(struct selftest_ctx *t, struct con_port *p)
 		  p->num);
 	int rc = con_write(p, line, (size_t)n, TIMEOUT_MS);
 	if (rc < 0)
-		selftest_fail(t, name, "%s", con_strerror(p, rc));
+		selftest_fail(t, name, "%s", kstrerror(rc));
 	else
 		selftest_check(t, rc == n && con_drain(p, TIMEOUT_MS), name,
 			       "%d of %d bytes taken, %u still with the device", rc, n,

@@ -5,6 +5,7 @@
  * the device (the status queue works both ways).  Runs when there is a
  * device (suites.c).
  */
+#include "kernel/errno.h"
 #include "kernel/input/input.h"
 #include "kernel/selftest/suites.h"
 #include "kernel/timer.h"
@@ -21,7 +22,7 @@ static const char *led_round_trip(struct input_dev *d, unsigned led, bool on)
 	uint64_t want = s.status_done + 1;
 	int rc = d->ops->set_led(d, led, on);
 	if (rc)
-		return d->ops->strerror(rc);
+		return kstrerror(rc);
 	uint64_t deadline = deadline_in_ms(STATUS_WAIT_MS);
 	for (;;) {
 		d->ops->stats(d, &s);

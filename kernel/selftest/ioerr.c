@@ -10,7 +10,6 @@
 #include "kernel/blk/blkdev.h"
 #include "kernel/dma.h"
 #include "lib/kstring.h"
-#include "virtio/errors.h"
 
 #define IOERR_SECTOR 1000u
 
@@ -31,19 +30,19 @@ void selftest_ioerr_suite(struct selftest_ctx *t)
 	if (rc == 0)
 		rc = blkdev_read(dev, IOERR_SECTOR + 1, 1, before + 2 * BLKDEV_SECTOR);
 	selftest_check(t, rc == 0, "ioerr: neighbours of the bad sector read", "%s",
-		       blkdev_strerror(dev, rc));
+		       kstrerror(rc));
 
 	rc = blkdev_read(dev, IOERR_SECTOR, 1, buf);
-	selftest_check(t, rc == VIRTIO_EIO, "ioerr: read of the bad sector fails with an I/O error",
-		       "got %d (%s)", rc, blkdev_strerror(dev, rc));
+	selftest_check(t, rc == KERR_EIO, "ioerr: read of the bad sector fails with an I/O error",
+		       "got %d (%s)", rc, kstrerror(rc));
 	memset(buf, 0x66, BLKDEV_SECTOR);
 	rc = blkdev_write(dev, IOERR_SECTOR, 1, buf);
-	selftest_check(t, rc == VIRTIO_EIO, "ioerr: write of the bad sector fails with an I/O error",
-		       "got %d (%s)", rc, blkdev_strerror(dev, rc));
+	selftest_check(t, rc == KERR_EIO, "ioerr: write of the bad sector fails with an I/O error",
+		       "got %d (%s)", rc, kstrerror(rc));
 	/* A multi-sector read across it fails as a whole, clearly. */
 	rc = blkdev_read(dev, IOERR_SECTOR - 1, 3, buf);
-	selftest_check(t, rc == VIRTIO_EIO, "ioerr: a read spanning the bad sector fails",
-		       "got %d (%s)", rc, blkdev_strerror(dev, rc));
+	selftest_check(t, rc == KERR_EIO, "ioerr: a read spanning the bad sector fails",
+		       "got %d (%s)", rc, kstrerror(rc));
 
 	rc = blkdev_read(dev, IOERR_SECTOR - 1, 1, buf);
 	if (rc == 0)

@@ -28,8 +28,8 @@ static bool timed_out; /* then the device may still own the buffer */
 static const char *one_read(struct blkdev *dev, void *buf)
 {
 	int rc = blkdev_read(dev, 0, dev->block_size / BLKDEV_SECTOR, buf);
-	timed_out = timed_out || rc == BLKDEV_ETIMEDOUT;
-	return rc ? blkdev_strerror(dev, rc) : NULL;
+	timed_out = timed_out || rc == KERR_ETIMEDOUT;
+	return rc ? kstrerror(rc) : NULL;
 }
 
 /* The whole sequence; returns what went wrong, or NULL. */

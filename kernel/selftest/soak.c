@@ -43,7 +43,7 @@ static int soak_disk(struct blkdev *dev, bool write, uint8_t *buf, uint8_t *want
 		if (rc) {
 			kprintf("soak: %s: %s at sector %llu: %s\n", dev->name,
 				write ? "write" : "read", (unsigned long long)s,
-				blkdev_strerror(dev, rc));
+				kstrerror(rc));
 			return 1;
 		}
 		if (write)
@@ -56,7 +56,7 @@ static int soak_disk(struct blkdev *dev, bool write, uint8_t *buf, uint8_t *want
 	if (write) {
 		int rc = blkdev_flush(dev);
 		if (rc) {
-			kprintf("soak: %s: flush: %s\n", dev->name, blkdev_strerror(dev, rc));
+			kprintf("soak: %s: flush: %s\n", dev->name, kstrerror(rc));
 			return 1;
 		}
 	}
@@ -81,6 +81,7 @@ int soak_run(bool write)
 	int failed = 0;
 
 	if (!buf || !want) {
+		dma_release(mark);
 		kprintf("soak: no DMA memory for the buffers\n");
 		return 1;
 	}

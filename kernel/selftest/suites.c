@@ -6,9 +6,9 @@
 
 #include "kernel/console/console.h"
 #include "kernel/dt/devtree.h"
+#include "kernel/entropy/entropy.h"
 #include "kernel/input/input.h"
-#include "kernel/virtio/entropy.h"
-#include "kernel/virtio/probe.h"
+#include "kernel/virtio/virtio.h"
 
 /* bootargs `ioerr`: QEMU fails sector 1000 (tests/qemu/matrix.py) */
 static bool ioerr_asked(void)
@@ -18,7 +18,7 @@ static bool ioerr_asked(void)
 
 static bool have_entropy(void)
 {
-	return virtio_rng_count() > 0;
+	return entropy_count() > 0;
 }
 
 static bool have_console_ports(void)
@@ -36,7 +36,8 @@ const struct selftest_suite selftest_suites[] = {
 	{ "irq", selftest_irq_suite, NULL },
 	{ "blk", selftest_blk_suite, NULL },
 	{ "virtio", virtio_selftest_suite, NULL },
-	{ "rng", virtio_rng_selftest_suite, have_entropy },
+	{ "bringup", selftest_bringup_suite, selftest_bringup_wanted },
+	{ "rng", selftest_rng_suite, have_entropy },
 	{ "con", selftest_con_suite, have_console_ports },
 	{ "input", selftest_input_suite, have_input },
 	{ "ioerr", selftest_ioerr_suite, ioerr_asked },

@@ -170,13 +170,13 @@ static void blk_read(int argc, const struct shell_arg *argv)
 		return;
 	}
 	int rc = blkdev_read(dev, sector, (uint32_t)count, buf);
-	if (rc == BLKDEV_ETIMEDOUT) {
+	if (rc == KERR_ETIMEDOUT) {
 		/* the device may still write into buf: never hand it out again */
-		kprintf("blk read %s: %s\n", dev->name, blkdev_strerror(dev, rc));
+		kprintf("blk read %s: %s\n", dev->name, kstrerror(rc));
 		return;
 	}
 	if (rc)
-		kprintf("blk read %s: %s\n", dev->name, blkdev_strerror(dev, rc));
+		kprintf("blk read %s: %s\n", dev->name, kstrerror(rc));
 	else
 		dump(dev, sector, (uint32_t)count, buf);
 	dma_release(mark);
@@ -241,8 +241,8 @@ static void blk_write(int argc, const struct shell_arg *argv)
 	}
 	int rc = blkdev_write(dev, sector, (uint32_t)count, buf);
 	if (rc) {
-		kprintf("blk write %s: %s\n", dev->name, blkdev_strerror(dev, rc));
-		if (rc == BLKDEV_ETIMEDOUT)
+		kprintf("blk write %s: %s\n", dev->name, kstrerror(rc));
+		if (rc == KERR_ETIMEDOUT)
 			return; /* buf still belongs to the device */
 	} else {
 		kprintf("wrote %lu sector%s at %lu on %s\n", (unsigned long)count,

@@ -29,7 +29,7 @@ void shell_blk_flush(int argc, const struct shell_arg *argv)
 	int rc = blkdev_flush(dev);
 	if (rc)
 		kprintf("blk flush %s (%s cache): %s\n", dev->name,
-			writeback ? "writeback" : "writethrough", blkdev_strerror(dev, rc));
+			writeback ? "writeback" : "writethrough", kstrerror(rc));
 	else if (writeback)
 		kprintf("flushed %s: writeback cache, FLUSH completed\n", dev->name);
 	else
@@ -54,9 +54,9 @@ void shell_blk_cache(int argc, const struct shell_arg *argv)
 		kprintf("blk cache: MODE '%s' is neither writeback nor writethrough\n", argv[2].s);
 		return;
 	}
-	int rc = dev->ops->set_writeback ? dev->ops->set_writeback(dev, wb) : BLKDEV_EUNSUPP;
+	int rc = dev->ops->set_writeback ? dev->ops->set_writeback(dev, wb) : KERR_EUNSUPP;
 	if (rc)
-		kprintf("blk cache %s: %s\n", dev->name, blkdev_strerror(dev, rc));
+		kprintf("blk cache %s: %s\n", dev->name, kstrerror(rc));
 	else
 		kprintf("%s: %s cache\n", dev->name, wb ? "writeback" : "writethrough");
 }
@@ -89,7 +89,7 @@ void shell_blk_discard(int argc, const struct shell_arg *argv)
 		return;
 	int rc = blkdev_discard(dev, sector, count);
 	if (rc)
-		kprintf("blk discard %s: %s\n", dev->name, blkdev_strerror(dev, rc));
+		kprintf("blk discard %s: %s\n", dev->name, kstrerror(rc));
 	else
 		kprintf("discarded %lu sector%s at %lu on %s\n", (unsigned long)count,
 			plural(count), (unsigned long)sector, dev->name);
@@ -110,7 +110,7 @@ void shell_blk_zero(int argc, const struct shell_arg *argv)
 		return;
 	int rc = blkdev_write_zeroes(dev, sector, count, unmap);
 	if (rc)
-		kprintf("blk zero %s: %s\n", dev->name, blkdev_strerror(dev, rc));
+		kprintf("blk zero %s: %s\n", dev->name, kstrerror(rc));
 	else
 		kprintf("zeroed %lu sector%s at %lu on %s%s\n", (unsigned long)count, plural(count),
 			(unsigned long)sector, dev->name, unmap ? " (the disk may deallocate them)" : "");
@@ -126,7 +126,7 @@ void shell_blk_id(int argc, const struct shell_arg *argv)
 		return;
 	int rc = blkdev_get_id(dev, id);
 	if (rc) {
-		kprintf("blk id %s: %s\n", dev->name, blkdev_strerror(dev, rc));
+		kprintf("blk id %s: %s\n", dev->name, kstrerror(rc));
 		return;
 	}
 	if (!id[0]) {
@@ -224,7 +224,7 @@ static int verify_pass(struct blkdev *dev, bool writing, const struct pattern *p
 		if (rc) {
 			kprintf("blk verify %s: %s of sectors %lu..%lu failed: %s\n", dev->name,
 				writing ? "write" : "read", (unsigned long)sector,
-				(unsigned long)(sector + n - 1), blkdev_strerror(dev, rc));
+				(unsigned long)(sector + n - 1), kstrerror(rc));
 			return rc;
 		}
 		if (!writing)
@@ -269,7 +269,7 @@ void shell_blk_verify(int argc, const struct shell_arg *argv)
 	int rc = verify_pass(dev, true, &pat, sector, count, want, got, &m);
 	if (!rc)
 		rc = verify_pass(dev, false, &pat, sector, count, want, got, &m);
-	if (rc == BLKDEV_ETIMEDOUT)
+	if (rc == KERR_ETIMEDOUT)
 		return; /* the device still owns a buffer: leave it allocated */
 	dma_release(mark);
 	if (rc)

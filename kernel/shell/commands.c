@@ -4,12 +4,12 @@
  * subcommands points at its own table (shell_blk_commands in blk.c).
  */
 #include "kernel/shell/shell_priv.h"
-#include "kernel/virtio/entropy.h" /* shell_cmd_rng, until an entropy registry has it */
 
 const struct shell_command shell_commands[] = {
 	{ "help", "", "list the commands", shell_cmd_help, NULL },
 	{ "blk", NULL, NULL, NULL, shell_blk_commands },
 	{ "input", NULL, NULL, NULL, shell_input_commands },
+	{ "virtio", NULL, NULL, NULL, shell_virtio_commands },
 	{ "selftest", "", "run the self-test suites (QEMU keeps running)", shell_cmd_selftest, NULL },
 	{ "rng", "[COUNT]", "COUNT random bytes from the entropy device (default 32)", shell_cmd_rng,
 	  NULL },

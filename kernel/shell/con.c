@@ -6,6 +6,7 @@
  */
 #include "kernel/console/console.h"
 #include "kernel/console/terminal.h"
+#include "kernel/errno.h"
 #include "kernel/shell/shell_priv.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
@@ -76,7 +77,7 @@ static void con_write_line(int argc, const struct shell_arg *argv)
 	describe(what, sizeof(what), p);
 	int rc = con_write(p, line, n, WRITE_TIMEOUT_MS);
 	if (rc < 0)
-		kprintf("con write: %s: %s\n", what, con_strerror(p, rc));
+		kprintf("con write: %s: %s\n", what, kstrerror(rc));
 	else if ((size_t)rc < n)
 		kprintf("con write: only %d of %u bytes to %s went out within %u ms\n", rc,
 			(unsigned)n, what, WRITE_TIMEOUT_MS);
@@ -125,7 +126,7 @@ static void con_read_port(int argc, const struct shell_arg *argv)
 	if (got)
 		show(buf, got);
 	else if (rc < 0)
-		kprintf("con read: %s: %s\n", what, con_strerror(p, rc));
+		kprintf("con read: %s: %s\n", what, kstrerror(rc));
 	else
 		kprintf("con read: nothing from %s within %u ms\n", what, (unsigned)ms);
 }

@@ -1,7 +1,6 @@
 /*
  * Shared between the shell's files (shell.c, line.c, dispatch.c, the
- * command files) and the few commands other subsystems provide; not for
- * the rest of the kernel.
+ * command files); not for the rest of the kernel.
  */
 #ifndef KERNEL_SHELL_PRIV_H
 #define KERNEL_SHELL_PRIV_H
@@ -62,8 +61,10 @@ void shell_cmd_help(int argc, const struct shell_arg *argv);     /* dispatch.c *
 void shell_cmd_selftest(int argc, const struct shell_arg *argv); /* system.c */
 void shell_cmd_mem(int argc, const struct shell_arg *argv);      /* system.c */
 void shell_cmd_poweroff(int argc, const struct shell_arg *argv); /* system.c */
+void shell_cmd_rng(int argc, const struct shell_arg *argv);      /* rng.c */
 extern const struct shell_command shell_blk_commands[];          /* blk.c */
 extern const struct shell_command shell_con_commands[];          /* con.c */
 extern const struct shell_command shell_input_commands[];        /* input.c */
+extern const struct shell_command shell_virtio_commands[];       /* virtio.c */
 
 #endif

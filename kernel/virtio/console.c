@@ -14,13 +14,14 @@
  * buffer (vcon_read(), which the library allows there), and opening a
  * console port is no call at all: the driver opened it on CONSOLE_PORT.
  */
-#include "kernel/virtio/console.h"
-
 #include "kernel/console/console.h"
 #include "kernel/deferred.h"
 #include "kernel/dma.h"
+#include "kernel/errno.h"
 #include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
+#include "kernel/virtio/kerr.h"
+#include "kernel/virtio/probe.h"
 #include "lib/printf.h"
 #include "virtio/console.h"
 #include "virtio/errors.h"
@@ -46,12 +47,14 @@ static struct vconsole *of(struct con_port *p)
 
 static int port_write(struct con_port *p, const void *buf, size_t n)
 {
-	return vcon_write(&of(p)->con, p->dev_port, buf, n > INT32_MAX ? INT32_MAX : (uint32_t)n);
+	uint32_t len = n > INT32_MAX ? INT32_MAX : (uint32_t)n;
+	return kerr_from_virtio(vcon_write(&of(p)->con, p->dev_port, buf, len));
 }
 
 static int port_read(struct con_port *p, void *buf, size_t n)
 {
-	return vcon_read(&of(p)->con, p->dev_port, buf, n > INT32_MAX ? INT32_MAX : (uint32_t)n);
+	uint32_t len = n > INT32_MAX ? INT32_MAX : (uint32_t)n;
+	return kerr_from_virtio(vcon_read(&of(p)->con, p->dev_port, buf, len));
 }
 
 static int port_open(struct con_port *p)
@@ -60,7 +63,7 @@ static int port_open(struct con_port *p)
 	 * no call into the driver from a receive hook inside its callback. */
 	if (of(p)->vports[p->dev_port].guest_open)
 		return 0;
-	return vcon_open(&of(p)->con, p->dev_port, true);
+	return kerr_from_virtio(vcon_open(&of(p)->con, p->dev_port, true));
 }
 
 static size_t port_readable(struct con_port *p)
@@ -95,7 +98,6 @@ static const struct con_port_ops port_ops = {
 	.readable = port_readable,
 	.tx_pending = port_tx_pending,
 	.stats = port_stats,
-	.strerror = virtio_strerror,
 };
 
 /* The library's event callback: keep the registry's view current. */
@@ -143,7 +145,7 @@ static void console_irq(void *ctx)
 	/* Say it once: a device that is down sees every neighbour's
 	 * interrupt on a shared line.  A needed reset is no error. */
 	if (rc < 0 && rc != VIRTIO_ERESET && was_live)
-		kprintf("%s: virtio-console: %s\n", vc->where, virtio_strerror(rc));
+		kprintf("%s: virtio-console: %s\n", vc->where, kstrerror(kerr_from_virtio(rc)));
 	if (virtio_device_pending(vc->con.vdev))
 		deferred_mark(&vc->work);
 }
@@ -165,7 +167,7 @@ static void console_deferred(void *ctx)
 	intr_restore(s);
 	if (rc)
 		kprintf("%s: virtio-console: re-initialisation failed: %s\n", vc->where,
-			virtio_strerror(rc));
+			kstrerror(kerr_from_virtio(rc)));
 }
 
 static void emergency_putc(void *ctx, char c)
@@ -174,52 +176,66 @@ static void emergency_putc(void *ctx, char c)
 	vcon_emerg_write(&vc->con, c);
 }
 
-static int bring_up(struct vconsole *vc, struct virtio_device *vdev, uint32_t irq)
+/* Negotiate, the queues in one block of the pool, the interrupt, then
+ * DRIVER_OK: the device announces its ports by interrupt from there on.
+ * A step that fails undoes the ones before it (virtio_bringup_undo(): the
+ * handler off the line, the memory back once a checked reset shows the
+ * device owns none of it). */
+static int bring_up(struct vconsole *vc, struct virtio_device *vdev, const char *where,
+		    uint32_t irq)
 {
-	int rc = vcon_probe(&vc->con, vdev, ~0ull);
-	if (rc)
-		return rc;
+	size_t mark = dma_mark();
+	bool handler = false;
 	size_t bytes = vcon_mem_bytes(PORTS_PER_DEVICE);
-	void *mem = dma_alloc(bytes);
-	if (!mem)
-		return VIRTIO_ENOMEM;
-	rc = vcon_attach(&vc->con, vc->vports, PORTS_PER_DEVICE, mem, bytes);
-	if (rc)
-		return rc;
-	vc->con.on_event = on_event;
-	vc->con.event_ctx = vc;
-	vc->work = (struct deferred_work){ .fn = console_deferred, .ctx = vc };
-	if (irq_register(irq, console_irq, vc) != 0)
-		return VIRTIO_EINVAL;
-	/* The device answers DEVICE_READY at once, by interrupt: not before
-	 * vcon_start() has returned. */
-	unsigned long s = intr_save();
-	rc = vcon_start(&vc->con);
-	intr_restore(s);
-	if (rc)
-		irq_unregister(irq, console_irq, vc);
+	void *mem = NULL;
+
+	ksnprintf(vc->where, sizeof(vc->where), "%s", where);
+	int rc = vcon_probe(&vc->con, vdev, ~0ull);
+	if (rc == VIRTIO_OK)
+		rc = (mem = dma_alloc(bytes)) ? VIRTIO_OK : VIRTIO_ENOMEM;
+	if (rc == VIRTIO_OK)
+		rc = vcon_attach(&vc->con, vc->vports, PORTS_PER_DEVICE, mem, bytes);
+	if (rc == VIRTIO_OK) {
+		vc->con.on_event = on_event;
+		vc->con.event_ctx = vc;
+		vc->work = (struct deferred_work){ .fn = console_deferred, .ctx = vc };
+		handler = irq_register(irq, console_irq, vc) == 0;
+		rc = handler ? VIRTIO_OK : VIRTIO_EINVAL;
+	}
+	rc = kerr_from_virtio(rc);
+	if (rc == KERR_OK && virtio_fail_injected(vdev))
+		rc = KERR_EFULL;
+	if (rc == KERR_OK) {
+		/* The device answers DEVICE_READY at once, by interrupt: not
+		 * before vcon_start() has returned. */
+		unsigned long s = intr_save();
+		rc = kerr_from_virtio(vcon_start(&vc->con));
+		intr_restore(s);
+	}
+	if (rc) {
+		/* Nothing in the registry may point at a device given up. */
+		for (unsigned i = 0; i < PORTS_PER_DEVICE; i++)
+			con_port_remove(&vc->ports[i]);
+		virtio_bringup_undo(vdev, where, mark, irq, handler ? console_irq : NULL, vc);
+	}
 	return rc;
 }
 
 int virtio_console_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
 {
-	if (nconsoles == MAX_CONSOLES) {
-		kprintf("%s: virtio-console: more than %u console devices\n", where, MAX_CONSOLES);
-		return VIRTIO_ENOMEM;
-	}
+	if (nconsoles == MAX_CONSOLES)
+		return KERR_EFULL;
+	/* The slot is taken only by a device that came up. */
 	struct vconsole *vc = &consoles[nconsoles];
-	ksnprintf(vc->where, sizeof(vc->where), "%s", where);
-	int rc = bring_up(vc, vdev, irq);
-	if (rc) {
-		virtio_device_fail(vdev);
-		kprintf("%s: virtio-console: %s\n", where, virtio_strerror(rc));
+	*vc = (struct vconsole){ 0 };
+	int rc = bring_up(vc, vdev, where, irq);
+	if (rc)
 		return rc;
-	}
 	if (vc->con.emerg_write)
 		con_emergency_register(emergency_putc, vc);
 	kprintf("%s: virtio-console, %s, up to %u ports%s\n", where,
 		vc->con.multiport ? "multiport" : "one port", (unsigned)vc->con.max_nr_ports,
 		vc->con.emerg_write ? ", emergency write" : "");
 	nconsoles++;
-	return VIRTIO_OK;
+	return KERR_OK;
 }

@@ -5,12 +5,13 @@
  * interrupt handler; they go on to input_report() unchanged (the codes are
  * Linux's on both sides).
  */
-#include "kernel/virtio/input.h"
-
 #include "kernel/dma.h"
+#include "kernel/errno.h"
 #include "kernel/input/input.h"
 #include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
+#include "kernel/virtio/kerr.h"
+#include "kernel/virtio/probe.h"
 #include "lib/printf.h"
 #include "virtio/errors.h"
 #include "virtio/input.h"
@@ -46,7 +47,7 @@ static void vin_irq(void *ctx)
 	if (rc < 0 && !v->reported_dead) {
 		v->reported_dead = true;
 		kprintf("%s: %s; the device was reset and stays down\n", v->dev.label,
-			virtio_strerror(rc));
+			kstrerror(kerr_from_virtio(rc)));
 	}
 }
 
@@ -56,7 +57,7 @@ static int vin_set_led(struct input_dev *dev, unsigned led, bool on)
 	unsigned long saved = intr_save();
 	int rc = vinput_send_status(&v->vin, EV_LED, (uint16_t)led, on);
 	intr_restore(saved);
-	return rc;
+	return kerr_from_virtio(rc);
 }
 
 static void vin_stats(struct input_dev *dev, struct input_stats *out)
@@ -80,7 +81,6 @@ static void vin_stats(struct input_dev *dev, struct input_stats *out)
 static const struct input_dev_ops vin_ops = {
 	.set_led = vin_set_led,
 	.stats = vin_stats,
-	.strerror = virtio_strerror,
 };
 
 /* Queue `index` at the largest size up to INPUT_QUEUE_SIZE the device
@@ -126,15 +126,16 @@ static void vin_describe(struct vin *v)
 		d->abs[a] = (struct input_absrange){ i->abs[a].min, i->abs[a].max };
 }
 
-int virtio_input_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
+/* Negotiate, both queues, the interrupt, DRIVER_OK with the event queue
+ * stocked, then the registry.  A step that fails undoes the ones before
+ * it: the handler comes off the line, and the queue memory goes back to
+ * the pool once a checked reset shows the device no longer owns it (the
+ * stocked event buffers included: virtio_bringup_undo()). */
+static int vin_attach(struct vin *v, struct virtio_device *vdev, const char *where, uint32_t irq)
 {
-	if (n_vins == MAX_INPUTS) {
-		kprintf("%s: virtio-input: more than %u input devices\n", where, MAX_INPUTS);
-		return VIRTIO_ENOMEM;
-	}
-	/* The slot is used even if bring-up fails: its interrupt handler may
-	 * already be registered with it. */
-	struct vin *v = &vins[n_vins++];
+	size_t mark = dma_mark();
+	bool handler = false;
+
 	*v = (struct vin){ .reported_dead = false };
 	ksnprintf(v->where, sizeof(v->where), "%s", where);
 	int rc = vinput_probe(&v->vin, vdev, ~0ull);
@@ -142,21 +143,35 @@ int virtio_input_attach(struct virtio_device *vdev, const char *where, uint32_t 
 		rc = vin_queue(v, 0);
 	if (rc == VIRTIO_OK)
 		rc = vin_queue(v, 1);
-	if (rc == VIRTIO_OK && irq_register(irq, vin_irq, v) != 0)
-		rc = VIRTIO_EINVAL;
+	if (rc == VIRTIO_OK) {
+		handler = irq_register(irq, vin_irq, v) == 0;
+		rc = handler ? VIRTIO_OK : VIRTIO_EINVAL;
+	}
 	if (rc == VIRTIO_OK) {
 		vin_describe(v);
 		unsigned long saved = intr_save();
 		rc = vinput_start(&v->vin, vin_deliver, v);
 		intr_restore(saved);
 	}
-	if (rc) {
-		virtio_device_fail(vdev);
-		kprintf("%s: virtio-input: %s\n", where, virtio_strerror(rc));
+	rc = kerr_from_virtio(rc);
+	if (rc == KERR_OK)
+		rc = virtio_fail_injected(vdev) ? KERR_EFULL : input_register(&v->dev);
+	if (rc)
+		virtio_bringup_undo(vdev, where, mark, irq, handler ? vin_irq : NULL, v);
+	return rc;
+}
+
+int virtio_input_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
+{
+	if (n_vins == MAX_INPUTS)
+		return KERR_EFULL;
+	/* The slot is taken only by a device that came up: a failed one left
+	 * nothing pointing at it (no handler, no registry entry). */
+	struct vin *v = &vins[n_vins];
+	int rc = vin_attach(v, vdev, where, irq);
+	if (rc)
 		return rc;
-	}
-	if (input_register(&v->dev) != 0)
-		return VIRTIO_ENOMEM;
+	n_vins++;
 	kprintf("%s: %s, %s\n", v->dev.label, v->dev.name, where);
-	return VIRTIO_OK;
+	return KERR_OK;
 }

@@ -9,9 +9,11 @@
  */
 #include "kernel/virtio/pci_probe.h"
 
+#include "kernel/errno.h"
 #include "kernel/irq/irq.h"
 #include "kernel/mmio.h"
 #include "kernel/pci/pci.h"
+#include "kernel/virtio/kerr.h"
 #include "kernel/virtio/probe.h"
 #include "lib/printf.h"
 #include "virtio/errors.h"
@@ -45,6 +47,15 @@ static bool is_virtio(const struct pci_func *f)
 {
 	return f->vendor == VIRTIO_PCI_VENDOR_ID && f->device >= VIRTIO_PCI_DEVICE_ID_FIRST &&
 	       f->device <= VIRTIO_PCI_DEVICE_ID_LAST && f->header_type == PCI_HEADER_NORMAL;
+}
+
+/* The virtio device ID of a function (§4.1.2.1): in the PCI device ID of
+ * a modern one, in the subsystem ID of a transitional one. */
+static uint32_t virtio_id(const struct pci_func *f)
+{
+	if (f->device >= VIRTIO_PCI_DEVICE_ID_MODERN)
+		return f->device - VIRTIO_PCI_DEVICE_ID_MODERN;
+	return pci_cfg_read16(f, VIRTIO_PCI_CFG_SUBSYS_ID);
 }
 
 /*
@@ -93,13 +104,15 @@ static uint32_t setup_msix(const struct pci_func *f, struct virtio_pci *p, const
 
 static void probe_func(const struct pci_func *f)
 {
-	char where[64];
+	char where[64], location[16];
 	const char *kind = f->device >= VIRTIO_PCI_DEVICE_ID_MODERN ? "modern" : "transitional";
 
 	ksnprintf(where, sizeof(where), "virtio-pci %s %02x:%02x.%u irq %u", kind, f->bus,
 		  f->dev, f->fn, (unsigned)f->irq);
+	ksnprintf(location, sizeof(location), "%02x:%02x.%u", f->bus, f->dev, f->fn);
 	if (n_pci_devs == MAX_VIRTIO_PCI) {
 		kprintf("%s: more than %u virtio-pci functions; ignored\n", where, MAX_VIRTIO_PCI);
+		virtio_found_unusable(where, location, virtio_id(f), f->irq, KERR_EFULL);
 		return;
 	}
 
@@ -113,19 +126,19 @@ static void probe_func(const struct pci_func *f)
 		bars[i] = (struct virtio_pci_bar){ f->bar[i].cpu, f->bar[i].size };
 
 	struct virtio_pci *p = &pci_devs[n_pci_devs];
-	int rc = virtio_pci_probe(p, &acc, bars);
-	if (rc == VIRTIO_ENOTSUP) {
+	int rc = kerr_from_virtio(virtio_pci_probe(p, &acc, bars));
+	if (rc == KERR_ENOTSUP) {
 		kprintf("%s: legacy-only virtio-pci device not supported (%04x:%04x has no "
 			"virtio capabilities; try disable-legacy=on or a transitional device)\n",
 			where, f->vendor, f->device);
-		return;
+	} else if (rc) {
+		kprintf("%s: %04x:%04x: %s\n", where, f->vendor, f->device, kstrerror(rc));
+	} else if (!f->bars_ok) {
+		kprintf("%s: not every BAR got an address; not used\n", where);
+		rc = KERR_ENOMEM;
 	}
 	if (rc) {
-		kprintf("%s: %04x:%04x: %s\n", where, f->vendor, f->device, virtio_strerror(rc));
-		return;
-	}
-	if (!f->bars_ok) {
-		kprintf("%s: not every BAR got an address; not used\n", where);
+		virtio_found_unusable(where, location, virtio_id(f), f->irq, rc);
 		return;
 	}
 	uint32_t irq = setup_msix(f, p, where);
@@ -134,11 +147,12 @@ static void probe_func(const struct pci_func *f)
 			  f->bus, f->dev, f->fn, (unsigned)(irq - IRQ_MSI_BASE));
 	else if (f->irq == 0) {
 		kprintf("%s: no INTx route in the device tree's interrupt-map; not used\n", where);
+		virtio_found_unusable(where, location, virtio_id(f), 0, KERR_ENODEV);
 		return;
 	} else
 		irq = f->irq;
 	n_pci_devs++;
-	virtio_attach(&p->vdev, where, irq);
+	virtio_attach(&p->vdev, where, location, irq);
 }
 
 void virtio_pci_probe_all(void)

@@ -2,14 +2,22 @@
  * What the virtio layer negotiated, for people and for the self-test:
  * `blk info` lines (features, ring layout, limits) and a "virtio" suite
  * that checks the ring memory itself shows the layout the driver claims,
- * and that completions really arrived by interrupt.
+ * that completions really arrived by interrupt, that a re-initialisation
+ * refreshes the registry, and that the library's errors reach the kernel
+ * with their messages.
  */
 #include "kernel/dma.h"
+#include "kernel/errno.h"
 #include "kernel/irq/irq.h"
 #include "kernel/riscv.h"
+#include "kernel/selftest/selftest.h"
 #include "kernel/timer.h"
-#include "kernel/virtio/probe.h"
+#include "kernel/virtio/disk.h"
+#include "kernel/virtio/kerr.h"
+#include "kernel/virtio/virtio.h"
+#include "lib/kstring.h"
 #include "lib/printf.h"
+#include "virtio/errors.h"
 
 static const struct {
 	unsigned bit;
@@ -115,7 +123,8 @@ static bool layout_evidence(const struct virtq *vq, char *why, size_t n)
 }
 
 /* One read on every request queue, each completed by interrupt and seen
- * in that queue's own ring. */
+ * in that queue's own ring.  The buffers go back to the pool once every
+ * request that was submitted has completed (else the device owns them). */
 static void case_every_queue(struct selftest_ctx *t, struct blkdev *dev, struct vblk *blk)
 {
 	char name[64];
@@ -125,45 +134,112 @@ static void case_every_queue(struct selftest_ctx *t, struct blkdev *dev, struct 
 	uint8_t *buf = dma_alloc((size_t)dev->queues * dev->block_size);
 	struct blkdev_io *ios = dma_alloc(dev->queues * sizeof(*ios));
 	if (!buf || !ios) {
+		dma_release(mark);
 		selftest_fail(t, name, "DMA pool exhausted");
 		return;
 	}
-	uint16_t before[VBLK_MAX_QUEUES];
-	for (uint16_t q = 0; q < dev->queues; q++) {
+	uint16_t before[VBLK_MAX_QUEUES], submitted = 0;
+	int submit_rc = 0;
+	for (; submitted < dev->queues; submitted++) {
+		uint16_t q = submitted;
 		before[q] = blk->queues[q]->vq.last_used;
 		ios[q] = (struct blkdev_io){ .op = BLKDEV_READ, .sector = 0,
 					     .count = dev->block_size / BLKDEV_SECTOR,
 					     .buf = buf + (size_t)q * dev->block_size, .queue = q };
-		int rc = blkdev_submit(dev, &ios[q]);
-		if (rc) {
-			selftest_fail(t, name, "queue %u: %s", q, blkdev_strerror(dev, rc));
-			return; /* leak: earlier requests may still be in flight */
-		}
+		if ((submit_rc = blkdev_submit(dev, &ios[q])) != 0)
+			break;
 	}
 	uint64_t dl = deadline_in_ms(5000);
 	unsigned long saved = intr_save();
-	for (uint16_t q = 0; q < dev->queues; q++)
+	for (uint16_t q = 0; q < submitted; q++)
 		while (!ios[q].completed && !deadline_passed(dl))
 			wait_for_interrupt_until(dl);
 	intr_restore(saved);
-	for (uint16_t q = 0; q < dev->queues; q++) {
-		if (!ios[q].completed || ios[q].status) {
-			selftest_fail(t, name, "queue %u: %s", q,
-				      ios[q].completed ? blkdev_strerror(dev, ios[q].status)
-						       : "no completion in 5 s");
-			return;
-		}
-		if (blk->queues[q]->vq.last_used == before[q]) {
-			selftest_fail(t, name, "queue %u: its ring shows no completion", q);
+	const char *why = NULL;
+	uint16_t bad = 0;
+	bool all_back = true;
+	for (uint16_t q = 0; q < submitted; q++) {
+		all_back = all_back && ios[q].completed;
+		if (why)
+			continue;
+		bad = q;
+		if (!ios[q].completed)
+			why = "no completion in 5 s";
+		else if (ios[q].status)
+			why = kstrerror(ios[q].status);
+		else if (blk->queues[q]->vq.last_used == before[q])
+			why = "its ring shows no completion";
+	}
+	if (!why && submit_rc) {
+		bad = submitted;
+		why = kstrerror(submit_rc);
+	}
+	if (all_back)
+		dma_release(mark);
+	if (why)
+		selftest_fail(t, name, "queue %u: %s", bad, why);
+	else
+		selftest_pass(t, name, "queues %u", (unsigned)dev->queues);
+}
+
+/* A re-initialisation reads the device's configuration again; the
+ * registry must show what it read, not what it held before.  The
+ * registry's fields are scribbled over first, so only a refresh from the
+ * device puts them back. */
+static void case_reinit_refreshes(struct selftest_ctx *t, struct blkdev *dev, struct vblk *blk)
+{
+	char name[80];
+	ksnprintf(name, sizeof(name), "%s: a re-initialisation refreshes capacity, block size and mode",
+		  dev->name);
+	struct blkdev want = *dev;
+	uint32_t recoveries = blk->vdev->events.recoveries;
+	dev->sectors = 1;
+	dev->block_size = 0;
+	dev->read_only = !want.read_only;
+	dev->caps = 0;
+	int rc = virtio_blk_reinit(dev);
+	struct blkdev got = *dev;
+	bool same = got.sectors == want.sectors && got.block_size == want.block_size &&
+		    got.read_only == want.read_only && got.caps == want.caps;
+	*dev = want; /* whatever happened: usable for the suites after this one */
+	selftest_check(t, rc == KERR_OK && same && blk->vdev->events.recoveries == recoveries + 1,
+		       name, "%s; sectors %lu block %u %s caps 0x%x, want %lu %u %s 0x%x; %u "
+		       "re-initialisations, want %u", kstrerror(rc), (unsigned long)got.sectors,
+		       got.block_size, got.read_only ? "ro" : "rw", got.caps,
+		       (unsigned long)want.sectors, want.block_size, want.read_only ? "ro" : "rw",
+		       want.caps, (unsigned)blk->vdev->events.recoveries, (unsigned)recoveries + 1);
+}
+
+/* Every library code becomes a kernel code of its own with the same
+ * message (but VIRTIO_ENODEV's): a new library code without a row in
+ * kerr.c fails here. */
+static void case_error_translation(struct selftest_ctx *t)
+{
+	const char *name = "library errors reach the kernel with their messages";
+	int seen[32], n = 0;
+	for (int v = -1; strcmp(virtio_strerror(v), "unknown error") != 0 && n < 32; v--, n++) {
+		int k = kerr_from_virtio(v);
+		seen[n] = k;
+		for (int j = 0; j < n; j++)
+			if (seen[j] == k) {
+				selftest_fail(t, name, "VIRTIO %d and %d both become %d", -1 - j, v, k);
+				return;
+			}
+		/* The one text of its own: the kernel's "no such device" is
+		 * about any device (and the probe never prints it). */
+		bool same = v == VIRTIO_ENODEV || strcmp(kstrerror(k), virtio_strerror(v)) == 0;
+		if (k >= 0 || !same) {
+			selftest_fail(t, name, "VIRTIO %d \"%s\" became %d \"%s\"", v,
+				      virtio_strerror(v), k, kstrerror(k));
 			return;
 		}
 	}
-	dma_release(mark);
-	selftest_pass(t, name, "queues %u", (unsigned)dev->queues);
+	selftest_pass(t, name, "%d codes", n);
 }
 
 void virtio_selftest_suite(struct selftest_ctx *t)
 {
+	case_error_translation(t);
 	for (unsigned i = 0; i < blkdev_count(); i++) {
 		struct blkdev *dev = blkdev_get(i);
 		struct vblk *blk = virtio_blkdev_driver(dev);
@@ -197,5 +273,7 @@ void virtio_selftest_suite(struct selftest_ctx *t)
 			selftest_pass(t, name, "%llu interrupts", (unsigned long long)irqs);
 		else
 			selftest_fail(t, name, "no interrupt was delivered");
+
+		case_reinit_refreshes(t, dev, blk);
 	}
 }

@@ -65,6 +65,38 @@ def range_commands(capacity, disk):
     return zeroed, discarded
 
 
+def sparse_problems(path, disk):
+    """What is wrong with a sparse image after the self-test: every sector
+    the self-test writes (or zeroes) must hold what it wrote, and every
+    other sector the file holds data for must still be zero (discarded
+    ones may hold anything the discard left: zeros, here)."""
+    c = disk.size // SECTOR
+    per = int(device_prop(disk, "logical_block_size", "512")) // SECTOR
+    writable = not (disk.read_only or disk.absent)
+    written = set(written_sectors(c, per)) if writable else set()
+    zeroed, discarded = range_commands(c, disk) if writable else (range(0), range(0))
+    bad = []
+    with open(path, "rb") as f:
+        def holds(s, want):
+            f.seek(s * SECTOR)
+            return f.read(SECTOR) == want
+        bad += [s for s in sorted(written) if not holds(s, pattern_sector(s))]
+        bad += [s for s in zeroed if not holds(s, bytes(SECTOR))]
+        data, end = 0, os.fstat(f.fileno()).st_size
+        while data < end:  # every extent that holds data, written or not
+            try:
+                data = os.lseek(f.fileno(), data, os.SEEK_DATA)
+            except OSError:
+                break  # no data past here
+            hole = os.lseek(f.fileno(), data, os.SEEK_HOLE)
+            for s in range(data // SECTOR, (hole + SECTOR - 1) // SECTOR):
+                if s not in written and s not in discarded and not holds(s, bytes(SECTOR)):
+                    bad.append(s)
+            data = hole
+    return [f"sparse image: {len(bad)} sectors differ from the expected writes "
+            f"(first: {sorted(bad)[:8]})"] if bad else []
+
+
 def make_image(path, size, seed):
     rng = random.Random(seed)
     data = bytearray(rng.randbytes(size))
@@ -99,11 +131,14 @@ def expected_image(original, read_only, disk=None, got=None):
 
 class Disk:
     """bus: "mmio" (virtio-blk-device) or "pci" (virtio-blk-pci).  absent: the
-    kernel must not use this disk at all (its image must stay untouched)."""
+    kernel must not use this disk at all (its image must stay untouched).
+    sparse: a zero image made by truncate (for disks of gigabytes), checked
+    sector by sector where the self-test writes and wherever the file holds
+    data, instead of whole."""
     def __init__(self, size=16 << 20, props="", drive="", bus="mmio", read_only=False,
-                 absent=False, blkdebug=False):
+                 absent=False, blkdebug=False, sparse=False):
         self.size, self.props, self.drive, self.bus = size, props, drive, bus
-        self.read_only, self.absent = read_only, absent
+        self.read_only, self.absent, self.sparse = read_only, absent, sparse
         # blkdebug: QEMU fails every read and write of sector 1000
         # (BLKDEBUG_RULES; kernel/selftest/ioerr.c expects exactly that)
         self.blkdebug = blkdebug
@@ -176,6 +211,30 @@ def configs():
         Config("two-disks", [Disk(size=8 * M), Disk(size=4 * M, props="packed=on")]),
         Config("eight-disks", [Disk(size=(1 + i) * M) for i in range(8)]),
         Config("one-sector-disk", [Disk(size=SECTOR)]),
+        # 8 Mi + 2048 sectors: a read of 2^32 + 512 bytes must be refused,
+        # not done as 512 (a 32-bit length); the image is sparse.
+        Config("disk-over-4g", [Disk(size=(4 << 30) + M, sparse=True)],
+               expect=["[PASS] vda: a read of 2^32 + 512 bytes is refused, not cut short"]),
+        # Bring-ups that fail at their last step (virtio-fail=: the registry
+        # refuses them), after queues, interrupt and DRIVER_OK: each leaves
+        # no DMA memory and no handler (suite "bringup"), its disk image
+        # untouched, and the disk after it reuses the slot and works.
+        # Slots from the top: vda 0x10008000, the failing disk 0x10007000,
+        # rng 0x10006000, keyboard 0x10005000, balloon 0x10004000 (no
+        # driver); the PCI disk at 00:01.0.
+        Config("bringup-failures",
+               [Disk(size=8 * M), Disk(size=4 * M, absent=True),
+                Disk(size=4 * M, bus="pci", props="disable-legacy=on", absent=True)],
+               qemu=["-device", "virtio-rng-device", "-device", "virtio-keyboard-device",
+                     "-device", "virtio-balloon-device"],
+               append="selftest virtio-fail=0x10007000 virtio-fail=0x10006000 "
+                      "virtio-fail=0x10005000 virtio-fail=00:01.0",
+               expect=["virtio-mmio v2 @0x10004000 irq 4: virtio device type 5: no driver",
+                       "[PASS] virtio1: the failed virtio-input bring-up kept no memory",
+                       "[PASS] virtio2: the failed virtio-rng bring-up kept no memory",
+                       "[PASS] virtio3: the failed virtio-blk bring-up kept no memory",
+                       "[PASS] virtio5: the failed virtio-blk bring-up kept no memory",
+                       "[PASS] vda: ring=split in memory"]),
         # The range commands explicitly on, with the back end really
         # deallocating (discard=unmap), then both off: the cases are skipped.
         Config("discard-write-zeroes",
@@ -306,7 +365,12 @@ def run_config(kernel, cfg, workdir, verbose):
     images, originals = [], []
     for i, disk in enumerate(cfg.disks):
         path = os.path.join(workdir, f"{cfg.name}-{i}.img")
-        originals.append(make_image(path, disk.size, f"{cfg.name}/{i}"))
+        if disk.sparse:
+            with open(path, "wb") as f:
+                f.truncate(disk.size)
+            originals.append(None)
+        else:
+            originals.append(make_image(path, disk.size, f"{cfg.name}/{i}"))
         images.append(path)
     argv = qemu_argv(kernel, cfg, images)
     log_path = os.path.join(workdir, f"{cfg.name}.log")
@@ -341,6 +405,9 @@ def run_config(kernel, cfg, workdir, verbose):
     if rc == 0 and not summary:
         problems.append("no self-test summary line")
     for i, (disk, path, orig) in enumerate(zip(cfg.disks, images, originals)):
+        if disk.sparse:
+            problems += [f"disk {i}: {p}" for p in sparse_problems(path, disk)]
+            continue
         got = open(path, "rb").read()
         want = expected_image(orig, disk.read_only or disk.absent, disk, got)
         if hashlib.sha256(got).digest() != hashlib.sha256(want).digest():

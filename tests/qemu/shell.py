@@ -63,6 +63,9 @@ BAD = [
     ("input watch 0", "SECONDS must be 1..3600"),
     ("input watch 5x", "not a number"),
     ("input watch 1 2", "input watch: unexpected argument '2' (usage: input watch [SECONDS])"),
+    ("virtio", "virtio: missing subcommand (list; see 'help')"),
+    ("virtio frob", "virtio: unknown subcommand 'frob'"),
+    ("virtio list x", "virtio list: unexpected argument 'x' (usage: virtio list)"),
     # the dispatcher's word-count checks, whole lines (kernel/shell/dispatch.c)
     ("help x", "help: unexpected argument 'x' (usage: help)"),
     ("mem x", "mem: unexpected argument 'x' (usage: mem)"),
@@ -93,6 +96,7 @@ HELP = [
     "                                       QD 1..256; TIME 2s or a COUNT; QUEUES (defaults: randread 4k 32 2s 1)",
     "  input list                           every input device: name, serial, ids, event types",
     "  input watch [SECONDS]                print each input event for SECONDS (default 10)",
+    "  virtio list                          every virtio device: transport, type, driver, ring, features, queues",
     "  selftest                             run the self-test suites (QEMU keeps running)",
     "  rng [COUNT]                          COUNT random bytes from the entropy device (default 32)",
     "  con list                             every console port: number, name, host end open or closed, hvcN",
@@ -103,6 +107,73 @@ HELP = [
     "Numbers are decimal or 0x-hex.  Keys: Backspace, Ctrl-U (kill line),",
     "Ctrl-C (cancel line), Up/Down (history).",
 ]
+
+
+# `virtio list` (kernel/shell/virtio.c): a header line per device, then
+# "  key  value" lines and, for a bound device, a table of its queues.
+VIRTIO_HEADER = re.compile(r"^virtio(\d+)  (virtio-mmio v2 @0x[0-9a-f]+ irq \d+)$")
+QUEUE_COLUMNS = ["queue", "size", "flight", "chains", "posted", "used", "popped", "notifies",
+                 "suppressed", "irqs", "spurious", "faults"]
+
+
+def virtio_list(lines):
+    """{transport line: {"index": n, key: value, "queues": [{column: int}]}}"""
+    devices, dev, columns = {}, None, None
+    for line in lines:
+        m = VIRTIO_HEADER.match(line)
+        if m:
+            dev = devices.setdefault(m.group(2), {"index": int(m.group(1)), "queues": []})
+            columns = None
+        elif dev is not None and line.split()[:1] == ["queue"]:
+            columns = line.split()
+        elif dev is not None and columns:
+            dev["queues"].append(dict(zip(columns, map(int, line.split()))))
+        elif dev is not None and line.startswith("  "):
+            key, _, value = line.strip().partition(" ")
+            dev[key] = value.strip()
+    return devices
+
+
+def check_virtio_list(case, devs):
+    """The shell machine: the balloon (no driver) in the lowest slot, then
+    vda (0x10007000) and vdb (0x10008000), both bound and live."""
+    balloon = devs.get("virtio-mmio v2 @0x10006000 irq 6", {})
+    vda = devs.get("virtio-mmio v2 @0x10007000 irq 7", {})
+    vdb = devs.get("virtio-mmio v2 @0x10008000 irq 8", {})
+    case(len(devs) == 3 and [d.get("index") for d in (balloon, vda, vdb)] == [0, 1, 2],
+         "virtio list: every device, in slot order", repr(sorted(devs)))
+    case(balloon.get("type") == "balloon (5)" and balloon.get("driver") == "none"
+         and not balloon["queues"] and "ring" not in balloon,
+         "virtio list: the balloon has no driver (and no ring, no queues)", repr(balloon))
+    for name, d in (("vda", vda), ("vdb", vdb)):
+        features = d.get("features", "")
+        case(d.get("type") == "block (2)" and d.get("driver") == "virtio-blk, live"
+             and d.get("ring") == "split"
+             and re.fullmatch(r"0x[0-9a-f]{16}( [A-Z_0-9]+)*", features) is not None
+             and "VERSION_1" in features.split()
+             and re.fullmatch(r"\d+ KiB of DMA pool", d.get("memory", "")) is not None,
+             f"virtio list: {name} is virtio-blk, live, split ring, features named",
+             repr(d))
+        q = d.get("queues", [])
+        case(len(q) == 1 and set(q[0]) == set(QUEUE_COLUMNS) and q[0]["queue"] == 0
+             and q[0]["size"] == 256 and q[0]["flight"] == 0 and q[0]["faults"] == 0
+             and q[0]["chains"] == q[0]["popped"],
+             f"virtio list: {name}'s queue 0 with its statistics", repr(q))
+
+
+def check_virtio_traffic(case, before, after):
+    """One 512-byte read of vda between two lists: one more chain added
+    and used, its bytes (header 16 + data 512 + status 1 posted, data and
+    status used), one more notification sent or suppressed; vdb idle."""
+    key = "virtio-mmio v2 @0x10007000 irq 7"
+    b, a = before.get(key, {}).get("queues", [{}])[0], after.get(key, {}).get("queues", [{}])[0]
+    d = {c: a.get(c, 0) - b.get(c, 0) for c in QUEUE_COLUMNS}
+    case(d["chains"] == 1 and d["popped"] == 1 and d["posted"] == 529 and d["used"] == 513
+         and d["notifies"] + d["suppressed"] == 1 and d["irqs"] >= 1,
+         "virtio list: one read of vda shows in its queue's statistics", repr(d))
+    other = "virtio-mmio v2 @0x10008000 irq 8"
+    case(before.get(other, {}).get("queues") == after.get(other, {}).get("queues"),
+         "virtio list: vdb's statistics did not move", repr(after.get(other)))
 
 
 def main():
@@ -123,7 +194,9 @@ def main():
                 "-drive", f"file={ro},if=none,format=raw,id=hd1,readonly=on",
                 "-device", "virtio-blk-device,drive=hd1",
                 "-drive", f"file={rw},if=none,format=raw,id=hd0",
-                "-device", "virtio-blk-device,drive=hd0"]
+                "-device", "virtio-blk-device,drive=hd0",
+                # a device type without a driver here, for `virtio list`
+                "-device", "virtio-balloon-device"]
         c = pexpect.spawn("qemu-system-riscv64", argv, encoding="utf-8", timeout=30)
         try:
             c.expect(PROMPT)
@@ -147,9 +220,12 @@ def main():
                 case(ok, f"{cmd!r} -> one line with {want!r}", repr(lines))
             case(open(rw, "rb").read() == before_rw, "bad commands left vda unchanged")
 
+            before = virtio_list(run("virtio list"))
+            check_virtio_list(case, before)
             lines = run("blk read vda 0 1")
             case(any("VDISK TEST IMAGE" in l for l in lines), "blk read vda 0 1 shows the image's first sector",
                  repr(lines[:3]))
+            check_virtio_traffic(case, before, virtio_list(run("virtio list")))
             lines = run('blk write vda 5 2 "hello world "')
             case(len(lines) == 1 and "wrote" in lines[0], "blk write with a quoted string", repr(lines))
             lines = run("blk read vda 5 1")

@@ -1,0 +1,380 @@
+/*
+ * virtio-blk glue: adapts the library's vblk driver to the block registry.
+ *
+ * Each disk gets its queue memory from the DMA pool and a pool of request
+ * wrappers (one per ring slot) that tie a kernel struct blkdev_io to the
+ * library's struct vblk_req.  Completions run in the interrupt handler; the
+ * submit path masks interrupts so the two never interleave on a queue.
+ * What the handler must not do (the rest of a drain past its budget, a
+ * reset and re-initialisation) it leaves to deferred work (deferred.h),
+ * run from the kernel's wait loops with interrupts masked.
+ *
+ * The registry sees only kernel errors: every library code is translated
+ * (kerr_from_virtio()) before it leaves this file, in a completion's
+ * status as in a return value.
+ */
+#include "kernel/virtio/disk.h"
+
+#include "kernel/deferred.h"
+#include "kernel/dma.h"
+#include "kernel/errno.h"
+#include "kernel/irq/irq.h"
+#include "kernel/riscv.h"
+#include "kernel/virtio/kerr.h"
+#include "kernel/virtio/probe.h"
+#include "lib/printf.h"
+#include "virtio/errors.h"
+
+#define MAX_DISKS BLKDEV_MAX
+#define DISK_QUEUE_SIZE 256 /* ring entries per request queue */
+
+struct disk;
+
+struct disk_req {
+	struct vblk_req vreq;
+	struct virtq_sg sg;
+	struct blkdev_io *io;
+	struct disk *disk;
+	struct disk_req *next_free;
+};
+
+struct disk {
+	struct virtio_device *vdev;
+	struct vblk blk;
+	struct vblk_queue queues[VBLK_MAX_QUEUES];
+	uint16_t nqueues;
+	uint32_t irq;
+	struct blkdev bdev;
+	struct disk_req *free_reqs;
+	struct deferred_work work; /* disk_deferred() */
+	char transport[64];
+};
+
+static struct disk disks[MAX_DISKS];
+static unsigned ndisks;
+
+static void disk_req_done(struct vblk_req *vreq, int status)
+{
+	struct disk_req *r = vreq->ctx;
+	struct blkdev_io *io = r->io;
+
+	r->io = NULL;
+	r->next_free = r->disk->free_reqs;
+	r->disk->free_reqs = r;
+	io->status = kerr_from_virtio(status);
+	io->completed = true;
+	if (io->done)
+		io->done(io);
+}
+
+static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
+{
+	struct disk *d = bdev->driver;
+	int rc;
+
+	io->completed = false;
+	io->status = 0;
+	if (io->op == BLKDEV_FLUSH && !d->blk.info.writeback) {
+		/* A writethrough cache (no FLUSH, or CONFIG_WCE set so,
+		 * §5.2.5.1): every completed write is already durable. */
+		io->completed = true;
+		if (io->done)
+			io->done(io);
+		return 0;
+	}
+	/* The data length in 64 bits: count * 512 overflows 32 bits from 8 Mi
+	 * sectors (4 GiB) on, and a truncated length would move a few bytes
+	 * where the caller asked for gigabytes.  One buffer carries at most
+	 * UINT32_MAX bytes: refuse more. */
+	uint64_t bytes = (uint64_t)io->count * BLKDEV_SECTOR;
+	if ((io->op == BLKDEV_READ || io->op == BLKDEV_WRITE) && bytes > UINT32_MAX)
+		return KERR_EINVAL;
+	unsigned long irq = intr_save();
+	struct disk_req *r = d->free_reqs;
+	if (!r) {
+		intr_restore(irq);
+		return KERR_ENOSPC;
+	}
+	r->io = io;
+	r->sg = (struct virtq_sg){ io->buf, (uint32_t)bytes };
+	r->vreq = (struct vblk_req){ .sector = io->sector, .done = disk_req_done, .ctx = r };
+	switch (io->op) {
+	case BLKDEV_READ:
+	case BLKDEV_WRITE:
+		r->vreq.type = io->op == BLKDEV_READ ? VIRTIO_BLK_T_IN : VIRTIO_BLK_T_OUT;
+		r->vreq.data = &r->sg;
+		r->vreq.ndata = 1;
+		break;
+	case BLKDEV_FLUSH:
+		r->vreq.type = VIRTIO_BLK_T_FLUSH;
+		break;
+	case BLKDEV_DISCARD:
+	case BLKDEV_WRITE_ZEROES:
+		r->vreq.type = io->op == BLKDEV_DISCARD ? VIRTIO_BLK_T_DISCARD
+							: VIRTIO_BLK_T_WRITE_ZEROES;
+		r->vreq.nsectors = io->count;
+		r->vreq.flags = io->flags & BLKDEV_F_UNMAP ? VIRTIO_BLK_WZ_F_UNMAP : 0;
+		break;
+	case BLKDEV_GET_ID:
+		r->vreq.type = VIRTIO_BLK_T_GET_ID;
+		r->sg = (struct virtq_sg){ io->buf, BLKDEV_ID_BYTES };
+		r->vreq.data = &r->sg;
+		r->vreq.ndata = 1;
+		break;
+	}
+	/* The hint is normally in range: no division on the common path. */
+	uint16_t q = io->queue < d->nqueues ? io->queue : (uint16_t)(io->queue % d->nqueues);
+	rc = vblk_submit_nokick(&d->blk, q, &r->vreq);
+	/* One notification for a batch: the last request without MORE
+	 * kicks for all (a failed submit kicks what is already queued). */
+	if (!(io->flags & BLKDEV_F_MORE) || rc)
+		vblk_kick(&d->blk, q);
+	if (rc == 0)
+		d->free_reqs = r->next_free;
+	else
+		r->io = NULL;
+	intr_restore(irq);
+	return kerr_from_virtio(rc);
+}
+
+static uint32_t disk_caps(const struct vblk_info *in)
+{
+	return (in->writeback ? BLKDEV_CAP_FLUSH : 0) |
+	       (in->discard.max_sectors ? BLKDEV_CAP_DISCARD : 0) |
+	       (in->write_zeroes.max_sectors ? BLKDEV_CAP_WRITE_ZEROES : 0) |
+	       BLKDEV_CAP_GET_ID; /* every virtio-blk device answers GET_ID or UNSUPP */
+}
+
+/* The registry's view of what the library read from the device: after
+ * bring-up, after a configuration interrupt (a resize), and after every
+ * re-initialisation, which reads the whole configuration again (the
+ * device may come back with another capacity, block size, read-only flag
+ * or cache mode). */
+static void disk_sync_info(struct disk *d)
+{
+	const struct vblk_info *in = &d->blk.info;
+	d->bdev.sectors = in->capacity;
+	d->bdev.block_size = in->blk_size;
+	d->bdev.read_only = in->read_only;
+	d->bdev.caps = disk_caps(in);
+}
+
+/* What the interrupt or a poll left for the main loop: deferred work. */
+static void disk_note(struct disk *d)
+{
+	disk_sync_info(d);
+	if (virtio_device_pending(d->vdev))
+		deferred_mark(&d->work);
+}
+
+static void disk_poll(struct blkdev *bdev)
+{
+	struct disk *d = bdev->driver;
+	unsigned long irq = intr_save();
+	virtio_device_poll(d->vdev);
+	disk_note(d);
+	intr_restore(irq);
+}
+
+static uint32_t disk_range_chunk(struct blkdev *bdev, enum blkdev_op op, uint64_t sector,
+				 uint64_t count)
+{
+	struct disk *d = bdev->driver;
+	uint32_t type = op == BLKDEV_DISCARD ? VIRTIO_BLK_T_DISCARD : VIRTIO_BLK_T_WRITE_ZEROES;
+	return vblk_range_chunk(&d->blk, type, sector, count);
+}
+
+static bool disk_has_completions(struct blkdev *bdev, uint16_t queue)
+{
+	struct disk *d = bdev->driver;
+	return queue < d->nqueues && virtq_has_used(&d->queues[queue].vq);
+}
+
+/* CONFIG_WCE (§5.2.5.1): the device's cache mode, switched at run time. */
+static int disk_set_writeback(struct blkdev *bdev, bool writeback)
+{
+	struct disk *d = bdev->driver;
+	unsigned long irq = intr_save();
+	int rc = vblk_set_writeback(&d->blk, writeback);
+	bdev->caps = disk_caps(&d->blk.info);
+	intr_restore(irq);
+	return kerr_from_virtio(rc);
+}
+
+/* Reset the device, which hands every buffer back (§3.3) and fails the
+ * requests in flight with `err`, then re-initialise it with the same
+ * queues and refresh the registry from what it reads.  0 or a KERR_*;
+ * KERR_EDEAD when the reset never completes: the requests stay with the
+ * device. */
+static int disk_reinit(struct disk *d, int err)
+{
+	unsigned long irq = intr_save();
+	int rc = virtio_device_abort(d->vdev, err);
+	if (rc == VIRTIO_OK)
+		rc = virtio_device_recover(d->vdev);
+	disk_sync_info(d);
+	intr_restore(irq);
+	return kerr_from_virtio(rc);
+}
+
+/* A request timed out: take everything back and start again, so the disk
+ * is usable again if the device recovers. */
+static void disk_abort(struct blkdev *bdev)
+{
+	int rc = disk_reinit(bdev->driver, VIRTIO_ETIMEDOUT);
+	kprintf("%s: device stopped answering; %s%s\n", bdev->name,
+		rc == KERR_EDEAD ? "" : "reset, ", rc ? kstrerror(rc) : "re-initialised");
+}
+
+static const struct blkdev_ops disk_ops = {
+	.submit = disk_submit,
+	.poll = disk_poll,
+	.range_chunk = disk_range_chunk,
+	.has_completions = disk_has_completions,
+	.set_writeback = disk_set_writeback,
+	.abort = disk_abort,
+	.info = virtio_blk_info_extra,
+};
+
+static void disk_irq(void *ctx)
+{
+	struct disk *d = ctx;
+	bool was_live = d->vdev->state == VIRTIO_DEV_LIVE;
+	int rc = vblk_interrupt(&d->blk);
+	/* Say it once: a disk that is down sees every neighbour's interrupt
+	 * on a shared line.  A needed reset is no error: it is recovered. */
+	if (rc < 0 && rc != VIRTIO_ERESET && was_live)
+		kprintf("%s: %s\n", d->bdev.name, kstrerror(kerr_from_virtio(rc)));
+	disk_note(d);
+}
+
+/* Main loop, interrupts masked: what disk_irq() or disk_poll() left.  A
+ * failed recovery is said once and not retried: the device is down, which
+ * virtio_device_pending() does not count (one that keeps refusing would
+ * be reset on every idle loop), and its requests fail as after a failed
+ * bring-up. */
+static void disk_deferred(void *ctx)
+{
+	struct disk *d = ctx;
+	unsigned long irq = intr_save();
+	unsigned pending = virtio_device_pending(d->vdev);
+	int rc = VIRTIO_OK;
+	if (pending & VIRTIO_PENDING_RECOVER)
+		rc = virtio_device_recover(d->vdev);
+	else if (pending & VIRTIO_PENDING_POLL)
+		virtio_device_poll(d->vdev);
+	disk_sync_info(d);
+	if (virtio_device_pending(d->vdev) & VIRTIO_PENDING_POLL)
+		deferred_mark(&d->work);
+	intr_restore(irq);
+	if (rc)
+		kprintf("%s: re-initialisation failed: %s\n", d->bdev.name,
+			kstrerror(kerr_from_virtio(rc)));
+}
+
+/* Request queues, each with its ring memory and its share of the request
+ * wrappers, from the DMA pool (given back by the caller on failure). */
+static int disk_setup_queues(struct disk *d)
+{
+	uint16_t want = d->blk.info.num_queues;
+	if (want > VBLK_MAX_QUEUES)
+		want = VBLK_MAX_QUEUES;
+	for (uint16_t q = 0; q < want; q++) {
+		uint16_t size = virtio_queue_size(d->vdev, q, DISK_QUEUE_SIZE);
+		if (size == 0)
+			break; /* fewer queues than num_queues says: use those */
+		size_t bytes = vblk_queue_mem_bytes_for(&d->blk, size);
+		void *mem = dma_alloc(bytes);
+		struct disk_req *reqs = dma_alloc(size * sizeof(*reqs));
+		if (!mem || !reqs)
+			return KERR_ENOMEM;
+		int rc = vblk_attach_queue(&d->blk, q, &d->queues[q], size, mem, bytes);
+		if (rc)
+			return kerr_from_virtio(rc);
+		for (uint16_t i = 0; i < size; i++) {
+			reqs[i].disk = d;
+			reqs[i].next_free = d->free_reqs;
+			d->free_reqs = &reqs[i];
+		}
+		d->nqueues++;
+	}
+	return d->nqueues ? KERR_OK : KERR_ENOQUEUE;
+}
+
+/*
+ * Negotiate, queues, interrupt, DRIVER_OK, then the registry.  A step
+ * that fails undoes the ones before it: the handler comes off the line,
+ * and the queue memory goes back to the pool once a checked reset shows
+ * the device no longer owns it (virtio_bringup_undo()).
+ */
+static int disk_attach(struct disk *d, struct virtio_device *vdev, const char *where,
+		       uint32_t irq)
+{
+	size_t mark = dma_mark();
+	bool handler = false;
+
+	*d = (struct disk){ .vdev = vdev, .irq = irq };
+	d->work = (struct deferred_work){ .fn = disk_deferred, .ctx = d };
+	ksnprintf(d->transport, sizeof(d->transport), "%s", where);
+	int rc = kerr_from_virtio(vblk_probe(&d->blk, vdev, ~0ull));
+	if (rc == KERR_OK)
+		rc = disk_setup_queues(d);
+	if (rc == KERR_OK) {
+		handler = irq_register(irq, disk_irq, d) == 0;
+		rc = handler ? KERR_OK : KERR_EINVAL;
+	}
+	if (rc == KERR_OK)
+		rc = kerr_from_virtio(vblk_start(&d->blk));
+	if (rc == KERR_OK) {
+		d->bdev = (struct blkdev){
+			.transport = d->transport,
+			.queues = d->nqueues,
+			.irq = d->irq,
+			.ops = &disk_ops,
+			.driver = d,
+		};
+		disk_sync_info(d);
+		rc = virtio_fail_injected(vdev) ? KERR_EFULL : blkdev_register(&d->bdev);
+	}
+	if (rc)
+		virtio_bringup_undo(vdev, where, mark, irq, handler ? disk_irq : NULL, d);
+	return rc;
+}
+
+int virtio_blk_attach(struct virtio_device *vdev, const char *where, uint32_t irq)
+{
+	if (ndisks == MAX_DISKS)
+		return KERR_EFULL;
+	/* The slot is taken only by a disk that came up: a failed one left
+	 * nothing pointing at it (no handler, no registry entry). */
+	int rc = disk_attach(&disks[ndisks], vdev, where, irq);
+	if (rc == KERR_OK)
+		ndisks++;
+	return rc;
+}
+
+static struct disk *virtio_blkdev_disk(struct blkdev *dev)
+{
+	for (unsigned i = 0; i < ndisks; i++)
+		if (&disks[i].bdev == dev)
+			return &disks[i];
+	return NULL;
+}
+
+struct vblk *virtio_blkdev_driver(struct blkdev *dev)
+{
+	struct disk *d = virtio_blkdev_disk(dev);
+	return d ? &d->blk : NULL;
+}
+
+uint32_t virtio_blkdev_irq(struct blkdev *dev)
+{
+	struct disk *d = virtio_blkdev_disk(dev);
+	return d ? d->irq : 0;
+}
+
+int virtio_blk_reinit(struct blkdev *dev)
+{
+	struct disk *d = virtio_blkdev_disk(dev);
+	return d ? disk_reinit(d, VIRTIO_ERESET) : KERR_ENODEV;
+}
