@@ -15,7 +15,8 @@ self-test's lines and its emergency write must be in the files; and a
 `panic` boot: the message must be on the UART and, through the emergency
 write, in the virtconsole's file (QEMU exit status 2).  Last,
 `CONSOLE=virtio scripts/qemu.sh` (what `make run CONSOLE=virtio` runs)
-must bring the shell up on stdio through the virtio console.
+must bring the shell up on stdio through the virtio console, and a
+bring-up failed on purpose (virtio-fail=) must keep nothing.
 Ends with `N passed, M failed`.
 """
 import json
@@ -320,6 +321,24 @@ def panic_boot(case, name, pre, serial_dev, work):
          repr((rc, got[-160:])))
 
 
+def failed_bringup(case, work):
+    """virtio-fail= fails the console's bring-up at its last step: the
+    bring-up self-test must find that it kept no memory and no handler."""
+    argv = base_argv(["-global", "virtio-mmio.force-legacy=false"]) + [
+        "-append", "selftest virtio-fail=0x10008000",
+        "-device", "virtio-serial-device",
+        "-chardev", "null,id=n", "-device", f"virtserialport,chardev=n,name={PORT}",
+    ]
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+        out, rc = p.stdout.decode("utf-8", "replace"), p.returncode
+    except subprocess.TimeoutExpired:
+        out, rc = "", None
+    want = "the failed virtio-console bring-up kept no memory and no interrupt handler"
+    case(rc == 0 and f"[PASS] virtio0: {want}" in out and "[PASS] con:" not in out,
+         "a failed bring-up leaves no memory, no handler and no port", f"status {rc}")
+
+
 def make_run(case):
     env = dict(os.environ, KERNEL=KERNEL, DISK="none", RNG="none", CONSOLE="virtio", APPEND="")
     c = pexpect.spawn("scripts/qemu.sh", [], env=env, encoding="utf-8", timeout=30)
@@ -353,6 +372,7 @@ def main():
             panic_boot(case, name, pre, dev, work)
         if not only or "make-run" in only:
             make_run(case)
+            failed_bringup(case, work)
     return case.finish()
 
 
