@@ -16,18 +16,60 @@ struct sink {
 	size_t len;     /* characters produced so far, written or not */
 };
 
-static void (*console_putc)(char c);
+/* The consoles: the primary function, then the added list. */
+static void (*primary_putc)(char c);
+static struct printf_console *consoles;
 
 void printf_set_console(void (*putc)(char c))
 {
-	console_putc = putc;
+	primary_putc = putc;
+}
+
+void printf_console_add(struct printf_console *con)
+{
+	struct printf_console **p = &consoles;
+	while (*p && *p != con)
+		p = &(*p)->next;
+	if (*p)
+		return; /* already there */
+	con->next = NULL;
+	*p = con; /* the one store that makes it visible */
+}
+
+void printf_console_remove(struct printf_console *con)
+{
+	for (struct printf_console **p = &consoles; *p; p = &(*p)->next)
+		if (*p == con) {
+			*p = con->next;
+			return;
+		}
+}
+
+static void put_consoles(char c)
+{
+	if (primary_putc)
+		primary_putc(c);
+	for (struct printf_console *con = consoles; con; con = con->next)
+		con->putc(con, c);
+}
+
+static void flush_consoles(void)
+{
+	for (struct printf_console *con = consoles; con; con = con->next)
+		if (con->flush)
+			con->flush(con);
 }
 
 static void put_console(struct sink *s, char c)
 {
-	if (console_putc)
-		console_putc(c);
+	put_consoles(c);
 	s->len++;
+}
+
+void kputc(char c)
+{
+	put_consoles(c);
+	flush_consoles();
 }
 
 static void put_string(struct sink *s, char c)
@@ -281,6 +323,7 @@ int kvprintf(const char *fmt, va_list ap)
 	va_copy(copy, ap);
 	format(&s, fmt, &copy);
 	va_end(copy);
+	flush_consoles();
 	return (int)s.len;
 }
 

@@ -54,6 +54,7 @@ stage shell $PY tests/qemu/shell.py
 stage soak $PY tests/qemu/soak.py
 stage silent $PY tests/qemu/silent.py
 stage console $PY tests/qemu/console.py
+stage gpu $PY tests/qemu/gpu.py
 stage input $PY tests/qemu/input.py
 stage qemu-matrix $PY tests/qemu/matrix.py --kernel build/kernel.elf
 # the clang-built kernel boots too, on a representative subset

@@ -24,12 +24,13 @@ VIRTIO_OBJDIR ?= build/virtio
 # The one source list, one line per group; drivers/virtio/CMakeLists.txt reads
 # these lines too.  The core is always built; a transport or a device driver
 # when selected.  A new device is one more VIRTIO_DEVICE_SRCS.<name> line.
-VIRTIO_CORE_SRCS := core/errors.c core/device.c core/queue.c core/dispatch.c core/recovery.c core/virtq.c core/virtq_split.c core/virtq_packed.c
+VIRTIO_CORE_SRCS := core/errors.c core/device.c core/queue.c core/dispatch.c core/recovery.c core/wait.c core/virtq.c core/virtq_split.c core/virtq_packed.c
 VIRTIO_TRANSPORT_SRCS.mmio := transport/mmio.c
 VIRTIO_TRANSPORT_SRCS.pci := transport/pci.c
 VIRTIO_DEVICE_SRCS.blk := devices/blk.c devices/blk_sync.c
 VIRTIO_DEVICE_SRCS.rng := devices/rng.c
 VIRTIO_DEVICE_SRCS.console := devices/console.c devices/console_ctrl.c
+VIRTIO_DEVICE_SRCS.gpu := devices/gpu.c devices/gpu_sync.c
 VIRTIO_DEVICE_SRCS.input := devices/input.c
 
 # Every name that has a line above.

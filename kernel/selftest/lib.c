@@ -49,6 +49,41 @@ static void case_printf(struct selftest_ctx *t)
 	selftest_check(t, !why[0], "printf: conversions and truncation", "%s", why);
 }
 
+/* A console added to printf sees every character after the primary one,
+ * and its flush once per call; removed, it sees nothing more. */
+struct capture {
+	struct printf_console con;
+	char buf[32];
+	unsigned len, flushes;
+};
+
+static void capture_putc(struct printf_console *con, char c)
+{
+	struct capture *k = (struct capture *)con;
+	if (k->len + 1 < sizeof(k->buf))
+		k->buf[k->len++] = c;
+}
+
+static void capture_flush(struct printf_console *con)
+{
+	((struct capture *)con)->flushes++;
+}
+
+static void case_consoles(struct selftest_ctx *t)
+{
+	static struct capture k = { .con = { .putc = capture_putc, .flush = capture_flush } };
+	printf_console_add(&k.con);
+	printf_console_add(&k.con); /* twice: still once */
+	kprintf("[NOTE] console %d", 42);
+	kputc('\n');
+	printf_console_remove(&k.con);
+	kprintf("[NOTE] not captured\n");
+	k.buf[k.len] = '\0';
+	selftest_check(t, strcmp(k.buf, "[NOTE] console 42\n") == 0 && k.flushes == 2,
+		       "printf: a second console and its flush", "captured \"%s\", %u flushes", k.buf,
+		       k.flushes);
+}
+
 static void case_parse(struct selftest_ctx *t)
 {
 	static const struct {
@@ -347,6 +382,7 @@ static void case_lottery(struct selftest_ctx *t)
 void selftest_lib_suite(struct selftest_ctx *t)
 {
 	case_printf(t);
+	case_consoles(t);
 	case_parse(t);
 	case_string(t);
 	case_devtree(t);

@@ -5,6 +5,7 @@
 #include "kernel/selftest/suites.h"
 
 #include "kernel/console/console.h"
+#include "kernel/display/display.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/entropy/entropy.h"
 #include "kernel/input/input.h"
@@ -26,6 +27,11 @@ static bool have_console_ports(void)
 	return con_port_count() > 0;
 }
 
+static bool have_display(void)
+{
+	return display_count() > 0;
+}
+
 static bool have_input(void)
 {
 	return input_count() > 0;
@@ -39,6 +45,7 @@ const struct selftest_suite selftest_suites[] = {
 	{ "bringup", selftest_bringup_suite, selftest_bringup_wanted },
 	{ "rng", selftest_rng_suite, have_entropy },
 	{ "con", selftest_con_suite, have_console_ports },
+	{ "gpu", selftest_gpu_suite, have_display },
 	{ "input", selftest_input_suite, have_input },
 	{ "ioerr", selftest_ioerr_suite, ioerr_asked },
 	{ NULL, NULL, NULL },

@@ -14,6 +14,7 @@ const struct shell_command shell_commands[] = {
 	{ "rng", "[COUNT]", "COUNT random bytes from the entropy device (default 32)", shell_cmd_rng,
 	  NULL },
 	{ "con", NULL, NULL, NULL, shell_con_commands },
+	{ "gpu", NULL, NULL, NULL, shell_gpu_commands },
 	{ "mem", "", "show how much of the DMA pool is in use", shell_cmd_mem, NULL },
 	{ "poweroff", "", "stop the machine (QEMU exits with status 0)", shell_cmd_poweroff, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },

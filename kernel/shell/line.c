@@ -120,12 +120,12 @@ int shell_readline(const char *prompt, char *buf, size_t cap)
 			if (c < 0x20 || c > 0x7e)
 				break; /* other control bytes and non-ASCII: ignored */
 			if (len + 1 >= cap) {
-				term_putc('\a'); /* line full */
+				kputc('\a'); /* line full */
 				break;
 			}
 			buf[len++] = (char)c;
 			buf[len] = '\0';
-			term_putc((char)c);
+			kputc((char)c);
 			break;
 		}
 	}

@@ -64,6 +64,7 @@ void shell_cmd_poweroff(int argc, const struct shell_arg *argv); /* system.c */
 void shell_cmd_rng(int argc, const struct shell_arg *argv);      /* rng.c */
 extern const struct shell_command shell_blk_commands[];          /* blk.c */
 extern const struct shell_command shell_con_commands[];          /* con.c */
+extern const struct shell_command shell_gpu_commands[];          /* gpu.c */
 extern const struct shell_command shell_input_commands[];        /* input.c */
 extern const struct shell_command shell_virtio_commands[];       /* virtio.c */
 

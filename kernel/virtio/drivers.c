@@ -12,5 +12,6 @@ const struct virtio_driver_entry virtio_drivers[] = {
 	{ VIRTIO_ID_RNG, "virtio-rng", virtio_rng_attach },
 	{ VIRTIO_ID_CONSOLE, "virtio-console", virtio_console_attach },
 	{ VIRTIO_ID_INPUT, "virtio-input", virtio_input_attach },
+	{ VIRTIO_ID_GPU, "virtio-gpu", virtio_gpu_attach },
 	{ 0, NULL, NULL },
 };

@@ -40,6 +40,7 @@ int virtio_blk_attach(struct virtio_device *vdev, const char *where, uint32_t ir
 int virtio_rng_attach(struct virtio_device *vdev, const char *where, uint32_t irq);   /* entropy.c */
 int virtio_input_attach(struct virtio_device *vdev, const char *where, uint32_t irq); /* input.c */
 int virtio_console_attach(struct virtio_device *vdev, const char *where, uint32_t irq); /* console.c */
+int virtio_gpu_attach(struct virtio_device *vdev, const char *where, uint32_t irq);   /* gpu.c */
 
 /* Every device a transport found, bound or not (probe.c). */
 #define VIRTIO_MAX_FOUND 32

@@ -225,10 +225,11 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	struct virtq_slot *s = &vq->slots[id];
 	if (!s->in_flight)
 		return virtq_fault(vq, "used id is not a chain in flight");
-	/* §2.8.6: len is meaningful when the device set WRITE.  QEMU 7.2
-	 * never sets it, with a valid len: take len for any chain with
-	 * device-writable buffers (bounded by them below, as always). */
-	uint32_t written = (flags & VIRTQ_DESC_F_WRITE) || s->writable ? virtio_le32_load(&d->len) : 0;
+	/* §2.8.6 says len counts only when the device set WRITE, but QEMU
+	 * 7.2 never sets WRITE in a used descriptor while its len is right
+	 * (Linux reads len whatever the flag).  So: len of a chain that had
+	 * writable buffers, 0 for one that had none; bounded either way. */
+	uint32_t written = s->writable ? virtio_le32_load(&d->len) : 0;
 	if (written > s->writable)
 		return virtq_fault(vq, "used length exceeds the writable buffers");
 

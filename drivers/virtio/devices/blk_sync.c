@@ -17,6 +17,11 @@ static void sync_done(struct vblk_req *req, int status)
 	s->busy = false;
 }
 
+static int poll_queue0(void *ctx)
+{
+	return vblk_poll(ctx, 0);
+}
+
 /* `tmpl` is copied into blk->sync: the request must outlive this call if
  * the device keeps it (VIRTIO_EDEAD). */
 static int run_sync(struct vblk *blk, const struct vblk_req *tmpl, uint64_t timeout_ns)
@@ -40,33 +45,7 @@ static int run_sync(struct vblk *blk, const struct vblk_req *tmpl, uint64_t time
 	if (rc)
 		return rc;
 	s->busy = true;
-	uint64_t deadline = virtio_time_ns() + timeout_ns;
-	for (unsigned spins = 1; !s->done; spins++) {
-		rc = vblk_poll(blk, 0);
-		if (s->done)
-			break;
-		if (rc < 0) {
-			/* A fault noted by the poll: reset to take the request
-			 * back (nothing to do if it is back already). */
-			if (d->state == VIRTIO_DEV_RESET_DUE)
-				(void)virtio_device_abort(d, d->abort_err);
-			break;
-		}
-		/* Polling never sees the config interrupt: look at the status
-		 * now and then for DEVICE_NEEDS_RESET (§2.1.2). */
-		if (spins % 64 == 0 && virtio_device_needs_reset(d)) {
-			if (virtio_device_abort(d, VIRTIO_ERESET) == VIRTIO_OK) /* completes req */
-				(void)virtio_device_recover(d);
-			break;
-		}
-		if (virtio_time_ns() > deadline) {
-			/* The device still owns the buffers: take them back the
-			 * only safe way, a reset (§3.3); this completes req. */
-			(void)virtio_device_abort(d, VIRTIO_ETIMEDOUT);
-			break;
-		}
-		virtio_relax();
-	}
+	virtio_device_wait(d, &s->done, poll_queue0, blk, timeout_ns);
 	/* Not done: the device kept the request (its reset never completed). */
 	return s->done ? s->status : VIRTIO_EDEAD;
 }

@@ -111,6 +111,7 @@ struct sim_queue {
 	uint32_t align;     /* legacy QueueAlign */
 	uint64_t desc, driver, device;
 	bool packed, event_idx, indirect;
+	bool qemu_used_flags; /* packed: never WRITE in a used descriptor, as QEMU 7.2 */
 	uint8_t *pdesc, *pdrv, *pdev; /* the three areas, checked host pointers */
 	bool *owned;        /* split: descriptors inside taken chains */
 
@@ -158,7 +159,6 @@ struct sim_dev {
 	unsigned fault_after;       /* completions to let through before the fault */
 	unsigned needs_reset_after_relax; /* raise NEEDS_RESET at this relax count (0: never) */
 	unsigned complete_on_ack;   /* complete this many chains when InterruptACK is written */
-	bool packed_no_write_flag;  /* QEMU 7.2: used packed descriptors never carry WRITE */
 
 	/* state */
 	uint8_t status;

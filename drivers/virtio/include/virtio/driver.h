@@ -176,4 +176,18 @@ int virtio_device_abort(struct virtio_device *d, int err);
  */
 int virtio_device_recover(struct virtio_device *d);
 
+/*
+ * The wait of a synchronous request (core/wait.c): call poll(ctx) (a drain
+ * of the request's queue) until *done, which the request's done() sets.
+ * A fault the poll notes is met with a reset that takes the request back;
+ * DEVICE_NEEDS_RESET, looked for every 64 polls (polling never sees the
+ * config interrupt, §2.1.2), with a reset and a recovery; the deadline
+ * with a reset (VIRTIO_ETIMEDOUT).  Each reset completes the request
+ * through its done().  *done still false on return: the reset never
+ * completed and the device keeps the request (VIRTIO_EDEAD).  Waits
+ * (bounded): not from an interrupt handler.
+ */
+void virtio_device_wait(struct virtio_device *d, const volatile bool *done,
+			int (*poll)(void *ctx), void *ctx, uint64_t timeout_ns);
+
 #endif
