@@ -24,6 +24,7 @@
 #include "kernel/paging.h"
 #include "kernel/panic.h"
 #include "kernel/irq/irq.h"
+#include "kernel/net/iface.h"
 #include "kernel/riscv.h"
 #include "kernel/sbi.h"
 #include "kernel/selftest/selftest.h"
@@ -158,6 +159,7 @@ void kmain(unsigned long hartid, const void *dtb)
 
 	input_keyboard_attach(); /* keyboards type into the shell, next to the UART */
 	virtio_probe_all();
+	net_init(); /* the network stack on every interface found */
 	/* The panic path, on demand: its output reaches the UART and every
 	 * console device's emergency write (tests/qemu/console.py). */
 	if (dt_bootargs_has("panic"))

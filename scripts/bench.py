@@ -11,6 +11,7 @@ In one invocation:
   2. the U-Boot anchor (../shared/peer-uboot/bench_uboot.py) on the same
      image: one request at a time, so its figures are per-request costs.
   3. host `dd` from the page cache, bs=1M and bs=4k.
+  4. the network: `net bench` packet rates both ways (scripts/bench_net.py).
 Then ONE table: our figures and their ratios to U-Boot (IOPS, same size),
 to host dd (sequential reads) and to the null-co run of the same shape,
 followed by the targets and whether each was met.  The table goes to
@@ -34,6 +35,8 @@ import sys
 import time
 
 import pexpect
+
+import bench_net
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROMPT = "vdisk> "
@@ -260,7 +263,7 @@ def fmt_ratio(x):
     return f"{x:.1f}x" if x >= 10 else f"{x:.2f}x"
 
 
-def build_report(results, uboot, dd, meta, problems):
+def build_report(results, uboot, dd, meta, problems, net=()):
     lines = []
     lines.append(f"make bench: kernel {meta['kernel']}, QEMU {meta['qemu']}, "
                  f"{meta['nproc']} host CPUs, load average {meta['load_start']} at start, "
@@ -297,6 +300,7 @@ def build_report(results, uboot, dd, meta, problems):
                      f"{r['queues']:1d} {r['iops']:8d} {r['mbps']:8.1f} {r['p50_us']:8.1f} "
                      f"{r['p99_us']:8.1f} {r['max_us']:8.1f} {r.get('reqs_per_kick', 0):7.2f} "
                      f"{fmt_ratio(ub):>7s} {fmt_ratio(xdd):>6s} {fmt_ratio(xnull):>6s}")
+    lines += bench_net.report_lines(net)
     lines.append("")
     lines.append(TARGETS)
     targets = evaluate(results, uboot, dd)
@@ -420,15 +424,18 @@ def main():
         for backend in backends:
             warm(image)
             session(kernel, backend, image, 1, runs["writes"], secs, logfile, results, problems)
+        log("== net bench")
+        net, why = bench_net.run(kernel, secs, quick, logfile)
+        problems += why
     meta["load_end"] = " ".join(open("/proc/loadavg").read().split()[:3])
     meta["wall_secs"] = round(time.monotonic() - t_start, 1)
-    report, targets = build_report(results, uboot, dd, meta, problems)
+    report, targets = build_report(results, uboot, dd, meta, problems, net)
     print()
     print(report, end="")
     with open(os.path.join(out, "report.txt"), "w") as f:
         f.write(report)
     with open(os.path.join(out, "results.json"), "w") as f:
-        json.dump({"meta": meta, "runs": results, "uboot": uboot, "dd": dd,
+        json.dump({"meta": meta, "runs": results, "net": net, "uboot": uboot, "dd": dd,
                    "targets": targets, "problems": problems}, f, indent=1)
     log(f"bench: {len(results)} runs in {meta['wall_secs']} s; report in {out}/report.txt, "
         f"raw results in {out}/results.json")

@@ -46,6 +46,7 @@ stage build-clang make -s kernel-clang
 stage cross-build scripts/cross_build.sh
 stage layers $PY scripts/layer_check.py
 stage host-tests make -s test-host
+stage net-stack make -s test-net
 stage embed tests/embed_check.sh
 stage newcomer tests/run_check.sh
 stage coverage make -s coverage
@@ -55,6 +56,7 @@ stage soak $PY tests/qemu/soak.py
 stage silent $PY tests/qemu/silent.py
 stage console $PY tests/qemu/console.py
 stage gpu $PY tests/qemu/gpu.py
+stage net $PY tests/qemu/net.py --kernel build/kernel.elf
 stage input $PY tests/qemu/input.py
 stage qemu-matrix $PY tests/qemu/matrix.py --kernel build/kernel.elf
 # the clang-built kernel boots too, on a representative subset

@@ -3,8 +3,10 @@ SHELL := /bin/bash
 # Test targets, included at the end of the top-level Makefile.
 #   make check      everything: both compilers, host unit tests, QEMU matrix
 #   make test-host  host unit tests of the library (ASan + UBSan)
+#   make test-net   host unit tests of the kernel's network stack
 #   make test-qemu  the kernel's self-test across QEMU configurations
 -include tests/host/host.mk
+-include tests/net/net.mk
 
 .PHONY: check test-qemu
 check:

@@ -9,6 +9,7 @@
 #include "kernel/dt/devtree.h"
 #include "kernel/entropy/entropy.h"
 #include "kernel/input/input.h"
+#include "kernel/net/iface.h"
 #include "kernel/virtio/virtio.h"
 
 /* bootargs `ioerr`: QEMU fails sector 1000 (tests/qemu/matrix.py) */
@@ -32,6 +33,11 @@ static bool have_display(void)
 	return display_count() > 0;
 }
 
+static bool have_network(void)
+{
+	return net_iface_count() > 0;
+}
+
 static bool have_input(void)
 {
 	return input_count() > 0;
@@ -46,6 +52,7 @@ const struct selftest_suite selftest_suites[] = {
 	{ "rng", selftest_rng_suite, have_entropy },
 	{ "con", selftest_con_suite, have_console_ports },
 	{ "gpu", selftest_gpu_suite, have_display },
+	{ "net", selftest_net_suite, have_network },
 	{ "input", selftest_input_suite, have_input },
 	{ "ioerr", selftest_ioerr_suite, ioerr_asked },
 	{ NULL, NULL, NULL },

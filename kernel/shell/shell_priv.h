@@ -65,6 +65,9 @@ void shell_cmd_rng(int argc, const struct shell_arg *argv);      /* rng.c */
 extern const struct shell_command shell_blk_commands[];          /* blk.c */
 extern const struct shell_command shell_con_commands[];          /* con.c */
 extern const struct shell_command shell_gpu_commands[];          /* gpu.c */
+extern const struct shell_command shell_net_commands[];          /* net.c */
+extern const struct shell_command shell_udp_commands[];          /* net.c */
+void shell_cmd_ping(int argc, const struct shell_arg *argv);     /* net.c */
 extern const struct shell_command shell_input_commands[];        /* input.c */
 extern const struct shell_command shell_virtio_commands[];       /* virtio.c */
 

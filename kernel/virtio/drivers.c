@@ -13,5 +13,6 @@ const struct virtio_driver_entry virtio_drivers[] = {
 	{ VIRTIO_ID_CONSOLE, "virtio-console", virtio_console_attach },
 	{ VIRTIO_ID_INPUT, "virtio-input", virtio_input_attach },
 	{ VIRTIO_ID_GPU, "virtio-gpu", virtio_gpu_attach },
+	{ VIRTIO_ID_NET, "virtio-net", virtio_net_attach },
 	{ 0, NULL, NULL },
 };

@@ -41,6 +41,7 @@ int virtio_rng_attach(struct virtio_device *vdev, const char *where, uint32_t ir
 int virtio_input_attach(struct virtio_device *vdev, const char *where, uint32_t irq); /* input.c */
 int virtio_console_attach(struct virtio_device *vdev, const char *where, uint32_t irq); /* console.c */
 int virtio_gpu_attach(struct virtio_device *vdev, const char *where, uint32_t irq);   /* gpu.c */
+int virtio_net_attach(struct virtio_device *vdev, const char *where, uint32_t irq);   /* net.c */
 
 /* Every device a transport found, bound or not (probe.c). */
 #define VIRTIO_MAX_FOUND 32

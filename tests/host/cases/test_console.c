@@ -117,8 +117,7 @@ static struct tcon *tcon_usual(enum transport tr, uint32_t version, uint64_t mas
 	sim_reset_all();
 	struct sim_con_opts o = { .version = version, .cols = 80, .rows = 25 };
 	struct sim_dev *sim = sim_con_new(&o);
-	for (unsigned q = 0; q < SIM_MAX_QUEUES; q++)
-		sim->q[q].qemu_used_flags = qemu_packed;
+	sim->packed_used_no_write = qemu_packed;
 	qemu_packed = false;
 	sim_con_plug(sim, 0, NULL, true, true);
 	sim_con_plug(sim, 1, "org.example.closed", false, false);

@@ -57,7 +57,7 @@ TEST(gpu_packed_ring_with_qemu_used_flags)
 {
 	struct tgpu *t = tgpu_up(NULL, ALL_FEATURES, 16, true);
 	CHECK(virtio_has_feature(&t->mmio.vdev, VIRTIO_F_RING_PACKED));
-	t->sim->q[0].qemu_used_flags = true;
+	t->sim->packed_used_no_write = true;
 	CHECK_OK(vgpu_get_display_info(&t->gpu, GPU_TIMEOUT));
 	CHECK_EQ(t->gpu.scanouts[0].r.width, 64);
 	uint8_t edid[VGPU_EDID_MAX];

@@ -565,7 +565,7 @@ TEST(virtq_packed_len_without_write_flag)
 {
 	struct tvq t;
 	tvq_up(&t, echo(64), mask_for(true, false, true), 8, 0);
-	t.sim->q[0].qemu_used_flags = true;
+	t.sim->packed_used_no_write = true;
 	uint8_t *arena = tmem_alloc(4096, 64);
 	struct tchain c;
 	uint32_t lens[2] = { 100, 60 };

@@ -332,6 +332,8 @@ unsigned sim_process_queue(struct sim_dev *d, unsigned qi)
 	if (!live(d) || !q->ready || q->halted)
 		return 0;
 	sim_consume(d, qi);
+	if (d->holds && d->holds(d, qi))
+		return 0;
 	return sim_complete(d, qi, d->complete_limit);
 }
 

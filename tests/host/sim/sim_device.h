@@ -111,7 +111,6 @@ struct sim_queue {
 	uint32_t align;     /* legacy QueueAlign */
 	uint64_t desc, driver, device;
 	bool packed, event_idx, indirect;
-	bool qemu_used_flags; /* packed: never WRITE in a used descriptor, as QEMU 7.2 */
 	uint8_t *pdesc, *pdrv, *pdev; /* the three areas, checked host pointers */
 	bool *owned;        /* split: descriptors inside taken chains */
 
@@ -159,6 +158,7 @@ struct sim_dev {
 	unsigned fault_after;       /* completions to let through before the fault */
 	unsigned needs_reset_after_relax; /* raise NEEDS_RESET at this relax count (0: never) */
 	unsigned complete_on_ack;   /* complete this many chains when InterruptACK is written */
+	bool packed_used_no_write;  /* QEMU 7.2: WRITE never set in a used packed descriptor */
 
 	/* state */
 	uint8_t status;
@@ -190,9 +190,14 @@ struct sim_dev {
 	bool (*config_write)(struct sim_dev *d, uint32_t off, unsigned width, uint32_t v);
 	void (*on_churn)(struct sim_dev *d);
 	void (*on_reset)(struct sim_dev *d);
-	/* Whether the back end can complete the next pending chain of queue q
-	 * now (NULL: always).  A receive queue holds its buffers until there
-	 * is something to put in them. */
+	/* True for a queue whose chains the back end completes when it
+	 * chooses (a network receive queue waits for a frame): processing
+	 * then only takes them. */
+	bool (*holds)(struct sim_dev *d, unsigned q);
+	/* Whether processing (a notification included) may complete the
+	 * next pending chain of queue q now (NULL: always): a console's
+	 * receive queue is completed for as long as there are host bytes for
+	 * it, and holds its buffers otherwise. */
 	bool (*can_complete)(struct sim_dev *d, unsigned q);
 };
 
