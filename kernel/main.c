@@ -4,7 +4,8 @@
  *
  *   console (early UART) -> trap vector -> device tree -> real UART ->
  *   DMA pool -> paging -> SBI, PLIC, timer -> interrupts on -> park the
- *   other harts -> drivers (virtio) -> selftest or shell
+ *   other harts -> drivers (virtio) -> selftest or shell (on the console
+ *   port that console=hvcN names, once it is up)
  *
  * The trap vector goes in before the device tree is parsed so that even a
  * fault while reading a bad blob prints something useful.  Paging comes as
@@ -14,6 +15,7 @@
 #include "drivers/uart/ns16550.h"
 #include "kernel/boot.h"
 #include "kernel/conin.h"
+#include "kernel/console/terminal.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
 #include "kernel/exit.h"
@@ -40,6 +42,9 @@
 #else
 #define COMPILER "gcc " __VERSION__
 #endif
+
+/* console=hvcN: how long the shell waits at boot for that port to appear */
+#define CONSOLE_WAIT_MS 2000
 
 __attribute__((noreturn)) void kmain(unsigned long hartid, const void *dtb);
 
@@ -113,15 +118,16 @@ void kmain(unsigned long hartid, const void *dtb)
 	char err[160];
 
 	/* until the device tree says otherwise, QEMU virt's UART, unprogrammed;
-	 * what it receives is one source of console input */
-	printf_set_console(uart_putc);
-	uart_set_receiver(conin_put);
+	 * what it receives is one source of console input (the terminal
+	 * detaches it while the shell is on a console port) */
+	term_init();
 	trap_init();
 	kprintf("\nvdisk: hart %lu entered the kernel, device tree at %p\n", hartid, dtb);
 
 	if (devtree_init(dtb, err, sizeof(err)) < 0)
 		panic("cannot use the device tree at %p: %s", dtb, err);
 	const struct dt_info *dt = dt_info();
+	term_configure(dt->bootargs);
 
 	/* set up the exit path first: a selftest boot must never hang */
 	qemu_exit_init(dt->has_test_dev ? dt->test_dev_base : 0);
@@ -154,6 +160,10 @@ void kmain(unsigned long hartid, const void *dtb)
 	input_keyboard_attach(); /* keyboards type into the shell, next to the UART */
 	virtio_probe_all();
 	net_init(); /* the network stack on every interface found */
+	/* The panic path, on demand: its output reaches the UART and every
+	 * console device's emergency write (tests/qemu/console.py). */
+	if (dt_bootargs_has("panic"))
+		panic("the boot argument 'panic' asked for it");
 
 	if (dt_bootargs_has("soak-write") || dt_bootargs_has("soak-verify")) {
 		bool write = dt_bootargs_has("soak-write");
@@ -169,5 +179,6 @@ void kmain(unsigned long hartid, const void *dtb)
 		kprintf("selftest: exiting QEMU with status %d\n", failed ? 1 : 0);
 		qemu_exit(failed ? 1 : 0);
 	}
+	term_wait_console(CONSOLE_WAIT_MS);
 	shell_run();
 }

@@ -1,10 +1,12 @@
 /*
  * panic() (see panic.h).  Interrupts go off first so nothing else runs
  * while the message is printed; a panic inside a panic (say, in the
- * printing) just halts rather than recursing.
+ * printing) just halts rather than recursing.  The message goes to the
+ * UART and through every console device's emergency write.
  */
 #include <stdarg.h>
 
+#include "kernel/console/terminal.h"
 #include "kernel/exit.h"
 #include "kernel/panic.h"
 #include "kernel/riscv.h"
@@ -25,6 +27,8 @@ void panic(const char *fmt, ...)
 	if (panicking)
 		halt();
 	panicking = true;
+	/* No queue can be trusted now: the UART, and emergency writes. */
+	term_panic();
 
 	kprintf("\nPANIC: ");
 	va_start(ap, fmt);

@@ -54,6 +54,7 @@ stage fuzz make -s fuzz
 stage shell $PY tests/qemu/shell.py
 stage soak $PY tests/qemu/soak.py
 stage silent $PY tests/qemu/silent.py
+stage console $PY tests/qemu/console.py
 stage gpu $PY tests/qemu/gpu.py
 stage net $PY tests/qemu/net.py --kernel build/kernel.elf
 stage input $PY tests/qemu/input.py

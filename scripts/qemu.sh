@@ -15,6 +15,11 @@
 #   RNG         entropy device: mmio (virtio-rng-device, after the disk, so
 #               the disk keeps the top mmio slot), pci (virtio-rng-pci), or
 #               none                        (mmio)
+#   CONSOLE     uart: the shell on the UART (stdio), or virtio: a
+#               virtio-serial-device with a virtconsole that shares stdio
+#               with the UART and the monitor (one mux chardev, so boot
+#               messages still show), and console=hvc0 added to APPEND: the
+#               shell moves to the virtio console once it is up    (uart)
 #   APPEND      kernel bootargs, e.g. "selftest"
 #   QEMU_EXTRA  extra arguments, split on spaces
 #   QEMU_SMP    hart count (2)      QEMU_MEM  RAM size (256M)
@@ -28,6 +33,7 @@ set -eu
 KERNEL=${KERNEL:-build/kernel.elf}
 DISK=${DISK:-build/disk.img}
 RNG=${RNG:-mmio}
+CONSOLE=${CONSOLE:-uart}
 APPEND=${APPEND:-}
 QEMU_EXTRA=${QEMU_EXTRA:-}
 QEMU_SMP=${QEMU_SMP:-2}
@@ -91,6 +97,17 @@ mmio) set -- "$@" -device virtio-rng-device ;;
 pci) set -- "$@" -device virtio-rng-pci ;;
 none) ;;
 *) echo "qemu.sh: RNG=$RNG: mmio, pci or none" >&2; exit 2 ;;
+esac
+case "$CONSOLE" in
+uart) ;;
+virtio)
+	# The virtconsole attaches to the mux last, so it has the keyboard
+	# (Ctrl-A c cycles to the monitor and the UART).
+	set -- "$@" -chardev stdio,mux=on,id=term,signal=off -serial chardev:term \
+		-mon chardev=term,mode=readline -device virtio-serial-device \
+		-device virtconsole,chardev=term
+	APPEND="console=hvc0${APPEND:+ $APPEND}" ;;
+*) echo "qemu.sh: CONSOLE=$CONSOLE: uart or virtio" >&2; exit 2 ;;
 esac
 [ -n "$APPEND" ] && set -- "$@" -append "$APPEND"
 # shellcheck disable=SC2086  # QEMU_EXTRA is a space-separated list on purpose

@@ -29,6 +29,7 @@ VIRTIO_TRANSPORT_SRCS.mmio := transport/mmio.c
 VIRTIO_TRANSPORT_SRCS.pci := transport/pci.c
 VIRTIO_DEVICE_SRCS.blk := devices/blk.c devices/blk_sync.c
 VIRTIO_DEVICE_SRCS.rng := devices/rng.c
+VIRTIO_DEVICE_SRCS.console := devices/console.c devices/console_ctrl.c
 VIRTIO_DEVICE_SRCS.gpu := devices/gpu.c devices/gpu_sync.c
 VIRTIO_DEVICE_SRCS.net := devices/net.c devices/net_ctrl.c
 VIRTIO_DEVICE_SRCS.input := devices/input.c

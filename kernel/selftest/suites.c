@@ -4,6 +4,7 @@
  */
 #include "kernel/selftest/suites.h"
 
+#include "kernel/console/console.h"
 #include "kernel/display/display.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/entropy/entropy.h"
@@ -20,6 +21,11 @@ static bool ioerr_asked(void)
 static bool have_entropy(void)
 {
 	return entropy_count() > 0;
+}
+
+static bool have_console_ports(void)
+{
+	return con_port_count() > 0;
 }
 
 static bool have_display(void)
@@ -44,6 +50,7 @@ const struct selftest_suite selftest_suites[] = {
 	{ "virtio", virtio_selftest_suite, NULL },
 	{ "bringup", selftest_bringup_suite, selftest_bringup_wanted },
 	{ "rng", selftest_rng_suite, have_entropy },
+	{ "con", selftest_con_suite, have_console_ports },
 	{ "gpu", selftest_gpu_suite, have_display },
 	{ "net", selftest_net_suite, have_network },
 	{ "input", selftest_input_suite, have_input },

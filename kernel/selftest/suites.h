@@ -23,6 +23,7 @@ void selftest_lib_suite(struct selftest_ctx *t);   /* lib.c */
 void selftest_irq_suite(struct selftest_ctx *t);   /* irq.c */
 void selftest_blk_suite(struct selftest_ctx *t);   /* blk.c */
 void selftest_ioerr_suite(struct selftest_ctx *t); /* ioerr.c */
+void selftest_con_suite(struct selftest_ctx *t);   /* con.c */
 void selftest_gpu_suite(struct selftest_ctx *t);   /* gpu.c */
 void selftest_net_suite(struct selftest_ctx *t);   /* net.c */
 void selftest_input_suite(struct selftest_ctx *t); /* input.c */

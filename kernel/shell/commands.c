@@ -13,6 +13,7 @@ const struct shell_command shell_commands[] = {
 	{ "selftest", "", "run the self-test suites (QEMU keeps running)", shell_cmd_selftest, NULL },
 	{ "rng", "[COUNT]", "COUNT random bytes from the entropy device (default 32)", shell_cmd_rng,
 	  NULL },
+	{ "con", NULL, NULL, NULL, shell_con_commands },
 	{ "gpu", NULL, NULL, NULL, shell_gpu_commands },
 	{ "net", NULL, NULL, NULL, shell_net_commands },
 	{ "ping", "IP [COUNT]", "ICMP echo: one line per reply, then the totals (COUNT default 4)",

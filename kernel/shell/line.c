@@ -4,10 +4,12 @@
  * up/down arrows (ESC [ A / ESC [ B, or ESC O A/B) walk a 16-line history.
  *
  * Characters come from the console input queue (kernel/conin.h), which
- * merges every source: the UART, a keyboard, ...
+ * merges every source: the UART (or, with console=hvcN, a console port
+ * instead), a keyboard, ...  Echo goes through the terminal
+ * (kernel/console/terminal.h), flushed before each wait for a key.
  */
-#include "drivers/uart/ns16550.h"
 #include "kernel/conin.h"
+#include "kernel/console/terminal.h"
 #include "kernel/shell/shell_priv.h"
 #include "lib/kstring.h"
 
@@ -56,6 +58,7 @@ int shell_readline(const char *prompt, char *buf, size_t cap)
 	buf[0] = '\0';
 	kprintf("%s", prompt);
 	for (;;) {
+		term_flush(); /* the prompt and the echo, before the wait */
 		int c = conin_getc_wait();
 		int last = prev;
 		prev = c;

@@ -63,6 +63,7 @@ void shell_cmd_mem(int argc, const struct shell_arg *argv);      /* system.c */
 void shell_cmd_poweroff(int argc, const struct shell_arg *argv); /* system.c */
 void shell_cmd_rng(int argc, const struct shell_arg *argv);      /* rng.c */
 extern const struct shell_command shell_blk_commands[];          /* blk.c */
+extern const struct shell_command shell_con_commands[];          /* con.c */
 extern const struct shell_command shell_gpu_commands[];          /* gpu.c */
 extern const struct shell_command shell_net_commands[];          /* net.c */
 extern const struct shell_command shell_udp_commands[];          /* net.c */

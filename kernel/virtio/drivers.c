@@ -10,6 +10,7 @@
 const struct virtio_driver_entry virtio_drivers[] = {
 	{ VIRTIO_ID_BLOCK, "virtio-blk", virtio_blk_attach },
 	{ VIRTIO_ID_RNG, "virtio-rng", virtio_rng_attach },
+	{ VIRTIO_ID_CONSOLE, "virtio-console", virtio_console_attach },
 	{ VIRTIO_ID_INPUT, "virtio-input", virtio_input_attach },
 	{ VIRTIO_ID_GPU, "virtio-gpu", virtio_gpu_attach },
 	{ VIRTIO_ID_NET, "virtio-net", virtio_net_attach },

@@ -39,6 +39,7 @@ extern const struct virtio_driver_entry virtio_drivers[];
 int virtio_blk_attach(struct virtio_device *vdev, const char *where, uint32_t irq);   /* disk.c */
 int virtio_rng_attach(struct virtio_device *vdev, const char *where, uint32_t irq);   /* entropy.c */
 int virtio_input_attach(struct virtio_device *vdev, const char *where, uint32_t irq); /* input.c */
+int virtio_console_attach(struct virtio_device *vdev, const char *where, uint32_t irq); /* console.c */
 int virtio_gpu_attach(struct virtio_device *vdev, const char *where, uint32_t irq);   /* gpu.c */
 int virtio_net_attach(struct virtio_device *vdev, const char *where, uint32_t irq);   /* net.c */
 

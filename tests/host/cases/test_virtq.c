@@ -557,3 +557,34 @@ TEST(virtq_rejected_chain_commits_nothing)
 			}
 		}
 }
+
+/* QEMU 7.2 never sets WRITE in a used packed descriptor, though its len
+ * is right: the length still counts for a chain with writable buffers,
+ * still bounded by them, and a chain without any still reads 0. */
+TEST(virtq_packed_len_without_write_flag)
+{
+	struct tvq t;
+	tvq_up(&t, echo(64), mask_for(true, false, true), 8, 0);
+	t.sim->packed_used_no_write = true;
+	uint8_t *arena = tmem_alloc(4096, 64);
+	struct tchain c;
+	uint32_t lens[2] = { 100, 60 };
+
+	tchain_make(&c, arena, 0, 1, lens, 1);
+	CHECK_OK(virtq_add(&t.vq, c.sg, 0, 1, &c));
+	virtq_kick(&t.vq);
+	pop_one(&t, &c, &c);
+
+	tchain_make(&c, arena, 1, 0, lens, 2);
+	CHECK_OK(virtq_add(&t.vq, c.sg, 1, 0, &c));
+	virtq_kick(&t.vq);
+	pop_one(&t, &c, &c);
+
+	t.sim->fault = SIM_FAULT_LEN_OVER;
+	tchain_make(&c, arena, 1, 1, lens, 3);
+	CHECK_OK(virtq_add(&t.vq, c.sg, 1, 1, &c));
+	virtq_kick(&t.vq);
+	void *tok;
+	uint32_t len;
+	CHECK_ERR(virtq_get_used(&t.vq, &tok, &len), VIRTIO_EBROKEN);
+}

@@ -12,6 +12,8 @@
  *                 event suppression, indirect tables, fault injection
  *   sim_chain.c   the chains the device took: buffers, snapshots, data access
  *   sim_blk.c     a virtio-blk back end (RAM disk) and an "echo" back end
+ *   sim_console.c a virtio-console back end with the multiport control
+ *                 protocol (sim_console.h)
  *   sim_input.c   a virtio-input back end (config selectors, injected events)
  *
  * Everything the driver does wrong (a register it must not touch, a ring
@@ -28,7 +30,7 @@
 #define SIM_BASE       ((uintptr_t)0x10001000u) /* first window; never dereferenced */
 #define SIM_WINDOW     0x1000u
 #define SIM_MAX_DEVS   8
-#define SIM_MAX_QUEUES 8
+#define SIM_MAX_QUEUES 16
 #define SIM_CONFIG_MAX 0x100u
 
 /* MMIO entry points (sim_platform.h routes the library's hooks here). */
@@ -207,6 +209,11 @@ struct sim_dev {
 	 * chooses (a network receive queue waits for a frame): processing
 	 * then only takes them. */
 	bool (*holds)(struct sim_dev *d, unsigned q);
+	/* Whether processing (a notification included) may complete the
+	 * next pending chain of queue q now (NULL: always): a console's
+	 * receive queue is completed for as long as there are host bytes for
+	 * it, and holds its buffers otherwise. */
+	bool (*can_complete)(struct sim_dev *d, unsigned q);
 };
 
 /* Create a device in the next free window; everything zeroed but

@@ -692,7 +692,7 @@ unsigned sim_complete(struct sim_dev *d, unsigned qi, unsigned max)
 	if (!q->ready)
 		return 0;
 	while (q->npending && (max == 0 || n < max) && !q->halted &&
-	       d->fault != SIM_FAULT_WITHHOLD) {
+	       d->fault != SIM_FAULT_WITHHOLD && (!d->can_complete || d->can_complete(d, qi))) {
 		unsigned idx = 0;
 		if (d->reorder && !sim_has(d, VIRTIO_F_IN_ORDER))
 			idx = unit_rand_below(q->npending);
