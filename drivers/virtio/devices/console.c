@@ -35,6 +35,7 @@
 /* Configuration fields (§5.3.4), by offset. */
 #define CFG_COLS         offsetof(struct virtio_console_config, cols)
 #define CFG_ROWS         offsetof(struct virtio_console_config, rows)
+_Static_assert(CFG_ROWS == CFG_COLS + 2, "read_size() takes cols and rows as one array");
 #define CFG_MAX_NR_PORTS offsetof(struct virtio_console_config, max_nr_ports)
 #define CFG_EMERG_WR     offsetof(struct virtio_console_config, emerg_wr)
 
@@ -264,23 +265,36 @@ static void go_live(struct vcon *c)
 
 /* ---- bring-up --------------------------------------------------------- */
 
-static void read_config(struct vcon *c)
+/* cols and rows in one generation (§5.3.4): never a size of two. */
+static int read_size(struct vcon *c)
+{
+	uint16_t cr[2];
+	const struct virtio_config_field f = { CFG_COLS, 2, 2, cr };
+	int rc = virtio_config_read_fields(c->vdev, &f, 1);
+	if (rc == VIRTIO_OK) {
+		c->cols = cr[0];
+		c->rows = cr[1];
+	}
+	return rc;
+}
+
+static int read_config(struct vcon *c)
 {
 	struct virtio_device *d = c->vdev;
 
 	c->multiport = virtio_has_feature(d, VIRTIO_CONSOLE_F_MULTIPORT);
 	c->max_nr_ports = 1;
 	if (c->multiport) {
-		uint32_t n = virtio_config_read32(d, CFG_MAX_NR_PORTS);
+		uint32_t n;
+		int rc = virtio_config_read32(d, CFG_MAX_NR_PORTS, &n);
+		if (rc)
+			return rc;
 		/* The queue numbering caps it: port k needs queue 2k+3. */
 		if (n > (VIRTQ_MAX_SIZE - 2) / 2)
 			n = (VIRTQ_MAX_SIZE - 2) / 2;
 		c->max_nr_ports = n ? n : 1;
 	}
-	if (virtio_has_feature(d, VIRTIO_CONSOLE_F_SIZE)) {
-		c->cols = virtio_config_read16(d, CFG_COLS);
-		c->rows = virtio_config_read16(d, CFG_ROWS);
-	}
+	return virtio_has_feature(d, VIRTIO_CONSOLE_F_SIZE) ? read_size(c) : VIRTIO_OK;
 }
 
 /* A configuration change that is not a reset: with F_SIZE, port 0's size
@@ -290,8 +304,8 @@ static void config_changed(void *ctx)
 	struct vcon *c = ctx;
 	if (!virtio_has_feature(c->vdev, VIRTIO_CONSOLE_F_SIZE))
 		return;
-	c->cols = virtio_config_read16(c->vdev, CFG_COLS);
-	c->rows = virtio_config_read16(c->vdev, CFG_ROWS);
+	if (read_size(c) != VIRTIO_OK)
+		return; /* never settled: keep the size seen last */
 	struct vcon_port *p = vcon_port(c, 0);
 	if (p && (p->cols != c->cols || p->rows != c->rows)) {
 		p->cols = c->cols;
@@ -307,7 +321,9 @@ static int reinit(void *ctx)
 {
 	struct vcon *c = ctx;
 	forget_all(c);
-	read_config(c);
+	int rc = read_config(c);
+	if (rc)
+		return rc;
 	fresh_buffers(c);
 	c->restarted = true;
 	return VIRTIO_OK;
@@ -327,7 +343,11 @@ int vcon_probe(struct vcon *c, struct virtio_device *vdev, uint64_t mask)
 	if (rc)
 		return rc;
 	virtio_device_set_driver(vdev, &vcon_ops, c);
-	read_config(c);
+	rc = read_config(c);
+	if (rc) {
+		virtio_device_fail(vdev);
+		return rc;
+	}
 	/* §5.3.5: emerg_wr works whether or not the feature was accepted. */
 	c->emerg_write = (vdev->offered & mask) & VIRTIO_BIT(VIRTIO_CONSOLE_F_EMERG_WRITE);
 	if (virtio_queue_max(vdev, 0) == 0 || virtio_queue_max(vdev, 1) == 0) {
