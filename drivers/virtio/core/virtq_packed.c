@@ -49,10 +49,12 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 		     unsigned n_in, void *token)
 {
 	unsigned n = n_out + n_in;
-	int need = virtq_chain_check(vq, sg, n_out, n);
+	struct virtq_chain_sums sums;
+	int need = virtq_chain_check(vq, sg, n_out, n, &sums);
 	if (need < 0)
 		return need;
 
+	/* From here on the chain is valid: every store below is committed. */
 	struct virtq_packed_desc *ring = vq->ring.packed.desc;
 	uint16_t id = vq->free_head;
 	uint16_t head = vq->avail_idx;
@@ -60,23 +62,13 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	bool wrap = vq->avail_wrap;
 	uint16_t avail = avail_bits(wrap);
 	uint16_t head_flags = 0;
-	uint64_t total = 0;
-	uint32_t writable = 0;
-	bool empty = false;
 
 	if (need == 1 && n > 1) {
 		/* §2.8.7: a table of packed descriptors, no NEXT, ids ignored. */
 		struct virtq_packed_desc *ind = virtq_indirect_table(vq, id);
 		for (unsigned i = 0; i < n; i++) {
-			uint16_t f = 0;
-			if (i >= n_out) {
-				f = VIRTQ_DESC_F_WRITE;
-				writable += sg[i].len;
-			}
-			empty |= sg[i].len == 0;
-			total += sg[i].len;
 			write_desc(&ind[i], sg[i].addr, sg[i].len, 0);
-			virtio_le16_store(&ind[i].flags, f);
+			virtio_le16_store(&ind[i].flags, i >= n_out ? VIRTQ_DESC_F_WRITE : 0);
 		}
 		virtio_cache_clean(ind, n * sizeof(*ind));
 		write_desc(&ring[pos], ind, (uint32_t)(n * sizeof(*ind)), id);
@@ -85,12 +77,8 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	} else {
 		for (unsigned i = 0; i < n; i++) {
 			uint16_t f = (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | avail;
-			if (i >= n_out) {
+			if (i >= n_out)
 				f |= VIRTQ_DESC_F_WRITE;
-				writable += sg[i].len;
-			}
-			empty |= sg[i].len == 0;
-			total += sg[i].len;
 			write_desc(&ring[pos], sg[i].addr, sg[i].len, id);
 			if (i == 0)
 				head_flags = f; /* held back: it exposes the chain */
@@ -104,22 +92,18 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 			}
 		}
 	}
-	/* §2.8.5: no empty buffer, 4 GiB at most.  Nothing committed yet:
-	 * the device ignores descriptors until the head's flags say so. */
-	if (empty || total > 0xffffffffull)
-		return VIRTIO_EINVAL;
 
 	vq->free_head = vq->slots[id].next;
 	vq->avail_idx = pos;
 	vq->avail_wrap = wrap;
 	vq->slots[id].token = token;
-	vq->slots[id].writable = writable;
+	vq->slots[id].writable = sums.writable;
 	vq->slots[id].ndesc = (uint16_t)need;
 	vq->slots[id].in_flight = true;
 	vq->num_free = (uint16_t)(vq->num_free - need);
 	vq->unkicked = (uint16_t)(vq->unkicked + need);
 	vq->in_flight++;
-	virtq_count_added(vq, total);
+	virtq_count_added(vq, sums.total);
 
 	/* Every other descriptor of the chain before the head's flags, the
 	 * store that hands the chain to the device (§2.8.21.1). */

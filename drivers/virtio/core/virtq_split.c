@@ -33,7 +33,8 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 		    unsigned n_in, void *token)
 {
 	unsigned n = n_out + n_in;
-	int need = virtq_chain_check(vq, sg, n_out, n);
+	struct virtq_chain_sums sums;
+	int need = virtq_chain_check(vq, sg, n_out, n, &sums);
 	if (need < 0)
 		return need;
 
@@ -41,21 +42,14 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	struct virtq_slot *slots = vq->slots;
 	uint16_t head = vq->free_head;
 	uint16_t last = head;
-	uint64_t total = 0;
-	uint32_t writable = 0;
-	bool empty = false;
 
 	if (need == 1 && n > 1) {
 		/* One ring descriptor pointing at this head's own table. */
 		struct virtq_desc *ind = virtq_indirect_table(vq, head);
 		for (unsigned i = 0; i < n; i++) {
 			uint16_t f = i + 1 < n ? VIRTQ_DESC_F_NEXT : 0;
-			if (i >= n_out) {
+			if (i >= n_out)
 				f |= VIRTQ_DESC_F_WRITE;
-				writable += sg[i].len;
-			}
-			empty |= sg[i].len == 0;
-			total += sg[i].len;
 			write_desc(&ind[i], sg[i].addr, sg[i].len, f, (uint16_t)(i + 1));
 		}
 		virtio_cache_clean(ind, n * sizeof(*ind));
@@ -66,32 +60,24 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 		uint16_t idx = head;
 		for (unsigned i = 0; i < n; i++) {
 			uint16_t f = i + 1 < n ? VIRTQ_DESC_F_NEXT : 0;
-			if (i >= n_out) {
+			if (i >= n_out)
 				f |= VIRTQ_DESC_F_WRITE;
-				writable += sg[i].len;
-			}
-			empty |= sg[i].len == 0;
-			total += sg[i].len;
 			write_desc(&table[idx], sg[i].addr, sg[i].len, f, slots[idx].next);
 			virtio_cache_clean(&table[idx], sizeof(*table));
 			last = idx;
 			idx = slots[idx].next;
 		}
 	}
-	/* §2.7.4.1: no empty buffer, at most 4 GiB in all.  Nothing is
-	 * committed yet: the descriptors written are still on the free list. */
-	if (empty || total > 0xffffffffull)
-		return VIRTIO_EINVAL;
 
 	vq->free_head = slots[last].next;
 	slots[head].token = token;
-	slots[head].writable = writable;
+	slots[head].writable = sums.writable;
 	slots[head].ndesc = (uint16_t)need;
 	slots[head].last = last;
 	slots[head].in_flight = true;
 	vq->num_free = (uint16_t)(vq->num_free - need);
 	vq->in_flight++;
-	virtq_count_added(vq, total);
+	virtq_count_added(vq, sums.total);
 
 	struct virtq_avail *avail = vq->ring.split.avail;
 	uint16_t *entry = &avail->ring[vq->avail_idx & (vq->size - 1)];

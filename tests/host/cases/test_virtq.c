@@ -557,3 +557,43 @@ TEST(virtq_rejected_chain_commits_nothing)
 			}
 		}
 }
+
+TEST(virtq_rejected_chain_then_short_chain)
+{
+	/* A chain refused for a bad buffer at its end, then chains shorter
+	 * than it: the positions the refused chain would have taken must
+	 * not look available to the device (§2.8.21: only the head's flags
+	 * may expose a chain, and only once it is valid).  A polling device
+	 * sees every position as soon as it is marked. */
+	for (int packed = 0; packed < 2; packed++)
+		for (int indirect = 0; indirect < 2; indirect++) {
+			sim_reset_all();
+			struct tvq t;
+			tvq_up(&t, echo(64), mask_for(packed, indirect, true), 8, indirect ? 8 : 0);
+			t.sim->mode = SIM_DEFERRED;
+			t.sim->poll_ring = true;
+			uint8_t *buf = tmem_alloc(512, 64);
+			struct virtq_sg sg[5];
+			for (int i = 0; i < 5; i++)
+				sg[i] = (struct virtq_sg){ buf + 64 * i, 64 };
+			for (int round = 0; round < 12; round++) {
+				sg[4].len = round % 2 ? 0 : 64;
+				struct virtq_sg big[3] = { { buf, 0xffffffffu }, { buf, 0xffffffffu },
+							   { buf, 2 } };
+				if (round % 2)
+					CHECK_ERR(virtq_add(&t.vq, sg, 2, 3, buf), VIRTIO_EINVAL);
+				else
+					CHECK_ERR(virtq_add(&t.vq, big, 1, 2, buf), VIRTIO_EINVAL);
+				CHECK_EQ(sim_process(t.sim), 0);
+				/* one single-buffer chain: one ring position */
+				struct tchain c;
+				uint32_t lens[1] = { 24 };
+				tchain_make(&c, buf + 320, 0, 1, lens, (uint32_t)round);
+				CHECK_OK(virtq_add(&t.vq, c.sg, 0, 1, &c));
+				virtq_kick(&t.vq);
+				CHECK_EQ(sim_process(t.sim), 1);
+				pop_one(&t, &c, &c);
+				CHECK_EQ(virtq_free_descs(&t.vq), 8);
+			}
+		}
+}
