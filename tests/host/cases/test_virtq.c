@@ -90,15 +90,10 @@ static void roundtrip(bool packed, bool indirect, bool event_idx, uint16_t size)
 	CHECK_EQ(d->q[0].indirect, indirect);
 	CHECK_EQ(d->q[0].event_idx, event_idx);
 	uint8_t *arena = tmem_alloc(16 * 256, 64);
+	/* No chain is longer than the queue, indirect or not (§2.7.5.3.1). */
 	unsigned maxn = size < TCHAIN_MAX ? size : TCHAIN_MAX;
-	if (indirect)
-		maxn = TCHAIN_MAX;
 	for (unsigned n = 1; n <= maxn; n++) {
 		for (unsigned n_out = 0; n_out <= n; n_out++) {
-			if (!indirect && n > size)
-				continue;
-			if (indirect && n <= VIRTQ_INDIRECT_THRESHOLD && n > size)
-				continue;
 			uint32_t lens[TCHAIN_MAX];
 			for (unsigned i = 0; i < n; i++)
 				lens[i] = 1 + (uint32_t)((n * 37 + i * 11 + n_out) % 200);
@@ -596,4 +591,36 @@ TEST(virtq_rejected_chain_then_short_chain)
 				CHECK_EQ(virtq_free_descs(&t.vq), 8);
 			}
 		}
+}
+
+TEST(virtq_chain_never_longer_than_the_queue)
+{
+	/* §2.7.5.3.1, §2.8.17: indirect or not, a chain has at most Queue
+	 * Size descriptors.  Tables asked longer than the queue are clamped
+	 * to it, in the queue and in the memory it needs; a longer chain is
+	 * refused and never reaches the device. */
+	for (int packed = 0; packed < 2; packed++) {
+		sim_reset_all();
+		struct tvq t;
+		tvq_up(&t, echo(64), mask_for(packed, true, true), 4, 16);
+		enum virtq_layout lay = virtq_layout(&t.mmio.vdev);
+		CHECK_EQ(t.vq.indirect_max, 4);
+		CHECK_EQ(virtq_mem_bytes(4, lay, 16), virtq_mem_bytes(4, lay, 4));
+		CHECK_EQ(VIRTQ_MEM_BYTES(4, lay, 16), virtq_mem_bytes(4, lay, 4));
+		CHECK_EQ(virtq_mem_bytes_max(4, 16), virtq_mem_bytes_max(4, 4));
+		uint8_t *arena = tmem_alloc(16 * 64, 64);
+		for (unsigned n = 1; n <= 8; n++) {
+			struct tchain c;
+			uint32_t lens[8] = { 8, 8, 8, 8, 8, 8, 8, 8 };
+			tchain_make(&c, arena, 1, n - 1, lens, n);
+			if (n > 4) {
+				CHECK_ERR(virtq_add(&t.vq, c.sg, 1, n - 1, &c), VIRTIO_EINVAL);
+				continue;
+			}
+			CHECK_OK(virtq_add(&t.vq, c.sg, 1, n - 1, &c));
+			virtq_kick(&t.vq);
+			pop_one(&t, &c, &c);
+		}
+		CHECK_EQ(virtq_free_descs(&t.vq), 4);
+	}
 }
