@@ -48,7 +48,8 @@ int virtio_rng_attach(struct virtio_device *vdev, const char *where)
 		return rc;
 	}
 	ksnprintf(r->where, sizeof(r->where), "%s", where);
-	kprintf("rng%u: entropy device, %s\n", nrngs, where);
+	kprintf("rng%u: entropy device, %s, ring=%s\n", nrngs, where,
+		virtq_is_packed(&r->vrng.vq) ? "packed" : "split");
 	nrngs++;
 	return VIRTIO_OK;
 }

@@ -203,16 +203,30 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	virtio_rmb();
 	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
 	uint16_t id = virtio_le16_load(&d->id);
-	/* §2.8.6: len is meaningful only when the device set WRITE. */
-	uint32_t written = (flags & VIRTQ_DESC_F_WRITE) ? virtio_le32_load(&d->len) : 0;
+	uint32_t written = virtio_le32_load(&d->len);
 
 	if (id >= vq->size)
 		return virtq_fault(vq, "used id out of range");
 	struct virtq_slot *s = &vq->slots[id];
 	if (!s->in_flight)
 		return virtq_fault(vq, "used id is not a chain in flight");
-	if (written > s->writable)
-		return virtq_fault(vq, "used length exceeds the writable buffers");
+	/*
+	 * §2.8.4: len counts the bytes written and is "reserved" without
+	 * WRITE.  QEMU 7.2 never sets WRITE in a used descriptor, yet its len
+	 * is right; reading 0 there would lose every completion's data.  So:
+	 * nothing writable posted, 0 whatever the device says (as the split
+	 * ring does); WRITE set, len is the device's word and more than was
+	 * posted is a fault; WRITE clear, len is taken but never beyond what
+	 * was posted (a reserved field cannot break a rule, and the bound
+	 * keeps every reader inside the buffers).
+	 */
+	if (s->writable == 0)
+		written = 0;
+	else if (written > s->writable) {
+		if (flags & VIRTQ_DESC_F_WRITE)
+			return virtq_fault(vq, "used length exceeds the writable buffers");
+		written = s->writable;
+	}
 
 	*token = s->token;
 	*len = written;

@@ -147,6 +147,8 @@ struct sim_dev {
 	bool poll_ring;             /* look at the ring without a notification */
 	bool reorder;               /* complete pending chains in random order */
 	bool suppress_notify;       /* ask the driver not to notify */
+	bool used_write_never;      /* packed: never set WRITE in a used descriptor, as
+				     * QEMU 7.2 does (its len is still the bytes written) */
 	unsigned complete_limit;    /* most completions per processing step (0: all) */
 	bool refuse_features_ok;
 	bool reset_stuck;           /* writing 0 to Status never resets */

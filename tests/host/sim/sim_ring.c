@@ -485,8 +485,8 @@ static void unown(struct sim_queue *q, struct sim_chain *c)
 
 enum used_flags_mode { UF_OK, UF_WRONG_WRAP, UF_INCONSISTENT };
 
-static void write_used(struct sim_queue *q, uint32_t id, uint32_t len, uint16_t ndesc,
-		       enum used_flags_mode mode)
+static void write_used(struct sim_dev *d, struct sim_queue *q, uint32_t id, uint32_t len,
+		       uint16_t ndesc, enum used_flags_mode mode)
 {
 	if (q->packed) {
 		uint8_t *e = q->pdesc + 16 * q->used_off;
@@ -499,7 +499,7 @@ static void write_used(struct sim_queue *q, uint32_t id, uint32_t len, uint16_t 
 		f = w ? (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED) : 0;
 		if (mode == UF_INCONSISTENT) /* USED in this lap, AVAIL not */
 			f = q->used_wrap ? VIRTQ_DESC_F_USED : VIRTQ_DESC_F_AVAIL;
-		if (len)
+		if (len && !d->used_write_never)
 			f |= VIRTQ_DESC_F_WRITE;
 		FENCE(); /* id and len before the flags that publish them */
 		st16(e + 14, f);
@@ -559,7 +559,7 @@ void sim_complete_one(struct sim_dev *d, unsigned qi, unsigned idx)
 	if (!fire) {
 		len = run_backend(d, qi, c);
 		unown(q, c);
-		write_used(q, c->id, len, c->ndesc, UF_OK);
+		write_used(d, q, c->id, len, c->ndesc, UF_OK);
 		q->completions++;
 		chain_free(c);
 		return;
@@ -570,12 +570,12 @@ void sim_complete_one(struct sim_dev *d, unsigned qi, unsigned idx)
 	q->halted = true;
 	switch (fault) {
 	case SIM_FAULT_ID_RANGE:
-		write_used(q, q->num, 0, c->ndesc, UF_OK);
+		write_used(d, q, q->num, 0, c->ndesc, UF_OK);
 		push_pending(q, c);
 		return;
 	case SIM_FAULT_ID_UNPOSTED:
 		push_pending(q, c);
-		write_used(q, pick_unposted(q), 0, c->ndesc, UF_OK);
+		write_used(d, q, pick_unposted(q), 0, c->ndesc, UF_OK);
 		return;
 	case SIM_FAULT_ID_NOT_HEAD: {
 		push_pending(q, c);
@@ -585,7 +585,7 @@ void sim_complete_one(struct sim_dev *d, unsigned qi, unsigned idx)
 			struct sim_chain *p = q->pending[i];
 			if (p->nsnap >= 2) {
 				uint32_t id = (uint32_t)(((uint8_t *)p->snap[1].where - q->pdesc) / 16);
-				write_used(q, id, 0, 1, UF_OK);
+				write_used(d, q, id, 0, 1, UF_OK);
 				return;
 			}
 		}
@@ -594,14 +594,14 @@ void sim_complete_one(struct sim_dev *d, unsigned qi, unsigned idx)
 	case SIM_FAULT_ID_REPEAT:
 		len = run_backend(d, qi, c);
 		unown(q, c);
-		write_used(q, c->id, len, c->ndesc, UF_OK);
-		write_used(q, c->id, len, c->ndesc, UF_OK);
+		write_used(d, q, c->id, len, c->ndesc, UF_OK);
+		write_used(d, q, c->id, len, c->ndesc, UF_OK);
 		chain_free(c);
 		return;
 	case SIM_FAULT_LEN_OVER:
 		run_backend(d, qi, c);
 		unown(q, c);
-		write_used(q, c->id, (uint32_t)c->writable + 1, c->ndesc, UF_OK);
+		write_used(d, q, c->id, (uint32_t)c->writable + 1, c->ndesc, UF_OK);
 		chain_free(c);
 		return;
 	case SIM_FAULT_IDX_JUMP:
@@ -609,7 +609,7 @@ void sim_complete_one(struct sim_dev *d, unsigned qi, unsigned idx)
 			FAIL("sim: IDX_JUMP is a split-ring fault");
 		len = run_backend(d, qi, c);
 		unown(q, c);
-		write_used(q, c->id, len, c->ndesc, UF_OK);
+		write_used(d, q, c->id, len, c->ndesc, UF_OK);
 		q->used_idx = (uint16_t)(q->used_idx + q->num);
 		st16(q->pdev + 2, q->used_idx);
 		chain_free(c);
@@ -619,7 +619,7 @@ void sim_complete_one(struct sim_dev *d, unsigned qi, unsigned idx)
 		if (!q->packed)
 			FAIL("sim: PACKED_* faults need a packed ring");
 		len = run_backend(d, qi, c);
-		write_used(q, c->id, len, c->ndesc,
+		write_used(d, q, c->id, len, c->ndesc,
 			   fault == SIM_FAULT_PACKED_WRAP ? UF_WRONG_WRAP : UF_INCONSISTENT);
 		chain_free(c);
 		return;
