@@ -127,6 +127,23 @@ else
 	count 0
 fi
 
+# The packed kick decision reads the device's event suppression structure
+# (off_wrap and flags, §2.8.10) in one 32-bit load: the first load after
+# the full barrier in virtq_packed_kick_prepare is `lw` at offset 0, not a
+# 16-bit load of one field with the other read later (a mixed snapshot).
+riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding \
+	-Idrivers/virtio/include -c drivers/virtio/core/virtq_packed.c -o "$out/kick.o" &&
+	riscv64-unknown-elf-objdump -d --no-show-raw-insn "$out/kick.o" >"$out/kick.dis"
+first_load=$(sed -n '/<virtq_packed_kick_prepare>:/,/^$/p' "$out/kick.dis" |
+	sed -n '/fence\s*rw,rw/,$p' | awk '$2 ~ /^l[bhwd]u?$/ { print $2, $3; exit }')
+if echo "$first_load" | grep -qE '^lw [a-z0-9]+,0\([a-z0-9]+\)$'; then
+	echo "[PASS] packed kick decision: the device event structure in one 32-bit load ($first_load)"
+	count 1
+else
+	echo "[FAIL] packed kick decision: first load after the barrier is '$first_load', want one lw at 0"
+	count 0
+fi
+
 # The platform hooks in tests/disasm/hooks.c's two probes, compiled for
 # riscv64 with the extra flags "$@" (objects named after $1): read_body is
 # the MMIO read's mnemonics, publish_body the write barrier probe's, and

@@ -38,6 +38,20 @@ static inline size_t virtq_align(size_t x, size_t a)
 	return (x + a - 1) & ~(a - 1);
 }
 
+/*
+ * What was added since the last notification decision (vq->unkicked)
+ * saturates here instead of wrapping: 65536 adds without a decision (a
+ * polling device, a caller that never kicks) would otherwise read as
+ * "nothing new" and the next kick would be lost.  Saturated, a window no
+ * 16-bit event index can place, the kick always notifies.
+ */
+#define VIRTQ_UNKICKED_MAX 0xffffu
+static inline void virtq_count_unkicked(struct virtq *vq, unsigned n)
+{
+	uint32_t u = (uint32_t)vq->unkicked + n;
+	vq->unkicked = (uint16_t)(u > VIRTQ_UNKICKED_MAX ? VIRTQ_UNKICKED_MAX : u);
+}
+
 /* §2.7.10: should the other side be told, given it asked to hear about
  * index `event`, now that the index moved from `old` to `new`?  Wrap-safe
  * in 16 bits. */

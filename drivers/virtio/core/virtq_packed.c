@@ -101,7 +101,7 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	vq->slots[id].ndesc = (uint16_t)need;
 	vq->slots[id].in_flight = true;
 	vq->num_free = (uint16_t)(vq->num_free - need);
-	vq->unkicked = (uint16_t)(vq->unkicked + need);
+	virtq_count_unkicked(vq, (unsigned)need);
 	vq->in_flight++;
 	virtq_count_added(vq, sums.total);
 
@@ -123,13 +123,19 @@ bool virtq_packed_kick_prepare(struct virtq *vq)
 	/* The exposing flags store before reading the device's wishes. */
 	virtio_mb();
 	virtio_cache_invalidate(dev, sizeof(*dev));
-	uint16_t flags = virtio_le16_load(&dev->flags) & 3u;
+	/* One 32-bit load of the whole structure (4-aligned, §2.8.10.1): the
+	 * flags and the offset the device wrote together, never the flags of
+	 * one update with the offset of another. */
+	uint32_t ev = virtio_le32_load(dev);
+	uint16_t off_wrap = (uint16_t)ev;
+	uint16_t flags = (uint16_t)(ev >> 16) & 3u;
 	if (flags == VIRTQ_EVENT_F_DISABLE)
 		return false;
 	if (flags != VIRTQ_EVENT_F_DESC || !vq->event_idx)
 		return true; /* ENABLE, or a mode we did not negotiate: be safe */
+	if (added >= vq->size)
+		return true; /* a lap or more since the last decision: every offset passed */
 
-	uint16_t off_wrap = virtio_le16_load(&dev->off_wrap);
 	uint16_t event = off_wrap & 0x7fffu;
 	uint16_t new_off = vq->avail_idx;
 	uint16_t old_off = (uint16_t)(new_off - added);
@@ -243,6 +249,10 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 		virtio_le16_store(&drv->off_wrap,
 				  (uint16_t)(vq->last_used | (uint16_t)vq->used_wrap << 15));
 		virtio_cache_clean(drv, sizeof(*drv));
+		/* The event offset before the next load of the used flags:
+		 * store->load needs the full barrier, or a completion can slip
+		 * between them unseen and without an interrupt (§2.8.10). */
+		virtio_mb();
 	}
 	return 1;
 }

@@ -87,7 +87,7 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	 * (§2.7.13.3.1). */
 	virtio_wmb();
 	vq->avail_idx++;
-	vq->unkicked++;
+	virtq_count_unkicked(vq, 1);
 	virtio_le16_store(&avail->idx, vq->avail_idx);
 	virtio_cache_clean(&avail->idx, sizeof(avail->idx));
 	return VIRTIO_OK;
@@ -105,7 +105,8 @@ bool virtq_split_kick_prepare(struct virtq *vq)
 	if (vq->event_idx) {
 		uint16_t *ev = SPLIT_AVAIL_EVENT(vq);
 		virtio_cache_invalidate(ev, sizeof(*ev));
-		need = virtq_need_event(virtio_le16_load(ev), new_idx, old_idx);
+		need = vq->unkicked == VIRTQ_UNKICKED_MAX ||
+		       virtq_need_event(virtio_le16_load(ev), new_idx, old_idx);
 	} else {
 		virtio_cache_invalidate(&vq->ring.split.used->flags, 2);
 		need = !(virtio_le16_load(&vq->ring.split.used->flags) &
@@ -176,6 +177,12 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 		/* Interrupt again when the next entry is published. */
 		virtio_le16_store(SPLIT_USED_EVENT(vq), vq->last_used);
 		virtio_cache_clean(SPLIT_USED_EVENT(vq), 2);
+		/* used_event before the next used.idx load: store->load, which
+		 * only a full barrier orders.  Reordered, the load may find
+		 * nothing new while the device, still reading the old
+		 * used_event, decides against the interrupt: a caller that
+		 * drains and then waits sleeps through a completion (§2.7.10). */
+		virtio_mb();
 	}
 	return 1;
 }

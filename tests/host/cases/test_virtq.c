@@ -683,3 +683,56 @@ TEST(virtq_packed_used_length_without_write_flag)
 		CHECK(!virtq_is_broken(&t.vq));
 	}
 }
+
+/* 65536 chains added with no notification decision in between (a device
+ * that polls, a caller that never kicks), then one the device does not
+ * see by itself: the kick must notify.  A 16-bit count of what was added
+ * since the last decision wraps to 0 there, and 0 reads as "nothing new". */
+static void kick_after_65536_adds(bool packed, bool event_idx)
+{
+	sim_reset_all();
+	struct tvq t;
+	tvq_up(&t, echo(1024), mask_for(packed, false, event_idx), 1024, 0);
+	struct sim_dev *d = t.sim;
+	d->mode = SIM_DEFERRED;
+	d->poll_ring = true;
+	uint8_t *arena = tmem_alloc(1024 * 8, 64);
+	struct virtq_sg sg[1024];
+	for (unsigned i = 0; i < 1024; i++)
+		sg[i] = (struct virtq_sg){ arena + 8 * i, 8 };
+	unsigned added = 0;
+	while (added < 65535) {
+		unsigned batch = 65535 - added < 1000 ? 65535 - added : 1000;
+		for (unsigned i = 0; i < batch; i++)
+			CHECK_OK(virtq_add(&t.vq, &sg[i], 0, 1, &sg[i]));
+		CHECK_EQ(sim_process(d), batch); /* taken without a notification */
+		void *tok;
+		uint32_t len;
+		for (unsigned i = 0; i < batch; i++)
+			CHECK_EQ(virtq_get_used(&t.vq, &tok, &len), 1);
+		added += batch;
+	}
+	CHECK_EQ(d->q[0].notifies, 0);
+	d->poll_ring = false; /* from here on it waits for a notification */
+	CHECK_OK(virtq_add(&t.vq, &sg[0], 0, 1, &sg[0])); /* the 65536th */
+	virtq_kick(&t.vq);
+	CHECK_MSG(d->q[0].notifies == 1, "no notification after 65536 adds (packed %d, event_idx %d)",
+		  packed, event_idx);
+	CHECK_EQ(sim_process(d), 1);
+	void *tok;
+	uint32_t len;
+	CHECK_EQ(virtq_get_used(&t.vq, &tok, &len), 1);
+	CHECK(tok == &sg[0]);
+}
+
+TEST(virtq_kick_after_65536_adds_split)
+{
+	kick_after_65536_adds(false, false);
+	kick_after_65536_adds(false, true);
+}
+
+TEST(virtq_kick_after_65536_adds_packed)
+{
+	kick_after_65536_adds(true, false);
+	kick_after_65536_adds(true, true);
+}

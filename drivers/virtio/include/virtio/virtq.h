@@ -106,7 +106,8 @@ struct virtq {
 	uint16_t free_head;     /* split: free descriptor list; packed: free ids */
 	uint16_t avail_idx;     /* split: shadow avail.idx; packed: next avail offset */
 	uint16_t last_used;     /* split: next used index; packed: next used offset */
-	uint16_t unkicked;      /* split: avail entries, packed: descriptors, added since the last notify decision */
+	uint16_t unkicked;      /* split: avail entries, packed: descriptors, added since the
+				 * last notify decision; saturates at 0xffff (then: notify) */
 	bool avail_wrap;        /* packed driver ring wrap counter */
 	bool used_wrap;         /* packed device ring wrap counter */
 	uint32_t in_flight;     /* chains posted and not yet used */
