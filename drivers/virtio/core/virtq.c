@@ -83,6 +83,10 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 
 	if (!valid_size(size, packed))
 		return VIRTIO_EINVAL;
+	/* A live queue's ring may be this very memory: refuse before
+	 * anything is zeroed (and, legacy, before QueueNumMax, §4.2.4). */
+	if (vdev->ops->queue_live && vdev->ops->queue_live(vdev, index))
+		return VIRTIO_EINVAL;
 	if (size > virtio_queue_max(vdev, index))
 		return virtio_queue_max(vdev, index) ? VIRTIO_EINVAL : VIRTIO_ENOQUEUE;
 	/* §2.7.5.3.1, §2.8.17: no chain, indirect or not, is longer than

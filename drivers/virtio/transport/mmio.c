@@ -68,6 +68,13 @@ static uint16_t mmio_queue_max(struct virtio_device *d, uint16_t index)
 	return max > VIRTQ_MAX_SIZE ? VIRTQ_MAX_SIZE : (uint16_t)max;
 }
 
+/* §4.2.3.2: QueueReady; legacy §4.2.4: a QueuePFN set. */
+static bool mmio_queue_live(struct virtio_device *d, uint16_t index)
+{
+	wr(d, VIRTIO_MMIO_QUEUE_SEL, index);
+	return rd(d, d->legacy ? VIRTIO_MMIO_QUEUE_PFN : VIRTIO_MMIO_QUEUE_READY) != 0;
+}
+
 static void write64(struct virtio_device *d, uint32_t low_reg, uint64_t v)
 {
 	wr(d, low_reg, (uint32_t)v);
@@ -147,6 +154,7 @@ static const struct virtio_transport_ops mmio_ops = {
 	.config_write = mmio_config_write,
 	.config_generation = mmio_config_generation,
 	.queue_max = mmio_queue_max,
+	.queue_live = mmio_queue_live,
 	.queue_enable = mmio_queue_enable,
 	.notify = mmio_notify,
 	.interrupt_ack = mmio_interrupt_ack,

@@ -5,6 +5,7 @@
  * (plain flags and EVENT_IDX), out-of-order completion, reclaim.
  */
 #include "harness/chains.h"
+#include "harness/pci_fixture.h"
 
 #define ECHO_FEATURES                                                              \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |     \
@@ -735,4 +736,52 @@ TEST(virtq_kick_after_65536_adds_packed)
 {
 	kick_after_65536_adds(true, false);
 	kick_after_65536_adds(true, true);
+}
+
+/* A queue already live on the device: virtq_create() is refused and
+ * touches nothing, neither the new block nor the ring the device is
+ * using (called again with the same memory), on every transport. */
+static void live_queue_untouched(struct virtio_device *d, bool low)
+{
+	size_t len = virtq_mem_bytes(16, virtq_layout(d), 4);
+	uint8_t *mem = low ? tmem_alloc_low(len, VIRTQ_MEM_ALIGN) : tmem_alloc(len, VIRTQ_MEM_ALIGN);
+	uint8_t *mem2 = low ? tmem_alloc_low(len, VIRTQ_MEM_ALIGN) : tmem_alloc(len, VIRTQ_MEM_ALIGN);
+	uint8_t *copy = tmem_alloc(len, 64);
+	struct virtq vq, vq2;
+	CHECK_OK(virtq_create(&vq, d, 0, 16, mem, len, 4));
+	virtio_device_ready(d);
+	uint8_t *buf = tmem_alloc(64, 64);
+	struct virtq_sg sg = { buf, 64 };
+	CHECK_OK(virtq_add(&vq, &sg, 0, 1, buf)); /* in flight, not kicked */
+	tmem_fill(mem2, len, 7);
+	memcpy(copy, mem2, len);
+	CHECK_ERR(virtq_create(&vq2, d, 0, 16, mem2, len, 4), VIRTIO_EINVAL);
+	CHECK_MSG(memcmp(copy, mem2, len) == 0, "the refused call wrote the new block");
+	memcpy(copy, mem, len);
+	CHECK_ERR(virtq_create(&vq2, d, 0, 16, mem, len, 4), VIRTIO_EINVAL);
+	CHECK_MSG(memcmp(copy, mem, len) == 0, "the refused call wrote the live ring");
+	/* and the live queue still works */
+	virtq_kick(&vq);
+	void *tok;
+	uint32_t got;
+	CHECK_EQ(virtq_get_used(&vq, &tok, &got), 1);
+	CHECK(tok == buf);
+}
+
+TEST(virtq_create_on_a_live_queue_touches_nothing)
+{
+	for (uint32_t version = 1; version <= 2; version++) {
+		sim_reset_all();
+		struct sim_dev *d = sim_echo_new(version, ECHO_FEATURES, 64);
+		static struct virtio_mmio m;
+		CHECK_OK(virtio_mmio_probe(&m, d->base));
+		CHECK_OK(virtio_device_begin(&m.vdev, 0, ALL_FEATURES));
+		live_queue_untouched(&m.vdev, version == 1);
+	}
+	sim_reset_all();
+	struct sim_pci *p = sim_pci_new(sim_echo_new(2, ECHO_FEATURES, 64), NULL);
+	static struct virtio_pci vp;
+	CHECK_OK(probe(p, &vp));
+	CHECK_OK(virtio_device_begin(&vp.vdev, 0, ALL_FEATURES));
+	live_queue_untouched(&vp.vdev, false);
 }

@@ -47,6 +47,10 @@ struct virtio_transport_ops {
 	uint32_t (*config_generation)(struct virtio_device *d);
 	/* Largest size the device offers for a queue; 0 = no such queue. */
 	uint16_t (*queue_max)(struct virtio_device *d, uint16_t index);
+	/* Is the queue live on the device already (enabled, or a legacy
+	 * PFN set)?  Asked before its memory is touched; NULL when the
+	 * transport cannot tell (queue_enable() still refuses it then). */
+	bool (*queue_live)(struct virtio_device *d, uint16_t index);
 	/* Program and enable a queue (§4.2.3.2, §4.1.5.1.3). */
 	int (*queue_enable)(struct virtio_device *d, uint16_t index, uint16_t size,
 			    const struct virtio_queue_addrs *a);
