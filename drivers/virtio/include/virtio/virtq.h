@@ -230,8 +230,8 @@ size_t virtq_mem_bytes_max(uint16_t size, uint16_t indirect_max);
  * `indirect_max` 0 disables indirect tables for this queue; more than
  * `size` is taken as `size`.  VIRTIO_ENOMEM when `mem` is NULL,
  * misaligned, or shorter than virtq_mem_bytes() (or that is 0);
- * VIRTIO_EINVAL when the queue is live on the device already.  Either way
- * nothing is written, to `mem` or to the device.
+ * VIRTIO_EINVAL when the queue is live on the device already.  On any
+ * refusal `mem` is untouched and no queue is programmed.
  */
 int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		 uint16_t size, void *mem, size_t mem_len, uint16_t indirect_max);
