@@ -173,8 +173,11 @@ int virtio_config_read64(struct virtio_device *d, uint32_t off, uint64_t *out)
 {
 	uint32_t half[2];
 	int rc = config_read_stable(d, off, 4, 2, half);
+	/* The low half comes first, except in a legacy field of a
+	 * big-endian guest: the guest's own order (§2.5.3). */
+	unsigned lo = d->legacy && VIRTIO_CPU_BIG_ENDIAN;
 	if (rc == VIRTIO_OK)
-		*out = (uint64_t)half[1] << 32 | half[0];
+		*out = (uint64_t)half[1 - lo] << 32 | half[lo];
 	return rc;
 }
 

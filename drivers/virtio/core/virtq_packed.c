@@ -126,7 +126,8 @@ bool virtq_packed_kick_prepare(struct virtq *vq)
 	/* One 32-bit load of the whole structure (4-aligned, §2.8.10.1): the
 	 * flags and the offset the device wrote together, never the flags of
 	 * one update with the offset of another. */
-	uint32_t ev = virtio_le32_load(dev);
+	const virtio_le32_t *whole = (const void *)dev;
+	uint32_t ev = virtio_le32_load(whole);
 	uint16_t off_wrap = (uint16_t)ev;
 	uint16_t flags = (uint16_t)(ev >> 16) & 3u;
 	if (flags == VIRTQ_EVENT_F_DISABLE)

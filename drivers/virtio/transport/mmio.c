@@ -48,12 +48,14 @@ static void mmio_set_features(struct virtio_device *d, unsigned word, uint32_t v
 
 static uint32_t mmio_config_read(struct virtio_device *d, uint32_t off, unsigned width)
 {
-	return virtio_mmio_read_width(to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off, width);
+	uint32_t v = virtio_mmio_read_width(to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off, width);
+	return virtio_config_order(v, width, d->legacy);
 }
 
 static void mmio_config_write(struct virtio_device *d, uint32_t off, unsigned width, uint32_t v)
 {
-	virtio_mmio_write_width(to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off, width, v);
+	virtio_mmio_write_width(to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off, width,
+				virtio_config_order(v, width, d->legacy));
 }
 
 static uint32_t mmio_config_generation(struct virtio_device *d)

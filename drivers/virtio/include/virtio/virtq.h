@@ -98,6 +98,7 @@ struct virtq {
 	uint16_t index;
 	uint16_t size;
 	bool packed;
+	bool legacy;            /* split ring in the guest's byte order (§2.7.3) */
 	bool event_idx;
 	bool broken;
 	bool event_on_pop;      /* EVENT_IDX with callbacks on: move the event index on each pop */
