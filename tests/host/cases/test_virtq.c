@@ -39,6 +39,14 @@ static void pop_one(struct tvq *t, void *want_token, const struct tchain *c)
 	CHECK_EQ(tchain_check(c), 0);
 }
 
+/* Post a chain, kick the synchronous device, pop it and check it. */
+static void add_kick_pop(struct tvq *t, struct tchain *c)
+{
+	CHECK_OK(virtq_add(&t->vq, c->sg, c->n_out, c->n_in, c));
+	virtq_kick(&t->vq);
+	pop_one(t, c, c);
+}
+
 TEST(virtq_create_rejects_bad_arguments)
 {
 	for (int packed = 0; packed < 2; packed++) {
@@ -508,9 +516,7 @@ TEST(virtq_legacy_echo)
 		uint32_t lens[5] = { 1 + i % 50, 7, 100, 3, 64 };
 		unsigned n = 1 + i % 5, nout = i % (n + 1);
 		tchain_make(&c, arena, nout, n - nout, lens, i);
-		CHECK_OK(virtq_add(&t.vq, c.sg, nout, n - nout, &c));
-		virtq_kick(&t.vq);
-		pop_one(&t, &c, &c);
+		add_kick_pop(&t, &c);
 	}
 }
 
@@ -518,7 +524,11 @@ TEST(virtq_rejected_chain_commits_nothing)
 {
 	/* A bad buffer late in the chain (zero length, or a total past
 	 * 4 GiB) is refused with nothing exposed or leaked, direct and
-	 * indirect, both layouts; the next good chain works. */
+	 * indirect, both layouts; the next good chains work.  The first is
+	 * one buffer: it takes only the refused chain's head position, so
+	 * the positions after it must not look available to the polling
+	 * device (§2.8.21: nothing of a chain is marked before it is valid;
+	 * a long chain right away would overwrite them and hide it). */
 	for (int packed = 0; packed < 2; packed++)
 		for (int indirect = 0; indirect < 2; indirect++) {
 			sim_reset_all();
@@ -530,7 +540,7 @@ TEST(virtq_rejected_chain_commits_nothing)
 			struct virtq_sg sg[5];
 			for (int i = 0; i < 5; i++)
 				sg[i] = (struct virtq_sg){ buf + 64 * i, 64 };
-			for (int round = 0; round < 3; round++) {
+			for (int round = 0; round < 6; round++) {
 				sg[4].len = 0;
 				CHECK_ERR(virtq_add(&t.vq, sg, 2, 3, buf), VIRTIO_EINVAL);
 				sg[4].len = 64;
@@ -541,51 +551,18 @@ TEST(virtq_rejected_chain_commits_nothing)
 				CHECK_EQ(sim_process(t.sim), 0);
 				CHECK_EQ(sim_avail_pending(t.sim, 0), 0);
 				CHECK(!virtq_kick_prepare(&t.vq));
-				/* a good one */
+				/* a short one, then a long one */
+				struct tchain s1;
+				uint32_t one[1] = { 24 };
+				tchain_make(&s1, buf + 320, 0, 1, one, (uint32_t)round);
+				CHECK_OK(virtq_add(&t.vq, s1.sg, 0, 1, &s1));
+				virtq_kick(&t.vq);
+				CHECK_EQ(sim_process(t.sim), 1);
+				pop_one(&t, &s1, &s1);
 				struct tchain c;
 				uint32_t lens[5] = { 10, 20, 30, 40, 50 };
 				tchain_make(&c, buf, 2, 3, lens, (uint32_t)round);
 				CHECK_OK(virtq_add(&t.vq, c.sg, 2, 3, &c));
-				virtq_kick(&t.vq);
-				CHECK_EQ(sim_process(t.sim), 1);
-				pop_one(&t, &c, &c);
-				CHECK_EQ(virtq_free_descs(&t.vq), 8);
-			}
-		}
-}
-
-TEST(virtq_rejected_chain_then_short_chain)
-{
-	/* A chain refused for a bad buffer at its end, then chains shorter
-	 * than it: the positions the refused chain would have taken must
-	 * not look available to the device (§2.8.21: only the head's flags
-	 * may expose a chain, and only once it is valid).  A polling device
-	 * sees every position as soon as it is marked. */
-	for (int packed = 0; packed < 2; packed++)
-		for (int indirect = 0; indirect < 2; indirect++) {
-			sim_reset_all();
-			struct tvq t;
-			tvq_up(&t, echo(64), mask_for(packed, indirect, true), 8, indirect ? 8 : 0);
-			t.sim->mode = SIM_DEFERRED;
-			t.sim->poll_ring = true;
-			uint8_t *buf = tmem_alloc(512, 64);
-			struct virtq_sg sg[5];
-			for (int i = 0; i < 5; i++)
-				sg[i] = (struct virtq_sg){ buf + 64 * i, 64 };
-			for (int round = 0; round < 12; round++) {
-				sg[4].len = round % 2 ? 0 : 64;
-				struct virtq_sg big[3] = { { buf, 0xffffffffu }, { buf, 0xffffffffu },
-							   { buf, 2 } };
-				if (round % 2)
-					CHECK_ERR(virtq_add(&t.vq, sg, 2, 3, buf), VIRTIO_EINVAL);
-				else
-					CHECK_ERR(virtq_add(&t.vq, big, 1, 2, buf), VIRTIO_EINVAL);
-				CHECK_EQ(sim_process(t.sim), 0);
-				/* one single-buffer chain: one ring position */
-				struct tchain c;
-				uint32_t lens[1] = { 24 };
-				tchain_make(&c, buf + 320, 0, 1, lens, (uint32_t)round);
-				CHECK_OK(virtq_add(&t.vq, c.sg, 0, 1, &c));
 				virtq_kick(&t.vq);
 				CHECK_EQ(sim_process(t.sim), 1);
 				pop_one(&t, &c, &c);
@@ -618,9 +595,7 @@ TEST(virtq_chain_never_longer_than_the_queue)
 				CHECK_ERR(virtq_add(&t.vq, c.sg, 1, n - 1, &c), VIRTIO_EINVAL);
 				continue;
 			}
-			CHECK_OK(virtq_add(&t.vq, c.sg, 1, n - 1, &c));
-			virtq_kick(&t.vq);
-			pop_one(&t, &c, &c);
+			add_kick_pop(&t, &c);
 		}
 		CHECK_EQ(virtq_free_descs(&t.vq), 4);
 	}
@@ -645,23 +620,13 @@ TEST(virtq_packed_used_length_without_write_flag)
 				struct tchain c;
 				uint32_t lens[6] = { 40, 7, 100, 3, 64, 9 };
 				tchain_make(&c, arena, n_out, n - n_out, lens, n * 8 + n_out);
-				CHECK_OK(virtq_add(&t.vq, c.sg, n_out, n - n_out, &c));
-				virtq_kick(&t.vq);
-				pop_one(&t, &c, &c); /* the echo length, WRITE or not */
+				add_kick_pop(&t, &c); /* the echo length, WRITE or not */
 			}
-		/* Longer than posted, WRITE clear: clamped. */
+		/* Longer than posted, WRITE clear: clamped (25 reported, 24 posted). */
 		struct tchain c;
 		uint32_t lens[2] = { 16, 24 };
 		tchain_make(&c, arena, 1, 1, lens, 1);
-		t.sim->fault = SIM_FAULT_LEN_OVER;
-		CHECK_OK(virtq_add(&t.vq, c.sg, 1, 1, &c));
-		virtq_kick(&t.vq);
-		void *tok = NULL;
-		uint32_t len = 0;
-		CHECK_EQ(virtq_get_used(&t.vq, &tok, &len), 1);
-		CHECK(tok == &c);
-		CHECK_EQ(len, 24); /* reported 25, 24 posted */
-		CHECK(!virtq_is_broken(&t.vq));
+		CHECK_EQ(tchain_len_over(&t, &c), 24);
 	}
 	/* Nothing writable, a length reported with WRITE set or clear: 0. */
 	for (int write_never = 0; write_never < 2; write_never++) {
@@ -673,15 +638,7 @@ TEST(virtq_packed_used_length_without_write_flag)
 		struct tchain c;
 		uint32_t lens[1] = { 8 };
 		tchain_make(&c, arena, 1, 0, lens, 1);
-		t.sim->fault = SIM_FAULT_LEN_OVER;
-		CHECK_OK(virtq_add(&t.vq, c.sg, 1, 0, &c));
-		virtq_kick(&t.vq);
-		void *tok = NULL;
-		uint32_t len = 99;
-		CHECK_EQ(virtq_get_used(&t.vq, &tok, &len), 1);
-		CHECK(tok == &c);
-		CHECK_EQ(len, 0);
-		CHECK(!virtq_is_broken(&t.vq));
+		CHECK_EQ(tchain_len_over(&t, &c), 0);
 	}
 }
 
