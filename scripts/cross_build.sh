@@ -22,6 +22,8 @@ targets=(
 	"aarch64-clang|clang --target=aarch64-none-elf"
 	"x86_64-gcc|gcc"
 	"x86_64-clang|clang --target=x86_64-linux-gnu"
+	# big-endian: the byte-order helpers and the default MMIO hooks swap
+	"aarch64_be-clang|clang --target=aarch64_be-none-elf"
 )
 # Count one case: $1 = 1 passed, anything else failed.
 count() {
@@ -50,14 +52,53 @@ for t in "${targets[@]}"; do
 	count $ok
 done
 
+# Byte order, statically: sparse over every library source with the
+# wire types __bitwise (wire/common.h), as Linux checks its __le16 and
+# __virtio16.  A field stored in the wrong order (a legacy split ring
+# field through a little-endian helper, say), a plain integer into a
+# field, or the two kinds mixed is a warning, and any warning fails.
+sp_out=""
+for src in $srcs; do
+	sp_out+=$(sparse -std=c11 -ffreestanding -Wbitwise -Wbitwise-pointer -Idrivers/virtio/include \
+		"$src" 2>&1)
+done
+if [ -z "$sp_out" ]; then
+	echo "[PASS] sparse: byte order of every shared field checked ($(echo $srcs | wc -w) files, no warning)"
+	count 1
+else
+	echo "[FAIL] sparse: byte-order warnings"
+	echo "$sp_out" | sed 's/^/       /' | head -20
+	count 0
+fi
+
+# Where size_t is 32 bits a queue's memory size can exceed it: run
+# tests/rv32/virtq_sizes.c (bare metal, QEMU virt riscv32) and see it
+# report every impossible size as 0 and virtq_create() refuse the queue.
+rv32=$out/rv32-virtq-sizes.elf
+# shellcheck disable=SC2086 # the source list is words
+if riscv64-unknown-elf-gcc -march=rv32imac -mabi=ilp32 -mcmodel=medany -mno-relax -std=gnu11 \
+	-O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -nostartfiles -ffunction-sections \
+	-fdata-sections -Wl,--gc-sections -T tests/rv32/link.ld -Idrivers/virtio/include \
+	tests/rv32/virtq_sizes.c $srcs -lgcc -o "$rv32" 2>"$out/rv32.err" &&
+   timeout 30 qemu-system-riscv32 -machine virt -bios none -nographic -monitor none \
+	-kernel "$rv32" </dev/null >"$out/rv32.out" 2>&1; then
+	echo "[PASS] riscv32: queue sizes past a 32-bit size_t are refused ($(sed -n 's/.*: \([0-9]*\) checks passed.*/\1/p' "$out/rv32.out") checks, run in qemu-system-riscv32)"
+	count 1
+else
+	echo "[FAIL] riscv32: queue sizes past a 32-bit size_t are refused"
+	cat "$out/rv32.err" "$out/rv32.out" | tr -d '\r' | sed 's/^/       /' | head -20
+	count 0
+fi
+
 # Only the freestanding headers and the library's own may be included;
-# a wire header (include/virtio/wire/) only <stdint.h> and <stddef.h>.
+# a wire header (include/virtio/wire/) only <stdint.h>, <stddef.h> and
+# common.h (the byte-order types).
 bad=$(grep -nE '^\s*#\s*include\s*<' drivers/virtio --include='*.[ch]' -r |
       grep -vE '<(stdint|stddef|stdbool|stdalign|stdarg|stdatomic|limits|stdnoreturn|float|iso646)\.h>')
 own=$(grep -nE '^\s*#\s*include\s*"' drivers/virtio --include='*.[ch]' -r |
       grep -vE '#\s*include\s*"(virtio/)?(wire/)?[a-z_]+\.h"' )
 wire=$(grep -nE '^\s*#\s*include' drivers/virtio/include/virtio/wire/*.h |
-       grep -vE '#\s*include\s*<(stdint|stddef)\.h>')
+       grep -vE '#\s*include\s*(<(stdint|stddef)\.h>|"common\.h")')
 if [ -z "$bad$own$wire" ]; then
 	echo "[PASS] library includes only freestanding C headers and its own"
 	count 1
@@ -105,6 +146,23 @@ if [ -z "$logbad" ]; then
 else
 	echo "[FAIL] VIRTIO_LOG conversions outside %s %d %x:"
 	printf '%s' "$logbad" | sed 's/^/       /'
+	count 0
+fi
+
+# The packed kick decision reads the device's event suppression structure
+# (off_wrap and flags, §2.8.10) in one 32-bit load: the first load after
+# the full barrier in virtq_packed_kick_prepare is `lw` at offset 0, not a
+# 16-bit load of one field with the other read later (a mixed snapshot).
+riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding \
+	-Idrivers/virtio/include -c drivers/virtio/core/virtq_packed.c -o "$out/kick.o" &&
+	riscv64-unknown-elf-objdump -d --no-show-raw-insn "$out/kick.o" >"$out/kick.dis"
+first_load=$(sed -n '/<virtq_packed_kick_prepare>:/,/^$/p' "$out/kick.dis" |
+	sed -n '/fence\s*rw,rw/,$p' | awk '$2 ~ /^l[bhwd]u?$/ { print $2, $3; exit }')
+if echo "$first_load" | grep -qE '^lw [a-z0-9]+,0\([a-z0-9]+\)$'; then
+	echo "[PASS] packed kick decision: the device event structure in one 32-bit load ($first_load)"
+	count 1
+else
+	echo "[FAIL] packed kick decision: first load after the barrier is '$first_load', want one lw at 0"
 	count 0
 fi
 

@@ -55,16 +55,23 @@ cmake_case "cmake VIRTIO_DEVICES=blk VIRTIO_TRANSPORTS=mmio with its own platfor
 	-DVIRTIO_PLATFORM_HEADER="$PWD/tests/cmake/embed_platform.h"
 
 python3 scripts/mkdisk.py --size 1M build/example-disk.img >/dev/null
-# example DIR ELF QEMU-COMMAND...: builds examples/DIR into build/DIR (the
-# library's objects into build/DIR/virtio, none next to the sources) and
-# boots it over legacy and modern virtio-mmio.
+# example [ENDIAN=big] DIR ELF QEMU-COMMAND...: builds examples/DIR into
+# build/examples/DIR (the library's objects into its virtio/, none next to
+# the sources) and boots it over legacy and modern virtio-mmio: it must
+# read the 1 MiB disk's capacity (a 64-bit config field) and sector 0.
 example() {
+	local vars=() tag=""
+	if [ "${1%%=*}" = ENDIAN ]; then
+		vars=("$1")
+		tag="-${1#ENDIAN=}-endian"
+		shift
+	fi
 	local dir=$1 elf=$2
 	shift 2
-	local out=build/examples/$dir name=examples/$dir
+	local out=build/examples/$dir$tag name=examples/$dir${tag:+ (${tag#-})}
 	rm -rf "$out"
 	local log
-	if ! log=$(make -s -C "examples/$dir" OUT="$PWD/$out" 2>&1); then
+	if ! log=$(make -s -C "examples/$dir" OUT="$PWD/$out" "${vars[@]}" 2>&1); then
 		result "$name builds" 1 "$(echo "$log" | tail -5)"
 		return
 	fi
@@ -85,6 +92,7 @@ example() {
 		want="found virtio-mmio v2"
 		[ $legacy = true ] && want="found virtio-mmio v1 (legacy)"
 		echo "$con" | grep -q "$want" &&
+			echo "$con" | grep -q "capacity in sectors 0x0000000000000800" &&
 			echo "$con" | grep -q "sector 0: VDISK TEST IMAGE: sector 0"
 		local ok=$?
 		[ $rc -eq 0 ] && [ $ok -eq 0 ]
@@ -96,6 +104,12 @@ example minimal minimal.elf qemu-system-riscv64 -machine virt -bios default -nog
 # -semihosting: the example's exit status (see examples/aarch64/board.c)
 example aarch64 aarch64.elf qemu-system-aarch64 -machine virt -cpu cortex-a53 -nographic \
 	-semihosting
+
+# Big-endian: registers and modern rings little-endian, a legacy device's
+# rings and config in the guest's order (QEMU takes the CPU's data order at
+# the device's reset).
+example ENDIAN=big aarch64 aarch64.elf qemu-system-aarch64 -machine virt -cpu cortex-a53 \
+	-nographic -semihosting
 
 # A failure reaches the host too: no disk, exit status 1.
 con=$(timeout 30 qemu-system-aarch64 -machine virt -cpu cortex-a53 -nographic -semihosting \

@@ -1,8 +1,11 @@
 # The part of an example's build that is the same on every board: the
 # library (blk over mmio only, its objects in $(OUT)/virtio), the program
 # read_sector.c, the link.  A board's Makefile sets CC, CFLAGS, LDFLAGS (with
-# its link script), BOARD_OBJS and ELF, then includes this.
+# its link script), BOARD_OBJS and ELF, then includes this; LINK (default
+# $(CC)) links, LIBS (default -lgcc) is what the link takes last.
 OUT ?= build
+LINK ?= $(CC)
+LIBS ?= -lgcc
 
 VIRTIO_DIR := ../../drivers/virtio
 VIRTIO_OBJDIR := $(OUT)/virtio
@@ -16,7 +19,7 @@ OBJS := $(addprefix $(OUT)/,$(BOARD_OBJS) read_sector.o)
 $(OUT)/read_sector.o: CFLAGS += $(VIRTIO_CFLAGS)
 
 $(OUT)/$(ELF): $(OBJS) $(VIRTIO_OBJS) link.ld
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(VIRTIO_OBJS) -lgcc
+	$(LINK) $(LDFLAGS) -o $@ $(OBJS) $(VIRTIO_OBJS) $(LIBS)
 
 vpath %.c ../common
 $(OUT)/%.o: %.c

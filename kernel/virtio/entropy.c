@@ -111,6 +111,7 @@ int virtio_rng_attach(struct virtio_device *vdev, const char *where, uint32_t ir
 	if (rc)
 		return rc;
 	nrngs++;
-	kprintf("%s: entropy device, %s\n", r->src.name, where);
+	kprintf("%s: entropy device, %s, ring=%s\n", r->src.name, where,
+		virtq_is_packed(&r->vrng.vq) ? "packed" : "split");
 	return KERR_OK;
 }

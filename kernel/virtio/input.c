@@ -172,6 +172,7 @@ int virtio_input_attach(struct virtio_device *vdev, const char *where, uint32_t 
 	if (rc)
 		return rc;
 	n_vins++;
-	kprintf("%s: %s, %s\n", v->dev.label, v->dev.name, where);
+	kprintf("%s: %s, %s, ring=%s\n", v->dev.label, v->dev.name, where,
+		virtq_is_packed(&v->vin.eventq.vq) ? "packed" : "split");
 	return KERR_OK;
 }

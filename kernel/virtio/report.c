@@ -107,7 +107,7 @@ void virtio_blk_info_extra(struct blkdev *dev)
 static bool layout_evidence(const struct virtq *vq, char *why, size_t n)
 {
 	if (!virtq_is_packed(vq)) {
-		uint16_t idx = virtio_le16_load(&vq->ring.split.used->idx);
+		uint16_t idx = virtio16_load(&vq->ring.split.used->idx, vq->legacy);
 		ksnprintf(why, n, "used.idx %u, driver consumed %u", idx, vq->last_used);
 		return idx == vq->last_used && idx != 0;
 	}

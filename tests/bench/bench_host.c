@@ -44,7 +44,7 @@ static uint32_t bench_ack(struct virtio_device *d) { (void)d; return 0; }
 
 static const struct virtio_transport_ops ops = {
 	bench_get_status, bench_set_status, bench_get_features, bench_set_features,
-	bench_cfg_read, bench_cfg_write, bench_gen, bench_qmax, bench_qenable,
+	bench_cfg_read, bench_cfg_write, bench_gen, bench_qmax, NULL, bench_qenable,
 	bench_notify, bench_ack,
 };
 

@@ -95,7 +95,7 @@ def boot(work, devices, legacy=False):
         argv += ["-device", d]
     c = pexpect.spawn("qemu-system-riscv64", argv, encoding="utf-8", timeout=30)
     c.expect(PROMPT)
-    return c, Qmp(qmp_path)
+    return c, Qmp(qmp_path), c.before
 
 
 def shell_lines(c, cmd, timeout=30):
@@ -117,12 +117,19 @@ def watch(c, seconds, send):
     return printed
 
 
-def machine(case, label, devices, kbd, tablet, mouse, legacy=False):
-    """One boot; kbd, tablet, mouse: whether the machine has one."""
+def machine(case, label, devices, kbd, tablet, mouse, legacy=False, packed=False):
+    """One boot; kbd, tablet, mouse: whether the machine has one; packed:
+    every device must run on a packed ring (QEMU never sets WRITE in its
+    used descriptors: the event lengths must count all the same)."""
     with tempfile.TemporaryDirectory(prefix="vdisk-input-") as work:
         c, q = None, None
         try:
-            c, q = boot(work, devices, legacy)
+            c, q, banner = boot(work, devices, legacy)
+            if packed:
+                n = sum(1 for on in (kbd, tablet, mouse) if on)
+                case(banner.count(", ring=packed") == n,
+                     f"{label}: every input device runs on a packed ring",
+                     repr([l for l in banner.splitlines() if "ring=" in l]))
             lines = shell_lines(c, "input list")
             text = "\n".join(lines)
             want = [n for n, on in (("QEMU Virtio Keyboard", kbd), ("QEMU Virtio Tablet", tablet),
@@ -218,6 +225,9 @@ def main():
             True, True, True)
     machine(case, "legacy mmio", ["virtio-keyboard-device", "virtio-tablet-device"],
             True, True, False, legacy=True)
+    machine(case, "packed", ["virtio-keyboard-pci,disable-legacy=on,packed=on",
+                             "virtio-tablet-device,packed=on", "virtio-mouse-pci,packed=on"],
+            True, True, True, packed=True)
     return case.finish()
 
 

@@ -192,6 +192,15 @@ def configs():
                qemu=["-device", "virtio-rng-pci,disable-legacy=on,addr=5,vectors=0"],
                expect=["rng0: entropy device, virtio-pci modern 00:05.0 irq 33",
                        "rng0: bytes vary within and between reads"]),
+        # Packed rings: QEMU 7.2 never sets WRITE in a used descriptor, the
+        # length counts anyway (virtq_packed.c).
+        Config("rng-mmio-packed", [Disk()], qemu=["-device", "virtio-rng-device,packed=on"],
+               expect=["rng0: entropy device, virtio-mmio v2 @0x10007000 irq 7, ring=packed",
+                       "rng0: bytes vary within and between reads"]),
+        Config("rng-pci-packed", [Disk()],
+               qemu=["-device", "virtio-rng-pci,disable-legacy=on,packed=on"],
+               expect=["rng0: entropy device, virtio-pci modern 00:01.0 irq 33, ring=packed",
+                       "rng0: bytes vary within and between reads"]),
         # the input suite: configuration, stocked event queue, axis
         # ranges, caps-lock LED round trip through the status queue
         Config("input-mmio-and-pci", [Disk()],
@@ -201,6 +210,12 @@ def configs():
         Config("input-aia-pci-msix", [Disk()], machine="virt,aia=aplic-imsic",
                qemu=["-device", "virtio-keyboard-pci"],
                expect=["input0: QEMU Virtio Keyboard, virtio-pci modern 00:01.0 msix",
+                       "[PASS] input0: caps lock LED on and off through the status queue"]),
+        Config("input-packed", [Disk()],
+               qemu=["-device", "virtio-keyboard-device,packed=on",
+                     "-device", "virtio-tablet-pci,disable-legacy=on,packed=on"],
+               expect=["input0: QEMU Virtio Keyboard, virtio-mmio v2 @0x10007000 irq 7, ring=packed",
+                       "input1: QEMU Virtio Tablet, virtio-pci modern 00:01.0 irq 33, ring=packed",
                        "[PASS] input0: caps lock LED on and off through the status queue"]),
         Config("num-queues-4", [Disk(props="num-queues=4")], expect=["a read on each of the 4 request queues"]),
         Config("logical-block-4096",

@@ -154,16 +154,20 @@ static bool read_pass(struct virtio_device *d, const struct virtio_config_field 
 }
 
 /* v[] into the fields' outputs, at their widths. */
-static void store(const struct virtio_config_field *f, unsigned n, const uint32_t *v)
+static void store(const struct virtio_device *d, const struct virtio_config_field *f,
+		  unsigned n, const uint32_t *v)
 {
+	/* A 64-bit field's low half comes first, except in a legacy field of
+	 * a big-endian guest: the guest's own order (§2.5.3). */
+	unsigned lo = d->legacy && VIRTIO_CPU_BIG_ENDIAN;
 	for (unsigned i = 0; i < n; i++) {
 		for (unsigned e = 0; e < f[i].count; e++) {
 			switch (f[i].width) {
 			case 1: ((uint8_t *)f[i].out)[e] = (uint8_t)*v++; break;
 			case 2: ((uint16_t *)f[i].out)[e] = (uint16_t)*v++; break;
 			case 4: ((uint32_t *)f[i].out)[e] = *v++; break;
-			default: /* 8: low half first (§2.5) */
-				((uint64_t *)f[i].out)[e] = v[0] | (uint64_t)v[1] << 32;
+			default: /* 8: two halves */
+				((uint64_t *)f[i].out)[e] = v[lo] | (uint64_t)v[1 - lo] << 32;
 				v += 2;
 				break;
 			}
@@ -191,7 +195,7 @@ int virtio_config_read_fields(struct virtio_device *d, const struct virtio_confi
 		/* Legacy has no generation counter: the same values twice. */
 		if (d->legacy ? read_pass(d, f, n, v, true)
 			      : d->ops->config_generation(d) == before) {
-			store(f, n, v);
+			store(d, f, n, v);
 			return VIRTIO_OK;
 		}
 		virtio_relax();

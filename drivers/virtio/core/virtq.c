@@ -28,21 +28,29 @@ struct virtq_ring_layout virtq_ring_layout(uint16_t size, enum virtq_layout layo
 	return l;
 }
 
-/* Offsets inside the caller's block: ring | indirect tables | slots. */
-static size_t indirect_off(uint16_t size, enum virtq_layout layout)
+/*
+ * Offsets inside the caller's block: ring | indirect tables | slots, and
+ * the block's length.  Computed in 64 bits: the tables of a large queue
+ * need more than a 32-bit size_t holds (32768 x 32768 x 16 = 16 GiB), and
+ * a size that wrapped around would accept a block far too small.  Nothing
+ * else can overflow: a ring and its slots stay under 4 MiB.
+ */
+static uint64_t indirect_off(uint16_t size, enum virtq_layout layout)
 {
 	return virtq_align(virtq_ring_layout(size, layout).bytes, VIRTQ_DESC_ALIGN);
 }
-static size_t slots_off(uint16_t size, enum virtq_layout layout, uint16_t indirect_max)
+static uint64_t slots_off(uint16_t size, enum virtq_layout layout, uint16_t indirect_max)
 {
-	return virtq_align(indirect_off(size, layout) +
-				   (size_t)size * indirect_max * sizeof(struct virtq_desc),
-			   _Alignof(struct virtq_slot));
+	uint64_t tables = (uint64_t)size * VIRTQ_INDIRECT_ENTRIES(size, indirect_max) *
+			  sizeof(struct virtq_desc);
+	return VIRTQ_ALIGN_UP(indirect_off(size, layout) + tables, _Alignof(struct virtq_slot));
 }
 
 size_t virtq_mem_bytes(uint16_t size, enum virtq_layout layout, uint16_t indirect_max)
 {
-	return slots_off(size, layout, indirect_max) + (size_t)size * sizeof(struct virtq_slot);
+	uint64_t bytes = slots_off(size, layout, indirect_max) +
+			 (uint64_t)size * sizeof(struct virtq_slot);
+	return bytes > SIZE_MAX ? 0 : (size_t)bytes; /* 0: no block can hold it */
 }
 
 size_t virtq_mem_bytes_max(uint16_t size, uint16_t indirect_max)
@@ -52,6 +60,8 @@ size_t virtq_mem_bytes_max(uint16_t size, uint16_t indirect_max)
 	size_t most = 0;
 	for (unsigned i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		size_t n = virtq_mem_bytes(size, all[i], indirect_max);
+		if (n == 0)
+			return 0;
 		most = n > most ? n : most;
 	}
 	return most;
@@ -73,15 +83,23 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 
 	if (!valid_size(size, packed))
 		return VIRTIO_EINVAL;
+	/* A live queue's ring may be this very memory: refuse before
+	 * anything is zeroed (and, legacy, before QueueNumMax, §4.2.4). */
+	if (vdev->ops->queue_live && vdev->ops->queue_live(vdev, index))
+		return VIRTIO_EINVAL;
 	if (size > virtio_queue_max(vdev, index))
 		return virtio_queue_max(vdev, index) ? VIRTIO_EINVAL : VIRTIO_ENOQUEUE;
-	if (!mem || ((uintptr_t)mem & (VIRTQ_MEM_ALIGN - 1)) ||
-	    mem_len < virtq_mem_bytes(size, layout, indirect_max))
+	/* §2.7.5.3.1, §2.8.17: no chain, indirect or not, is longer than
+	 * the queue: longer tables could never be used. */
+	indirect_max = VIRTQ_INDIRECT_ENTRIES(size, indirect_max);
+	size_t need = virtq_mem_bytes(size, layout, indirect_max);
+	if (!mem || ((uintptr_t)mem & (VIRTQ_MEM_ALIGN - 1)) || need == 0 || mem_len < need)
 		return VIRTIO_ENOMEM;
 	if (!virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC))
 		indirect_max = 0;
 
-	for (size_t i = 0; i < virtq_mem_bytes(size, layout, indirect_max); i++)
+	need = virtq_mem_bytes(size, layout, indirect_max);
+	for (size_t i = 0; i < need; i++)
 		base[i] = 0;
 
 	*vq = (struct virtq){
@@ -89,12 +107,13 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		.index = index,
 		.size = size,
 		.packed = packed,
+		.legacy = vdev->legacy,
 		.event_idx = virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX),
 		.event_on_pop = virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX),
 		.indirect_max = indirect_max,
 		.num_free = size,
-		.slots = (struct virtq_slot *)(base + slots_off(size, layout, indirect_max)),
-		.indirect = base + indirect_off(size, layout),
+		.slots = (struct virtq_slot *)(base + (size_t)slots_off(size, layout, indirect_max)),
+		.indirect = base + (size_t)indirect_off(size, layout),
 	};
 	/* Free lists: split links descriptors, packed links buffer ids. */
 	for (uint16_t i = 0; i < size; i++)

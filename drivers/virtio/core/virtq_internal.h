@@ -38,6 +38,20 @@ static inline size_t virtq_align(size_t x, size_t a)
 	return (x + a - 1) & ~(a - 1);
 }
 
+/*
+ * What was added since the last notification decision (vq->unkicked)
+ * saturates here instead of wrapping: 65536 adds without a decision (a
+ * polling device, a caller that never kicks) would otherwise read as
+ * "nothing new" and the next kick would be lost.  Saturated, a window no
+ * 16-bit event index can place, the kick always notifies.
+ */
+#define VIRTQ_UNKICKED_MAX 0xffffu
+static inline void virtq_count_unkicked(struct virtq *vq, unsigned n)
+{
+	uint32_t u = (uint32_t)vq->unkicked + n;
+	vq->unkicked = (uint16_t)(u > VIRTQ_UNKICKED_MAX ? VIRTQ_UNKICKED_MAX : u);
+}
+
 /* §2.7.10: should the other side be told, given it asked to hear about
  * index `event`, now that the index moved from `old` to `new`?  Wrap-safe
  * in 16 bits. */
@@ -46,16 +60,24 @@ static inline bool virtq_need_event(uint16_t event, uint16_t new_idx, uint16_t o
 	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old_idx);
 }
 
+/* What virtq_chain_check() found out about a chain, for the layout. */
+struct virtq_chain_sums {
+	uint32_t total;    /* bytes in all buffers */
+	uint32_t writable; /* bytes in the device-writable ones: the used-length bound */
+};
+
 /*
  * virtq_add() tail-calls a layout with its arguments unchanged; the layout
- * checks them with virtq_chain_check() and then checks the buffers while
- * it writes the descriptors (one pass): a zero length or a total over
- * 4 GiB gives VIRTIO_EINVAL with nothing committed, since the descriptors
- * written are still free ones.  Returns the ring descriptors needed (1 when
- * the chain goes through an indirect table), or a negative error.
+ * checks them all here, before its first store: it must never write a
+ * descriptor of a chain it may still refuse (a packed descriptor's flags
+ * mark it available on their own, §2.8.21).  VIRTIO_EINVAL for an empty
+ * chain, one that can never fit, an empty buffer or more than 4 GiB in
+ * all (§2.7.4.1, §2.8.5).  Returns the ring descriptors needed (1 when the
+ * chain goes through an indirect table) with *sums set, or a negative
+ * error.
  */
 static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_sg *sg,
-				    unsigned n_out, unsigned n)
+				    unsigned n_out, unsigned n, struct virtq_chain_sums *sums)
 {
 	if (vq->broken)
 		return VIRTIO_EBROKEN;
@@ -64,6 +86,18 @@ static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_s
 	unsigned need = virtq_chain_descs(vq, n);
 	if (need > vq->num_free) /* more than the ring holds: never fits */
 		return need > vq->size ? VIRTIO_EINVAL : VIRTIO_ENOSPC;
+	uint64_t total = 0, writable = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (sg[i].len == 0)
+			return VIRTIO_EINVAL;
+		total += sg[i].len;
+		if (i >= n_out)
+			writable += sg[i].len;
+	}
+	if (total > 0xffffffffull)
+		return VIRTIO_EINVAL;
+	sums->total = (uint32_t)total;
+	sums->writable = (uint32_t)writable;
 	return (int)need;
 }
 

@@ -49,10 +49,12 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 		     unsigned n_in, void *token)
 {
 	unsigned n = n_out + n_in;
-	int need = virtq_chain_check(vq, sg, n_out, n);
+	struct virtq_chain_sums sums;
+	int need = virtq_chain_check(vq, sg, n_out, n, &sums);
 	if (need < 0)
 		return need;
 
+	/* From here on the chain is valid: every store below is committed. */
 	struct virtq_packed_desc *ring = vq->ring.packed.desc;
 	uint16_t id = vq->free_head;
 	uint16_t head = vq->avail_idx;
@@ -60,23 +62,13 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	bool wrap = vq->avail_wrap;
 	uint16_t avail = avail_bits(wrap);
 	uint16_t head_flags = 0;
-	uint64_t total = 0;
-	uint32_t writable = 0;
-	bool empty = false;
 
 	if (need == 1 && n > 1) {
 		/* §2.8.7: a table of packed descriptors, no NEXT, ids ignored. */
 		struct virtq_packed_desc *ind = virtq_indirect_table(vq, id);
 		for (unsigned i = 0; i < n; i++) {
-			uint16_t f = 0;
-			if (i >= n_out) {
-				f = VIRTQ_DESC_F_WRITE;
-				writable += sg[i].len;
-			}
-			empty |= sg[i].len == 0;
-			total += sg[i].len;
 			write_desc(&ind[i], sg[i].addr, sg[i].len, 0);
-			virtio_le16_store(&ind[i].flags, f);
+			virtio_le16_store(&ind[i].flags, i >= n_out ? VIRTQ_DESC_F_WRITE : 0);
 		}
 		virtio_cache_clean(ind, n * sizeof(*ind));
 		write_desc(&ring[pos], ind, (uint32_t)(n * sizeof(*ind)), id);
@@ -85,12 +77,8 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	} else {
 		for (unsigned i = 0; i < n; i++) {
 			uint16_t f = (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | avail;
-			if (i >= n_out) {
+			if (i >= n_out)
 				f |= VIRTQ_DESC_F_WRITE;
-				writable += sg[i].len;
-			}
-			empty |= sg[i].len == 0;
-			total += sg[i].len;
 			write_desc(&ring[pos], sg[i].addr, sg[i].len, id);
 			if (i == 0)
 				head_flags = f; /* held back: it exposes the chain */
@@ -104,22 +92,18 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 			}
 		}
 	}
-	/* §2.8.5: no empty buffer, 4 GiB at most.  Nothing committed yet:
-	 * the device ignores descriptors until the head's flags say so. */
-	if (empty || total > 0xffffffffull)
-		return VIRTIO_EINVAL;
 
 	vq->free_head = vq->slots[id].next;
 	vq->avail_idx = pos;
 	vq->avail_wrap = wrap;
 	vq->slots[id].token = token;
-	vq->slots[id].writable = writable;
+	vq->slots[id].writable = sums.writable;
 	vq->slots[id].ndesc = (uint16_t)need;
 	vq->slots[id].in_flight = true;
 	vq->num_free = (uint16_t)(vq->num_free - need);
-	vq->unkicked = (uint16_t)(vq->unkicked + need);
+	virtq_count_unkicked(vq, (unsigned)need);
 	vq->in_flight++;
-	virtq_count_added(vq, total);
+	virtq_count_added(vq, sums.total);
 
 	/* Every other descriptor of the chain before the head's flags, the
 	 * store that hands the chain to the device (§2.8.21.1). */
@@ -139,13 +123,20 @@ bool virtq_packed_kick_prepare(struct virtq *vq)
 	/* The exposing flags store before reading the device's wishes. */
 	virtio_mb();
 	virtio_cache_invalidate(dev, sizeof(*dev));
-	uint16_t flags = virtio_le16_load(&dev->flags) & 3u;
+	/* One 32-bit load of the whole structure (4-aligned, §2.8.10.1): the
+	 * flags and the offset the device wrote together, never the flags of
+	 * one update with the offset of another. */
+	const virtio_le32_t *whole = (const void *)dev;
+	uint32_t ev = virtio_le32_load(whole);
+	uint16_t off_wrap = (uint16_t)ev;
+	uint16_t flags = (uint16_t)(ev >> 16) & 3u;
 	if (flags == VIRTQ_EVENT_F_DISABLE)
 		return false;
 	if (flags != VIRTQ_EVENT_F_DESC || !vq->event_idx)
 		return true; /* ENABLE, or a mode we did not negotiate: be safe */
+	if (added >= vq->size)
+		return true; /* a lap or more since the last decision: every offset passed */
 
-	uint16_t off_wrap = virtio_le16_load(&dev->off_wrap);
 	uint16_t event = off_wrap & 0x7fffu;
 	uint16_t new_off = vq->avail_idx;
 	uint16_t old_off = (uint16_t)(new_off - added);
@@ -219,19 +210,30 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	virtio_rmb();
 	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
 	uint16_t id = virtio_le16_load(&d->id);
+	uint32_t written = virtio_le32_load(&d->len);
 
 	if (id >= vq->size)
 		return virtq_fault(vq, "used id out of range");
 	struct virtq_slot *s = &vq->slots[id];
 	if (!s->in_flight)
 		return virtq_fault(vq, "used id is not a chain in flight");
-	/* §2.8.6 says len counts only when the device set WRITE, but QEMU
-	 * 7.2 never sets WRITE in a used descriptor while its len is right
-	 * (Linux reads len whatever the flag).  So: len of a chain that had
-	 * writable buffers, 0 for one that had none; bounded either way. */
-	uint32_t written = s->writable ? virtio_le32_load(&d->len) : 0;
-	if (written > s->writable)
-		return virtq_fault(vq, "used length exceeds the writable buffers");
+	/*
+	 * §2.8.4: len counts the bytes written and is "reserved" without
+	 * WRITE.  QEMU 7.2 never sets WRITE in a used descriptor, yet its len
+	 * is right; reading 0 there would lose every completion's data.  So:
+	 * nothing writable posted, 0 whatever the device says (as the split
+	 * ring does); WRITE set, len is the device's word and more than was
+	 * posted is a fault; WRITE clear, len is taken but never beyond what
+	 * was posted (a reserved field cannot break a rule, and the bound
+	 * keeps every reader inside the buffers).
+	 */
+	if (s->writable == 0)
+		written = 0;
+	else if (written > s->writable) {
+		if (flags & VIRTQ_DESC_F_WRITE)
+			return virtq_fault(vq, "used length exceeds the writable buffers");
+		written = s->writable;
+	}
 
 	*token = s->token;
 	*len = written;
@@ -248,6 +250,10 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 		virtio_le16_store(&drv->off_wrap,
 				  (uint16_t)(vq->last_used | (uint16_t)vq->used_wrap << 15));
 		virtio_cache_clean(drv, sizeof(*drv));
+		/* The event offset before the next load of the used flags:
+		 * store->load needs the full barrier, or a completion can slip
+		 * between them unseen and without an interrupt (§2.8.10). */
+		virtio_mb();
 	}
 	return 1;
 }

@@ -10,7 +10,24 @@
 #include "virtq_internal.h"
 
 #define SPLIT_USED_EVENT(vq) (&(vq)->ring.split.avail->ring[(vq)->size])
-#define SPLIT_AVAIL_EVENT(vq) ((uint16_t *)&(vq)->ring.split.used->ring[(vq)->size])
+
+/* avail_event: the device's virtio16_t right after the used ring's entries. */
+static inline virtio16_t *split_avail_event(const struct virtq *vq)
+{
+	void *after = &vq->ring.split.used->ring[vq->size];
+	return after;
+}
+
+/* Every field in the device's order: the guest's own on a legacy device
+ * (§2.7.3), little-endian otherwise. */
+static inline uint16_t ld16(const struct virtq *vq, const virtio16_t *p)
+{
+	return virtio16_load(p, vq->legacy);
+}
+static inline void st16(const struct virtq *vq, virtio16_t *p, uint16_t v)
+{
+	virtio16_store(p, v, vq->legacy);
+}
 
 void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l)
 {
@@ -20,20 +37,21 @@ void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_l
 	virtq_split_set_cb(vq, true);
 }
 
-static void write_desc(struct virtq_desc *d, const void *addr, uint32_t len,
-		       uint16_t flags, uint16_t next)
+static void write_desc(const struct virtq *vq, struct virtq_desc *d, const void *addr,
+		       uint32_t len, uint16_t flags, uint16_t next)
 {
-	virtio_le64_store(&d->addr, virtio_virt_to_dma(addr));
-	virtio_le32_store(&d->len, len);
-	virtio_le16_store(&d->flags, flags);
-	virtio_le16_store(&d->next, next);
+	virtio64_store(&d->addr, virtio_virt_to_dma(addr), vq->legacy);
+	virtio32_store(&d->len, len, vq->legacy);
+	st16(vq, &d->flags, flags);
+	st16(vq, &d->next, next);
 }
 
 int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 		    unsigned n_in, void *token)
 {
 	unsigned n = n_out + n_in;
-	int need = virtq_chain_check(vq, sg, n_out, n);
+	struct virtq_chain_sums sums;
+	int need = virtq_chain_check(vq, sg, n_out, n, &sums);
 	if (need < 0)
 		return need;
 
@@ -41,68 +59,53 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	struct virtq_slot *slots = vq->slots;
 	uint16_t head = vq->free_head;
 	uint16_t last = head;
-	uint64_t total = 0;
-	uint32_t writable = 0;
-	bool empty = false;
 
 	if (need == 1 && n > 1) {
 		/* One ring descriptor pointing at this head's own table. */
 		struct virtq_desc *ind = virtq_indirect_table(vq, head);
 		for (unsigned i = 0; i < n; i++) {
 			uint16_t f = i + 1 < n ? VIRTQ_DESC_F_NEXT : 0;
-			if (i >= n_out) {
+			if (i >= n_out)
 				f |= VIRTQ_DESC_F_WRITE;
-				writable += sg[i].len;
-			}
-			empty |= sg[i].len == 0;
-			total += sg[i].len;
-			write_desc(&ind[i], sg[i].addr, sg[i].len, f, (uint16_t)(i + 1));
+			write_desc(vq, &ind[i], sg[i].addr, sg[i].len, f, (uint16_t)(i + 1));
 		}
 		virtio_cache_clean(ind, n * sizeof(*ind));
-		write_desc(&table[head], ind, (uint32_t)(n * sizeof(*ind)),
+		write_desc(vq, &table[head], ind, (uint32_t)(n * sizeof(*ind)),
 			   VIRTQ_DESC_F_INDIRECT, 0);
 		virtio_cache_clean(&table[head], sizeof(*table));
 	} else {
 		uint16_t idx = head;
 		for (unsigned i = 0; i < n; i++) {
 			uint16_t f = i + 1 < n ? VIRTQ_DESC_F_NEXT : 0;
-			if (i >= n_out) {
+			if (i >= n_out)
 				f |= VIRTQ_DESC_F_WRITE;
-				writable += sg[i].len;
-			}
-			empty |= sg[i].len == 0;
-			total += sg[i].len;
-			write_desc(&table[idx], sg[i].addr, sg[i].len, f, slots[idx].next);
+			write_desc(vq, &table[idx], sg[i].addr, sg[i].len, f, slots[idx].next);
 			virtio_cache_clean(&table[idx], sizeof(*table));
 			last = idx;
 			idx = slots[idx].next;
 		}
 	}
-	/* §2.7.4.1: no empty buffer, at most 4 GiB in all.  Nothing is
-	 * committed yet: the descriptors written are still on the free list. */
-	if (empty || total > 0xffffffffull)
-		return VIRTIO_EINVAL;
 
 	vq->free_head = slots[last].next;
 	slots[head].token = token;
-	slots[head].writable = writable;
+	slots[head].writable = sums.writable;
 	slots[head].ndesc = (uint16_t)need;
 	slots[head].last = last;
 	slots[head].in_flight = true;
 	vq->num_free = (uint16_t)(vq->num_free - need);
 	vq->in_flight++;
-	virtq_count_added(vq, total);
+	virtq_count_added(vq, sums.total);
 
 	struct virtq_avail *avail = vq->ring.split.avail;
-	uint16_t *entry = &avail->ring[vq->avail_idx & (vq->size - 1)];
-	virtio_le16_store(entry, head);
+	virtio16_t *entry = &avail->ring[vq->avail_idx & (vq->size - 1)];
+	st16(vq, entry, head);
 	virtio_cache_clean(entry, sizeof(*entry));
 	/* Descriptors and the ring entry before the index that exposes them
 	 * (§2.7.13.3.1). */
 	virtio_wmb();
 	vq->avail_idx++;
-	vq->unkicked++;
-	virtio_le16_store(&avail->idx, vq->avail_idx);
+	virtq_count_unkicked(vq, 1);
+	st16(vq, &avail->idx, vq->avail_idx);
 	virtio_cache_clean(&avail->idx, sizeof(avail->idx));
 	return VIRTIO_OK;
 }
@@ -117,12 +120,13 @@ bool virtq_split_kick_prepare(struct virtq *vq)
 	 * store->load, the one ordering a write barrier does not give. */
 	virtio_mb();
 	if (vq->event_idx) {
-		uint16_t *ev = SPLIT_AVAIL_EVENT(vq);
+		virtio16_t *ev = split_avail_event(vq);
 		virtio_cache_invalidate(ev, sizeof(*ev));
-		need = virtq_need_event(virtio_le16_load(ev), new_idx, old_idx);
+		need = vq->unkicked == VIRTQ_UNKICKED_MAX ||
+		       virtq_need_event(ld16(vq, ev), new_idx, old_idx);
 	} else {
 		virtio_cache_invalidate(&vq->ring.split.used->flags, 2);
-		need = !(virtio_le16_load(&vq->ring.split.used->flags) &
+		need = !(ld16(vq, &vq->ring.split.used->flags) &
 			 VIRTQ_USED_F_NO_NOTIFY);
 	}
 	vq->unkicked = 0;
@@ -131,9 +135,9 @@ bool virtq_split_kick_prepare(struct virtq *vq)
 
 static uint16_t used_idx(struct virtq *vq)
 {
-	uint16_t *p = &vq->ring.split.used->idx;
+	virtio16_t *p = &vq->ring.split.used->idx;
 	virtio_cache_invalidate(p, sizeof(*p));
-	return virtio_le16_load(p);
+	return ld16(vq, p);
 }
 
 bool virtq_split_has_used(struct virtq *vq)
@@ -157,8 +161,8 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 	virtio_rmb();
 	struct virtq_used_elem *e = &vq->ring.split.used->ring[vq->last_used & (vq->size - 1)];
 	virtio_cache_invalidate(e, sizeof(*e));
-	uint32_t id = virtio_le32_load(&e->id);
-	uint32_t written = virtio_le32_load(&e->len);
+	uint32_t id = virtio32_load(&e->id, vq->legacy);
+	uint32_t written = virtio32_load(&e->len, vq->legacy);
 
 	if (id >= vq->size)
 		return virtq_fault(vq, "used id out of range");
@@ -192,8 +196,14 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 
 	if (vq->event_on_pop) {
 		/* Interrupt again when the next entry is published. */
-		virtio_le16_store(SPLIT_USED_EVENT(vq), vq->last_used);
+		st16(vq, SPLIT_USED_EVENT(vq), vq->last_used);
 		virtio_cache_clean(SPLIT_USED_EVENT(vq), 2);
+		/* used_event before the next used.idx load: store->load, which
+		 * only a full barrier orders.  Reordered, the load may find
+		 * nothing new while the device, still reading the old
+		 * used_event, decides against the interrupt: a caller that
+		 * drains and then waits sleeps through a completion (§2.7.10). */
+		virtio_mb();
 	}
 	return 1;
 }
@@ -205,11 +215,10 @@ void virtq_split_set_cb(struct virtq *vq, bool enable)
 		 * Disabled: point it at an entry already published, which is
 		 * not reached again for 2^16 completions. */
 		uint16_t ev = enable ? vq->last_used : (uint16_t)(vq->last_used - 1);
-		virtio_le16_store(SPLIT_USED_EVENT(vq), ev);
+		st16(vq, SPLIT_USED_EVENT(vq), ev);
 		virtio_cache_clean(SPLIT_USED_EVENT(vq), 2);
 		return;
 	}
-	virtio_le16_store(&vq->ring.split.avail->flags,
-			  enable ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT);
+	st16(vq, &vq->ring.split.avail->flags, enable ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT);
 	virtio_cache_clean(&vq->ring.split.avail->flags, 2);
 }

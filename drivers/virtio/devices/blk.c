@@ -352,11 +352,13 @@ int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 
 	uint16_t slot = q->free[q->nfree - 1];
 	struct vblk_slot_dma *dma = &q->dma[slot];
-	virtio_le32_store(&dma->hdr.type, req->type);
-	virtio_le32_store(&dma->hdr.reserved, 0);
+	/* The header in the device's order: the guest's on a legacy device. */
+	bool legacy = blk->vdev->legacy;
+	virtio32_store(&dma->hdr.type, req->type, legacy);
+	virtio32_store(&dma->hdr.reserved, 0, legacy);
 	/* FLUSH and GET_ID carry sector 0; a range command's is in its segment. */
 	bool sector_in_hdr = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_OUT;
-	virtio_le64_store(&dma->hdr.sector, sector_in_hdr ? req->sector : 0);
+	virtio64_store(&dma->hdr.sector, sector_in_hdr ? req->sector : 0, legacy);
 	dma->status = STATUS_UNWRITTEN;
 	struct virtq_sg sg[VBLK_MAX_DATA_SG + 2];
 	unsigned n = 0;

@@ -45,9 +45,11 @@ void vcon_flush_ctrl(struct vcon *c)
 		const struct vcon_ctrl_msg *m = &c->backlog[c->backlog_head];
 		uint16_t slot = c->ctrl_txfree[c->nctrl_txfree - 1];
 		struct virtio_console_control *w = &c->ctrl_txbufs[slot];
-		virtio_le32_store(&w->id, m->id);
-		virtio_le16_store(&w->event, m->event);
-		virtio_le16_store(&w->value, m->value);
+		/* §5.3.6.2: in the device's byte order (a legacy one: the guest's). */
+		bool legacy = c->vdev->legacy;
+		virtio32_store(&w->id, m->id, legacy);
+		virtio16_store(&w->event, m->event, legacy);
+		virtio16_store(&w->value, m->value, legacy);
 		virtio_cache_clean(w, sizeof(*w));
 		/* One descriptor per message: legacy framing (§5.3.6.3). */
 		struct virtq_sg sg = { w, sizeof(*w) };
@@ -104,11 +106,14 @@ static void on_port_event(struct vcon *c, struct vcon_port *p, uint16_t event,
 		}
 		vcon_report(c, p, VCON_EV_CONSOLE);
 		return;
-	case VIRTIO_CONSOLE_RESIZE:
-		p->cols = virtio_le16_load(extra);
-		p->rows = virtio_le16_load(extra + 2);
+	case VIRTIO_CONSOLE_RESIZE: {
+		struct virtio_console_resize rs;
+		vcon_copy(&rs, extra, sizeof(rs)); /* extra need not be aligned */
+		p->cols = virtio16_load(&rs.cols, c->vdev->legacy);
+		p->rows = virtio16_load(&rs.rows, c->vdev->legacy);
 		vcon_report(c, p, VCON_EV_RESIZE);
 		return;
+	}
 	case VIRTIO_CONSOLE_PORT_OPEN:
 		if (value > 1) {
 			c->bad_ctrl++;
@@ -161,9 +166,12 @@ static void on_ctrl(struct vcon *c, const uint8_t *msg, uint32_t len)
 		c->bad_ctrl++;
 		return;
 	}
-	uint32_t id = virtio_le32_load(msg);
-	uint16_t event = virtio_le16_load(msg + 4);
-	uint16_t value = virtio_le16_load(msg + 6);
+	struct virtio_console_control m;
+	vcon_copy(&m, msg, sizeof(m)); /* msg need not be aligned */
+	bool legacy = c->vdev->legacy;
+	uint32_t id = virtio32_load(&m.id, legacy);
+	uint16_t event = virtio16_load(&m.event, legacy);
+	uint16_t value = virtio16_load(&m.value, legacy);
 	uint32_t nextra = len - CTRL_BYTES;
 	int32_t want = extra_bytes(event);
 	if (want < 0 || (want != INT32_MAX && nextra != (uint32_t)want)) {

@@ -166,10 +166,7 @@ int vinput_probe(struct vinput *in, struct virtio_device *vdev, uint64_t mask)
 	if (vdev->device_id != VIRTIO_ID_INPUT)
 		return VIRTIO_ENODEV;
 	*in = (struct vinput){ .vdev = vdev, .mask = mask };
-	/* Split ring only: with a packed ring QEMU 7.2 never sets WRITE in a
-	 * used descriptor, so the event length (§2.8.4: reserved without
-	 * WRITE) would be unknown and every event would fail its check. */
-	int rc = virtio_device_begin(vdev, 0, mask & ~VIRTIO_BIT(VIRTIO_F_RING_PACKED));
+	int rc = virtio_device_begin(vdev, 0, mask);
 	if (rc)
 		return rc;
 	/* §3.1.1: device-specific setup, here the config queries, only

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "virtio/wire/common.h"
+
 /* Virtqueues (§5.8.2). */
 #define VIRTIO_INPUT_EVENTQ  0u
 #define VIRTIO_INPUT_STATUSQ 1u
@@ -30,27 +32,27 @@
 #define VIRTIO_INPUT_CFG_ABS_INFO  0x12u
 
 struct virtio_input_absinfo {
-	uint32_t min;  /* le32 */
-	uint32_t max;  /* le32 */
-	uint32_t fuzz; /* le32 */
-	uint32_t flat; /* le32 */
-	uint32_t res;  /* le32 */
+	virtio_le32_t min;
+	virtio_le32_t max;
+	virtio_le32_t fuzz;
+	virtio_le32_t flat;
+	virtio_le32_t res;
 };
 _Static_assert(sizeof(struct virtio_input_absinfo) == 20, "§5.8.4: 20-byte absinfo");
 
 struct virtio_input_devids {
-	uint16_t bustype; /* le16 */
-	uint16_t vendor;  /* le16 */
-	uint16_t product; /* le16 */
-	uint16_t version; /* le16 */
+	virtio_le16_t bustype;
+	virtio_le16_t vendor;
+	virtio_le16_t product;
+	virtio_le16_t version;
 };
 _Static_assert(sizeof(struct virtio_input_devids) == 8, "§5.8.4: 8-byte devids");
 
 /* Both queues carry this (§5.8.6), with evdev meanings. */
 struct virtio_input_event {
-	uint16_t type;  /* le16 */
-	uint16_t code;  /* le16 */
-	uint32_t value; /* le32 */
+	virtio_le16_t type;
+	virtio_le16_t code;
+	virtio_le32_t value;
 };
 _Static_assert(sizeof(struct virtio_input_event) == 8, "§5.8.6: 8-byte event");
 

@@ -15,12 +15,7 @@ int vrng_probe(struct vrng *r, struct virtio_device *vdev, uint64_t mask)
 	if (vdev->device_id != VIRTIO_ID_RNG)
 		return VIRTIO_ENODEV;
 	*r = (struct vrng){ .vdev = vdev };
-	/* Split ring only, for now: with packed=on, QEMU 7.2's virtio-rng
-	 * (mmio and pci, event_idx on and off) never completed a request of
-	 * this driver, while virtio-blk on packed rings works with direct
-	 * and indirect chains and the host tests pass single-descriptor
-	 * packed chains.  The cause is not found yet. */
-	int rc = virtio_device_begin(vdev, 0, mask & ~VIRTIO_BIT(VIRTIO_F_RING_PACKED));
+	int rc = virtio_device_begin(vdev, 0, mask);
 	if (rc)
 		return rc;
 	if (virtio_queue_max(vdev, 0) == 0) {

@@ -48,12 +48,14 @@ static void mmio_set_features(struct virtio_device *d, unsigned word, uint32_t v
 
 static uint32_t mmio_config_read(struct virtio_device *d, uint32_t off, unsigned width)
 {
-	return virtio_mmio_read_width(to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off, width);
+	uint32_t v = virtio_mmio_read_width(to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off, width);
+	return virtio_config_order(v, width, d->legacy);
 }
 
 static void mmio_config_write(struct virtio_device *d, uint32_t off, unsigned width, uint32_t v)
 {
-	virtio_mmio_write_width(to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off, width, v);
+	virtio_mmio_write_width(to_mmio(d)->base + VIRTIO_MMIO_CONFIG + off, width,
+				virtio_config_order(v, width, d->legacy));
 }
 
 static uint32_t mmio_config_generation(struct virtio_device *d)
@@ -66,6 +68,13 @@ static uint16_t mmio_queue_max(struct virtio_device *d, uint16_t index)
 	wr(d, VIRTIO_MMIO_QUEUE_SEL, index);
 	uint32_t max = rd(d, VIRTIO_MMIO_QUEUE_NUM_MAX);
 	return max > VIRTQ_MAX_SIZE ? VIRTQ_MAX_SIZE : (uint16_t)max;
+}
+
+/* §4.2.3.2: QueueReady; legacy §4.2.4: a QueuePFN set. */
+static bool mmio_queue_live(struct virtio_device *d, uint16_t index)
+{
+	wr(d, VIRTIO_MMIO_QUEUE_SEL, index);
+	return rd(d, d->legacy ? VIRTIO_MMIO_QUEUE_PFN : VIRTIO_MMIO_QUEUE_READY) != 0;
 }
 
 static void write64(struct virtio_device *d, uint32_t low_reg, uint64_t v)
@@ -149,6 +158,7 @@ static const struct virtio_transport_ops mmio_ops = {
 	.config_write = mmio_config_write,
 	.config_generation = mmio_config_generation,
 	.queue_max = mmio_queue_max,
+	.queue_live = mmio_queue_live,
 	.queue_enable = mmio_queue_enable,
 	.notify = mmio_notify,
 	.interrupt_ack = mmio_interrupt_ack,

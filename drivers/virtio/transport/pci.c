@@ -149,6 +149,13 @@ static bool map_vector(struct virtio_pci *p, uint32_t reg, uint16_t vector)
 	return c_rd16(p, reg) == vector;
 }
 
+/* §4.1.4.3: queue_enable reads 1 once the queue is live. */
+static bool pci_queue_live(struct virtio_device *d, uint16_t index)
+{
+	struct virtio_pci *p = to_pci(d);
+	return select_queue(p, index) && c_rd16(p, VIRTIO_PCI_COMMON_Q_ENABLE) != 0;
+}
+
 static int pci_queue_enable(struct virtio_device *d, uint16_t index, uint16_t size,
 			    const struct virtio_queue_addrs *a)
 {
@@ -249,6 +256,7 @@ static const struct virtio_transport_ops pci_ops = {
 	.config_write = pci_config_write,
 	.config_generation = pci_config_generation,
 	.queue_max = pci_queue_max,
+	.queue_live = pci_queue_live,
 	.queue_enable = pci_queue_enable,
 	.notify = pci_notify,
 	.interrupt_ack = pci_interrupt_ack,

@@ -297,7 +297,9 @@ TEST(blk_queue_capacity_follows_the_ring)
 	sim_reset_all();
 	t = up(ALL_FEATURES, 4, NULL); /* one ring slot each through an indirect table */
 	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 1), 4);
-	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, VBLK_MAX_DATA_SG), 4);
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 2), 4);
+	/* A chain is never longer than the queue, indirect or not (§2.7.5.3.1). */
+	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, 3), 0);
 	CHECK_EQ(vblk_queue_capacity(&t->blk, 0, VBLK_MAX_DATA_SG + 1), 0);
 }
 

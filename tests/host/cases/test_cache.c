@@ -4,7 +4,7 @@
  * read, before the doorbell; virtio_cache_invalidate() on memory the
  * device wrote, after the device wrote it and before the CPU reads it.
  * The recorder logs every call with the device's notification and
- * completion counts at that moment.
+ * completion counts at that moment, and every barrier, in one sequence.
  */
 #include <string.h>
 
@@ -16,6 +16,8 @@ struct cache_ev {
 	size_t n;
 	unsigned notifies;
 	uint64_t completions;
+	bool is_barrier;        /* a virtio_*mb*() instead: */
+	enum sim_barrier barrier;
 };
 
 static struct cache_ev evs[4096];
@@ -26,7 +28,13 @@ static void recorder(enum sim_cache_op op, const void *p, size_t n)
 {
 	if (nevs < sizeof(evs) / sizeof(evs[0]))
 		evs[nevs++] = (struct cache_ev){ op, (uintptr_t)p, n, rec_dev->notifies,
-						 rec_dev->q[0].completions };
+						 rec_dev->q[0].completions, false, SIM_MB };
+}
+
+static void barrier_recorder(enum sim_barrier b)
+{
+	if (nevs < sizeof(evs) / sizeof(evs[0]))
+		evs[nevs++] = (struct cache_ev){ .is_barrier = true, .barrier = b };
 }
 
 static void record(struct sim_dev *d)
@@ -34,6 +42,17 @@ static void record(struct sim_dev *d)
 	rec_dev = d;
 	nevs = 0;
 	sim_cache_hook = recorder;
+	sim_barrier_hook = barrier_recorder;
+}
+
+/* The first `op` covering [p, p+n) at or after event `from`; nevs if none. */
+static unsigned find(unsigned from, enum sim_cache_op op, const void *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p;
+	for (unsigned i = from; i < nevs; i++)
+		if (!evs[i].is_barrier && evs[i].op == op && evs[i].p <= a && a + n <= evs[i].p + evs[i].n)
+			return i;
+	return nevs;
 }
 
 /* Is there an `op` covering [p, p+n) with the notification count `notif`
@@ -43,7 +62,7 @@ static bool seen(enum sim_cache_op op, const void *p, size_t n, int notif, uint6
 	uintptr_t a = (uintptr_t)p;
 	for (unsigned i = 0; i < nevs; i++) {
 		struct cache_ev *e = &evs[i];
-		if (e->op == op && e->p <= a && a + n <= e->p + e->n &&
+		if (!e->is_barrier && e->op == op && e->p <= a && a + n <= e->p + e->n &&
 		    (notif < 0 || e->notifies == (unsigned)notif) && e->completions >= min_comp)
 			return true;
 	}
@@ -119,4 +138,61 @@ TEST(cache_data_buffers_sync_helpers)
 	CHECK_OK(vblk_read(&t->blk, 8, buf, 4, 10 * MS));
 	CHECK_MSG(seen(SIM_CACHE_INVALIDATE, buf, 2048, -1, c0 + 2),
 		  "vblk_read: data not invalidated after the completion");
+}
+
+/*
+ * EVENT_IDX, callbacks on: each pop stores the event index (split
+ * used_event, packed driver off_wrap), and the next pop loads the used
+ * index (split used.idx, packed the flags at the next position).  Store
+ * then load: only a full barrier orders them (RVWMO and Arm reorder a
+ * later load before an earlier store).  Without it the load can see "no
+ * more" while the device, not yet seeing the new event index, sends no
+ * interrupt: a caller that drains and then sleeps waits forever.  Seen
+ * as store (clean) -> virtio_mb() -> load (invalidate).
+ */
+static void event_store_then_load(bool packed)
+{
+	sim_reset_all();
+	struct tvq t;
+	tvq_up(&t, sim_echo_new(2, VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) |
+					   VIRTIO_BIT(VIRTIO_F_RING_PACKED),
+				64),
+	       layout_mask(packed), 8, 0);
+	struct virtq *vq = &t.vq;
+	CHECK(virtq_has_event_idx(vq));
+	uint8_t *buf = tmem_alloc(64, 64);
+	struct virtq_sg sg = { buf, 64 };
+	CHECK_OK(virtq_add(vq, &sg, 0, 1, buf));
+	virtq_kick(vq); /* the synchronous device completes it at once */
+	record(t.sim);
+	void *tok;
+	uint32_t len;
+	CHECK_EQ(virtq_get_used(vq, &tok, &len), 1);
+	CHECK_EQ(virtq_get_used(vq, &tok, &len), 0);
+	sim_cache_hook = NULL;
+	sim_barrier_hook = NULL;
+
+	const void *event = packed ? (const void *)&vq->ring.packed.driver->off_wrap
+				   : (const void *)&vq->ring.split.avail->ring[vq->size];
+	const void *next = packed ? (const void *)&vq->ring.packed.desc[vq->last_used]
+				  : (const void *)&vq->ring.split.used->idx;
+	unsigned store = find(0, SIM_CACHE_CLEAN, event, 2);
+	CHECK_MSG(store < nevs, "the pop did not store (clean) the event index");
+	unsigned load = find(store + 1, SIM_CACHE_INVALIDATE, next, 2);
+	CHECK_MSG(load < nevs, "no load (invalidate) of the used index after the event store");
+	bool mb = false;
+	for (unsigned i = store + 1; i < load; i++)
+		mb |= evs[i].is_barrier && evs[i].barrier == SIM_MB;
+	CHECK_MSG(mb, "event index store (event %u) and the next used-index load (event %u) "
+		      "with no virtio_mb() between them", store, load);
+}
+
+TEST(barrier_event_index_store_before_used_load_split)
+{
+	event_store_then_load(false);
+}
+
+TEST(barrier_event_index_store_before_used_load_packed)
+{
+	event_store_then_load(true);
 }

@@ -101,8 +101,7 @@ static void sweep_one(bool packed, uint16_t size, bool indirect, bool event_idx,
 			unsigned n, tries = 0;
 			do {
 				n = 1 + unit_rand_below(SW_MAXN);
-			} while (!(n <= size || (indirect && n > VIRTQ_INDIRECT_THRESHOLD && n <= SW_IND)) &&
-				 ++tries < 100);
+			} while (n > size && ++tries < 100); /* never longer than the queue */
 			if (tries >= 100)
 				n = 1;
 			unsigned nout = unit_rand_below(n + 1);

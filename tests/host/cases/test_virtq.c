@@ -5,6 +5,7 @@
  * (plain flags and EVENT_IDX), out-of-order completion, reclaim.
  */
 #include "harness/chains.h"
+#include "harness/pci_fixture.h"
 
 #define ECHO_FEATURES                                                              \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |     \
@@ -36,6 +37,14 @@ static void pop_one(struct tvq *t, void *want_token, const struct tchain *c)
 	CHECK(tok == want_token);
 	CHECK_EQ(len, tchain_expect_len(c));
 	CHECK_EQ(tchain_check(c), 0);
+}
+
+/* Post a chain, kick the synchronous device, pop it and check it. */
+static void add_kick_pop(struct tvq *t, struct tchain *c)
+{
+	CHECK_OK(virtq_add(&t->vq, c->sg, c->n_out, c->n_in, c));
+	virtq_kick(&t->vq);
+	pop_one(t, c, c);
 }
 
 TEST(virtq_create_rejects_bad_arguments)
@@ -90,15 +99,10 @@ static void roundtrip(bool packed, bool indirect, bool event_idx, uint16_t size)
 	CHECK_EQ(d->q[0].indirect, indirect);
 	CHECK_EQ(d->q[0].event_idx, event_idx);
 	uint8_t *arena = tmem_alloc(16 * 256, 64);
+	/* No chain is longer than the queue, indirect or not (§2.7.5.3.1). */
 	unsigned maxn = size < TCHAIN_MAX ? size : TCHAIN_MAX;
-	if (indirect)
-		maxn = TCHAIN_MAX;
 	for (unsigned n = 1; n <= maxn; n++) {
 		for (unsigned n_out = 0; n_out <= n; n_out++) {
-			if (!indirect && n > size)
-				continue;
-			if (indirect && n <= VIRTQ_INDIRECT_THRESHOLD && n > size)
-				continue;
 			uint32_t lens[TCHAIN_MAX];
 			for (unsigned i = 0; i < n; i++)
 				lens[i] = 1 + (uint32_t)((n * 37 + i * 11 + n_out) % 200);
@@ -512,9 +516,7 @@ TEST(virtq_legacy_echo)
 		uint32_t lens[5] = { 1 + i % 50, 7, 100, 3, 64 };
 		unsigned n = 1 + i % 5, nout = i % (n + 1);
 		tchain_make(&c, arena, nout, n - nout, lens, i);
-		CHECK_OK(virtq_add(&t.vq, c.sg, nout, n - nout, &c));
-		virtq_kick(&t.vq);
-		pop_one(&t, &c, &c);
+		add_kick_pop(&t, &c);
 	}
 }
 
@@ -522,7 +524,11 @@ TEST(virtq_rejected_chain_commits_nothing)
 {
 	/* A bad buffer late in the chain (zero length, or a total past
 	 * 4 GiB) is refused with nothing exposed or leaked, direct and
-	 * indirect, both layouts; the next good chain works. */
+	 * indirect, both layouts; the next good chains work.  The first is
+	 * one buffer: it takes only the refused chain's head position, so
+	 * the positions after it must not look available to the polling
+	 * device (§2.8.21: nothing of a chain is marked before it is valid;
+	 * a long chain right away would overwrite them and hide it). */
 	for (int packed = 0; packed < 2; packed++)
 		for (int indirect = 0; indirect < 2; indirect++) {
 			sim_reset_all();
@@ -534,7 +540,7 @@ TEST(virtq_rejected_chain_commits_nothing)
 			struct virtq_sg sg[5];
 			for (int i = 0; i < 5; i++)
 				sg[i] = (struct virtq_sg){ buf + 64 * i, 64 };
-			for (int round = 0; round < 3; round++) {
+			for (int round = 0; round < 6; round++) {
 				sg[4].len = 0;
 				CHECK_ERR(virtq_add(&t.vq, sg, 2, 3, buf), VIRTIO_EINVAL);
 				sg[4].len = 64;
@@ -545,7 +551,14 @@ TEST(virtq_rejected_chain_commits_nothing)
 				CHECK_EQ(sim_process(t.sim), 0);
 				CHECK_EQ(sim_avail_pending(t.sim, 0), 0);
 				CHECK(!virtq_kick_prepare(&t.vq));
-				/* a good one */
+				/* a short one, then a long one */
+				struct tchain s1;
+				uint32_t one[1] = { 24 };
+				tchain_make(&s1, buf + 320, 0, 1, one, (uint32_t)round);
+				CHECK_OK(virtq_add(&t.vq, s1.sg, 0, 1, &s1));
+				virtq_kick(&t.vq);
+				CHECK_EQ(sim_process(t.sim), 1);
+				pop_one(&t, &s1, &s1);
 				struct tchain c;
 				uint32_t lens[5] = { 10, 20, 30, 40, 50 };
 				tchain_make(&c, buf, 2, 3, lens, (uint32_t)round);
@@ -558,33 +571,174 @@ TEST(virtq_rejected_chain_commits_nothing)
 		}
 }
 
-/* QEMU 7.2 never sets WRITE in a used packed descriptor, though its len
- * is right: the length still counts for a chain with writable buffers,
- * still bounded by them, and a chain without any still reads 0. */
-TEST(virtq_packed_len_without_write_flag)
+TEST(virtq_chain_never_longer_than_the_queue)
 {
+	/* §2.7.5.3.1, §2.8.17: indirect or not, a chain has at most Queue
+	 * Size descriptors.  Tables asked longer than the queue are clamped
+	 * to it, in the queue and in the memory it needs; a longer chain is
+	 * refused and never reaches the device. */
+	for (int packed = 0; packed < 2; packed++) {
+		sim_reset_all();
+		struct tvq t;
+		tvq_up(&t, echo(64), mask_for(packed, true, true), 4, 16);
+		enum virtq_layout lay = virtq_layout(&t.mmio.vdev);
+		CHECK_EQ(t.vq.indirect_max, 4);
+		CHECK_EQ(virtq_mem_bytes(4, lay, 16), virtq_mem_bytes(4, lay, 4));
+		CHECK_EQ(VIRTQ_MEM_BYTES(4, lay, 16), virtq_mem_bytes(4, lay, 4));
+		CHECK_EQ(virtq_mem_bytes_max(4, 16), virtq_mem_bytes_max(4, 4));
+		uint8_t *arena = tmem_alloc(16 * 64, 64);
+		for (unsigned n = 1; n <= 8; n++) {
+			struct tchain c;
+			uint32_t lens[8] = { 8, 8, 8, 8, 8, 8, 8, 8 };
+			tchain_make(&c, arena, 1, n - 1, lens, n);
+			if (n > 4) {
+				CHECK_ERR(virtq_add(&t.vq, c.sg, 1, n - 1, &c), VIRTIO_EINVAL);
+				continue;
+			}
+			add_kick_pop(&t, &c);
+		}
+		CHECK_EQ(virtq_free_descs(&t.vq), 4);
+	}
+}
+
+TEST(virtq_packed_used_length_without_write_flag)
+{
+	/* QEMU 7.2 never sets WRITE in a used packed descriptor, yet its len
+	 * is the bytes written.  Policy (README, hardening): a chain that
+	 * posted writable buffers takes the length, clamped to what it
+	 * posted when WRITE is clear (the field is not normative then, so it
+	 * cannot be a fault) and held to it when WRITE is set; a chain with
+	 * nothing writable gets 0 whatever the device says. */
+	for (int indirect = 0; indirect < 2; indirect++) {
+		sim_reset_all();
+		struct tvq t;
+		tvq_up(&t, echo(64), mask_for(true, indirect, true), 16, indirect ? 8 : 0);
+		t.sim->packed_used_no_write = true;
+		uint8_t *arena = tmem_alloc(16 * 256, 64);
+		for (unsigned n = 1; n <= 6; n++)
+			for (unsigned n_out = 0; n_out <= n; n_out++) {
+				struct tchain c;
+				uint32_t lens[6] = { 40, 7, 100, 3, 64, 9 };
+				tchain_make(&c, arena, n_out, n - n_out, lens, n * 8 + n_out);
+				add_kick_pop(&t, &c); /* the echo length, WRITE or not */
+			}
+		/* Longer than posted, WRITE clear: clamped (25 reported, 24 posted). */
+		struct tchain c;
+		uint32_t lens[2] = { 16, 24 };
+		tchain_make(&c, arena, 1, 1, lens, 1);
+		CHECK_EQ(tchain_len_over(&t, &c), 24);
+	}
+	/* Nothing writable, a length reported with WRITE set or clear: 0. */
+	for (int write_never = 0; write_never < 2; write_never++) {
+		sim_reset_all();
+		struct tvq t;
+		tvq_up(&t, echo(64), mask_for(true, false, true), 8, 0);
+		t.sim->packed_used_no_write = write_never;
+		uint8_t *arena = tmem_alloc(64, 64);
+		struct tchain c;
+		uint32_t lens[1] = { 8 };
+		tchain_make(&c, arena, 1, 0, lens, 1);
+		CHECK_EQ(tchain_len_over(&t, &c), 0);
+	}
+}
+
+/* 65536 chains added with no notification decision in between (a device
+ * that polls, a caller that never kicks), then one the device does not
+ * see by itself: the kick must notify.  A 16-bit count of what was added
+ * since the last decision wraps to 0 there, and 0 reads as "nothing new". */
+static void kick_after_65536_adds(bool packed, bool event_idx)
+{
+	sim_reset_all();
 	struct tvq t;
-	tvq_up(&t, echo(64), mask_for(true, false, true), 8, 0);
-	t.sim->packed_used_no_write = true;
-	uint8_t *arena = tmem_alloc(4096, 64);
-	struct tchain c;
-	uint32_t lens[2] = { 100, 60 };
-
-	tchain_make(&c, arena, 0, 1, lens, 1);
-	CHECK_OK(virtq_add(&t.vq, c.sg, 0, 1, &c));
+	tvq_up(&t, echo(1024), mask_for(packed, false, event_idx), 1024, 0);
+	struct sim_dev *d = t.sim;
+	d->mode = SIM_DEFERRED;
+	d->poll_ring = true;
+	uint8_t *arena = tmem_alloc(1024 * 8, 64);
+	struct virtq_sg sg[1024];
+	for (unsigned i = 0; i < 1024; i++)
+		sg[i] = (struct virtq_sg){ arena + 8 * i, 8 };
+	unsigned added = 0;
+	while (added < 65535) {
+		unsigned batch = 65535 - added < 1000 ? 65535 - added : 1000;
+		for (unsigned i = 0; i < batch; i++)
+			CHECK_OK(virtq_add(&t.vq, &sg[i], 0, 1, &sg[i]));
+		CHECK_EQ(sim_process(d), batch); /* taken without a notification */
+		void *tok;
+		uint32_t len;
+		for (unsigned i = 0; i < batch; i++)
+			CHECK_EQ(virtq_get_used(&t.vq, &tok, &len), 1);
+		added += batch;
+	}
+	CHECK_EQ(d->q[0].notifies, 0);
+	d->poll_ring = false; /* from here on it waits for a notification */
+	CHECK_OK(virtq_add(&t.vq, &sg[0], 0, 1, &sg[0])); /* the 65536th */
 	virtq_kick(&t.vq);
-	pop_one(&t, &c, &c);
-
-	tchain_make(&c, arena, 1, 0, lens, 2);
-	CHECK_OK(virtq_add(&t.vq, c.sg, 1, 0, &c));
-	virtq_kick(&t.vq);
-	pop_one(&t, &c, &c);
-
-	t.sim->fault = SIM_FAULT_LEN_OVER;
-	tchain_make(&c, arena, 1, 1, lens, 3);
-	CHECK_OK(virtq_add(&t.vq, c.sg, 1, 1, &c));
-	virtq_kick(&t.vq);
+	CHECK_MSG(d->q[0].notifies == 1, "no notification after 65536 adds (packed %d, event_idx %d)",
+		  packed, event_idx);
+	CHECK_EQ(sim_process(d), 1);
 	void *tok;
 	uint32_t len;
-	CHECK_ERR(virtq_get_used(&t.vq, &tok, &len), VIRTIO_EBROKEN);
+	CHECK_EQ(virtq_get_used(&t.vq, &tok, &len), 1);
+	CHECK(tok == &sg[0]);
+}
+
+TEST(virtq_kick_after_65536_adds_split)
+{
+	kick_after_65536_adds(false, false);
+	kick_after_65536_adds(false, true);
+}
+
+TEST(virtq_kick_after_65536_adds_packed)
+{
+	kick_after_65536_adds(true, false);
+	kick_after_65536_adds(true, true);
+}
+
+/* A queue already live on the device: virtq_create() is refused and
+ * touches nothing, neither the new block nor the ring the device is
+ * using (called again with the same memory), on every transport. */
+static void live_queue_untouched(struct virtio_device *d, bool low)
+{
+	size_t len = virtq_mem_bytes(16, virtq_layout(d), 4);
+	uint8_t *mem = low ? tmem_alloc_low(len, VIRTQ_MEM_ALIGN) : tmem_alloc(len, VIRTQ_MEM_ALIGN);
+	uint8_t *mem2 = low ? tmem_alloc_low(len, VIRTQ_MEM_ALIGN) : tmem_alloc(len, VIRTQ_MEM_ALIGN);
+	uint8_t *copy = tmem_alloc(len, 64);
+	struct virtq vq, vq2;
+	CHECK_OK(virtq_create(&vq, d, 0, 16, mem, len, 4));
+	virtio_device_ready(d);
+	uint8_t *buf = tmem_alloc(64, 64);
+	struct virtq_sg sg = { buf, 64 };
+	CHECK_OK(virtq_add(&vq, &sg, 0, 1, buf)); /* in flight, not kicked */
+	tmem_fill(mem2, len, 7);
+	memcpy(copy, mem2, len);
+	CHECK_ERR(virtq_create(&vq2, d, 0, 16, mem2, len, 4), VIRTIO_EINVAL);
+	CHECK_MSG(memcmp(copy, mem2, len) == 0, "the refused call wrote the new block");
+	memcpy(copy, mem, len);
+	CHECK_ERR(virtq_create(&vq2, d, 0, 16, mem, len, 4), VIRTIO_EINVAL);
+	CHECK_MSG(memcmp(copy, mem, len) == 0, "the refused call wrote the live ring");
+	/* and the live queue still works */
+	virtq_kick(&vq);
+	void *tok;
+	uint32_t got;
+	CHECK_EQ(virtq_get_used(&vq, &tok, &got), 1);
+	CHECK(tok == buf);
+}
+
+TEST(virtq_create_on_a_live_queue_touches_nothing)
+{
+	for (uint32_t version = 1; version <= 2; version++) {
+		sim_reset_all();
+		struct sim_dev *d = sim_echo_new(version, ECHO_FEATURES, 64);
+		static struct virtio_mmio m;
+		CHECK_OK(virtio_mmio_probe(&m, d->base));
+		CHECK_OK(virtio_device_begin(&m.vdev, 0, ALL_FEATURES));
+		live_queue_untouched(&m.vdev, version == 1);
+	}
+	sim_reset_all();
+	struct sim_pci *p = sim_pci_new(sim_echo_new(2, ECHO_FEATURES, 64), NULL);
+	static struct virtio_pci vp;
+	CHECK_OK(probe(p, &vp));
+	CHECK_OK(virtio_device_begin(&vp.vdev, 0, ALL_FEATURES));
+	live_queue_untouched(&vp.vdev, false);
 }

@@ -76,4 +76,20 @@ static inline uint64_t tchain_check(const struct tchain *c)
 	return 0;
 }
 
+/* Post `c` on the queue with the device reporting one byte more than it
+ * may (SIM_FAULT_LEN_OVER), pop it, and return the length the driver
+ * took; the queue must not have latched broken. */
+static inline uint32_t tchain_len_over(struct tvq *t, struct tchain *c)
+{
+	t->sim->fault = SIM_FAULT_LEN_OVER;
+	CHECK_OK(virtq_add(&t->vq, c->sg, c->n_out, c->n_in, c));
+	virtq_kick(&t->vq);
+	void *tok = NULL;
+	uint32_t len = 0xdeadbeef;
+	CHECK_EQ(virtq_get_used(&t->vq, &tok, &len), 1);
+	CHECK(tok == c);
+	CHECK(!virtq_is_broken(&t->vq));
+	return len;
+}
+
 #endif

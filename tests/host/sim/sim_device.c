@@ -19,6 +19,7 @@
 static struct sim_dev devs[SIM_MAX_DEVS];
 uint64_t sim_clock_ns;
 void (*sim_cache_hook)(enum sim_cache_op op, const void *p, size_t n);
+void (*sim_barrier_hook)(enum sim_barrier b);
 
 static unsigned time_reads_since_relax;
 static bool warned_spin;
@@ -130,6 +131,7 @@ void sim_reset_all(void)
 	time_reads_since_relax = 0;
 	warned_spin = false;
 	sim_cache_hook = NULL;
+	sim_barrier_hook = NULL;
 	sim_mmio_hook = NULL;
 	sim_take_violations();
 }

@@ -49,6 +49,11 @@ void sim_relax(void);
 /* Cache maintenance recorder: NULL (no-op) unless a case installs one. */
 enum sim_cache_op { SIM_CACHE_CLEAN, SIM_CACHE_INVALIDATE };
 extern void (*sim_cache_hook)(enum sim_cache_op op, const void *p, size_t n);
+/* Barrier recorder, the same way: every virtio_*mb*() calls it after the
+ * fence, so a case can see the order of stores, barriers and loads (a
+ * cache clean follows a store, an invalidate precedes a load). */
+enum sim_barrier { SIM_MB, SIM_RMB, SIM_WMB, SIM_WMB_IO, SIM_RMB_IO };
+extern void (*sim_barrier_hook)(enum sim_barrier b);
 
 void sim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

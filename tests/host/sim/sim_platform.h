@@ -2,7 +2,7 @@
  * Platform hooks of the VirtIO library for the host tests
  * (-DVIRTIO_PLATFORM_HEADER='"sim_platform.h"'): MMIO goes to the simulated
  * device, time is the simulator's clock, virtio_relax() lets the simulated
- * device act, and cache maintenance goes to an optional recorder.
+ * device act, and cache maintenance and barriers go to optional recorders.
  */
 #ifndef SIM_PLATFORM_H
 #define SIM_PLATFORM_H
@@ -43,11 +43,17 @@ static inline void virtio_mmio_write32(uintptr_t addr, uint32_t v)
 }
 #define virtio_mmio_write32 virtio_mmio_write32
 
-#define virtio_mb()     __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define virtio_rmb()    __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define virtio_wmb()    __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define virtio_wmb_io() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define virtio_rmb_io() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+static inline void sim_fence(enum sim_barrier b)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (sim_barrier_hook)
+		sim_barrier_hook(b);
+}
+#define virtio_mb()     sim_fence(SIM_MB)
+#define virtio_rmb()    sim_fence(SIM_RMB)
+#define virtio_wmb()    sim_fence(SIM_WMB)
+#define virtio_wmb_io() sim_fence(SIM_WMB_IO)
+#define virtio_rmb_io() sim_fence(SIM_RMB_IO)
 
 static inline uint64_t virtio_virt_to_dma(const void *p)
 {

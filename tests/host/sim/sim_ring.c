@@ -200,6 +200,11 @@ static struct sim_chain *take_split_chain(struct sim_dev *d, struct sim_queue *q
 			c->indirect = true;
 			if (!walk_split_table(q, c, &seen_write))
 				goto bad;
+			if (c->nseg + c->ndesc - 1 > q->num) {
+				sim_violation("descriptor chain of %u, longer than the queue size %u "
+					      "(§2.7.5.3.1)", c->nseg + c->ndesc - 1, q->num);
+				goto bad;
+			}
 			break;
 		}
 		if (!add_seg(c, ld64(e), ld32(e + 8), f & VIRTQ_DESC_F_WRITE, &seen_write))
@@ -302,6 +307,11 @@ static struct sim_chain *take_packed_chain(struct sim_dev *d, struct sim_queue *
 			uint32_t len = ld32(e + 8);
 			if (len == 0 || len % 16) {
 				sim_violation("indirect table length %u not a multiple of 16", len);
+				goto bad;
+			}
+			if (len / 16 > q->num) {
+				sim_violation("indirect descriptor list of %u, longer than the queue "
+					      "size %u (§2.8.17)", len / 16, q->num);
 				goto bad;
 			}
 			if (!copy_table(c, ld64(e), len))

@@ -41,12 +41,18 @@ struct virtio_transport_ops {
 	void (*set_status)(struct virtio_device *d, uint8_t status);
 	uint32_t (*get_features)(struct virtio_device *d, unsigned word);
 	void (*set_features)(struct virtio_device *d, unsigned word, uint32_t v);
-	/* Config space, natural widths 1, 2 or 4; offset from its start. */
+	/* Config space, natural widths 1, 2 or 4; offset from its start.
+	 * Values in the CPU's order: a field little-endian on a 1.x device,
+	 * in the guest's order on a legacy one (§2.5.3). */
 	uint32_t (*config_read)(struct virtio_device *d, uint32_t off, unsigned width);
 	void (*config_write)(struct virtio_device *d, uint32_t off, unsigned width, uint32_t v);
 	uint32_t (*config_generation)(struct virtio_device *d);
 	/* Largest size the device offers for a queue; 0 = no such queue. */
 	uint16_t (*queue_max)(struct virtio_device *d, uint16_t index);
+	/* Is the queue live on the device already (enabled, or a legacy
+	 * PFN set)?  Asked before its memory is touched; NULL when the
+	 * transport cannot tell (queue_enable() still refuses it then). */
+	bool (*queue_live)(struct virtio_device *d, uint16_t index);
 	/* Program and enable a queue (§4.2.3.2, §4.1.5.1.3). */
 	int (*queue_enable)(struct virtio_device *d, uint16_t index, uint16_t size,
 			    const struct virtio_queue_addrs *a);

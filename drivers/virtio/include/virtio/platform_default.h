@@ -13,7 +13,8 @@
  *     Without that line the default is defined too, and the compiler
  *     stops with "redefinition of 'virtio_time_ns'".
  *
- *   MMIO, only ever through these (volatile, exact width, no fence):
+ *   MMIO, only ever through these (volatile, exact width, no fence; the
+ *   registers are little-endian, the values in the CPU's order):
  *     uint8_t  virtio_mmio_read8(uintptr_t addr);   ...16, ...32
  *     void     virtio_mmio_write8(uintptr_t addr, uint8_t v);  ...16, ...32
  *   Ordering between the CPU and the device (macros):
@@ -61,17 +62,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- MMIO: one volatile access of the exact width ------------------- */
+/* ---- MMIO: one volatile access of the exact width, little-endian ---- */
 
+/* Device registers are little-endian (§4.2.2 "All register values are
+ * organized as Little Endian", §4.1.3.1 for virtio-pci's structures): a
+ * big-endian CPU swaps after the load and before the store; on a
+ * little-endian one the swap is nothing and the access one instruction. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define VIRTIO_MMIO_LE8(x)  (x)
+#define VIRTIO_MMIO_LE16(x) __builtin_bswap16(x)
+#define VIRTIO_MMIO_LE32(x) __builtin_bswap32(x)
+#else
+#define VIRTIO_MMIO_LE8(x)  (x)
+#define VIRTIO_MMIO_LE16(x) (x)
+#define VIRTIO_MMIO_LE32(x) (x)
+#endif
 #define VIRTIO_DEFAULT_MMIO_READ(bits)                                       \
 	static inline uint##bits##_t virtio_mmio_read##bits(uintptr_t addr)  \
 	{                                                                     \
-		return *(volatile uint##bits##_t *)addr;                      \
+		return VIRTIO_MMIO_LE##bits(*(volatile uint##bits##_t *)addr); \
 	}
 #define VIRTIO_DEFAULT_MMIO_WRITE(bits)                                      \
 	static inline void virtio_mmio_write##bits(uintptr_t addr, uint##bits##_t v) \
 	{                                                                     \
-		*(volatile uint##bits##_t *)addr = v;                         \
+		*(volatile uint##bits##_t *)addr = VIRTIO_MMIO_LE##bits(v);   \
 	}
 #ifndef virtio_mmio_read8
 VIRTIO_DEFAULT_MMIO_READ(8)
@@ -99,6 +113,9 @@ VIRTIO_DEFAULT_MMIO_WRITE(32)
 #endif
 #undef VIRTIO_DEFAULT_MMIO_READ
 #undef VIRTIO_DEFAULT_MMIO_WRITE
+#undef VIRTIO_MMIO_LE8
+#undef VIRTIO_MMIO_LE16
+#undef VIRTIO_MMIO_LE32
 
 /* ---- barriers and the polling hint, per architecture ---------------- */
 

@@ -1,7 +1,7 @@
 /*
  * virtio-rng, the entropy device (§5.4): one request queue, no features,
  * no configuration.  The driver posts device-writable buffers; the device
- * fills one or more bytes of each.  Split ring only (see rng.c).
+ * fills one or more bytes of each.
  *
  *   vrng_probe() -> vrng_queue_mem_bytes() / vrng_attach_queue() -> vrng_start()
  *   vrng_submit()     one buffer; done() from the device core's dispatch:

@@ -98,6 +98,7 @@ struct virtq {
 	uint16_t index;
 	uint16_t size;
 	bool packed;
+	bool legacy;            /* split ring in the guest's byte order (§2.7.3) */
 	bool event_idx;
 	bool broken;
 	bool event_on_pop;      /* EVENT_IDX with callbacks on: move the event index on each pop */
@@ -106,7 +107,8 @@ struct virtq {
 	uint16_t free_head;     /* split: free descriptor list; packed: free ids */
 	uint16_t avail_idx;     /* split: shadow avail.idx; packed: next avail offset */
 	uint16_t last_used;     /* split: next used index; packed: next used offset */
-	uint16_t unkicked;      /* split: avail entries, packed: descriptors, added since the last notify decision */
+	uint16_t unkicked;      /* split: avail entries, packed: descriptors, added since the
+				 * last notify decision; saturates at 0xffff (then: notify) */
 	bool avail_wrap;        /* packed driver ring wrap counter */
 	bool used_wrap;         /* packed device ring wrap counter */
 	uint32_t in_flight;     /* chains posted and not yet used */
@@ -172,11 +174,21 @@ struct virtq_ring_layout {
 };
 struct virtq_ring_layout virtq_ring_layout(uint16_t size, enum virtq_layout layout);
 
+/* Entries per indirect table of a queue of `size`: what was asked for, at
+ * most the queue size (§2.7.5.3.1, §2.8.17: no chain is longer than the
+ * queue, so a longer table could never be used). */
+#define VIRTQ_INDIRECT_ENTRIES(size, indirect_max) \
+	((indirect_max) < (size) ? (indirect_max) : (size))
+
 /* Bytes of caller memory one queue of `size` entries needs in `layout`,
- * with `indirect_max` entries per indirect table (0: none). */
+ * with `indirect_max` entries per indirect table (0: none; clamped as
+ * VIRTQ_INDIRECT_ENTRIES() says).  0 when it is more than a size_t holds
+ * (32768 entries with 32768-entry tables are 16 GiB): no block can hold
+ * such a queue. */
 size_t virtq_mem_bytes(uint16_t size, enum virtq_layout layout, uint16_t indirect_max);
 
-/* The most any layout needs: for sizing before the device is probed. */
+/* The most any layout needs: for sizing before the device is probed
+ * (0 as above). */
 size_t virtq_mem_bytes_max(uint16_t size, uint16_t indirect_max);
 
 /*
@@ -184,7 +196,8 @@ size_t virtq_mem_bytes_max(uint16_t size, uint16_t indirect_max);
  *     static uint8_t mem[VIRTQ_MEM_BYTES_MAX(16, 4)]
  *             __attribute__((aligned(VIRTQ_MEM_ALIGN)));
  * They repeat the arithmetic of virtq_ring_layout() and virtq_mem_bytes()
- * (tests/host/cases/test_layout.c checks that they agree everywhere).
+ * (tests/host/cases/test_layout.c checks that they agree everywhere),
+ * in 64 bits, and give 0 for an impossible size as the functions do.
  */
 #define VIRTQ_ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
 #define VIRTQ_RING_BYTES(size, layout)                                             \
@@ -194,11 +207,18 @@ size_t virtq_mem_bytes_max(uint16_t size, uint16_t indirect_max);
 				  (layout) == VIRTQ_LAYOUT_SPLIT_LEGACY ? VIRTQ_LEGACY_ALIGN \
 									 : VIRTQ_USED_ALIGN) + \
 			   VIRTQ_USED_BYTES(size))
-#define VIRTQ_MEM_BYTES(size, layout, indirect_max)                                \
-	(VIRTQ_ALIGN_UP(VIRTQ_ALIGN_UP(VIRTQ_RING_BYTES(size, layout), VIRTQ_DESC_ALIGN) + \
-				(size_t)(size) * (indirect_max) * sizeof(struct virtq_desc), \
+#define VIRTQ_MEM_BYTES_U64(size, layout, indirect_max)                            \
+	(VIRTQ_ALIGN_UP(VIRTQ_ALIGN_UP((unsigned long long)VIRTQ_RING_BYTES(size, layout), \
+				       VIRTQ_DESC_ALIGN) +                         \
+				(unsigned long long)(size) *                       \
+					VIRTQ_INDIRECT_ENTRIES(size, indirect_max) * \
+					sizeof(struct virtq_desc),                 \
 			_Alignof(struct virtq_slot)) +                             \
-	 (size_t)(size) * sizeof(struct virtq_slot))
+	 (unsigned long long)(size) * sizeof(struct virtq_slot))
+#define VIRTQ_MEM_BYTES(size, layout, indirect_max)                                \
+	(VIRTQ_MEM_BYTES_U64(size, layout, indirect_max) > SIZE_MAX                \
+		 ? (size_t)0                                                       \
+		 : (size_t)VIRTQ_MEM_BYTES_U64(size, layout, indirect_max))
 /* The legacy split ring is the largest: the compact one plus padding, and
  * a packed ring is smaller than either. */
 #define VIRTQ_MEM_BYTES_MAX(size, indirect_max) \
@@ -208,8 +228,11 @@ size_t virtq_mem_bytes_max(uint16_t size, uint16_t indirect_max);
  * Lay out a queue in `mem` (see "Memory" above; zeroed here) and enable it
  * on the device, in the layout virtq_layout() gives.  `size` must not
  * exceed virtio_queue_max() and must be a power of two for split rings.
- * `indirect_max` 0 disables indirect tables for this queue.  VIRTIO_ENOMEM
- * when `mem` is NULL, misaligned, or shorter than virtq_mem_bytes().
+ * `indirect_max` 0 disables indirect tables for this queue; more than
+ * `size` is taken as `size`.  VIRTIO_ENOMEM when `mem` is NULL,
+ * misaligned, or shorter than virtq_mem_bytes() (or that is 0);
+ * VIRTIO_EINVAL when the queue is live on the device already.  On any
+ * refusal `mem` is untouched and no queue is programmed.
  */
 int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		 uint16_t size, void *mem, size_t mem_len, uint16_t indirect_max);

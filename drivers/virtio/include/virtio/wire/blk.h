@@ -1,14 +1,18 @@
 /*
  * VirtIO 1.3 wire format of the block device (§5.2): feature bits, the
  * configuration layout, request header and status, range segments,
- * lifetime and zoned-device structures.  All multi-byte fields are
- * little-endian.  Only <stdint.h>/<stddef.h>: includable alone.
+ * lifetime and zoned-device structures.  Multi-byte fields are in the
+ * device's order (virtio16_t ..: guest-endian on a legacy device), the
+ * range segments little-endian.  Only <stdint.h>/<stddef.h> and common.h
+ * (the byte-order types): includable alone.
  */
 #ifndef VIRTIO_WIRE_BLK_H
 #define VIRTIO_WIRE_BLK_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common.h"
 
 /* Queues (§5.2.2): requestq1 .. requestqN (N = num_queues with MQ). */
 
@@ -33,45 +37,45 @@
 
 /* Configuration layout (§5.2.4); fields beyond capacity exist with their feature. */
 struct virtio_blk_geometry {
-	uint16_t cylinders; /* le16 */
+	virtio16_t cylinders; /* cylinders */
 	uint8_t heads;      /* heads */
 	uint8_t sectors;    /* sectors per track */
 };
 struct virtio_blk_topology {
 	uint8_t physical_block_exp; /* log2 of logical blocks per physical block */
 	uint8_t alignment_offset;   /* offset of the first aligned logical block */
-	uint16_t min_io_size;       /* le16: suggested minimum I/O, in logical blocks */
-	uint32_t opt_io_size;       /* le32: optimal (suggested maximum) I/O, in blocks */
+	virtio16_t min_io_size;     /* suggested minimum I/O, in logical blocks */
+	virtio32_t opt_io_size;     /* optimal (suggested maximum) I/O, in blocks */
 };
 struct virtio_blk_zoned_characteristics {
-	uint32_t zone_sectors;       /* le32: zone size, 512-byte sectors */
-	uint32_t max_open_zones;     /* le32: most zones open at once (0: no limit) */
-	uint32_t max_active_zones;   /* le32: most zones active at once (0: no limit) */
-	uint32_t max_append_sectors; /* le32: largest ZONE_APPEND, 512-byte sectors */
-	uint32_t write_granularity;  /* le32: write unit, bytes */
-	uint8_t model;               /* VIRTIO_BLK_Z_* */
-	uint8_t unused2[3];          /* reserved */
+	virtio32_t zone_sectors;       /* zone size, 512-byte sectors */
+	virtio32_t max_open_zones;     /* most zones open at once (0: no limit) */
+	virtio32_t max_active_zones;   /* most zones active at once (0: no limit) */
+	virtio32_t max_append_sectors; /* largest ZONE_APPEND, 512-byte sectors */
+	virtio32_t write_granularity;  /* write unit, bytes */
+	uint8_t model;                 /* VIRTIO_BLK_Z_* */
+	uint8_t unused2[3];            /* reserved */
 };
 struct virtio_blk_config {
-	uint64_t capacity;                       /* le64: size, 512-byte sectors */
-	uint32_t size_max;                       /* le32: largest segment (SIZE_MAX) */
-	uint32_t seg_max;                        /* le32: most segments per request (SEG_MAX) */
-	struct virtio_blk_geometry geometry;     /* GEOMETRY */
-	uint32_t blk_size;                       /* le32: logical block size (BLK_SIZE) */
-	struct virtio_blk_topology topology;     /* TOPOLOGY */
-	uint8_t writeback;                       /* 1 writeback, 0 writethrough (CONFIG_WCE) */
-	uint8_t unused0;                         /* reserved */
-	uint16_t num_queues;                     /* le16 (the listing says u16): queues (MQ) */
-	uint32_t max_discard_sectors;            /* le32: per segment (DISCARD) */
-	uint32_t max_discard_seg;                /* le32: segments per request */
-	uint32_t discard_sector_alignment;       /* le32: 512-byte sectors */
-	uint32_t max_write_zeroes_sectors;       /* le32: per segment (WRITE_ZEROES) */
-	uint32_t max_write_zeroes_seg;           /* le32: segments per request */
-	uint8_t write_zeroes_may_unmap;          /* the device may unmap zeroed ranges */
-	uint8_t unused1[3];                      /* reserved */
-	uint32_t max_secure_erase_sectors;       /* le32: per segment (SECURE_ERASE) */
-	uint32_t max_secure_erase_seg;           /* le32: segments per request */
-	uint32_t secure_erase_sector_alignment;  /* le32: 512-byte sectors */
+	virtio64_t capacity;                           /* size, 512-byte sectors */
+	virtio32_t size_max;                           /* largest segment (SIZE_MAX) */
+	virtio32_t seg_max;                            /* most segments per request (SEG_MAX) */
+	struct virtio_blk_geometry geometry;           /* GEOMETRY */
+	virtio32_t blk_size;                           /* logical block size (BLK_SIZE) */
+	struct virtio_blk_topology topology;           /* TOPOLOGY */
+	uint8_t writeback;                             /* 1 writeback, 0 writethrough (CONFIG_WCE) */
+	uint8_t unused0;                               /* reserved */
+	virtio16_t num_queues;                         /* queues (MQ); the listing says u16 */
+	virtio32_t max_discard_sectors;                /* per segment (DISCARD) */
+	virtio32_t max_discard_seg;                    /* segments per request */
+	virtio32_t discard_sector_alignment;           /* 512-byte sectors */
+	virtio32_t max_write_zeroes_sectors;           /* per segment (WRITE_ZEROES) */
+	virtio32_t max_write_zeroes_seg;               /* segments per request */
+	uint8_t write_zeroes_may_unmap;                /* the device may unmap zeroed ranges */
+	uint8_t unused1[3];                            /* reserved */
+	virtio32_t max_secure_erase_sectors;           /* per segment (SECURE_ERASE) */
+	virtio32_t max_secure_erase_seg;               /* segments per request */
+	virtio32_t secure_erase_sector_alignment;      /* 512-byte sectors */
 	struct virtio_blk_zoned_characteristics zoned; /* ZONED */
 };
 
@@ -176,9 +180,9 @@ _Static_assert(sizeof(struct virtio_blk_zoned_characteristics) == 24, "§5.2.4: 
 /* Request header: the device-readable start of struct virtio_blk_req
  * (§5.2.6); data buffers and the status byte follow. */
 struct virtio_blk_req_hdr {
-	uint32_t type;     /* le32: VIRTIO_BLK_T_* */
-	uint32_t reserved; /* le32: 0 */
-	uint64_t sector;   /* le64: offset in 512-byte units (IN, OUT, zone commands) */
+	virtio32_t type;     /* VIRTIO_BLK_T_* */
+	virtio32_t reserved; /* 0 */
+	virtio64_t sector;   /* offset in 512-byte units (IN, OUT, zone commands) */
 };
 _Static_assert(sizeof(struct virtio_blk_req_hdr) == 16, "§5.2.6: 16-byte header");
 _Static_assert(offsetof(struct virtio_blk_req_hdr, type) == 0, "req_hdr.type at 0");
@@ -189,9 +193,9 @@ _Static_assert(offsetof(struct virtio_blk_req_hdr, sector) == 8, "req_hdr.sector
  * virtio_blk_discard_write_zeroes), device-readable data of those requests. */
 #define VIRTIO_BLK_WZ_F_UNMAP 1u /* flags bit 0, `unmap`: write-zeroes may deallocate */
 struct virtio_blk_range_seg {
-	uint64_t sector;      /* le64: first sector of the range */
-	uint32_t num_sectors; /* le32: its length in sectors */
-	uint32_t flags;       /* le32: VIRTIO_BLK_WZ_F_UNMAP (write-zeroes only); rest reserved */
+	virtio_le64_t sector;      /* first sector of the range */
+	virtio_le32_t num_sectors; /* its length in sectors */
+	virtio_le32_t flags;       /* VIRTIO_BLK_WZ_F_UNMAP (write-zeroes only); rest reserved */
 };
 _Static_assert(sizeof(struct virtio_blk_range_seg) == 16, "§5.2.6: 16-byte segment");
 _Static_assert(offsetof(struct virtio_blk_range_seg, sector) == 0, "range_seg.sector at 0");
@@ -200,9 +204,9 @@ _Static_assert(offsetof(struct virtio_blk_range_seg, flags) == 12, "range_seg.fl
 
 /* GET_LIFETIME answer (§5.2.6), device-writable. */
 struct virtio_blk_lifetime {
-	uint16_t pre_eol_info;              /* le16: VIRTIO_BLK_PRE_EOL_INFO_* */
-	uint16_t device_lifetime_est_typ_a; /* le16: SLC wear, tenths used (11: exceeded) */
-	uint16_t device_lifetime_est_typ_b; /* le16: MLC wear, same scale */
+	virtio16_t pre_eol_info;              /* VIRTIO_BLK_PRE_EOL_INFO_* */
+	virtio16_t device_lifetime_est_typ_a; /* SLC wear, tenths used (11: exceeded) */
+	virtio16_t device_lifetime_est_typ_b; /* MLC wear, same scale */
 };
 _Static_assert(sizeof(struct virtio_blk_lifetime) == 6, "§5.2.6: 6-byte lifetime");
 _Static_assert(offsetof(struct virtio_blk_lifetime, device_lifetime_est_typ_a) == 2,
@@ -219,9 +223,9 @@ _Static_assert(offsetof(struct virtio_blk_lifetime, device_lifetime_est_typ_b) =
 
 /* ZONE_REPORT answer (§5.2.6): a header, then nr_zones descriptors. */
 struct virtio_blk_zone_descriptor {
-	uint64_t z_cap;        /* le64: zone capacity, sectors */
-	uint64_t z_start;      /* le64: first sector of the zone */
-	uint64_t z_wp;         /* le64: write pointer, sector */
+	virtio64_t z_cap;      /* zone capacity, sectors */
+	virtio64_t z_start;    /* first sector of the zone */
+	virtio64_t z_wp;       /* write pointer, sector */
 	uint8_t z_type;        /* VIRTIO_BLK_ZT_* */
 	uint8_t z_state;       /* VIRTIO_BLK_ZS_* */
 	uint8_t reserved[38];  /* reserved */
@@ -233,8 +237,8 @@ _Static_assert(offsetof(struct virtio_blk_zone_descriptor, z_type) == 24, "zone.
 _Static_assert(offsetof(struct virtio_blk_zone_descriptor, z_state) == 25, "zone.z_state at 25");
 _Static_assert(offsetof(struct virtio_blk_zone_descriptor, reserved) == 26, "zone.reserved at 26");
 struct virtio_blk_zone_report {
-	uint64_t nr_zones;     /* le64: descriptors fully transferred */
-	uint8_t reserved[56];  /* reserved */
+	virtio64_t nr_zones;                       /* descriptors fully transferred */
+	uint8_t reserved[56];                      /* reserved */
 	struct virtio_blk_zone_descriptor zones[]; /* [nr_zones] */
 };
 _Static_assert(offsetof(struct virtio_blk_zone_report, reserved) == 8, "report.reserved at 8");

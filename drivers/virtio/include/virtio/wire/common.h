@@ -1,7 +1,7 @@
 /*
  * VirtIO 1.3 wire format, common to every device and transport: device
  * status bits (§2.1), the reserved feature bits (§6), device IDs (§5), and
- * the byte-order helpers for fields the device reads or writes.
+ * the byte-order types and helpers for fields the device reads or writes.
  *
  * A wire header transcribes the specification and nothing else: the spec's
  * names, only <stdint.h>/<stddef.h>, no library API.  An embedder may take
@@ -67,70 +67,100 @@
 #define VIRTIO_ID_GPIO          41u /* GPIO device */
 
 /*
- * Byte order.  Fields in shared memory and configuration space are
- * little-endian (§1.4); a legacy interface uses the guest's native order
- * instead (§2.7.3).  Loads and stores are volatile: the device changes this
+ * Byte order (§1.4, §2.5.3, §2.7.3).  Every multi-byte field the device
+ * shares has one of two types, and is read and written only through the
+ * helpers below:
+ *   virtio_le16_t .. virtio_le64_t  little-endian, always: the packed ring,
+ *                 and the structures of 1.x-only devices and features;
+ *   virtio16_t .. virtio64_t        the device's order: little-endian on a
+ *                 1.x device, the guest's own on a legacy one (the split
+ *                 ring, legacy-capable config spaces and request headers);
+ *                 the helpers take the device's `legacy` flag.
+ * Under sparse (`__CHECKER__`) the types are __bitwise: a plain integer
+ * assigned to one, or one of the two kinds mixed with the other, is
+ * reported (scripts/cross_build.sh runs it over the library).  For the
+ * compiler they are plain integers, so on a little-endian CPU every helper
+ * is one access.  Loads and stores are volatile: the device changes this
  * memory behind the compiler's back.
  */
+#ifdef __CHECKER__
+#define VIRTIO_BITWISE __attribute__((bitwise))
+#define VIRTIO_FORCE __attribute__((force))
+#else
+#define VIRTIO_BITWISE
+#define VIRTIO_FORCE
+#endif
+typedef uint16_t VIRTIO_BITWISE virtio_le16_t;
+typedef uint32_t VIRTIO_BITWISE virtio_le32_t;
+typedef uint64_t VIRTIO_BITWISE virtio_le64_t;
+typedef uint16_t VIRTIO_BITWISE virtio16_t;
+typedef uint32_t VIRTIO_BITWISE virtio32_t;
+typedef uint64_t VIRTIO_BITWISE virtio64_t;
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define VIRTIO_CPU_BIG_ENDIAN 1
 #define VIRTIO_LE16(x) __builtin_bswap16(x)
 #define VIRTIO_LE32(x) __builtin_bswap32(x)
 #define VIRTIO_LE64(x) __builtin_bswap64(x)
 #else
+#define VIRTIO_CPU_BIG_ENDIAN 0
 #define VIRTIO_LE16(x) ((uint16_t)(x))
 #define VIRTIO_LE32(x) ((uint32_t)(x))
 #define VIRTIO_LE64(x) ((uint64_t)(x))
 #endif
 
-static inline uint16_t virtio_le16_load(const void *p)
+static inline uint16_t virtio_le16_load(const virtio_le16_t *p)
 {
-	return VIRTIO_LE16(*(const volatile uint16_t *)p);
+	return VIRTIO_LE16((VIRTIO_FORCE uint16_t)*(const volatile virtio_le16_t *)p);
 }
-static inline uint32_t virtio_le32_load(const void *p)
+static inline uint32_t virtio_le32_load(const virtio_le32_t *p)
 {
-	return VIRTIO_LE32(*(const volatile uint32_t *)p);
+	return VIRTIO_LE32((VIRTIO_FORCE uint32_t)*(const volatile virtio_le32_t *)p);
 }
-static inline uint64_t virtio_le64_load(const void *p)
+static inline uint64_t virtio_le64_load(const virtio_le64_t *p)
 {
-	return VIRTIO_LE64(*(const volatile uint64_t *)p);
+	return VIRTIO_LE64((VIRTIO_FORCE uint64_t)*(const volatile virtio_le64_t *)p);
 }
-static inline void virtio_le16_store(void *p, uint16_t v)
+static inline void virtio_le16_store(virtio_le16_t *p, uint16_t v)
 {
-	*(volatile uint16_t *)p = VIRTIO_LE16(v);
+	*(volatile virtio_le16_t *)p = (VIRTIO_FORCE virtio_le16_t)VIRTIO_LE16(v);
 }
-static inline void virtio_le32_store(void *p, uint32_t v)
+static inline void virtio_le32_store(virtio_le32_t *p, uint32_t v)
 {
-	*(volatile uint32_t *)p = VIRTIO_LE32(v);
+	*(volatile virtio_le32_t *)p = (VIRTIO_FORCE virtio_le32_t)VIRTIO_LE32(v);
 }
-static inline void virtio_le64_store(void *p, uint64_t v)
+static inline void virtio_le64_store(virtio_le64_t *p, uint64_t v)
 {
-	*(volatile uint64_t *)p = VIRTIO_LE64(v);
+	*(volatile virtio_le64_t *)p = (VIRTIO_FORCE virtio_le64_t)VIRTIO_LE64(v);
 }
 
-/* Guest-endian: the legacy interface's order, the CPU's own. */
-static inline uint16_t virtio_guest16_load(const void *p)
+/* The device's order: `legacy` (a pre-1.0 interface) means the guest's. */
+static inline uint16_t virtio16_load(const virtio16_t *p, int legacy)
 {
-	return *(const volatile uint16_t *)p;
+	uint16_t raw = (VIRTIO_FORCE uint16_t)*(const volatile virtio16_t *)p;
+	return legacy ? raw : VIRTIO_LE16(raw);
 }
-static inline uint32_t virtio_guest32_load(const void *p)
+static inline uint32_t virtio32_load(const virtio32_t *p, int legacy)
 {
-	return *(const volatile uint32_t *)p;
+	uint32_t raw = (VIRTIO_FORCE uint32_t)*(const volatile virtio32_t *)p;
+	return legacy ? raw : VIRTIO_LE32(raw);
 }
-static inline uint64_t virtio_guest64_load(const void *p)
+static inline uint64_t virtio64_load(const virtio64_t *p, int legacy)
 {
-	return *(const volatile uint64_t *)p;
+	uint64_t raw = (VIRTIO_FORCE uint64_t)*(const volatile virtio64_t *)p;
+	return legacy ? raw : VIRTIO_LE64(raw);
 }
-static inline void virtio_guest16_store(void *p, uint16_t v)
+static inline void virtio16_store(virtio16_t *p, uint16_t v, int legacy)
 {
-	*(volatile uint16_t *)p = v;
+	*(volatile virtio16_t *)p = (VIRTIO_FORCE virtio16_t)(legacy ? v : VIRTIO_LE16(v));
 }
-static inline void virtio_guest32_store(void *p, uint32_t v)
+static inline void virtio32_store(virtio32_t *p, uint32_t v, int legacy)
 {
-	*(volatile uint32_t *)p = v;
+	*(volatile virtio32_t *)p = (VIRTIO_FORCE virtio32_t)(legacy ? v : VIRTIO_LE32(v));
 }
-static inline void virtio_guest64_store(void *p, uint64_t v)
+static inline void virtio64_store(virtio64_t *p, uint64_t v, int legacy)
 {
-	*(volatile uint64_t *)p = v;
+	*(volatile virtio64_t *)p = (VIRTIO_FORCE virtio64_t)(legacy ? v : VIRTIO_LE64(v));
 }
 
 #endif

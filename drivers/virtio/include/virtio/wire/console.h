@@ -1,14 +1,17 @@
 /*
  * VirtIO 1.3 wire format of the console device (§5.3): queues, feature
  * bits, the configuration layout, and the control messages of a multiport
- * device.  All multi-byte fields are little-endian (guest-endian on a
- * legacy interface).  Only <stdint.h>/<stddef.h>: includable alone.
+ * device.  Multi-byte fields are in the device's order (virtio16_t ..:
+ * guest-endian on a legacy interface).  Only <stdint.h>/<stddef.h> and
+ * common.h (the byte-order types): includable alone.
  */
 #ifndef VIRTIO_WIRE_CONSOLE_H
 #define VIRTIO_WIRE_CONSOLE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common.h"
 
 /* Queues (§5.3.2).  Port 0 always has 0 and 1; the control queues and the
  * other ports' pairs exist only with VIRTIO_CONSOLE_F_MULTIPORT. */
@@ -27,10 +30,10 @@
 
 /* Configuration layout (§5.3.4). */
 struct virtio_console_config {
-	uint16_t cols;         /* le16: columns of port 0 (F_SIZE) */
-	uint16_t rows;         /* le16: rows of port 0 (F_SIZE) */
-	uint32_t max_nr_ports; /* le32: most ports the device supports (F_MULTIPORT) */
-	uint32_t emerg_wr;     /* le32: write a character here to output it (F_EMERG_WRITE) */
+	virtio16_t cols;         /* columns of port 0 (F_SIZE) */
+	virtio16_t rows;         /* rows of port 0 (F_SIZE) */
+	virtio32_t max_nr_ports; /* most ports the device supports (F_MULTIPORT) */
+	virtio32_t emerg_wr;     /* write a character here to output it (F_EMERG_WRITE) */
 };
 _Static_assert(sizeof(struct virtio_console_config) == 12, "§5.3.4: 12-byte configuration");
 _Static_assert(offsetof(struct virtio_console_config, cols) == 0, "console_config.cols at 0");
@@ -42,9 +45,9 @@ _Static_assert(offsetof(struct virtio_console_config, emerg_wr) == 8,
 
 /* Control message on the control queues (§5.3.6.2), F_MULTIPORT. */
 struct virtio_console_control {
-	uint32_t id;    /* le32: port number */
-	uint16_t event; /* le16: VIRTIO_CONSOLE_* below */
-	uint16_t value; /* le16: extra information for the event */
+	virtio32_t id;    /* port number */
+	virtio16_t event; /* VIRTIO_CONSOLE_* below */
+	virtio16_t value; /* extra information for the event */
 };
 _Static_assert(sizeof(struct virtio_console_control) == 8, "§5.3.6.2: 8-byte control message");
 _Static_assert(offsetof(struct virtio_console_control, id) == 0, "console_control.id at 0");
@@ -71,8 +74,8 @@ _Static_assert(offsetof(struct virtio_console_control, value) == 6, "console_con
 
 /* What follows a VIRTIO_CONSOLE_RESIZE message (§5.3.6.2). */
 struct virtio_console_resize {
-	uint16_t cols; /* le16: columns */
-	uint16_t rows; /* le16: rows */
+	virtio16_t cols; /* columns */
+	virtio16_t rows; /* rows */
 };
 _Static_assert(sizeof(struct virtio_console_resize) == 4, "§5.3.6.2: 4-byte resize");
 _Static_assert(offsetof(struct virtio_console_resize, rows) == 2, "console_resize.rows at 2");

@@ -5,13 +5,16 @@
  * flags and the cursor commands.  All multi-byte fields are little-endian.
  * Each command is a chain: the device-readable request, then a
  * device-writable response, both starting with struct virtio_gpu_ctrl_hdr.
- * Only <stdint.h>/<stddef.h>: includable alone.
+ * Only <stdint.h>/<stddef.h> and common.h (the byte-order types):
+ * includable alone.
  */
 #ifndef VIRTIO_WIRE_GPU_H
 #define VIRTIO_WIRE_GPU_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common.h"
 
 /* Queues (§5.7.2). */
 #define VIRTIO_GPU_QUEUE_CONTROL 0u /* controlq: every command but the cursor's */
@@ -27,10 +30,10 @@
 /* Configuration layout (§5.7.4). */
 #define VIRTIO_GPU_EVENT_DISPLAY (1u << 0) /* events: the display configuration changed */
 struct virtio_gpu_config {
-	uint32_t events_read;  /* le32: pending VIRTIO_GPU_EVENT_*; never written by the driver */
-	uint32_t events_clear; /* le32: write 1s to clear those bits of events_read */
-	uint32_t num_scanouts; /* le32: scanouts supported, 1..16 */
-	uint32_t num_capsets;  /* le32: capability sets supported */
+	virtio_le32_t events_read;  /* pending VIRTIO_GPU_EVENT_*; never written by the driver */
+	virtio_le32_t events_clear; /* write 1s to clear those bits of events_read */
+	virtio_le32_t num_scanouts; /* scanouts supported, 1..16 */
+	virtio_le32_t num_capsets;  /* capability sets supported */
 };
 _Static_assert(sizeof(struct virtio_gpu_config) == 16, "§5.7.4: 16-byte configuration");
 _Static_assert(offsetof(struct virtio_gpu_config, events_read) == 0, "gpu_config.events_read at 0");
@@ -103,12 +106,12 @@ _Static_assert(VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER == 0x1205, "§5.7.6.7: erro
 
 /* The header of every request and response (§5.7.6.7). */
 struct virtio_gpu_ctrl_hdr {
-	uint32_t type;       /* le32: VIRTIO_GPU_CMD_* or VIRTIO_GPU_RESP_* */
-	uint32_t flags;      /* le32: VIRTIO_GPU_FLAG_* */
-	uint64_t fence_id;   /* le64: with FLAG_FENCE, copied into the response */
-	uint32_t ctx_id;     /* le32: rendering context (3D only) */
-	uint8_t ring_idx;    /* context-specific ring 0..63 (FLAG_INFO_RING_IDX) */
-	uint8_t padding[3];  /* reserved */
+	virtio_le32_t type;     /* VIRTIO_GPU_CMD_* or VIRTIO_GPU_RESP_* */
+	virtio_le32_t flags;    /* VIRTIO_GPU_FLAG_* */
+	virtio_le64_t fence_id; /* with FLAG_FENCE, copied into the response */
+	virtio_le32_t ctx_id;   /* rendering context (3D only) */
+	uint8_t ring_idx;       /* context-specific ring 0..63 (FLAG_INFO_RING_IDX) */
+	uint8_t padding[3];     /* reserved */
 };
 _Static_assert(sizeof(struct virtio_gpu_ctrl_hdr) == 24, "§5.7.6.7: 24-byte header");
 _Static_assert(offsetof(struct virtio_gpu_ctrl_hdr, type) == 0, "ctrl_hdr.type at 0");
@@ -124,10 +127,10 @@ _Static_assert(offsetof(struct virtio_gpu_ctrl_hdr, padding) == 21, "ctrl_hdr.pa
 
 /* A rectangle; 0,0 is the top left, x grows right, y down (§5.7.6.8). */
 struct virtio_gpu_rect {
-	uint32_t x;      /* le32 */
-	uint32_t y;      /* le32 */
-	uint32_t width;  /* le32 */
-	uint32_t height; /* le32 */
+	virtio_le32_t x;
+	virtio_le32_t y;
+	virtio_le32_t width;
+	virtio_le32_t height;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_rect, 16);
 VIRTIO_GPU_AT(virtio_gpu_rect, x, 0);
@@ -141,14 +144,14 @@ VIRTIO_GPU_AT(virtio_gpu_rect, height, 12);
 #define VIRTIO_GPU_MAX_SCANOUTS 16
 struct virtio_gpu_display_one {
 	struct virtio_gpu_rect r; /* preferred position and size */
-	uint32_t enabled;         /* le32: the user enabled this display */
-	uint32_t flags;           /* le32: reserved */
+	virtio_le32_t enabled;    /* the user enabled this display */
+	virtio_le32_t flags;      /* reserved */
 };
 VIRTIO_GPU_SIZE(virtio_gpu_display_one, 24);
 VIRTIO_GPU_AT(virtio_gpu_display_one, enabled, 16);
 VIRTIO_GPU_AT(virtio_gpu_display_one, flags, 20);
 struct virtio_gpu_resp_display_info {
-	struct virtio_gpu_ctrl_hdr hdr;                              /* OK_DISPLAY_INFO */
+	struct virtio_gpu_ctrl_hdr hdr;                                /* OK_DISPLAY_INFO */
 	struct virtio_gpu_display_one pmodes[VIRTIO_GPU_MAX_SCANOUTS]; /* one per scanout */
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resp_display_info, 408);
@@ -157,16 +160,16 @@ VIRTIO_GPU_AT(virtio_gpu_resp_display_info, pmodes, 24);
 /* GET_EDID (F_EDID): answer OK_EDID. */
 struct virtio_gpu_get_edid {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_GET_EDID */
-	uint32_t scanout;               /* le32: which scanout */
-	uint32_t padding;               /* le32 */
+	virtio_le32_t scanout;          /* which scanout */
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_get_edid, 32);
 VIRTIO_GPU_AT(virtio_gpu_get_edid, scanout, 24);
 VIRTIO_GPU_AT(virtio_gpu_get_edid, padding, 28);
 struct virtio_gpu_resp_edid {
 	struct virtio_gpu_ctrl_hdr hdr; /* OK_EDID */
-	uint32_t size;                  /* le32: bytes of edid used */
-	uint32_t padding;               /* le32 */
+	virtio_le32_t size;             /* bytes of edid used */
+	virtio_le32_t padding;
 	uint8_t edid[1024];             /* the VESA EDID blob */
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resp_edid, 1056);
@@ -189,10 +192,10 @@ enum virtio_gpu_formats {
 /* RESOURCE_CREATE_2D: answer OK_NODATA. */
 struct virtio_gpu_resource_create_2d {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_RESOURCE_CREATE_2D */
-	uint32_t resource_id;           /* le32: chosen by the driver, not 0 */
-	uint32_t format;                /* le32: enum virtio_gpu_formats */
-	uint32_t width;                 /* le32: pixels */
-	uint32_t height;                /* le32: pixels */
+	virtio_le32_t resource_id;      /* chosen by the driver, not 0 */
+	virtio_le32_t format;           /* enum virtio_gpu_formats */
+	virtio_le32_t width;            /* pixels */
+	virtio_le32_t height;           /* pixels */
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resource_create_2d, 40);
 VIRTIO_GPU_AT(virtio_gpu_resource_create_2d, resource_id, 24);
@@ -203,8 +206,8 @@ VIRTIO_GPU_AT(virtio_gpu_resource_create_2d, height, 36);
 /* RESOURCE_UNREF: answer OK_NODATA. */
 struct virtio_gpu_resource_unref {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_RESOURCE_UNREF */
-	uint32_t resource_id;           /* le32: the resource to destroy */
-	uint32_t padding;               /* le32 */
+	virtio_le32_t resource_id;      /* the resource to destroy */
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resource_unref, 32);
 VIRTIO_GPU_AT(virtio_gpu_resource_unref, resource_id, 24);
@@ -214,8 +217,8 @@ VIRTIO_GPU_AT(virtio_gpu_resource_unref, padding, 28);
 struct virtio_gpu_set_scanout {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_SET_SCANOUT */
 	struct virtio_gpu_rect r;       /* the part of the resource shown */
-	uint32_t scanout_id;            /* le32: which scanout */
-	uint32_t resource_id;           /* le32: what it shows; 0 = off */
+	virtio_le32_t scanout_id;       /* which scanout */
+	virtio_le32_t resource_id;      /* what it shows; 0 = off */
 };
 VIRTIO_GPU_SIZE(virtio_gpu_set_scanout, 48);
 VIRTIO_GPU_AT(virtio_gpu_set_scanout, r, 24);
@@ -226,8 +229,8 @@ VIRTIO_GPU_AT(virtio_gpu_set_scanout, resource_id, 44);
 struct virtio_gpu_resource_flush {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_RESOURCE_FLUSH */
 	struct virtio_gpu_rect r;       /* the region to flush */
-	uint32_t resource_id;           /* le32: the resource */
-	uint32_t padding;               /* le32 */
+	virtio_le32_t resource_id;      /* the resource */
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resource_flush, 48);
 VIRTIO_GPU_AT(virtio_gpu_resource_flush, r, 24);
@@ -238,9 +241,9 @@ VIRTIO_GPU_AT(virtio_gpu_resource_flush, padding, 44);
 struct virtio_gpu_transfer_to_host_2d {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_TRANSFER_TO_HOST_2D */
 	struct virtio_gpu_rect r;       /* the box to transfer */
-	uint64_t offset;                /* le64: byte offset in the backing of r's first pixel */
-	uint32_t resource_id;           /* le32: the resource */
-	uint32_t padding;               /* le32 */
+	virtio_le64_t offset;           /* byte offset in the backing of r's first pixel */
+	virtio_le32_t resource_id;      /* the resource */
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_transfer_to_host_2d, 56);
 VIRTIO_GPU_AT(virtio_gpu_transfer_to_host_2d, r, 24);
@@ -252,16 +255,16 @@ VIRTIO_GPU_AT(virtio_gpu_transfer_to_host_2d, padding, 52);
  * need not be contiguous); answer OK_NODATA. */
 struct virtio_gpu_resource_attach_backing {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_RESOURCE_ATTACH_BACKING */
-	uint32_t resource_id;           /* le32: the resource */
-	uint32_t nr_entries;            /* le32: struct virtio_gpu_mem_entry that follow */
+	virtio_le32_t resource_id;      /* the resource */
+	virtio_le32_t nr_entries;       /* struct virtio_gpu_mem_entry that follow */
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resource_attach_backing, 32);
 VIRTIO_GPU_AT(virtio_gpu_resource_attach_backing, resource_id, 24);
 VIRTIO_GPU_AT(virtio_gpu_resource_attach_backing, nr_entries, 28);
 struct virtio_gpu_mem_entry {
-	uint64_t addr;    /* le64: guest-physical address of a piece of backing */
-	uint32_t length;  /* le32: its length in bytes */
-	uint32_t padding; /* le32 */
+	virtio_le64_t addr;   /* guest-physical address of a piece of backing */
+	virtio_le32_t length; /* its length in bytes */
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_mem_entry, 16);
 VIRTIO_GPU_AT(virtio_gpu_mem_entry, addr, 0);
@@ -271,8 +274,8 @@ VIRTIO_GPU_AT(virtio_gpu_mem_entry, padding, 12);
 /* RESOURCE_DETACH_BACKING: answer OK_NODATA. */
 struct virtio_gpu_resource_detach_backing {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_RESOURCE_DETACH_BACKING */
-	uint32_t resource_id;           /* le32: the resource */
-	uint32_t padding;               /* le32 */
+	virtio_le32_t resource_id;      /* the resource */
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resource_detach_backing, 32);
 VIRTIO_GPU_AT(virtio_gpu_resource_detach_backing, resource_id, 24);
@@ -281,8 +284,8 @@ VIRTIO_GPU_AT(virtio_gpu_resource_detach_backing, padding, 28);
 /* GET_CAPSET_INFO: answer OK_CAPSET_INFO. */
 struct virtio_gpu_get_capset_info {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_GET_CAPSET_INFO */
-	uint32_t capset_index;          /* le32: < num_capsets */
-	uint32_t padding;               /* le32 */
+	virtio_le32_t capset_index;     /* < num_capsets */
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_get_capset_info, 32);
 VIRTIO_GPU_AT(virtio_gpu_get_capset_info, capset_index, 24);
@@ -294,10 +297,10 @@ VIRTIO_GPU_AT(virtio_gpu_get_capset_info, padding, 28);
 #define VIRTIO_GPU_CAPSET_CROSS_DOMAIN 5 /* Wayland proxying */
 struct virtio_gpu_resp_capset_info {
 	struct virtio_gpu_ctrl_hdr hdr; /* OK_CAPSET_INFO */
-	uint32_t capset_id;             /* le32: VIRTIO_GPU_CAPSET_* */
-	uint32_t capset_max_version;    /* le32 */
-	uint32_t capset_max_size;       /* le32: bytes */
-	uint32_t padding;               /* le32 */
+	virtio_le32_t capset_id;        /* VIRTIO_GPU_CAPSET_* */
+	virtio_le32_t capset_max_version;
+	virtio_le32_t capset_max_size;  /* bytes */
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resp_capset_info, 40);
 VIRTIO_GPU_AT(virtio_gpu_resp_capset_info, capset_id, 24);
@@ -308,8 +311,8 @@ VIRTIO_GPU_AT(virtio_gpu_resp_capset_info, padding, 36);
 /* GET_CAPSET: answer OK_CAPSET with the capset data. */
 struct virtio_gpu_get_capset {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_GET_CAPSET */
-	uint32_t capset_id;             /* le32: VIRTIO_GPU_CAPSET_* */
-	uint32_t capset_version;        /* le32 */
+	virtio_le32_t capset_id;        /* VIRTIO_GPU_CAPSET_* */
+	virtio_le32_t capset_version;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_get_capset, 32);
 VIRTIO_GPU_AT(virtio_gpu_get_capset, capset_id, 24);
@@ -323,8 +326,8 @@ VIRTIO_GPU_AT(virtio_gpu_resp_capset, capset_data, 24);
 /* RESOURCE_ASSIGN_UUID (F_RESOURCE_UUID): answer OK_RESOURCE_UUID. */
 struct virtio_gpu_resource_assign_uuid {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_RESOURCE_ASSIGN_UUID */
-	uint32_t resource_id;           /* le32: the resource to export */
-	uint32_t padding;               /* le32 */
+	virtio_le32_t resource_id;      /* the resource to export */
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resource_assign_uuid, 32);
 VIRTIO_GPU_AT(virtio_gpu_resource_assign_uuid, resource_id, 24);
@@ -346,12 +349,12 @@ VIRTIO_GPU_AT(virtio_gpu_resp_resource_uuid, uuid, 24);
 #define VIRTIO_GPU_BLOB_FLAG_USE_CROSS_DEVICE 0x0004u /* shared with other devices */
 struct virtio_gpu_resource_create_blob {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_RESOURCE_CREATE_BLOB */
-	uint32_t resource_id;           /* le32: chosen by the driver */
-	uint32_t blob_mem;              /* le32: VIRTIO_GPU_BLOB_MEM_*, not 0 */
-	uint32_t blob_flags;            /* le32: VIRTIO_GPU_BLOB_FLAG_* */
-	uint32_t nr_entries;            /* le32: struct virtio_gpu_mem_entry that follow */
-	uint64_t blob_id;               /* le64: context-local object (HOST3D*) */
-	uint64_t size;                  /* le64: bytes */
+	virtio_le32_t resource_id;      /* chosen by the driver */
+	virtio_le32_t blob_mem;         /* VIRTIO_GPU_BLOB_MEM_*, not 0 */
+	virtio_le32_t blob_flags;       /* VIRTIO_GPU_BLOB_FLAG_* */
+	virtio_le32_t nr_entries;       /* struct virtio_gpu_mem_entry that follow */
+	virtio_le64_t blob_id;          /* context-local object (HOST3D*) */
+	virtio_le64_t size;             /* bytes */
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resource_create_blob, 56);
 VIRTIO_GPU_AT(virtio_gpu_resource_create_blob, resource_id, 24);
@@ -365,14 +368,14 @@ VIRTIO_GPU_AT(virtio_gpu_resource_create_blob, size, 48);
 struct virtio_gpu_set_scanout_blob {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_SET_SCANOUT_BLOB */
 	struct virtio_gpu_rect r;       /* the part of the blob shown */
-	uint32_t scanout_id;            /* le32: which scanout */
-	uint32_t resource_id;           /* le32: the blob resource */
-	uint32_t width;                 /* le32: of the blob image */
-	uint32_t height;                /* le32 */
-	uint32_t format;                /* le32: enum virtio_gpu_formats */
-	uint32_t padding;               /* le32 */
-	uint32_t strides[4];            /* le32: bytes per line, per plane */
-	uint32_t offsets[4];            /* le32: start of each plane */
+	virtio_le32_t scanout_id;       /* which scanout */
+	virtio_le32_t resource_id;      /* the blob resource */
+	virtio_le32_t width;            /* of the blob image */
+	virtio_le32_t height;
+	virtio_le32_t format;           /* enum virtio_gpu_formats */
+	virtio_le32_t padding;
+	virtio_le32_t strides[4];       /* bytes per line, per plane */
+	virtio_le32_t offsets[4];       /* start of each plane */
 };
 VIRTIO_GPU_SIZE(virtio_gpu_set_scanout_blob, 96);
 VIRTIO_GPU_AT(virtio_gpu_set_scanout_blob, r, 24);
@@ -391,8 +394,8 @@ VIRTIO_GPU_AT(virtio_gpu_set_scanout_blob, offsets, 80);
 #define VIRTIO_GPU_CONTEXT_INIT_CAPSET_ID_MASK 0x000000ffu /* context_init: capset id */
 struct virtio_gpu_ctx_create {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_CTX_CREATE */
-	uint32_t nlen;                  /* le32: bytes of debug_name used */
-	uint32_t context_init;          /* le32: capset id in the low 8 bits (CONTEXT_INIT) */
+	virtio_le32_t nlen;             /* bytes of debug_name used */
+	virtio_le32_t context_init;     /* capset id in the low 8 bits (CONTEXT_INIT) */
 	char debug_name[64];            /* for debugging */
 };
 VIRTIO_GPU_SIZE(virtio_gpu_ctx_create, 96);
@@ -403,9 +406,9 @@ VIRTIO_GPU_AT(virtio_gpu_ctx_create, debug_name, 32);
 /* RESOURCE_MAP_BLOB: into the host visible region; answer OK_MAP_INFO. */
 struct virtio_gpu_resource_map_blob {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_RESOURCE_MAP_BLOB */
-	uint32_t resource_id;           /* le32: a host-only blob, not mapped yet */
-	uint32_t padding;               /* le32 */
-	uint64_t offset;                /* le64: where in the host visible region */
+	virtio_le32_t resource_id;      /* a host-only blob, not mapped yet */
+	virtio_le32_t padding;
+	virtio_le64_t offset;           /* where in the host visible region */
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resource_map_blob, 40);
 VIRTIO_GPU_AT(virtio_gpu_resource_map_blob, resource_id, 24);
@@ -428,8 +431,8 @@ VIRTIO_GPU_AT(virtio_gpu_resp_map_info, padding, 28);
 /* RESOURCE_UNMAP_BLOB: answer OK_NODATA. */
 struct virtio_gpu_resource_unmap_blob {
 	struct virtio_gpu_ctrl_hdr hdr; /* CMD_RESOURCE_UNMAP_BLOB */
-	uint32_t resource_id;           /* le32: the mapped blob */
-	uint32_t padding;               /* le32 */
+	virtio_le32_t resource_id;      /* the mapped blob */
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_resource_unmap_blob, 32);
 VIRTIO_GPU_AT(virtio_gpu_resource_unmap_blob, resource_id, 24);
@@ -440,10 +443,10 @@ VIRTIO_GPU_AT(virtio_gpu_resource_unmap_blob, padding, 28);
 /* The cursor image is a 64x64 resource, filled (and fenced) beforehand. */
 #define VIRTIO_GPU_CURSOR_SIZE 64
 struct virtio_gpu_cursor_pos {
-	uint32_t scanout_id; /* le32: which scanout */
-	uint32_t x;          /* le32 */
-	uint32_t y;          /* le32 */
-	uint32_t padding;    /* le32 */
+	virtio_le32_t scanout_id; /* which scanout */
+	virtio_le32_t x;
+	virtio_le32_t y;
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_cursor_pos, 16);
 VIRTIO_GPU_AT(virtio_gpu_cursor_pos, scanout_id, 0);
@@ -455,10 +458,10 @@ VIRTIO_GPU_AT(virtio_gpu_cursor_pos, padding, 12);
 struct virtio_gpu_update_cursor {
 	struct virtio_gpu_ctrl_hdr hdr;   /* CMD_UPDATE_CURSOR or CMD_MOVE_CURSOR */
 	struct virtio_gpu_cursor_pos pos; /* where */
-	uint32_t resource_id;             /* le32: the image (UPDATE only) */
-	uint32_t hot_x;                   /* le32: hot spot in the image */
-	uint32_t hot_y;                   /* le32 */
-	uint32_t padding;                 /* le32 */
+	virtio_le32_t resource_id;        /* the image (UPDATE only) */
+	virtio_le32_t hot_x;              /* hot spot in the image */
+	virtio_le32_t hot_y;
+	virtio_le32_t padding;
 };
 VIRTIO_GPU_SIZE(virtio_gpu_update_cursor, 56);
 VIRTIO_GPU_AT(virtio_gpu_update_cursor, pos, 24);

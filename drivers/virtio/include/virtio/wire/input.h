@@ -3,13 +3,16 @@
  * configuration selectors and layout, and the event both queues carry.
  * Event types and codes are those of Linux evdev (input-event-codes.h);
  * only the few the spec leans on are named here.  All multi-byte fields
- * are little-endian.  Only <stdint.h>/<stddef.h>: includable alone.
+ * are little-endian.  Only <stdint.h>/<stddef.h> and common.h (the
+ * byte-order types): includable alone.
  */
 #ifndef VIRTIO_WIRE_INPUT_H
 #define VIRTIO_WIRE_INPUT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common.h"
 
 /* Queues (§5.8.2); no feature bits (§5.8.3). */
 #define VIRTIO_INPUT_QUEUE_EVENT  0u /* eventq: device -> driver, device-writable buffers */
@@ -28,11 +31,11 @@ enum virtio_input_config_select {
 
 /* An absolute axis (VIRTIO_INPUT_CFG_ABS_INFO). */
 struct virtio_input_absinfo {
-	uint32_t min;  /* le32: minimum value */
-	uint32_t max;  /* le32: maximum value */
-	uint32_t fuzz; /* le32: noise filter */
-	uint32_t flat; /* le32: dead zone */
-	uint32_t res;  /* le32: resolution, units per mm (or per radian) */
+	virtio_le32_t min;  /* minimum value */
+	virtio_le32_t max;  /* maximum value */
+	virtio_le32_t fuzz; /* noise filter */
+	virtio_le32_t flat; /* dead zone */
+	virtio_le32_t res;  /* resolution, units per mm (or per radian) */
 };
 _Static_assert(sizeof(struct virtio_input_absinfo) == 20, "§5.8.4: 20-byte absinfo");
 _Static_assert(offsetof(struct virtio_input_absinfo, min) == 0, "absinfo.min at 0");
@@ -43,10 +46,10 @@ _Static_assert(offsetof(struct virtio_input_absinfo, res) == 16, "absinfo.res at
 
 /* Device identity (VIRTIO_INPUT_CFG_ID_DEVIDS), as evdev's EVIOCGID. */
 struct virtio_input_devids {
-	uint16_t bustype; /* le16: BUS_* */
-	uint16_t vendor;  /* le16 */
-	uint16_t product; /* le16 */
-	uint16_t version; /* le16 */
+	virtio_le16_t bustype; /* BUS_* */
+	virtio_le16_t vendor;
+	virtio_le16_t product;
+	virtio_le16_t version;
 };
 _Static_assert(sizeof(struct virtio_input_devids) == 8, "§5.8.4: 8-byte devids");
 _Static_assert(offsetof(struct virtio_input_devids, bustype) == 0, "devids.bustype at 0");
@@ -57,16 +60,16 @@ _Static_assert(offsetof(struct virtio_input_devids, version) == 6, "devids.versi
 /* Configuration layout (§5.8.4).  The driver writes select and subsel
  * only; size 0 means nothing for that pair.  Strings have no NUL. */
 struct virtio_input_config {
-	uint8_t select;      /* enum virtio_input_config_select */
-	uint8_t subsel;      /* event type or axis, per select */
-	uint8_t size;        /* bytes of u that are valid */
-	uint8_t reserved[5]; /* reserved */
+	uint8_t select;                          /* enum virtio_input_config_select */
+	uint8_t subsel;                          /* event type or axis, per select */
+	uint8_t size;                            /* bytes of u that are valid */
+	uint8_t reserved[5];                     /* reserved */
 	union {
 		char string[128];                /* ID_NAME, ID_SERIAL */
 		uint8_t bitmap[128];             /* PROP_BITS, EV_BITS: bit n = code n */
 		struct virtio_input_absinfo abs; /* ABS_INFO */
 		struct virtio_input_devids ids;  /* ID_DEVIDS */
-	} u;                 /* the answer */
+	} u;                                     /* the answer */
 };
 _Static_assert(sizeof(struct virtio_input_config) == 136, "§5.8.4: 136-byte configuration");
 _Static_assert(offsetof(struct virtio_input_config, select) == 0, "input_config.select at 0");
@@ -77,9 +80,9 @@ _Static_assert(offsetof(struct virtio_input_config, u) == 8, "input_config.u at 
 
 /* The event on both queues (§5.8.6), evdev's type/code/value. */
 struct virtio_input_event {
-	uint16_t type;  /* le16: EV_* */
-	uint16_t code;  /* le16: key, button or axis code */
-	uint32_t value; /* le32: 1 press / 0 release, a movement, an axis position */
+	virtio_le16_t type;  /* EV_* */
+	virtio_le16_t code;  /* key, button or axis code */
+	virtio_le32_t value; /* 1 press / 0 release, a movement, an axis position */
 };
 _Static_assert(sizeof(struct virtio_input_event) == 8, "§5.8.6: 8-byte event");
 _Static_assert(offsetof(struct virtio_input_event, type) == 0, "input_event.type at 0");

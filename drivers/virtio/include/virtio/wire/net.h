@@ -2,14 +2,18 @@
  * VirtIO 1.3 wire format of the network device (§5.1): queues, feature
  * bits, the configuration layout, the per-packet header (all its forms),
  * hash types and reports, and the control queue's classes, commands and
- * command data.  All multi-byte fields are little-endian (guest-endian on
- * a legacy interface).  Only <stdint.h>/<stddef.h>: includable alone.
+ * command data.  The configuration, the packet header and the commands a
+ * legacy device has are in the device's order (virtio16_t ..: guest-endian
+ * on a legacy interface), the rest little-endian.  Only <stdint.h>,
+ * <stddef.h> and common.h (the byte-order types): includable alone.
  */
 #ifndef VIRTIO_WIRE_NET_H
 #define VIRTIO_WIRE_NET_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common.h"
 
 /* Queues (§5.1.2): pair k (0-based) is receiveq 2k, transmitq 2k+1;
  * N = 1 pair unless MQ or RSS is negotiated (then max_virtqueue_pairs);
@@ -60,16 +64,16 @@
 
 /* Configuration layout (§5.1.4); read-only for the driver. */
 struct virtio_net_config {
-	uint8_t mac[6];                            /* MAC address (F_MAC) */
-	uint16_t status;                           /* le16: VIRTIO_NET_S_* (F_STATUS) */
-	uint16_t max_virtqueue_pairs;              /* le16: 1..0x8000 (F_MQ or F_RSS) */
-	uint16_t mtu;                              /* le16: 68..65535 (F_MTU) */
-	uint32_t speed;                            /* le32: Mbit/s, 0xffffffff unknown (F_SPEED_DUPLEX) */
-	uint8_t duplex;                            /* VIRTIO_NET_DUPLEX_* (F_SPEED_DUPLEX) */
-	uint8_t rss_max_key_size;                  /* largest RSS key, >= 40 (F_RSS or F_HASH_REPORT) */
-	uint16_t rss_max_indirection_table_length; /* le16: >= 128 entries (F_RSS) */
-	uint32_t supported_hash_types;             /* le32: VIRTIO_NET_HASH_TYPE_* (F_RSS or F_HASH_REPORT) */
-	uint32_t supported_tunnel_types;           /* le32: VIRTIO_NET_HASH_TUNNEL_TYPE_* (F_HASH_TUNNEL) */
+	uint8_t mac[6];                              /* MAC address (F_MAC) */
+	virtio16_t status;                           /* VIRTIO_NET_S_* (F_STATUS) */
+	virtio16_t max_virtqueue_pairs;              /* 1..0x8000 (F_MQ or F_RSS) */
+	virtio16_t mtu;                              /* 68..65535 (F_MTU) */
+	virtio32_t speed;                            /* Mbit/s, 0xffffffff unknown (F_SPEED_DUPLEX) */
+	uint8_t duplex;                              /* VIRTIO_NET_DUPLEX_* (F_SPEED_DUPLEX) */
+	uint8_t rss_max_key_size;                    /* largest RSS key, >= 40 (F_RSS or F_HASH_REPORT) */
+	virtio16_t rss_max_indirection_table_length; /* >= 128 entries (F_RSS) */
+	virtio32_t supported_hash_types;             /* VIRTIO_NET_HASH_TYPE_* (F_RSS or F_HASH_REPORT) */
+	virtio32_t supported_tunnel_types;           /* VIRTIO_NET_HASH_TUNNEL_TYPE_* (F_HASH_TUNNEL) */
 };
 _Static_assert(sizeof(struct virtio_net_config) == 28, "§5.1.4: 28-byte configuration");
 #define VIRTIO_NET_CFG_AT(f, o) \
@@ -113,13 +117,13 @@ VIRTIO_NET_CFG_AT(supported_tunnel_types, 24);
 #define VIRTIO_NET_HDR_GSO_UDP_L4   5u    /* gso_type: UDP segmentation (USO) */
 #define VIRTIO_NET_HDR_GSO_ECN      0x80u /* gso_type bit: TCP with ECN (CWR) */
 struct virtio_net_hdr {
-	uint8_t flags;        /* VIRTIO_NET_HDR_F_* */
-	uint8_t gso_type;     /* VIRTIO_NET_HDR_GSO_* */
-	uint16_t hdr_len;     /* le16: length of the headers to replicate per segment */
-	uint16_t gso_size;    /* le16: payload bytes per segment */
-	uint16_t csum_start;  /* le16: where checksumming starts (RSC: coalesced segments) */
-	uint16_t csum_offset; /* le16: where from csum_start to store it (RSC: dup ACKs) */
-	uint16_t num_buffers; /* le16: buffers of a received packet (MRG_RXBUF), else 1; transmit: 0 */
+	uint8_t flags;          /* VIRTIO_NET_HDR_F_* */
+	uint8_t gso_type;       /* VIRTIO_NET_HDR_GSO_* */
+	virtio16_t hdr_len;     /* length of the headers to replicate per segment */
+	virtio16_t gso_size;    /* payload bytes per segment */
+	virtio16_t csum_start;  /* where checksumming starts (RSC: coalesced segments) */
+	virtio16_t csum_offset; /* where from csum_start to store it (RSC: dup ACKs) */
+	virtio16_t num_buffers; /* buffers of a received packet (MRG_RXBUF), else 1; transmit: 0 */
 };
 _Static_assert(sizeof(struct virtio_net_hdr) == 12, "§5.1.6: 12-byte header");
 #define VIRTIO_NET_HDR_AT(f, o) \
@@ -135,22 +139,22 @@ VIRTIO_NET_HDR_AT(num_buffers, 10);
 
 /* The 10-byte legacy form: no num_buffers (legacy, MRG_RXBUF not negotiated). */
 struct virtio_net_hdr_legacy {
-	uint8_t flags;        /* VIRTIO_NET_HDR_F_* */
-	uint8_t gso_type;     /* VIRTIO_NET_HDR_GSO_* */
-	uint16_t hdr_len;     /* guest-endian: header length */
-	uint16_t gso_size;    /* guest-endian: payload bytes per segment */
-	uint16_t csum_start;  /* guest-endian: where checksumming starts */
-	uint16_t csum_offset; /* guest-endian: where from csum_start to store it */
+	uint8_t flags;          /* VIRTIO_NET_HDR_F_* */
+	uint8_t gso_type;       /* VIRTIO_NET_HDR_GSO_* */
+	virtio16_t hdr_len;     /* header length */
+	virtio16_t gso_size;    /* payload bytes per segment */
+	virtio16_t csum_start;  /* where checksumming starts */
+	virtio16_t csum_offset; /* where from csum_start to store it */
 };
 _Static_assert(sizeof(struct virtio_net_hdr_legacy) == 10, "§5.1.6.1: 10-byte legacy header");
 _Static_assert(offsetof(struct virtio_net_hdr_legacy, csum_offset) == 8, "hdr_legacy.csum_offset at 8");
 
 /* The 20-byte form with HASH_REPORT (§5.1.6, §5.1.6.4.5): the hash follows. */
 struct virtio_net_hdr_hash {
-	struct virtio_net_hdr hdr; /* the 12-byte header */
-	uint32_t hash_value;       /* le32: the calculated hash */
-	uint16_t hash_report;      /* le16: VIRTIO_NET_HASH_REPORT_* */
-	uint16_t padding_reserved; /* le16: reserved */
+	struct virtio_net_hdr hdr;      /* the 12-byte header */
+	virtio_le32_t hash_value;       /* the calculated hash */
+	virtio_le16_t hash_report;      /* VIRTIO_NET_HASH_REPORT_* */
+	virtio_le16_t padding_reserved; /* reserved */
 };
 _Static_assert(sizeof(struct virtio_net_hdr_hash) == 20, "§5.1.6: 20-byte hash header");
 _Static_assert(offsetof(struct virtio_net_hdr_hash, hash_value) == 12, "hdr_hash.hash_value at 12");
@@ -226,7 +230,7 @@ _Static_assert(offsetof(struct virtio_net_ctrl_hdr, command) == 1, "ctrl_hdr.com
 #define VIRTIO_NET_CTRL_MAC_TABLE_SET 0
 #define VIRTIO_NET_CTRL_MAC_ADDR_SET  1 /* CTRL_MAC_ADDR */
 struct virtio_net_ctrl_mac {
-	uint32_t entries;    /* le32: addresses that follow */
+	virtio32_t entries;  /* addresses that follow */
 	uint8_t macs[][6];   /* [entries] MAC addresses */
 };
 _Static_assert(offsetof(struct virtio_net_ctrl_mac, macs) == 4, "ctrl_mac.macs at 4");
@@ -247,7 +251,7 @@ _Static_assert(offsetof(struct virtio_net_ctrl_mac, macs) == 4, "ctrl_mac.macs a
 #define VIRTIO_NET_CTRL_MQ_RSS_CONFIG     1 /* RSS: struct virtio_net_rss_config */
 #define VIRTIO_NET_CTRL_MQ_HASH_CONFIG    2 /* hash reporting: struct virtio_net_hash_config */
 struct virtio_net_ctrl_mq_pairs_set {
-	uint16_t virtqueue_pairs; /* le16: pairs to use, MIN..max_virtqueue_pairs */
+	virtio16_t virtqueue_pairs; /* pairs to use, MIN..max_virtqueue_pairs */
 };
 _Static_assert(sizeof(struct virtio_net_ctrl_mq_pairs_set) == 2, "§5.1.6.5.6: 2-byte pairs_set");
 #define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN 1u
@@ -256,10 +260,10 @@ _Static_assert(sizeof(struct virtio_net_ctrl_mq_pairs_set) == 2, "§5.1.6.5.6: 2
 /* HASH_CONFIG data (§5.1.6.5.6): laid out like the RSS data with the
  * table fields reserved. */
 struct virtio_net_hash_config {
-	uint32_t hash_types;      /* le32: VIRTIO_NET_HASH_TYPE_* enabled */
-	uint16_t reserved[4];     /* le16: zero */
-	uint8_t hash_key_length;  /* bytes of hash_key_data */
-	uint8_t hash_key_data[];  /* [hash_key_length] */
+	virtio_le32_t hash_types;  /* VIRTIO_NET_HASH_TYPE_* enabled */
+	virtio_le16_t reserved[4]; /* zero */
+	uint8_t hash_key_length;   /* bytes of hash_key_data */
+	uint8_t hash_key_data[];   /* [hash_key_length] */
 };
 _Static_assert(offsetof(struct virtio_net_hash_config, reserved) == 4, "hash_config.reserved at 4");
 _Static_assert(offsetof(struct virtio_net_hash_config, hash_key_length) == 12,
@@ -276,10 +280,10 @@ _Static_assert(offsetof(struct virtio_net_hash_config, hash_key_data) == 13,
  */
 #define VIRTIO_NET_RSS_RQ_ID(vq_index) ((uint16_t)(((vq_index) >> 1) & 0x7fffu))
 struct virtio_net_rss_config {
-	uint32_t hash_types;             /* le32: VIRTIO_NET_HASH_TYPE_* enabled */
-	uint16_t indirection_table_mask; /* le16: applied to the hash; table has mask + 1 entries */
-	uint16_t unclassified_queue;     /* le16 rss_rq_id: where unhashed packets go */
-	uint16_t indirection_table[];    /* le16 rss_rq_id [mask + 1], a power of two */
+	virtio_le32_t hash_types;             /* VIRTIO_NET_HASH_TYPE_* enabled */
+	virtio_le16_t indirection_table_mask; /* applied to the hash; table has mask + 1 entries */
+	virtio_le16_t unclassified_queue;     /* rss_rq_id: where unhashed packets go */
+	virtio_le16_t indirection_table[];    /* rss_rq_id [mask + 1], a power of two */
 };
 _Static_assert(offsetof(struct virtio_net_rss_config, indirection_table_mask) == 4,
 	       "rss_config.indirection_table_mask at 4");
@@ -288,7 +292,7 @@ _Static_assert(offsetof(struct virtio_net_rss_config, unclassified_queue) == 6,
 _Static_assert(offsetof(struct virtio_net_rss_config, indirection_table) == 8,
 	       "rss_config.indirection_table at 8");
 struct virtio_net_rss_config_tail {
-	uint16_t max_tx_vq;      /* le16: transmit queues the device may use */
+	virtio_le16_t max_tx_vq; /* transmit queues the device may use */
 	uint8_t hash_key_length; /* bytes of hash_key_data */
 	uint8_t hash_key_data[]; /* [hash_key_length] */
 };
@@ -309,14 +313,14 @@ _Static_assert(offsetof(struct virtio_net_rss_config_tail, hash_key_data) == 3,
 #define VIRTIO_NET_CTRL_NOTF_COAL_VQ_SET 2 /* data: struct virtio_net_ctrl_coal_vq */
 #define VIRTIO_NET_CTRL_NOTF_COAL_VQ_GET 3 /* data: le16 vq_index, le16 reserved; answer: the coal */
 struct virtio_net_ctrl_coal {
-	uint32_t max_packets; /* le32: packets before a notification */
-	uint32_t max_usecs;   /* le32: microseconds a notification may wait */
+	virtio_le32_t max_packets; /* packets before a notification */
+	virtio_le32_t max_usecs;   /* microseconds a notification may wait */
 };
 _Static_assert(sizeof(struct virtio_net_ctrl_coal) == 8, "§5.1.6.5.9: 8-byte coal");
 _Static_assert(offsetof(struct virtio_net_ctrl_coal, max_usecs) == 4, "ctrl_coal.max_usecs at 4");
 struct virtio_net_ctrl_coal_vq {
-	uint16_t vq_index;                /* le16: an enabled receive or transmit queue */
-	uint16_t reserved;                /* le16: ignored by the device */
+	virtio_le16_t vq_index;           /* an enabled receive or transmit queue */
+	virtio_le16_t reserved;           /* ignored by the device */
 	struct virtio_net_ctrl_coal coal; /* its parameters */
 };
 _Static_assert(sizeof(struct virtio_net_ctrl_coal_vq) == 12, "§5.1.6.5.9: 12-byte coal_vq");
@@ -327,7 +331,7 @@ _Static_assert(offsetof(struct virtio_net_ctrl_coal_vq, coal) == 4, "ctrl_coal_v
 #define VIRTIO_NET_CTRL_HASH_TUNNEL     7
 #define VIRTIO_NET_CTRL_HASH_TUNNEL_SET 0
 struct virtnet_hash_tunnel {
-	uint32_t enabled_tunnel_types; /* le32: VIRTIO_NET_HASH_TUNNEL_TYPE_* to hash inside */
+	virtio_le32_t enabled_tunnel_types; /* VIRTIO_NET_HASH_TUNNEL_TYPE_* to hash inside */
 };
 _Static_assert(sizeof(struct virtnet_hash_tunnel) == 4, "§5.1.6.4.4: 4-byte hash tunnel");
 

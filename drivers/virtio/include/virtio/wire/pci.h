@@ -3,13 +3,16 @@
  * vendor-specific capabilities that locate the virtio structures (§4.1.4),
  * the common configuration structure (§4.1.4.3), notification, ISR and
  * PCI-configuration-access capabilities.  All multi-byte fields are
- * little-endian.  Only <stdint.h>/<stddef.h>: includable alone.
+ * little-endian.  Only <stdint.h>/<stddef.h> and common.h (the byte-order
+ * types): includable alone.
  */
 #ifndef VIRTIO_WIRE_PCI_H
 #define VIRTIO_WIRE_PCI_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common.h"
 
 /* Identity (§4.1.2). */
 #define VIRTIO_PCI_VENDOR_ID        0x1af4u
@@ -32,15 +35,15 @@
 
 /* Virtio structure capability (§4.1.4). */
 struct virtio_pci_cap {
-	uint8_t cap_vndr;   /* VIRTIO_PCI_CAP_ID_VNDR */
-	uint8_t cap_next;   /* configuration-space offset of the next capability */
-	uint8_t cap_len;    /* length of this capability, extra data included */
-	uint8_t cfg_type;   /* VIRTIO_PCI_CAP_*_CFG: which structure */
-	uint8_t bar;        /* BAR 0-5 holding the structure; other values reserved */
-	uint8_t id;         /* tells apart several capabilities of one type */
-	uint8_t padding[2]; /* to a full dword */
-	uint32_t offset;    /* le32: where the structure begins within the BAR */
-	uint32_t length;    /* le32: its length in bytes */
+	uint8_t cap_vndr;     /* VIRTIO_PCI_CAP_ID_VNDR */
+	uint8_t cap_next;     /* configuration-space offset of the next capability */
+	uint8_t cap_len;      /* length of this capability, extra data included */
+	uint8_t cfg_type;     /* VIRTIO_PCI_CAP_*_CFG: which structure */
+	uint8_t bar;          /* BAR 0-5 holding the structure; other values reserved */
+	uint8_t id;           /* tells apart several capabilities of one type */
+	uint8_t padding[2];   /* to a full dword */
+	virtio_le32_t offset; /* where the structure begins within the BAR */
+	virtio_le32_t length; /* its length in bytes */
 };
 _Static_assert(sizeof(struct virtio_pci_cap) == 16, "§4.1.4: 16-byte capability");
 _Static_assert(offsetof(struct virtio_pci_cap, cap_vndr) == 0, "virtio_pci_cap.cap_vndr at 0");
@@ -79,8 +82,8 @@ _Static_assert(VIRTIO_PCI_CAP_SIZE == sizeof(struct virtio_pci_cap), "cap size")
 /* A capability with 64-bit offset and length (§4.1.4): shared memory. */
 struct virtio_pci_cap64 {
 	struct virtio_pci_cap cap; /* offset and length hold the low 32 bits */
-	uint32_t offset_hi;        /* le32: offset, high 32 bits */
-	uint32_t length_hi;        /* le32: length, high 32 bits */
+	virtio_le32_t offset_hi;   /* offset, high 32 bits */
+	virtio_le32_t length_hi;   /* length, high 32 bits */
 };
 _Static_assert(sizeof(struct virtio_pci_cap64) == 24, "§4.1.4: 24-byte cap64");
 _Static_assert(offsetof(struct virtio_pci_cap64, offset_hi) == 16, "cap64.offset_hi at 16");
@@ -89,28 +92,28 @@ _Static_assert(offsetof(struct virtio_pci_cap64, length_hi) == 20, "cap64.length
 /* Common configuration structure (§4.1.4.3), found through COMMON_CFG. */
 struct virtio_pci_common_cfg {
 	/* About the whole device. */
-	uint32_t device_feature_select;   /* le32 RW: word of device_feature */
-	uint32_t device_feature;          /* le32 R: offered feature bits of that word */
-	uint32_t driver_feature_select;   /* le32 RW: word of driver_feature */
-	uint32_t driver_feature;          /* le32 RW: accepted feature bits of that word */
-	uint16_t config_msix_vector;      /* le16 RW: MSI-X vector of configuration changes */
-	uint16_t num_queues;              /* le16 R: queues the device supports (no admin queues) */
-	uint8_t device_status;            /* RW: device status (§2.1); 0 resets */
-	uint8_t config_generation;        /* R: changes when the configuration does */
+	virtio_le32_t device_feature_select;   /* RW: word of device_feature */
+	virtio_le32_t device_feature;          /* R: offered feature bits of that word */
+	virtio_le32_t driver_feature_select;   /* RW: word of driver_feature */
+	virtio_le32_t driver_feature;          /* RW: accepted feature bits of that word */
+	virtio_le16_t config_msix_vector;      /* RW: MSI-X vector of configuration changes */
+	virtio_le16_t num_queues;              /* R: queues the device supports (no admin queues) */
+	uint8_t device_status;                 /* RW: device status (§2.1); 0 resets */
+	uint8_t config_generation;             /* R: changes when the configuration does */
 	/* About the queue chosen by queue_select. */
-	uint16_t queue_select;            /* le16 RW: the queue the fields below refer to */
-	uint16_t queue_size;              /* le16 RW: maximum on reset, may be lowered; 0 = none */
-	uint16_t queue_msix_vector;       /* le16 RW: MSI-X vector of its used-buffer events */
-	uint16_t queue_enable;            /* le16 RW: 1 = the device may use it */
-	uint16_t queue_notify_off;        /* le16 R: its doorbell, in notify_off_multiplier units */
-	uint64_t queue_desc;              /* le64 RW: Descriptor Area */
-	uint64_t queue_driver;            /* le64 RW: Driver Area */
-	uint64_t queue_device;            /* le64 RW: Device Area */
-	uint16_t queue_notif_config_data; /* le16 R: notification value (NOTIF_CONFIG_DATA) */
-	uint16_t queue_reset;             /* le16 RW: 1 resets the queue (RING_RESET) */
+	virtio_le16_t queue_select;            /* RW: the queue the fields below refer to */
+	virtio_le16_t queue_size;              /* RW: maximum on reset, may be lowered; 0 = none */
+	virtio_le16_t queue_msix_vector;       /* RW: MSI-X vector of its used-buffer events */
+	virtio_le16_t queue_enable;            /* RW: 1 = the device may use it */
+	virtio_le16_t queue_notify_off;        /* R: its doorbell, in notify_off_multiplier units */
+	virtio_le64_t queue_desc;              /* RW: Descriptor Area */
+	virtio_le64_t queue_driver;            /* RW: Driver Area */
+	virtio_le64_t queue_device;            /* RW: Device Area */
+	virtio_le16_t queue_notif_config_data; /* R: notification value (NOTIF_CONFIG_DATA) */
+	virtio_le16_t queue_reset;             /* RW: 1 resets the queue (RING_RESET) */
 	/* About the administration virtqueues (ADMIN_VQ). */
-	uint16_t admin_queue_index;       /* le16 R: index of the first admin queue */
-	uint16_t admin_queue_num;         /* le16 R: how many; 0 = none */
+	virtio_le16_t admin_queue_index;       /* R: index of the first admin queue */
+	virtio_le16_t admin_queue_num;         /* R: how many; 0 = none */
 };
 _Static_assert(sizeof(struct virtio_pci_common_cfg) == 0x40, "§4.1.4.3: 64-byte common cfg");
 
@@ -165,8 +168,8 @@ VIRTIO_PCI_COMMON_AT(admin_queue_num, VIRTIO_PCI_COMMON_ADM_Q_NUM);
 /* Notification capability (§4.1.4.4): a queue's doorbell is at
  * cap.offset + queue_notify_off * notify_off_multiplier in cap.bar. */
 struct virtio_pci_notify_cap {
-	struct virtio_pci_cap cap;      /* cfg_type VIRTIO_PCI_CAP_NOTIFY_CFG */
-	uint32_t notify_off_multiplier; /* le32: bytes per queue_notify_off unit (0: one doorbell) */
+	struct virtio_pci_cap cap;           /* cfg_type VIRTIO_PCI_CAP_NOTIFY_CFG */
+	virtio_le32_t notify_off_multiplier; /* bytes per queue_notify_off unit (0: one doorbell) */
 };
 _Static_assert(sizeof(struct virtio_pci_notify_cap) == 20, "§4.1.4.4: 20-byte notify cap");
 #define VIRTIO_PCI_NOTIFY_CAP_MULT 16 /* offset of notify_off_multiplier */
@@ -193,11 +196,11 @@ _Static_assert(offsetof(struct virtio_pci_cfg_cap, pci_cfg_data) == 16, "cfg_cap
 
 /* Vendor data capability (§4.1.4.8), followed by vendor-defined data. */
 struct virtio_pci_vndr_data {
-	uint8_t cap_vndr;   /* VIRTIO_PCI_CAP_ID_VNDR */
-	uint8_t cap_next;   /* next capability */
-	uint8_t cap_len;    /* length, a multiple of 4 */
-	uint8_t cfg_type;   /* VIRTIO_PCI_CAP_VENDOR_CFG */
-	uint16_t vendor_id; /* le16: PCI-SIG vendor ID of the data's format (never 0x1af4) */
+	uint8_t cap_vndr;        /* VIRTIO_PCI_CAP_ID_VNDR */
+	uint8_t cap_next;        /* next capability */
+	uint8_t cap_len;         /* length, a multiple of 4 */
+	uint8_t cfg_type;        /* VIRTIO_PCI_CAP_VENDOR_CFG */
+	virtio_le16_t vendor_id; /* PCI-SIG vendor ID of the data's format (never 0x1af4) */
 };
 _Static_assert(sizeof(struct virtio_pci_vndr_data) == 6, "§4.1.4.8: 6-byte vendor data head");
 _Static_assert(offsetof(struct virtio_pci_vndr_data, vendor_id) == 4, "vndr_data.vendor_id at 4");

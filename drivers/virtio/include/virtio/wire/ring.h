@@ -1,14 +1,18 @@
 /*
  * VirtIO 1.3 wire format of the virtqueues: the split ring (§2.7) and the
- * packed ring (§2.8), their flags, alignments and area sizes.  All fields
- * are little-endian (guest-endian on a legacy interface, §2.7.3).
- * Only <stdint.h>/<stddef.h>: includable alone.
+ * packed ring (§2.8), their flags, alignments and area sizes.  Split ring
+ * fields are in the device's order (virtio16_t ..: guest-endian on a legacy
+ * interface, §2.7.3), packed ring fields little-endian (a 1.x feature).
+ * Only <stdint.h>/<stddef.h> and common.h (the byte-order types):
+ * includable alone.
  */
 #ifndef VIRTIO_WIRE_RING_H
 #define VIRTIO_WIRE_RING_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "common.h"
 
 #define VIRTQ_MAX_SIZE 32768u /* largest Queue Size (§2.7; packed: §2.8) */
 
@@ -23,10 +27,10 @@
 
 /* Descriptor table entry (§2.7.5), Descriptor Area. */
 struct virtq_desc {
-	uint64_t addr;  /* le64: guest-physical address of the buffer */
-	uint32_t len;   /* le32: its length in bytes */
-	uint16_t flags; /* le16: VIRTQ_DESC_F_NEXT/WRITE/INDIRECT */
-	uint16_t next;  /* le16: the next descriptor when F_NEXT */
+	virtio64_t addr;  /* guest-physical address of the buffer */
+	virtio32_t len;   /* its length in bytes */
+	virtio16_t flags; /* VIRTQ_DESC_F_NEXT/WRITE/INDIRECT */
+	virtio16_t next;  /* the next descriptor when F_NEXT */
 };
 _Static_assert(sizeof(struct virtq_desc) == 16, "§2.7.5: 16-byte descriptor");
 _Static_assert(offsetof(struct virtq_desc, addr) == 0, "virtq_desc.addr at 0");
@@ -37,9 +41,9 @@ _Static_assert(offsetof(struct virtq_desc, next) == 14, "virtq_desc.next at 14")
 /* Available ring (§2.7.6), Driver Area, written by the driver. */
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1u /* avail.flags: no used-buffer notifications, please */
 struct virtq_avail {
-	uint16_t flags;  /* le16: VIRTQ_AVAIL_F_NO_INTERRUPT (0 with EVENT_IDX) */
-	uint16_t idx;    /* le16: where the driver puts the next entry, free-running */
-	uint16_t ring[]; /* le16 [Queue Size] chain heads, then le16 used_event (EVENT_IDX) */
+	virtio16_t flags;  /* VIRTQ_AVAIL_F_NO_INTERRUPT (0 with EVENT_IDX) */
+	virtio16_t idx;    /* where the driver puts the next entry, free-running */
+	virtio16_t ring[]; /* [Queue Size] chain heads, then used_event (EVENT_IDX) */
 };
 _Static_assert(offsetof(struct virtq_avail, flags) == 0, "virtq_avail.flags at 0");
 _Static_assert(offsetof(struct virtq_avail, idx) == 2, "virtq_avail.idx at 2");
@@ -48,16 +52,16 @@ _Static_assert(offsetof(struct virtq_avail, ring) == 4, "virtq_avail.ring at 4")
 /* Used ring (§2.7.8), Device Area, written by the device. */
 #define VIRTQ_USED_F_NO_NOTIFY 1u /* used.flags: no available-buffer notifications, please */
 struct virtq_used_elem {
-	uint32_t id;  /* le32: head of the completed chain (le32 for padding reasons) */
-	uint32_t len; /* le32: bytes written into the device-writable part */
+	virtio32_t id;  /* head of the completed chain (32 bits for padding reasons) */
+	virtio32_t len; /* bytes written into the device-writable part */
 };
 _Static_assert(sizeof(struct virtq_used_elem) == 8, "§2.7.8: 8-byte used element");
 _Static_assert(offsetof(struct virtq_used_elem, id) == 0, "virtq_used_elem.id at 0");
 _Static_assert(offsetof(struct virtq_used_elem, len) == 4, "virtq_used_elem.len at 4");
 struct virtq_used {
-	uint16_t flags;                /* le16: VIRTQ_USED_F_NO_NOTIFY (0 with EVENT_IDX) */
-	uint16_t idx;                  /* le16: where the device puts the next entry */
-	struct virtq_used_elem ring[]; /* [Queue Size], then le16 avail_event (EVENT_IDX) */
+	virtio16_t flags;              /* VIRTQ_USED_F_NO_NOTIFY (0 with EVENT_IDX) */
+	virtio16_t idx;                /* where the device puts the next entry */
+	struct virtq_used_elem ring[]; /* [Queue Size], then a virtio16_t avail_event (EVENT_IDX) */
 };
 _Static_assert(offsetof(struct virtq_used, flags) == 0, "virtq_used.flags at 0");
 _Static_assert(offsetof(struct virtq_used, idx) == 2, "virtq_used.idx at 2");
@@ -82,10 +86,10 @@ _Static_assert(offsetof(struct virtq_used, ring) == 4, "virtq_used.ring at 4");
 
 /* Packed descriptor (§2.8.13), Descriptor Area, written by both sides. */
 struct virtq_packed_desc {
-	uint64_t addr;  /* le64: guest-physical address of the buffer */
-	uint32_t len;   /* le32: its length (used: bytes written) */
-	uint16_t id;    /* le16: buffer id, returned with the used descriptor */
-	uint16_t flags; /* le16: VIRTQ_DESC_F_* including AVAIL/USED */
+	virtio_le64_t addr;  /* guest-physical address of the buffer */
+	virtio_le32_t len;   /* its length (used: bytes written) */
+	virtio_le16_t id;    /* buffer id, returned with the used descriptor */
+	virtio_le16_t flags; /* VIRTQ_DESC_F_* including AVAIL/USED */
 };
 _Static_assert(sizeof(struct virtq_packed_desc) == 16, "§2.8.13: 16-byte descriptor");
 _Static_assert(offsetof(struct virtq_packed_desc, addr) == 0, "virtq_packed_desc.addr at 0");
@@ -99,8 +103,8 @@ _Static_assert(offsetof(struct virtq_packed_desc, flags) == 14, "virtq_packed_de
 #define VIRTQ_EVENT_F_DISABLE 1u /* flags: never notify */
 #define VIRTQ_EVENT_F_DESC    2u /* flags: notify at off_wrap (EVENT_IDX) */
 struct virtq_packed_event {
-	uint16_t off_wrap; /* le16: descriptor offset, wrap counter in bit 15 */
-	uint16_t flags;    /* le16: VIRTQ_EVENT_F_* */
+	virtio_le16_t off_wrap; /* descriptor offset, wrap counter in bit 15 */
+	virtio_le16_t flags;    /* VIRTQ_EVENT_F_* */
 };
 _Static_assert(sizeof(struct virtq_packed_event) == 4, "§2.8.14: 4-byte event structure");
 _Static_assert(offsetof(struct virtq_packed_event, off_wrap) == 0, "virtq_packed_event.off_wrap at 0");
