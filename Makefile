@@ -8,6 +8,7 @@
 #   make clean
 #
 # Variables: DISK=path (or DISK=none), RNG=none (no entropy device),
+# DEVICES="net gpu keyboard serial" (or none: only the disk and the rng),
 # CONSOLE=virtio (the shell on a virtio console sharing stdio), APPEND="bootargs", QEMU_EXTRA="args", and the QEMU_* ones of scripts/qemu.sh;
 # SKIP_SETUP=1 (do not check the Debian packages first).
 
@@ -59,7 +60,7 @@ $(call flags_stamp,$(GCC_STAMP),$(GCC_CFLAGS))
 $(call flags_stamp,$(CLANG_STAMP),$(CLANG_CFLAGS))
 
 # read by scripts/qemu.sh
-export APPEND RNG CONSOLE QEMU_EXTRA QEMU_CACHE QEMU_AIO QEMU_SMP QEMU_MEM
+export APPEND RNG DEVICES CONSOLE QEMU_EXTRA QEMU_CACHE QEMU_AIO QEMU_SMP QEMU_MEM
 
 .PHONY: all kernel kernel-clang run debug clean setup-check
 

@@ -133,7 +133,7 @@ def io_uring_works(qemu, image):
 # -- our kernel --------------------------------------------------------------------
 def base_argv(kernel):
     env = dict(os.environ, KERNEL=kernel, DISK="none", QEMU_MEM="512M", APPEND="",
-               QEMU_EXTRA="")
+               QEMU_EXTRA="", DEVICES="none")
     out = subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh"), "--print"], env=env,
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     return shlex.split(out)

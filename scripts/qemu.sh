@@ -15,6 +15,14 @@
 #   RNG         entropy device: mmio (virtio-rng-device, after the disk, so
 #               the disk keeps the top mmio slot), pci (virtio-rng-pci), or
 #               none                        (mmio)
+#   DEVICES     the other virtio devices, after the disk and the entropy
+#               device, as a space-separated list of: net (virtio-net-device
+#               on QEMU's user network: DHCP, ping 10.0.2.2), gpu
+#               (virtio-gpu-device, seen with QMP screendump or a display),
+#               keyboard (virtio-keyboard-device), serial (virtio-serial-device
+#               with one named port, org.vdisk.port0, on a null chardev; left
+#               out with CONSOLE=virtio, which brings its own), or none
+#                                           (net gpu keyboard serial)
 #   CONSOLE     uart: the shell on the UART (stdio), or virtio: a
 #               virtio-serial-device with a virtconsole that shares stdio
 #               with the UART and the monitor (one mux chardev, so boot
@@ -34,6 +42,7 @@ KERNEL=${KERNEL:-build/kernel.elf}
 DISK=${DISK:-build/disk.img}
 RNG=${RNG:-mmio}
 CONSOLE=${CONSOLE:-uart}
+DEVICES=${DEVICES-net gpu keyboard serial}
 APPEND=${APPEND:-}
 QEMU_EXTRA=${QEMU_EXTRA:-}
 QEMU_SMP=${QEMU_SMP:-2}
@@ -98,6 +107,19 @@ pci) set -- "$@" -device virtio-rng-pci ;;
 none) ;;
 *) echo "qemu.sh: RNG=$RNG: mmio, pci or none" >&2; exit 2 ;;
 esac
+for dev in $DEVICES; do
+	case "$dev" in
+	net) set -- "$@" -netdev user,id=net0 -device virtio-net-device,netdev=net0 ;;
+	gpu) set -- "$@" -device virtio-gpu-device ;;
+	keyboard) set -- "$@" -device virtio-keyboard-device ;;
+	serial)
+		[ "$CONSOLE" = virtio ] && continue
+		set -- "$@" -device virtio-serial-device -chardev null,id=port0 \
+			-device virtserialport,chardev=port0,name=org.vdisk.port0 ;;
+	none) ;;
+	*) echo "qemu.sh: DEVICES: '$dev' is not one of net gpu keyboard serial none" >&2; exit 2 ;;
+	esac
+done
 case "$CONSOLE" in
 uart) ;;
 virtio)

@@ -59,7 +59,8 @@ rc=$?
 result "make kernel as root only reports what is missing" $? \
 	"exit $rc; apt-get calls: $(tr '\n' ';' <"$work/apt") output: $(tail -3 "$work/out")"
 
-# The machine of `make run`: the kernel sees the disk and the entropy device.
+# The machine of `make run`: the kernel sees the disk, the entropy device and
+# every other device type it drives (DEVICES in scripts/qemu.sh).
 python3 scripts/mkdisk.py --size 4M "$work/disk.img" >/dev/null
 con=$(KERNEL=build/kernel.elf DISK="$work/disk.img" APPEND=selftest QEMU_EXTRA="-monitor none" \
 	timeout 120 scripts/qemu.sh </dev/null 2>&1)
@@ -67,15 +68,22 @@ rc=$?
 echo "$con" | grep -q "^rng0: entropy device, virtio-mmio v2 @0x10007000" &&
 	echo "$con" | grep -q "rng0: bytes vary within and between reads" &&
 	echo "$con" | grep -q "vda: geometry .*virtio-mmio v2 @0x10008000" &&
+	echo "$con" | grep -q "^net0: .*virtio-mmio v2 .* link up" &&
+	echo "$con" | grep -q "^display0: virtio-gpu" &&
+	echo "$con" | grep -q "^input0: QEMU Virtio Keyboard" &&
+	echo "$con" | grep -q "is found by its name 'org.vdisk.port0'" &&
 	echo "$con" | grep -qE "^selftest: [0-9]+ passed, 0 failed"
 ok=$?
 [ $rc -eq 0 ] && [ $ok -eq 0 ]
-result "make run's machine: the disk in the top mmio slot, an entropy device, self-test passes" $? \
-	"exit $rc; $(echo "$con" | grep -E 'rng|vda|selftest:' | tail -4 | tr '\n' '|')"
+result "make run's machine: the disk in the top mmio slot, entropy, network, display, keyboard and console devices, self-test passes" $? \
+	"exit $rc; $(echo "$con" | grep -E 'rng0|net0|display0|input0|org.vdisk|vda|selftest:' | tail -8 | tr '\n' '|')"
 
 argv=$(KERNEL=k DISK=none RNG=none scripts/qemu.sh --print)
 ! echo "$argv" | grep -q virtio-rng
 result "RNG=none boots without an entropy device" $? "$argv"
+argv=$(KERNEL=k DISK=none DEVICES=none scripts/qemu.sh --print)
+! echo "$argv" | grep -qE 'virtio-(net|gpu|keyboard|serial)'
+result "DEVICES=none leaves out the network, display, keyboard and console devices" $? "$argv"
 argv=$(KERNEL=k DISK=none RNG=pci scripts/qemu.sh --print)
 echo "$argv" | grep -q "'-device' 'virtio-rng-pci'"
 result "RNG=pci puts it on PCI" $? "$argv"
