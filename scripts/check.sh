@@ -45,6 +45,7 @@ stage build-gcc make -s kernel
 stage build-clang make -s kernel-clang
 stage cross-build scripts/cross_build.sh
 stage layers $PY scripts/layer_check.py
+stage bench-build make -s build/bench/bench_host-stats-off build/bench/bench_host-stats-on
 stage host-tests make -s test-host
 stage net-stack make -s test-net
 stage embed tests/embed_check.sh

@@ -43,9 +43,17 @@ static void bench_notify(struct virtio_device *d, uint16_t i, uint32_t v) { (voi
 static uint32_t bench_ack(struct virtio_device *d) { (void)d; return 0; }
 
 static const struct virtio_transport_ops ops = {
-	bench_get_status, bench_set_status, bench_get_features, bench_set_features,
-	bench_cfg_read, bench_cfg_write, bench_gen, bench_qmax, NULL, bench_qenable,
-	bench_notify, bench_ack,
+	.get_status = bench_get_status,
+	.set_status = bench_set_status,
+	.get_features = bench_get_features,
+	.set_features = bench_set_features,
+	.config_read = bench_cfg_read,
+	.config_write = bench_cfg_write,
+	.config_generation = bench_gen,
+	.queue_max = bench_qmax,
+	.queue_enable = bench_qenable,
+	.notify = bench_notify,
+	.interrupt_ack = bench_ack,
 };
 
 /* The device: complete everything available, writing the status byte. */
