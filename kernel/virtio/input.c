@@ -3,8 +3,11 @@
  * interrupt, and a struct input_dev in the kernel's input registry.  The
  * library delivers whole groups (events up to SYN_REPORT) from the
  * interrupt handler; they go on to input_report() unchanged (the codes are
- * Linux's on both sides).
+ * Linux's on both sides).  What the handler must not do (the recovery
+ * after DEVICE_NEEDS_RESET or a fault, the rest of a drain that ran out
+ * of budget) is deferred work (kernel/deferred.h).
  */
+#include "kernel/deferred.h"
 #include "kernel/dma.h"
 #include "kernel/errno.h"
 #include "kernel/input/input.h"
@@ -23,7 +26,7 @@ struct vin {
 	struct vinput vin;
 	struct input_dev dev;
 	char where[64];
-	bool reported_dead;
+	struct deferred_work work; /* vin_deferred() */
 };
 
 static struct vin vins[MAX_INPUTS];
@@ -38,17 +41,39 @@ static void vin_deliver(void *ctx, const struct vinput_event *ev, unsigned n)
 	input_report(&v->dev, out, n);
 }
 
+/* What the interrupt left for the main loop: a recovery, or the rest of a
+ * drain (interrupts masked, as every use of the queues). */
+static void vin_deferred(void *ctx)
+{
+	struct vin *v = ctx;
+	unsigned long saved = intr_save();
+	unsigned pending = vinput_pending(&v->vin);
+	int rc = VIRTIO_OK;
+	if (pending & VIRTIO_PENDING_RECOVER)
+		rc = vinput_recover(&v->vin);
+	else if (pending & VIRTIO_PENDING_POLL)
+		(void)vinput_poll(&v->vin); /* a fault it finds is marked again below */
+	if (vinput_pending(&v->vin))
+		deferred_mark(&v->work);
+	intr_restore(saved);
+	if (rc)
+		kprintf("%s: recovery: %s; the device stays down\n", v->dev.label,
+			kstrerror(kerr_from_virtio(rc)));
+	else if (pending & VIRTIO_PENDING_RECOVER)
+		kprintf("%s: recovered\n", v->dev.label);
+}
+
 static void vin_irq(void *ctx)
 {
 	struct vin *v = ctx;
+	bool was_live = v->vin.vdev->state == VIRTIO_DEV_LIVE;
 	int rc = vinput_interrupt(&v->vin);
-	/* Say it once: a dead device on a shared line sees every neighbour's
-	 * interrupt. */
-	if (rc < 0 && !v->reported_dead) {
-		v->reported_dead = true;
-		kprintf("%s: %s; the device was reset and stays down\n", v->dev.label,
-			kstrerror(kerr_from_virtio(rc)));
-	}
+	/* Say it once: a device that is down sees its neighbours' interrupts
+	 * on a shared line. */
+	if (rc < 0 && was_live)
+		kprintf("%s: %s; recovering\n", v->dev.label, kstrerror(kerr_from_virtio(rc)));
+	if (vinput_pending(&v->vin))
+		deferred_mark(&v->work);
 }
 
 static int vin_set_led(struct input_dev *dev, unsigned led, bool on)
@@ -136,7 +161,7 @@ static int vin_attach(struct vin *v, struct virtio_device *vdev, const char *whe
 	size_t mark = dma_mark();
 	bool handler = false;
 
-	*v = (struct vin){ .reported_dead = false };
+	*v = (struct vin){ .work = { .fn = vin_deferred, .ctx = v } };
 	ksnprintf(v->where, sizeof(v->where), "%s", where);
 	int rc = vinput_probe(&v->vin, vdev, ~0ull);
 	if (rc == VIRTIO_OK)

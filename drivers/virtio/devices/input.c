@@ -1,5 +1,9 @@
 /*
- * virtio-input driver (§5.8) over the virtqueue API.
+ * virtio-input driver (§5.8) over the device core (driver.h): both queues
+ * are attached to it with a done() each, so interrupts, polls, the
+ * checked abort and the recovery after DEVICE_NEEDS_RESET or a fault are
+ * the core's (a device that never stops sending is bounded by its drain
+ * budget).
  *
  * Probe reads the configuration with one select/subsel query per item
  * (§5.8.4), after FEATURES_OK.  Each event buffer is one 8-byte
@@ -15,9 +19,6 @@
 #include "virtio/platform.h"
 
 #define EVENT_BYTES ((uint32_t)sizeof(struct virtio_input_event))
-/* Rounds of drain, re-post, re-arm per call: a device that never stops
- * sending cannot keep the caller in here for ever. */
-#define POLL_ROUNDS 4
 
 /* ---- configuration (§5.8.4) ------------------------------------------ */
 
@@ -161,6 +162,48 @@ static int read_config(struct vinput *in)
 	return read_axes(in);
 }
 
+/* ---- the device core's callbacks -------------------------------------- */
+
+/* A group the device was in the middle of when it was reset: the rest of
+ * it will never come, so it is lost (counted once) and the next event
+ * starts a new one. */
+static void forget_group(struct vinput *in)
+{
+	if (in->ngroup && !in->discarding)
+		in->stats.dropped_groups++;
+	in->ngroup = 0;
+	in->discarding = false;
+}
+
+static int stock_events(struct vinput *in);
+
+/* A configuration change that is not DEVICE_NEEDS_RESET: counted.  The
+ * configuration was read once, at probe, and is what every event is
+ * checked against. */
+static void config_changed(void *ctx)
+{
+	struct vinput *in = ctx;
+	in->stats.config_changes++;
+}
+
+/* The core reset the device and rebuilt both queues empty: every buffer
+ * is ours again (abort handed each back).  The configuration read at
+ * probe is kept: the kernel's view of the device (its codes, its axes)
+ * was made from it, and a device that changed it across a reset would
+ * only see more of its events ignored.  Stock the event queue again;
+ * vinput_recover() notifies once DRIVER_OK is set. */
+static int reinit(void *ctx)
+{
+	struct vinput *in = ctx;
+	forget_group(in);
+	return in->started ? stock_events(in) : VIRTIO_OK;
+}
+
+static const struct virtio_driver_ops vinput_ops = {
+	.config_changed = config_changed,
+	.reinit = reinit,
+};
+
 int vinput_probe(struct vinput *in, struct virtio_device *vdev, uint64_t mask)
 {
 	if (vdev->device_id != VIRTIO_ID_INPUT)
@@ -169,6 +212,7 @@ int vinput_probe(struct vinput *in, struct virtio_device *vdev, uint64_t mask)
 	int rc = virtio_device_begin(vdev, 0, mask);
 	if (rc)
 		return rc;
+	virtio_device_set_driver(vdev, &vinput_ops, in);
 	/* §3.1.1: device-specific setup, here the config queries, only
 	 * after FEATURES_OK. */
 	rc = read_config(in);
@@ -192,6 +236,9 @@ size_t vinput_queue_mem_bytes(uint16_t size)
 	return virtq_part(size) + (size_t)size * EVENT_BYTES + (size_t)size * sizeof(uint16_t);
 }
 
+static void event_done(void *ctx, void *token, uint32_t len, int status);
+static void status_done(void *ctx, void *token, uint32_t len, int status);
+
 int vinput_attach_queue(struct vinput *in, uint16_t index, uint16_t size, void *mem,
 			size_t mem_len)
 {
@@ -200,17 +247,27 @@ int vinput_attach_queue(struct vinput *in, uint16_t index, uint16_t size, void *
 	if (mem_len < vinput_queue_mem_bytes(size))
 		return VIRTIO_ENOMEM;
 	struct vinput_queue *q = index == VIRTIO_INPUT_EVENTQ ? &in->eventq : &in->statusq;
-	*q = (struct vinput_queue){ .bufs = (uint8_t *)mem + virtq_part(size) };
-	int rc = virtq_create(&q->vq, in->vdev, index, size, mem, virtq_part(size), 0);
+	if (q->vq.size)
+		return VIRTIO_EINVAL; /* attached already: the core holds it */
+	int rc = virtio_queue_attach(in->vdev, &q->vq, &(struct virtio_queue_setup){
+		.index = index, .size = size, .mem = mem, .mem_len = virtq_part(size),
+		.done = index == VIRTIO_INPUT_EVENTQ ? event_done : status_done, .ctx = in,
+	});
 	if (rc) {
-		q->vq.size = 0;
+		q->vq.size = 0; /* not attached: "no such queue" to the rest of the driver */
 		return rc;
 	}
-	q->free = (uint16_t *)(q->bufs + (size_t)size * EVENT_BYTES);
+	q->bufs = (uint8_t *)mem + virtq_part(size);
+	q->free = (uint16_t *)(void *)(q->bufs + (size_t)size * EVENT_BYTES);
 	for (uint16_t i = 0; i < size; i++)
 		q->free[i] = (uint16_t)(size - 1 - i);
 	q->nfree = size;
 	return VIRTIO_OK;
+}
+
+static uint16_t buffer_index(const struct vinput_queue *q, const void *buf)
+{
+	return (uint16_t)(((const uint8_t *)buf - q->bufs) / EVENT_BYTES);
 }
 
 static int post_event_buffer(struct vinput *in, uint8_t *buf)
@@ -221,42 +278,52 @@ static int post_event_buffer(struct vinput *in, uint8_t *buf)
 	return virtq_add(&in->eventq.vq, &sg, 0, 1, buf);
 }
 
-int vinput_start(struct vinput *in, vinput_deliver_fn deliver, void *ctx)
+/* Every event buffer to the device: at the start, and after a recovery
+ * rebuilt the queue empty. */
+static int stock_events(struct vinput *in)
 {
 	struct vinput_queue *q = &in->eventq;
-	if (in->started || in->dead || !deliver || q->vq.size == 0)
-		return VIRTIO_EINVAL;
 	for (uint16_t i = 0; i < q->vq.size; i++) {
 		int rc = post_event_buffer(in, q->bufs + (size_t)i * EVENT_BYTES);
 		if (rc)
 			return rc;
 	}
+	return VIRTIO_OK;
+}
+
+int vinput_start(struct vinput *in, vinput_deliver_fn deliver, void *ctx)
+{
+	struct vinput_queue *q = &in->eventq;
+	if (in->started || in->vdev->state != VIRTIO_DEV_SETUP || !deliver || q->vq.size == 0)
+		return VIRTIO_EINVAL;
 	in->deliver = deliver;
 	in->ctx = ctx;
+	int rc = stock_events(in);
+	if (rc)
+		return rc;
 	virtio_device_ready(in->vdev);
 	in->started = true;
 	virtq_kick(&q->vq); /* notifications only after DRIVER_OK */
 	return VIRTIO_OK;
 }
 
-void vinput_abort(struct vinput *in)
+int vinput_abort(struct vinput *in)
 {
-	void *token;
-	/* Even if the reset times out the device is FAILED and no buffer is
-	 * reused: the driver stays down. */
-	(void)virtio_device_reset(in->vdev);
-	in->dead = true;
-	in->started = false;
-	for (unsigned qi = 0; qi <= VIRTIO_INPUT_STATUSQ; qi++) {
-		struct vinput_queue *q = qi ? &in->statusq : &in->eventq;
-		if (q->vq.size == 0)
-			continue;
-		virtq_mark_broken(&q->vq);
-		while (virtq_reclaim(&q->vq, &token) == 1)
-			if (qi)
-				q->free[q->nfree++] = (uint16_t)(((uint8_t *)token - q->bufs) / EVENT_BYTES);
-	}
-	in->ngroup = 0;
+	/* Checked: a reset that never completes leaves every buffer with
+	 * the device (VIRTIO_EDEAD), §3.3. */
+	int rc = virtio_device_abort(in->vdev, VIRTIO_ERESET);
+	forget_group(in);
+	return rc;
+}
+
+int vinput_recover(struct vinput *in)
+{
+	if (!in->started)
+		return VIRTIO_EINVAL;
+	int rc = virtio_device_recover(in->vdev);
+	if (rc == VIRTIO_OK)
+		virtq_kick(&in->eventq.vq); /* the re-stocked queue, after DRIVER_OK */
+	return rc;
 }
 
 /* ---- events (§5.8.6) -------------------------------------------------- */
@@ -322,104 +389,86 @@ static void take_event(struct vinput *in, const uint8_t *raw, uint32_t len)
 	in->stats.events++;
 }
 
-/* Every used event buffer: read it, post it again.  <0 on a ring fault. */
-static int drain_events(struct vinput *in)
+/* The event queue's done(): a used buffer is read, checked and posted
+ * again at once (§5.8.6: keep the eventq populated).  One taken back by
+ * a reset is simply ours: reinit() posts every buffer anew. */
+static void event_done(void *ctx, void *token, uint32_t len, int status)
 {
-	struct virtq *vq = &in->eventq.vq;
-	void *token;
-	uint32_t len;
-	int rc;
+	struct vinput *in = ctx;
+	uint8_t *buf = token;
 
-	while ((rc = virtq_get_used(vq, &token, &len)) == 1) {
-		uint8_t *buf = token;
-		/* What the device wrote, before we read it. */
-		virtio_cache_invalidate(buf, EVENT_BYTES);
-		take_event(in, buf, len);
-		rc = post_event_buffer(in, buf);
-		if (rc)
-			return rc; /* cannot happen: the slot was just freed */
-	}
-	virtq_kick(vq);
-	return rc;
+	if (status != VIRTIO_OK)
+		return;
+	/* What the device wrote, before we read it. */
+	virtio_cache_invalidate(buf, EVENT_BYTES);
+	take_event(in, buf, len);
+	/* The slot was just freed, so this cannot fail; a no-op kick unless
+	 * the device asked to hear of new buffers. */
+	if (post_event_buffer(in, buf) == VIRTIO_OK)
+		virtq_kick(&in->eventq.vq);
 }
 
-static int drain_status(struct vinput *in)
+/* The status queue's done(): the device read the buffer, or a reset took
+ * it back; either way it is free again.  The used length means nothing
+ * (QEMU reports the bytes it read). */
+static void status_done(void *ctx, void *token, uint32_t len, int status)
 {
+	struct vinput *in = ctx;
 	struct vinput_queue *q = &in->statusq;
-	void *token;
-	uint32_t len;
-	int rc;
 
-	if (q->vq.size == 0)
-		return 0;
-	while ((rc = virtq_get_used(&q->vq, &token, &len)) == 1) {
-		q->free[q->nfree++] = (uint16_t)(((uint8_t *)token - q->bufs) / EVENT_BYTES);
+	(void)len;
+	q->free[q->nfree++] = buffer_index(q, token);
+	if (status == VIRTIO_OK)
 		in->stats.status_done++;
-	}
-	return rc;
+}
+
+/* The groups delivered since `before`, or the dispatch's error. */
+static int groups_since(const struct vinput *in, uint64_t before, int rc)
+{
+	return rc < 0 ? rc : (int)(in->stats.groups - before);
 }
 
 int vinput_poll(struct vinput *in)
 {
-	uint64_t before = in->stats.groups;
-
-	if (in->dead || !in->started)
+	if (!in->started)
 		return VIRTIO_EBROKEN;
-	for (unsigned round = 0; round < POLL_ROUNDS; round++) {
-		int rc = drain_events(in);
-		if (rc == VIRTIO_OK)
-			rc = drain_status(in);
-		if (rc < 0) {
-			vinput_abort(in);
-			return VIRTIO_EBROKEN;
-		}
-		/* Re-arm, and drain again if something slipped in meanwhile. */
-		bool quiet = virtq_enable_cb(&in->eventq.vq);
-		if (in->statusq.vq.size)
-			quiet &= virtq_enable_cb(&in->statusq.vq);
-		if (quiet)
-			break;
-	}
-	return (int)(in->stats.groups - before);
+	uint64_t before = in->stats.groups;
+	return groups_since(in, before, virtio_device_poll(in->vdev));
 }
 
 int vinput_interrupt(struct vinput *in)
 {
-	uint32_t causes = virtio_interrupt_ack(in->vdev);
-
-	/* Not ours (a shared INTx line): nothing to do; every drain ends by
-	 * re-arming and re-checking the rings, so nothing is lost. */
-	if (causes == 0)
-		return 0;
-	if (causes & VIRTIO_INT_CONFIG)
-		in->stats.config_changes++; /* the configuration is read once, at probe */
-	return vinput_poll(in);
+	uint64_t before = in->stats.groups;
+	return groups_since(in, before, virtio_device_interrupt(in->vdev));
 }
 
 int vinput_send_status(struct vinput *in, uint16_t type, uint16_t code, int32_t value)
 {
 	struct vinput_queue *q = &in->statusq;
 
-	if (in->dead || !in->started)
+	if (!in->started)
 		return VIRTIO_EBROKEN;
+	int rc = virtio_device_error(in->vdev);
+	if (rc)
+		return rc;
 	if (q->vq.size == 0)
 		return VIRTIO_ENOQUEUE;
 	if (!vinput_has_code(&in->info, type, code))
 		return VIRTIO_EUNSUPP;
-	if (q->nfree == 0 && drain_status(in) < 0) {
-		vinput_abort(in);
-		return VIRTIO_EBROKEN;
-	}
+	/* Every buffer with the device: take back what it is done with (a
+	 * fault found here is the core's, recovered from the main loop). */
+	if (q->nfree == 0 && (rc = virtio_queue_drain(&q->vq, q->vq.size)) < 0)
+		return rc;
 	if (q->nfree == 0)
 		return VIRTIO_ENOSPC;
 	uint8_t *buf = q->bufs + (size_t)q->free[q->nfree - 1] * EVENT_BYTES;
-	struct virtio_input_event *ev = (struct virtio_input_event *)buf;
+	struct virtio_input_event *ev = (struct virtio_input_event *)(void *)buf;
 	virtio_le16_store(&ev->type, type);
 	virtio_le16_store(&ev->code, code);
 	virtio_le32_store(&ev->value, (uint32_t)value);
 	virtio_cache_clean(buf, EVENT_BYTES);
 	struct virtq_sg sg = { buf, EVENT_BYTES };
-	int rc = virtq_add(&q->vq, &sg, 1, 0, buf);
+	rc = virtq_add(&q->vq, &sg, 1, 0, buf);
 	if (rc)
 		return rc;
 	q->nfree--;

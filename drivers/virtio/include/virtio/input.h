@@ -21,9 +21,17 @@
  * down, 2 repeat), an absolute value (clamped into the axis range).
  * Events are held until EV_SYN/SYN_REPORT and delivered as one group; a
  * group longer than VINPUT_GROUP_MAX, or one the device ends with
- * SYN_DROPPED, is dropped whole (nothing of it is delivered).  A ring
- * violation resets the device (it then owns no buffer, §3.3) and the
- * driver stays down (VIRTIO_EBROKEN) until probed again.
+ * SYN_DROPPED, is dropped whole (nothing of it is delivered).
+ *
+ * The device's life after vinput_start() is the device core's (driver.h)
+ * on in->vdev.  A ring violation or DEVICE_NEEDS_RESET is only noted by
+ * the interrupt (VIRTIO_EBROKEN / VIRTIO_ERESET, vinput_pending() says
+ * VIRTIO_PENDING_RECOVER); the caller's main loop then calls
+ * vinput_recover(): a checked reset (the buffers come back only once it
+ * completed, §3.3), the same queues in the same memory, the event queue
+ * stocked again, DRIVER_OK.  A group cut short by the reset is dropped.
+ * A reset that never completes leaves every buffer with the device
+ * (VIRTIO_EDEAD).
  *
  * Not thread-safe: the caller serialises calls (masks the interrupt).
  */
@@ -35,6 +43,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "driver.h"
 #include "virtq.h"
 
 #define VINPUT_EV_TYPES   32u  /* evdev types 0..EV_MAX (0x1f) */
@@ -110,7 +119,7 @@ struct vinput {
 	uint64_t mask;
 	struct vinput_info info;
 	struct vinput_queue eventq, statusq;
-	bool started, dead;
+	bool started;    /* vinput_start() succeeded */
 	vinput_deliver_fn deliver;
 	void *ctx;
 	struct vinput_event group[VINPUT_GROUP_MAX];
@@ -136,18 +145,37 @@ int vinput_attach_queue(struct vinput *in, uint16_t index, uint16_t size, void *
 /* Post every event buffer, DRIVER_OK, notify.  deliver gets each group. */
 int vinput_start(struct vinput *in, vinput_deliver_fn deliver, void *ctx);
 
-/* Acknowledge the interrupt, then vinput_poll().  Returns the groups
- * delivered, or VIRTIO_EBROKEN (the device was reset and is down). */
+/* The interrupt handler body (virtio_device_interrupt()), and the same
+ * drain without reading the interrupt status.  The groups delivered, or
+ * the core's error: VIRTIO_EBROKEN (a fault, or a reset due),
+ * VIRTIO_ERESET (DEVICE_NEEDS_RESET just seen), VIRTIO_EDEAD.  Never
+ * resets: see vinput_pending(). */
 int vinput_interrupt(struct vinput *in);
 int vinput_poll(struct vinput *in);
+
+/* What the main loop owes the device (virtio_device_pending()):
+ * VIRTIO_PENDING_POLL (vinput_poll()), VIRTIO_PENDING_RECOVER
+ * (vinput_recover()). */
+static inline unsigned vinput_pending(const struct vinput *in)
+{
+	return virtio_device_pending(in->vdev);
+}
+
+/* Bring the device back (virtio_device_recover()) and notify it of the
+ * re-stocked event queue.  0 when live (also when it already was),
+ * VIRTIO_EDEAD when the reset still does not complete, VIRTIO_EINVAL
+ * before vinput_start().  Waits (bounded): never from the interrupt. */
+int vinput_recover(struct vinput *in);
 
 /* Send one event on the status queue (§5.8.6), e.g. EV_LED, LED_CAPSL,
  * 1.  VIRTIO_EUNSUPP when the device did not announce that type and
  * code, VIRTIO_ENOSPC while every status buffer is with the device. */
 int vinput_send_status(struct vinput *in, uint16_t type, uint16_t code, int32_t value);
 
-/* Reset the device and take every buffer back (§3.3); the driver is down
- * until vinput_probe() again. */
-void vinput_abort(struct vinput *in);
+/* Reset the device (virtio_device_abort()): every buffer is ours again
+ * once the reset completed (§3.3), and the driver is down until
+ * vinput_recover().  VIRTIO_EDEAD when the reset never completes: the
+ * device keeps every buffer.  Waits (bounded): never from the interrupt. */
+int vinput_abort(struct vinput *in);
 
 #endif
