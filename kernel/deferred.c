@@ -23,6 +23,19 @@ void deferred_mark(struct deferred_work *w)
 	intr_restore(saved);
 }
 
+void deferred_cancel(struct deferred_work *w)
+{
+	unsigned long saved = intr_save();
+	for (struct deferred_work *volatile *p = &marked; *p; p = &(*p)->next) {
+		if (*p == w) {
+			*p = w->next;
+			break;
+		}
+	}
+	w->pending = false;
+	intr_restore(saved);
+}
+
 bool deferred_run(void)
 {
 	if (in_interrupt())

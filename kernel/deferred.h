@@ -25,6 +25,11 @@ struct deferred_work {
 /* Any context, interrupts masked or not. */
 void deferred_mark(struct deferred_work *w);
 
+/* Take a marked item off the list, so its storage can be reused (a
+ * bring-up that failed after its interrupt handler could mark it).  Not
+ * from inside deferred_run() for an item of the run in progress. */
+void deferred_cancel(struct deferred_work *w);
+
 /* Run every item marked before the call (not those they mark again).
  * True when something ran.  Does nothing inside an interrupt handler. */
 bool deferred_run(void);

@@ -217,6 +217,7 @@ static int bring_up(struct vconsole *vc, struct virtio_device *vdev, const char 
 		for (unsigned i = 0; i < PORTS_PER_DEVICE; i++)
 			con_port_remove(&vc->ports[i]);
 		virtio_bringup_undo(vdev, where, mark, irq, handler ? console_irq : NULL, vc);
+		deferred_cancel(&vc->work); /* a mark from the handler before it went */
 	}
 	return rc;
 }

@@ -337,8 +337,10 @@ static int disk_attach(struct disk *d, struct virtio_device *vdev, const char *w
 		disk_sync_info(d);
 		rc = virtio_fail_injected(vdev) ? KERR_EFULL : blkdev_register(&d->bdev);
 	}
-	if (rc)
+	if (rc) {
 		virtio_bringup_undo(vdev, where, mark, irq, handler ? disk_irq : NULL, d);
+		deferred_cancel(&d->work); /* a mark from the handler before it went */
+	}
 	return rc;
 }
 

@@ -477,6 +477,7 @@ int virtio_gpu_attach(struct virtio_device *vdev, const char *where, uint32_t ir
 	}
 	if (rc) {
 		virtio_bringup_undo(vdev, where, mark, irq, p->handler ? gpu_irq : NULL, p);
+		deferred_cancel(&p->work); /* a mark from the handler before it went */
 		return rc;
 	}
 	ngpus++;

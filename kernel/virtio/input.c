@@ -181,8 +181,10 @@ static int vin_attach(struct vin *v, struct virtio_device *vdev, const char *whe
 	rc = kerr_from_virtio(rc);
 	if (rc == KERR_OK)
 		rc = virtio_fail_injected(vdev) ? KERR_EFULL : input_register(&v->dev);
-	if (rc)
+	if (rc) {
 		virtio_bringup_undo(vdev, where, mark, irq, handler ? vin_irq : NULL, v);
+		deferred_cancel(&v->work); /* a mark from the handler before it went */
+	}
 	return rc;
 }
 

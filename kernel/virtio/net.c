@@ -357,6 +357,7 @@ int virtio_net_attach(struct virtio_device *vdev, const char *where, uint32_t ir
 	int rc = kerr_from_virtio(nic_attach(c, vdev, irq));
 	if (rc) {
 		virtio_bringup_undo(vdev, where, mark, irq, c->handler ? nic_irq : NULL, c);
+		deferred_cancel(&c->work); /* a mark from the handler before it went */
 		return rc;
 	}
 	const struct vnet_info *in = &c->vn.info;
@@ -377,6 +378,7 @@ int virtio_net_attach(struct virtio_device *vdev, const char *where, uint32_t ir
 	intr_restore(s);
 	if (rc) {
 		virtio_bringup_undo(vdev, where, mark, irq, nic_irq, c);
+		deferred_cancel(&c->work); /* a mark from the handler before it went */
 		return rc;
 	}
 	nnics++;
