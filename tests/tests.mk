@@ -24,7 +24,7 @@ FUZZ_PCI_BIN := build/fuzz/fuzz_pci
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-DVIRTIO_PLATFORM_HEADER='"fuzz_platform.h"' -Idrivers/virtio/include -Itests/fuzz
-FUZZ_DEPS := tests/fuzz/fuzz_platform.h $(VIRTIO_SRCS) $(wildcard drivers/virtio/*/*.h drivers/virtio/include/virtio/*.h)
+FUZZ_DEPS := tests/fuzz/fuzz_platform.h $(VIRTIO_SRCS) $(VIRTIO_HEADERS)
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $< $(VIRTIO_SRCS) -o $@
@@ -48,7 +48,7 @@ fuzz: $(FUZZ_BIN) $(FUZZ_PCI_BIN)
 # Instructions per request of the virtqueue code, counted by callgrind,
 # built twice: per-queue statistics off (VIRTIO_STATS=0) and on (the default).
 BENCH_HOST_BIN := build/bench/bench_host
-BENCH_HOST_DEPS := tests/bench/bench_host.c tests/bench/bench_platform.h $(VIRTIO_SRCS) $(wildcard drivers/virtio/*/*.h drivers/virtio/include/virtio/*.h)
+BENCH_HOST_DEPS := tests/bench/bench_host.c tests/bench/bench_platform.h $(VIRTIO_SRCS) $(VIRTIO_HEADERS)
 BENCH_HOST_CC = cc -std=gnu11 -O2 -g -Wall -Wextra -Werror -DVIRTIO_PLATFORM_HEADER='"bench_platform.h"' \
 		-Idrivers/virtio/include -Itests/bench tests/bench/bench_host.c \
 		$(addprefix $(VIRTIO_DIR)/,$(VIRTIO_CORE_SRCS))

@@ -52,6 +52,10 @@ VIRTIO_SRCS := $(addprefix $(VIRTIO_DIR)/,$(VIRTIO_SRC_NAMES))
 VIRTIO_OBJS := $(patsubst %.c,$(VIRTIO_OBJDIR)/%.o,$(VIRTIO_SRC_NAMES))
 
 VIRTIO_INCLUDES := -I$(VIRTIO_DIR)/include
+# Every header of the library, for rules that build it in one command
+# without dependency files (the host bench and the fuzzers).
+VIRTIO_HEADERS := $(wildcard $(VIRTIO_DIR)/include/virtio/*.h $(VIRTIO_DIR)/include/virtio/wire/*.h \
+	$(VIRTIO_DIR)/core/*.h $(VIRTIO_DIR)/transport/*.h $(VIRTIO_DIR)/devices/*.h)
 # A quoted #include searches the includer's directory first: a header named
 # platform.h would find virtio/platform.h itself, so give yours another name.
 VIRTIO_CFLAGS := $(VIRTIO_INCLUDES)

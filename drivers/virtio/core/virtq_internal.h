@@ -121,6 +121,23 @@ void virtq_packed_set_cb(struct virtq *vq, bool enable);
 /* The device broke a rule: latch, fail the device, report. */
 int virtq_fault(struct virtq *vq, const char *why);
 
+/* The slot a used entry names, once the id is checked: in range and a
+ * chain in flight (never one already used, never a non-head).  NULL after
+ * latching the queue broken. */
+static inline struct virtq_slot *virtq_used_slot(struct virtq *vq, uint32_t id)
+{
+	if (id >= vq->size) {
+		(void)virtq_fault(vq, "used id out of range");
+		return NULL;
+	}
+	struct virtq_slot *s = &vq->slots[id];
+	if (!s->in_flight) {
+		(void)virtq_fault(vq, "used id is not a chain in flight");
+		return NULL;
+	}
+	return s;
+}
+
 /* Indirect table of the chain whose slot is `slot`. */
 static inline void *virtq_indirect_table(struct virtq *vq, uint16_t slot)
 {

@@ -212,11 +212,9 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	uint16_t id = virtio_le16_load(&d->id);
 	uint32_t written = virtio_le32_load(&d->len);
 
-	if (id >= vq->size)
-		return virtq_fault(vq, "used id out of range");
-	struct virtq_slot *s = &vq->slots[id];
-	if (!s->in_flight)
-		return virtq_fault(vq, "used id is not a chain in flight");
+	struct virtq_slot *s = virtq_used_slot(vq, id);
+	if (!s)
+		return VIRTIO_EBROKEN;
 	/*
 	 * §2.8.4: len counts the bytes written and is "reserved" without
 	 * WRITE.  QEMU 7.2 never sets WRITE in a used descriptor, yet its len

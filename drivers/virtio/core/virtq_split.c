@@ -164,11 +164,9 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 	uint32_t id = virtio32_load(&e->id, vq->legacy);
 	uint32_t written = virtio32_load(&e->len, vq->legacy);
 
-	if (id >= vq->size)
-		return virtq_fault(vq, "used id out of range");
-	struct virtq_slot *s = &vq->slots[id];
-	if (!s->in_flight)
-		return virtq_fault(vq, "used id is not a chain in flight");
+	struct virtq_slot *s = virtq_used_slot(vq, id);
+	if (!s)
+		return VIRTIO_EBROKEN;
 	/* §2.7.8: len counts the bytes written.  A chain with nothing
 	 * writable gives the device nothing to write, yet QEMU's virtio-input
 	 * status queue reports the bytes it read there.  Such a length cannot
