@@ -7,8 +7,8 @@
  * hart parks.  The lottery word lives in .data, not .bss: the winner clears
  * .bss, and a late hart must still find the 1 there.
  *
- * The very first instruction reads the `time` CSR: the boot banner's boot
- * time counts from here (kernel/boottime.h).
+ * The very first instruction reads the `time` CSR: the `boot time:` line
+ * before the first prompt counts from here (kernel/boottime.h).
  */
 	.section .text.entry, "ax"
 	.globl _start
