@@ -6,10 +6,14 @@
  * first hart to swap a 1 into boot_lottery boots the kernel and every other
  * hart parks.  The lottery word lives in .data, not .bss: the winner clears
  * .bss, and a late hart must still find the 1 there.
+ *
+ * The very first instruction reads the `time` CSR: the `boot time:` line
+ * before the first prompt counts from here (kernel/boottime.h).
  */
 	.section .text.entry, "ax"
 	.globl _start
 _start:
+	rdtime	t2
 	la	t0, boot_lottery
 	li	t1, 1
 	amoswap.w.aq t1, t1, (t0)
@@ -31,6 +35,8 @@ _start:
 	la	sp, boot_stack_top
 	la	t0, boot_hartid
 	sd	a0, 0(t0)
+	la	t0, boot_entry_time
+	sd	t2, 0(t0)
 
 	la	t0, __bss_start
 	la	t1, __bss_end
@@ -63,4 +69,7 @@ parked_harts:
 	.balign 8
 	.globl	boot_hartid
 boot_hartid:
+	.dword	0
+	.globl	boot_entry_time
+boot_entry_time:
 	.dword	0

@@ -14,6 +14,9 @@ extern char _end[];         /* first page after the image and boot stack */
 /* Hart that won the boot lottery (a0 at entry). */
 extern unsigned long boot_hartid;
 
+/* The `time` CSR when the boot hart entered _start: its first instruction. */
+extern uint64_t boot_entry_time;
+
 /* How many harts entered _start, lost the lottery and parked in wfi. */
 extern volatile uint32_t parked_harts;
 

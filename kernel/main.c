@@ -14,6 +14,7 @@
  */
 #include "drivers/uart/ns16550.h"
 #include "kernel/boot.h"
+#include "kernel/boottime.h"
 #include "kernel/conin.h"
 #include "kernel/console/terminal.h"
 #include "kernel/dt/devtree.h"
@@ -128,6 +129,7 @@ void kmain(unsigned long hartid, const void *dtb)
 		panic("cannot use the device tree at %p: %s", dtb, err);
 	const struct dt_info *dt = dt_info();
 	term_configure(dt->bootargs);
+	boottime_mark("device tree");
 
 	/* set up the exit path first: a selftest boot must never hang */
 	qemu_exit_init(dt->has_test_dev ? dt->test_dev_base : 0);
@@ -139,11 +141,14 @@ void kmain(unsigned long hartid, const void *dtb)
 			  dt->uart_reg_io_width, dt->uart_clock_hz);
 	init_dma_pool(dt);
 	paging_init();
+	boottime_mark("uart, dma pool, paging");
 	sbi_init();
 	if (irq_init((uint32_t)hartid) < 0)
 		panic("no interrupt controller (a PLIC, or an S-level IMSIC) in the device tree");
 	timer_init(dt->timebase_hz);
+	boottime_mark("sbi, irq, timer");
 	print_banner(hartid, dt);
+	boottime_mark("banner");
 
 	if (dt->has_uart && dt->uart_irq &&
 	    irq_register(dt->uart_irq, uart_irq_handler, NULL) == 0) {
@@ -156,10 +161,13 @@ void kmain(unsigned long hartid, const void *dtb)
 	csr_set(sie, SIE_SEIE | SIE_STIE);
 	intr_on();
 	harts_park_others();
+	boottime_mark("other harts parked");
 
 	input_keyboard_attach(); /* keyboards type into the shell, next to the UART */
 	virtio_probe_all();
+	boottime_mark("pci");
 	net_init(); /* the network stack on every interface found */
+	boottime_mark("network");
 	/* The panic path, on demand: its output reaches the UART and every
 	 * console device's emergency write (tests/qemu/console.py). */
 	if (dt_bootargs_has("panic"))
@@ -180,5 +188,7 @@ void kmain(unsigned long hartid, const void *dtb)
 		qemu_exit(failed ? 1 : 0);
 	}
 	term_wait_console(CONSOLE_WAIT_MS);
+	boottime_mark("console");
+	boottime_report();
 	shell_run();
 }

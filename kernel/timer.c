@@ -33,11 +33,16 @@ static uint64_t scale(uint64_t ticks, uint64_t num, uint64_t den)
 	return (ticks / den) * num + (ticks % den) * num / den;
 }
 
-uint64_t time_ns(void)
+uint64_t timer_ticks_to_ns(uint64_t ticks)
 {
 	if (!freq_hz)
 		return 0;
-	return scale(rdtime(), 1000000000u, freq_hz);
+	return scale(ticks, 1000000000u, freq_hz);
+}
+
+uint64_t time_ns(void)
+{
+	return timer_ticks_to_ns(rdtime());
 }
 
 static uint64_t deadline_after(uint64_t ticks)

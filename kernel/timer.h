@@ -27,6 +27,9 @@ uint64_t timer_frequency(void);
  * centuries.  0 before timer_init(). */
 uint64_t time_ns(void);
 
+/* A span of `time` CSR ticks in nanoseconds (0 before timer_init()). */
+uint64_t timer_ticks_to_ns(uint64_t ticks);
+
 /*
  * Deadlines are absolute values of the `time` CSR: opaque to callers,
  * compare them only through deadline_passed().  A deadline far in the

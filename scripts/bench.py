@@ -1,28 +1,45 @@
 #!/usr/bin/env python3
-"""`make bench`: the kernel's `blk bench` under QEMU, next to its anchors.
+"""`make bench`: the kernel's `blk bench` under QEMU, next to its ceiling and anchors.
 
 In one invocation:
-  1. our kernel (build/kernel.elf) on a 256 MiB raw image of random bytes
+  1. for each QEMU back end, aio=threads (QEMU's default), aio=io_uring (if
+     it works here; otherwise a line says so) and null-co (read-zeroes=off:
+     QEMU's own cost, no data), on a 256 MiB raw image of random bytes
      (build/bench/scratch.img, made once, read through first so it sits in
-     the host page cache), for each QEMU back end: aio=threads (QEMU's
-     default), aio=io_uring (if it works here; otherwise a line says so) and
-     null-co (read-zeroes=off: QEMU's own cost, no data).  The shell is
-     driven with pexpect; each `blk bench` ends with a `bench: k=v ...` line.
-  2. the U-Boot anchor (../shared/peer-uboot/bench_uboot.py) on the same
+     the host page cache), back to back:
+       the ceiling probe (../shared/limit-probe, probe-ceiling.elf: a
+         minimal polled guest, 4 KiB random reads at QD 1, 8, 32, 128),
+       our kernel (build/kernel.elf) at the same four depths,
+       the probe again (the ceiling is the mean of the two),
+       our kernel on the same drive as a 4-queue device at QD 128 (four
+         queues must not be slower than one),
+     every boot with the SAME QEMU command line but -kernel: -smp 1, -m 512M,
+     the same -drive and -device options, and no other device, so the disk
+     is in the top virtio-mmio slot (0x10008000), where the probe looks.  The shell is driven with pexpect;
+     each `blk bench` ends with a `bench: k=v ...` line, each probe
+     configuration with a `RES k=v ...` line.
+  2. the rest of our read matrix on every back end.
+  3. the U-Boot anchor (../shared/peer-uboot/bench_uboot.py) on the same
      image: one request at a time, so its figures are per-request costs.
-  3. host `dd` from the page cache, bs=1M and bs=4k.
-  4. the network: `net bench` packet rates both ways (scripts/bench_net.py).
+  4. host `dd` from the page cache, bs=1M and bs=4k; then our writes.
+  5. the network: `net bench` packet rates both ways (scripts/bench_net.py).
+  6. boot time: the kernel's `boot time:` line with eight virtio-blk disks
+     (tests/qemu/boottime.py), several boots, and one with the per-phase
+     breakdown (boot argument `boottime`).
 Then ONE table: our figures and their ratios to U-Boot (IOPS, same size),
-to host dd (sequential reads) and to the null-co run of the same shape,
-followed by the targets and whether each was met.  The table goes to
-build/bench/report.txt and everything measured to build/bench/results.json.
+to host dd (sequential reads) and to the null-co run of the same shape; the
+kernel / ceiling table; four queues against one; the boot time; the targets
+and whether each was met.  The table goes to build/bench/report.txt,
+everything measured to build/bench/results.json, and IOPS against queue
+depth per back end (kernel, ceiling, U-Boot) to build/bench/iops.png.
 
-    scripts/bench.py [--kernel build/kernel.elf] [--quick] [--boots N]
-    BENCH_QUICK=1 make bench      # a tiny subset, < 1 minute
+    scripts/bench.py [--kernel build/kernel.elf] [--probe build/probe/probe-ceiling.elf]
+                     [--quick] [--boots N]
+    BENCH_QUICK=1 make bench      # a small subset, about a minute
 
-QEMU runs as `make run` boots it (scripts/qemu.sh --print: -smp 2,
-cache=writeback, modern virtio-mmio) except -m 512M and the drive; only
-the QEMU processes started here are ended, by PID.
+QEMU runs as `make run` boots it (scripts/qemu.sh --print: cache=writeback,
+modern virtio-mmio) except -smp 1, -m 512M, the drive and no other device;
+only the QEMU processes started here are ended, by PID.
 """
 import argparse
 import json
@@ -38,19 +55,34 @@ import pexpect
 
 import bench_net
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "qemu"))
+import boottime  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROMPT = "vdisk> "
 IMAGE_BYTES = 256 << 20
 UBOOT_DIR = os.path.join(ROOT, "..", "shared", "peer-uboot")
 UBOOT_SIZES = {512: "512B", 4096: "4KiB", 131072: "128KiB", 1 << 20: "1MiB"}
 SECS = 3  # per bench command
+BACKENDS = ("threads", "io_uring", "null-co")
+CEILING_QDS = (1, 8, 32, 128)
+CEILING_MIN = 0.90
+# (back end, queue depth) of the kernel / ceiling ratios that are targets;
+# the other depths of aio=threads are shown too
+CEILING_TARGETS = [(b, qd) for b in ("io_uring", "null-co") for qd in CEILING_QDS] + \
+    [("threads", 128)]
+BOOT_DISKS = 8
+BOOT_MAX_MS = 10.0
 
 TARGETS = """targets:
   T1 4 KiB randread QD128, aio=threads   >= 8x U-Boot 4 KiB IOPS
   T2 4 KiB randread QD128, aio=io_uring  >= 25x U-Boot 4 KiB IOPS
   T3 4 KiB read QD1, aio=io_uring        p50 <= 10 us per request
   T4 1 MiB sequential read               >= 90 % of host dd bs=1M
-  T5 4 KiB randwrite QD32                >= 60k IOPS"""
+  T5 4 KiB randwrite QD32                >= 60k IOPS
+  T6 4 KiB randread, kernel / ceiling    >= 0.90 at QD 1, 8, 32, 128 (io_uring, null-co), QD 128 (threads)
+  T7 4 KiB randread QD128, 4 queues      not slower than 1 queue (same back end, booted back to back)
+  T8 boot time, 8 virtio-blk disks       <= 10 ms from kernel entry to the prompt (median of the boots)"""
 
 
 def log(msg):
@@ -58,23 +90,23 @@ def log(msg):
 
 
 def runs_for(quick):
-    """(op, size, qd, queues) per session kind: reads, writes, mq."""
+    """(op, size, qd, queues) per session kind: ceiling (the rows the probe
+    brackets), mq (a 4-queue device), reads, writes."""
+    ceiling = [("randread", 4096, qd, 1) for qd in CEILING_QDS]
+    mq = [("randread", 4096, 128, 4)]
     if quick:
-        return {"reads": [("randread", 4096, 1, 1), ("randread", 4096, 128, 1),
-                          ("read", 1 << 20, 8, 1)],
-                "writes": [("randwrite", 4096, 32, 1)],
-                "mq": [("randread", 4096, 128, 4)]}
+        return {"ceiling": ceiling, "mq": mq, "reads": [("read", 1 << 20, 8, 1)],
+                "writes": [("randwrite", 4096, 32, 1)]}
     reads = []
-    for size in (512, 4096, 131072, 1 << 20):
+    for size in (512, 131072, 1 << 20):  # 4 KiB: the ceiling rows
         for qd in (1, 32):
             reads.append(("randread", size, qd, 1))
-    reads += [("randread", 4096, 8, 1), ("randread", 4096, 128, 1)]
     for size in (4096, 1 << 20):
         for qd in (1, 8, 32):
             reads.append(("read", size, qd, 1))
     writes = [("randwrite", 4096, qd, 1) for qd in (1, 8, 32, 128)]
     writes += [("write", 1 << 20, qd, 1) for qd in (1, 32)]
-    return {"reads": reads, "writes": writes, "mq": [("randread", 4096, 128, 4)]}
+    return {"ceiling": ceiling, "mq": mq, "reads": reads, "writes": writes}
 
 
 def size_word(size):
@@ -132,7 +164,7 @@ def io_uring_works(qemu, image):
 
 # -- our kernel --------------------------------------------------------------------
 def base_argv(kernel):
-    env = dict(os.environ, KERNEL=kernel, DISK="none", QEMU_MEM="512M", APPEND="",
+    env = dict(os.environ, KERNEL=kernel, DISK="none", QEMU_MEM="512M", QEMU_SMP="1", RNG="none", APPEND="",
                QEMU_EXTRA="", DEVICES="none")
     out = subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh"), "--print"], env=env,
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
@@ -182,22 +214,58 @@ class Guest:
 
 
 BENCH_RE = re.compile(r"^bench: (.*)$", re.M)
+PROBE_RE = re.compile(r"^RES (.*)$", re.M)
+
+
+def parse_kv(words):
+    """{k: int, float or str} from "k=v k=v ..."."""
+    out = {}
+    for k, v in (p.split("=", 1) for p in words.split() if "=" in p):
+        for conv in (int, float, str):
+            try:
+                out[k] = conv(v)
+                break
+            except ValueError:
+                pass
+    return out
 
 
 def parse_bench(text):
     m = BENCH_RE.search(text)
-    if not m:
-        return None
-    kv = dict(p.split("=", 1) for p in m.group(1).split())
+    return parse_kv(m.group(1)) if m else None
+
+
+def run_probe(probe, backend, image, logfile):
+    """One boot of the ceiling probe on the kernel's command line: {qd: RES
+    fields} and None, or None and why not."""
+    argv = base_argv(probe) + drive_args(backend, image, 1)
+    logfile.write(f"\n\n##### {' '.join(shlex.quote(a) for a in argv)}\n")
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           errors="replace", timeout=180)  # run() kills our QEMU on timeout
+    except subprocess.TimeoutExpired:
+        return None, f"{backend}: the ceiling probe did not finish in 180 s"
+    out = p.stdout.replace("\r", "")
+    logfile.write(out)
+    rows = {r["qd"]: r for r in map(parse_kv, PROBE_RE.findall(out)) if "qd" in r}
+    if p.returncode != 0 or "limit-probe done" not in out or \
+            any(rows.get(qd, {}).get("errs", 1) for qd in CEILING_QDS):
+        last = [l for l in out.splitlines() if l.strip()][-1:]
+        return None, f"{backend}: the ceiling probe failed (exit {p.returncode}): {last}"
+    log("   probe     " + "  ".join(f"qd {qd} {rows[qd]['iops']} IOPS" for qd in CEILING_QDS))
+    return rows, None
+
+
+def ceiling_for(backend, probes):
+    """The ceiling of one back end from its two probe boots: per depth the
+    mean IOPS and both runs."""
+    runs = [r for r in probes if r]
     out = {}
-    for k, v in kv.items():
-        try:
-            out[k] = int(v)
-        except ValueError:
-            try:
-                out[k] = float(v)
-            except ValueError:
-                out[k] = v
+    for qd in CEILING_QDS:
+        iops = [r[qd]["iops"] for r in runs]
+        if iops:
+            out[qd] = {"iops": round(statistics.mean(iops)), "runs": iops,
+                       "us_per_req": [r[qd]["us_per_req"] for r in runs]}
     return out
 
 
@@ -263,13 +331,91 @@ def fmt_ratio(x):
     return f"{x:.1f}x" if x >= 10 else f"{x:.2f}x"
 
 
-def build_report(results, uboot, dd, meta, problems, net=()):
+def row_order(r):
+    """Reads before writes, then back end, op, size, depth, queues."""
+    return (r["op"].endswith("write"), BACKENDS.index(r["backend"]), r["op"], r["size"], r["qd"],
+            r["queues"])
+
+
+def ceiling_rows(results, ceilings):
+    """Per (back end, depth) measured: kernel IOPS, the ceiling, their ratio,
+    and whether the ratio is one of the targets."""
+    out = []
+    for backend in BACKENDS:
+        for qd in CEILING_QDS:
+            r = find(results, backend, "randread", 4096, qd)
+            c = ceilings.get(backend, {}).get(qd)
+            if not r or not c:
+                continue
+            out.append({"backend": backend, "qd": qd, "kernel": r["iops"], "ceiling": c["iops"],
+                        "probe_runs": c["runs"], "ratio": round(r["iops"] / c["iops"], 3),
+                        "target": (backend, qd) in CEILING_TARGETS})
+    return out
+
+
+def mq_rows(results):
+    """Four queues against one at 4 KiB random QD 128, per back end."""
+    out = []
+    for backend in BACKENDS:
+        one = find(results, backend, "randread", 4096, 128, 1)
+        four = find(results, backend, "randread", 4096, 128, 4)
+        if one and four:
+            out.append({"backend": backend, "one": one["iops"], "four": four["iops"],
+                        "ratio": round(four["iops"] / one["iops"], 3)})
+    return out
+
+
+def verdict(ok):
+    return "MET" if ok else "MISSED"
+
+
+def backend_name(backend):
+    return backend if backend == "null-co" else f"aio={backend}"
+
+
+def ceiling_report(rows, probe):
+    lines = ["", f"kernel / ceiling: 4 KiB random reads; ceiling = {probe} (a minimal polled guest, "
+             "the same QEMU command line), booted before and after the kernel, their mean"]
+    hdr = (f"{'back end':9s} {'qd':>3s} {'kernel':>8s} {'probe 1':>8s} {'probe 2':>8s} "
+           f"{'ceiling':>8s} {'ratio':>6s}  >= {CEILING_MIN:.2f}")
+    lines += [hdr, "-" * len(hdr)]
+    for r in rows:
+        runs = r["probe_runs"] + [None] * (2 - len(r["probe_runs"]))
+        lines.append(f"{r['backend']:9s} {r['qd']:3d} {r['kernel']:8d} "
+                     + " ".join(f"{x:8d}" if x else f"{'-':>8s}" for x in runs)
+                     + f" {r['ceiling']:8d} {r['ratio']:6.2f}  "
+                     + (verdict(r["ratio"] >= CEILING_MIN) if r["target"] else "(not a target)"))
+    return lines
+
+
+def mq_report(rows):
+    lines = ["", "four queues against one: 4 KiB random reads at QD 128, a 1-queue and a "
+             "4-queue device booted back to back"]
+    for r in rows:
+        lines.append(f"  {r['backend']:9s} 1 queue {r['one']:8d} IOPS, 4 queues {r['four']:8d} IOPS"
+                     f" = {r['ratio']:.2f}x: {verdict(r['ratio'] >= 1.0)} (not slower: >= 1.00x)")
+    return lines
+
+
+def boot_report(boot):
+    if not boot:
+        return []
+    lines = ["", f"boot time, {BOOT_DISKS} virtio-blk disks (null-co), -smp 1, the kernel's own "
+             f"'boot time:' line, {len(boot['runs_ms'])} boots: median {boot['median_ms']:.2f} ms, "
+             f"min {boot['min_ms']:.2f} ms (" + ", ".join(f"{x:.2f}" for x in boot["runs_ms"]) + ")"]
+    if boot.get("phases"):
+        lines.append(f"  phases of one more boot with 'boottime' ({boot['phases_total_ms']:.2f} ms): "
+                     + ", ".join(f"{n} {ms:.2f}" for n, ms in boot["phases"]))
+    return lines
+
+
+def build_report(results, uboot, dd, meta, problems, net=(), ceilings=None, boot=None):
     lines = []
     lines.append(f"make bench: kernel {meta['kernel']}, QEMU {meta['qemu']}, "
                  f"{meta['nproc']} host CPUs, load average {meta['load_start']} at start, "
                  f"{meta['load_end']} at end")
     lines.append(f"image: {meta['image']} (256 MiB random, in the host page cache); "
-                 f"-m 512M -smp 2, cache=writeback; {meta['secs']} s per run; MB = 1e6 B")
+                 f"-m 512M -smp 1, cache=writeback; {meta['secs']} s per run; MB = 1e6 B")
     if uboot:
         lines.append("U-Boot (QD 1, one request at a time, net per request, "
                      f"{uboot.get('boots')} boot(s)): " + ", ".join(
@@ -286,7 +432,7 @@ def build_report(results, uboot, dd, meta, problems, net=()):
            f"{'xU-Boot':>7s} {'x dd':>6s} {'x null':>6s}")
     lines.append(hdr)
     lines.append("-" * len(hdr))
-    for r in results:
+    for r in sorted(results, key=row_order):
         ub = None  # U-Boot measured reads only
         if uboot and r["size"] in UBOOT_SIZES and r["op"].endswith("read"):
             ub = r["iops"] / uboot[UBOOT_SIZES[r["size"]] + "_net_iops"]
@@ -300,10 +446,15 @@ def build_report(results, uboot, dd, meta, problems, net=()):
                      f"{r['queues']:1d} {r['iops']:8d} {r['mbps']:8.1f} {r['p50_us']:8.1f} "
                      f"{r['p99_us']:8.1f} {r['max_us']:8.1f} {r.get('reqs_per_kick', 0):7.2f} "
                      f"{fmt_ratio(ub):>7s} {fmt_ratio(xdd):>6s} {fmt_ratio(xnull):>6s}")
+    ceil = ceiling_rows(results, ceilings or {})
+    mq = mq_rows(results)
+    lines += ceiling_report(ceil, meta.get("probe", "the probe"))
+    lines += mq_report(mq)
+    lines += boot_report(boot)
     lines += bench_net.report_lines(net)
     lines.append("")
     lines.append(TARGETS)
-    targets = evaluate(results, uboot, dd)
+    targets = evaluate(results, uboot, dd, ceil, mq, boot)
     lines.append("")
     for t in targets:
         lines.append(f"  {t['id']} {t['verdict']:7s} {t['text']}")
@@ -311,7 +462,7 @@ def build_report(results, uboot, dd, meta, problems, net=()):
         lines.append("")
         lines.append("problems:")
         lines += [f"  {p}" for p in problems]
-    return "\n".join(lines) + "\n", targets
+    return "\n".join(lines) + "\n", targets, ceil, mq
 
 
 def find(results, backend, op, size, qd, queues=1):
@@ -321,7 +472,7 @@ def find(results, backend, op, size, qd, queues=1):
     return None
 
 
-def evaluate(results, uboot, dd):
+def evaluate(results, uboot, dd, ceil=(), mq=(), boot=None):
     out = []
 
     def add(tid, ok, text):
@@ -359,7 +510,98 @@ def evaluate(results, uboot, dd):
         if r:
             add("T5", r["iops"] >= 60000, f"aio={backend} 4k randwrite qd32: {r['iops']} IOPS "
                 f"(writeback cache: {'yes' if r.get('writeback') else 'NO'}); want >= 60000")
+    want = [r for r in ceil if r["target"]]
+    if len(want) == len(CEILING_TARGETS):
+        low = min(want, key=lambda r: r["ratio"])
+        met = sum(r["ratio"] >= CEILING_MIN for r in want)
+        add("T6", met == len(want), f"{met} of {len(want)} kernel / ceiling ratios >= "
+            f"{CEILING_MIN:.2f}; lowest {low['ratio']:.2f} ({backend_name(low['backend'])} qd{low['qd']}: "
+            f"{low['kernel']} of {low['ceiling']} IOPS)")
+    else:
+        add("T6", None, f"{len(want)} of the {len(CEILING_TARGETS)} kernel / ceiling ratios measured")
+    for r in mq:
+        add("T7", r["ratio"] >= 1.0, f"{backend_name(r['backend'])} 4k randread qd128: 4 queues {r['four']} "
+            f"IOPS, 1 queue {r['one']} IOPS = {r['ratio']:.2f}x; want >= 1.00x")
+    if not mq:
+        add("T7", None, "4-queue or 1-queue 4k randread qd128 missing")
+    if boot:
+        add("T8", boot["median_ms"] <= BOOT_MAX_MS, f"boot time with {BOOT_DISKS} disks: median "
+            f"{boot['median_ms']:.2f} ms of {len(boot['runs_ms'])} boots (min {boot['min_ms']:.2f} ms); "
+            f"want <= {BOOT_MAX_MS:.0f} ms")
+    else:
+        add("T8", None, "boot time not measured")
     return out
+
+
+# -- boot time ---------------------------------------------------------------------------
+def boot_times(kernel, boots, logfile, problems):
+    """The kernel's `boot time:` figure over several boots with eight disks,
+    then one boot with the per-phase breakdown."""
+    log(f"== boot time: {boots} boots with {BOOT_DISKS} virtio-blk disks, then one with 'boottime'")
+    runs = []
+    try:
+        for _ in range(boots):
+            total, _, _ = boottime.boot(kernel, BOOT_DISKS, logfile=logfile)
+            if total is None:
+                problems.append("boot time: no 'boot time:' line before the prompt")
+                return None
+            runs.append(total)
+        total, phases, _ = boottime.boot(kernel, BOOT_DISKS, "boottime", logfile=logfile)
+    except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        problems.append(f"boot time: QEMU did not reach the prompt ({type(e).__name__})")
+        return None
+    out = {"disks": BOOT_DISKS, "runs_ms": runs, "median_ms": statistics.median(runs),
+           "min_ms": min(runs), "phases_total_ms": total, "phases": phases}
+    log(f"   median {out['median_ms']:.2f} ms, min {out['min_ms']:.2f} ms")
+    return out
+
+
+# -- the picture ---------------------------------------------------------------------------
+def draw(results, ceil, uboot, meta, path):
+    """IOPS against queue depth, one panel per back end: this kernel, the
+    ceiling (the band spans the two probe boots) and U-Boot (QD 1 only).
+    Returns why not, or None."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "no picture: python3-matplotlib is not installed (scripts/setup.sh installs it)"
+    backends = [b for b in BACKENDS if any(r["backend"] == b for r in ceil)]
+    if not backends:
+        return "no picture: no back end has both kernel and ceiling figures"
+    fig, axes = plt.subplots(1, len(backends), figsize=(4.4 * len(backends), 4.0), squeeze=False)
+    ub4 = uboot["4KiB_net_iops"] if uboot else None
+    for ax, backend in zip(axes[0], backends):
+        rows = [r for r in ceil if r["backend"] == backend]
+        qds = [r["qd"] for r in rows]
+        ax.fill_between(qds, [min(r["probe_runs"]) for r in rows],
+                        [max(r["probe_runs"]) for r in rows], color="tab:orange", alpha=0.25,
+                        linewidth=0)
+        ax.plot(qds, [r["ceiling"] for r in rows], "o--", color="tab:orange",
+                label="ceiling (limit-probe)")
+        ax.plot(qds, [r["kernel"] for r in rows], "o-", color="tab:blue", label="this kernel")
+        for r in rows:
+            ax.annotate(f"{r['ratio']:.2f}", (r["qd"], r["kernel"]), textcoords="offset points",
+                        xytext=(0, 7), ha="center", fontsize=8, color="tab:blue")
+        if ub4 and backend != "null-co":
+            ax.plot([1], [ub4], "s", color="tab:green", label="U-Boot (QD 1 only)")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(list(CEILING_QDS))
+        ax.set_xticklabels([str(q) for q in CEILING_QDS])
+        ax.set_title(backend_name(backend))
+        ax.set_xlabel("queue depth")
+        ax.grid(True, alpha=0.3)
+        ax.set_ylim(bottom=0)
+    axes[0][0].set_ylabel("4 KiB random reads, IOPS")
+    for ax in axes[0]:
+        ax.legend(loc="upper left", fontsize=7)
+    fig.suptitle(f"make bench {meta['date']}: QEMU {meta['qemu'].split()[0]}, -smp 1, "
+                 f"{meta['nproc']} host CPUs (numbers: kernel / ceiling)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return None
 
 
 def main():
@@ -370,6 +612,8 @@ def main():
     ap.add_argument("--boots", type=int, default=None, help="U-Boot boots (default 2; quick: 1)")
     ap.add_argument("--secs", type=int, default=None, help=f"seconds per run (default {SECS})")
     ap.add_argument("--no-uboot", action="store_true")
+    ap.add_argument("--probe", default="build/probe/probe-ceiling.elf",
+                    help="the ceiling probe (make -C ../shared/limit-probe OUT=$PWD/build/probe)")
     args = ap.parse_args()
     os.chdir(ROOT)
     quick = args.quick
@@ -383,8 +627,8 @@ def main():
         sys.exit(f"bench: {kernel} does not exist (make kernel)")
     qemu = os.environ.get("QEMU", "qemu-system-riscv64")
     t_start = time.monotonic()
-    meta = {"kernel": kernel, "quick": quick, "secs": secs, "nproc": os.cpu_count(),
-            "image": os.path.relpath(image, ROOT),
+    meta = {"kernel": kernel, "probe": args.probe, "quick": quick, "secs": secs,
+            "nproc": os.cpu_count(), "image": os.path.relpath(image, ROOT),
             "qemu": subprocess.run([qemu, "--version"], capture_output=True,
                                    text=True).stdout.split("\n")[0].replace("QEMU emulator version ", ""),
             "load_start": " ".join(open("/proc/loadavg").read().split()[:3]),
@@ -392,25 +636,45 @@ def main():
     make_image(image)
     warm(image)
     problems = []
-    backends = ["threads", "io_uring", "null-co"]
+    backends = list(BACKENDS)
     ok, why = io_uring_works(qemu, image)
     if not ok:
         log(f"bench: aio=io_uring does not work on this host ({why or 'QEMU refused it'}); "
             "its rows are left out (aio=threads and null-co still run)")
         problems.append("aio=io_uring unavailable: " + (why or "QEMU refused it"))
         backends.remove("io_uring")
+    probe = args.probe if os.path.exists(args.probe) else None
+    if not probe:
+        problems.append(f"no ceiling: {args.probe} does not exist (make bench builds it from "
+                        "../shared/limit-probe)")
+        log("bench: " + problems[-1])
     runs = runs_for(quick)
     results = []
+    ceilings = {}
     uboot = None
     with open(os.path.join(out, "console.log"), "w") as logfile:
+        # Per back end, back to back: probe, kernel, probe, kernel on a
+        # 4-queue device: the ratios compare figures minutes apart at most.
+        for backend in backends:
+            warm(image)
+            probes = []
+            if probe:
+                rows, why = run_probe(probe, backend, image, logfile)
+                probes.append(rows)
+                problems += [why] if why else []
+            session(kernel, backend, image, 1, runs["ceiling"], secs, logfile, results, problems)
+            if probe:
+                rows, why = run_probe(probe, backend, image, logfile)
+                probes.append(rows)
+                problems += [why] if why else []
+            ceilings[backend] = ceiling_for(backend, probes)
+            session(kernel, backend, image, 4, runs["mq"], secs, logfile, results, problems)
         # Reads on every back end, then the anchors, then the writes: the
         # host writing back the pages our writes dirtied must not disturb
         # any read figure.
-        for kind in ("reads", "mq"):
-            for backend in backends:
-                warm(image)
-                session(kernel, backend, image, 4 if kind == "mq" else 1, runs[kind], secs,
-                        logfile, results, problems)
+        for backend in backends:
+            warm(image)
+            session(kernel, backend, image, 1, runs["reads"], secs, logfile, results, problems)
         if not args.no_uboot:
             warm(image)
             uboot, why = run_uboot(os.path.abspath(image), boots, quick,
@@ -427,18 +691,26 @@ def main():
         log("== net bench")
         net, why = bench_net.run(kernel, secs, quick, logfile)
         problems += why
+        boot = boot_times(kernel, 3 if quick else 7, logfile, problems)
     meta["load_end"] = " ".join(open("/proc/loadavg").read().split()[:3])
     meta["wall_secs"] = round(time.monotonic() - t_start, 1)
-    report, targets = build_report(results, uboot, dd, meta, problems, net)
+    report, targets, ceil, mq = build_report(results, uboot, dd, meta, problems, net, ceilings,
+                                             boot)
+    png = os.path.join(out, "iops.png")
+    why = draw(results, ceil, uboot, meta, png)
+    if why:
+        problems.append(why)
+        report += f"\n{why}\n"
     print()
     print(report, end="")
     with open(os.path.join(out, "report.txt"), "w") as f:
         f.write(report)
     with open(os.path.join(out, "results.json"), "w") as f:
-        json.dump({"meta": meta, "runs": results, "net": net, "uboot": uboot, "dd": dd,
+        json.dump({"meta": meta, "runs": results, "ceiling": ceil, "probe_runs": ceilings,
+                   "mq": mq, "boot": boot, "net": net, "uboot": uboot, "dd": dd,
                    "targets": targets, "problems": problems}, f, indent=1)
     log(f"bench: {len(results)} runs in {meta['wall_secs']} s; report in {out}/report.txt, "
-        f"raw results in {out}/results.json")
+        f"raw results in {out}/results.json" + ("" if why else f", picture in {png}"))
     return 1 if problems else 0
 
 

@@ -331,18 +331,29 @@ int fdt_next_sibling(const struct fdt *f, int node)
 	return -1;
 }
 
+/* One pass over the tokens with the chain of open nodes: fdt_reg() asks
+ * this for every node it decodes, so it reads each token once. */
 int fdt_parent(const struct fdt *f, int node)
 {
-	int stack[FDT_MAX_DEPTH];
-	int depth = 0;
+	int open[FDT_MAX_DEPTH];
+	int depth = 0; /* nodes open */
+	struct token t;
 
-	for (int n = fdt_next_node(f, -1, &depth); n >= 0;
-	     n = fdt_next_node(f, n, &depth)) {
-		if (depth < 0 || depth >= FDT_MAX_DEPTH)
-			return -1;
-		stack[depth] = n;
-		if (n == node)
-			return depth > 0 ? stack[depth - 1] : -1;
+	if (f->root < 0 || node < 0)
+		return -1;
+	for (uint32_t off = (uint32_t)f->root; read_token(f, off, &t) == TOK_OK; off = t.next) {
+		if (t.type == TOK_BEGIN_NODE) {
+			if ((int)off == node)
+				return depth > 0 ? open[depth - 1] : -1;
+			if (depth == FDT_MAX_DEPTH)
+				return -1;
+			open[depth++] = (int)off;
+		} else if (t.type == TOK_END_NODE) {
+			if (depth-- == 0)
+				return -1;
+		} else if (t.type == TOK_END) {
+			break;
+		}
 	}
 	return -1;
 }

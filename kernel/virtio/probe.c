@@ -10,6 +10,7 @@
  */
 #include "kernel/virtio/probe.h"
 
+#include "kernel/boottime.h"
 #include "kernel/dma.h"
 #include "kernel/dt/devtree.h"
 #include "kernel/errno.h"
@@ -83,6 +84,7 @@ int virtio_attach(struct virtio_device *vdev, const char *where, const char *loc
 	f->status = f->driver->attach(vdev, f->where, irq);
 	f->dma_bytes = dma_mark() - mark;
 	f->handlers = (int)irq_handler_count(irq) - (int)handlers;
+	boottime_mark(f->where); /* a boot phase of its own (boottime.h) */
 	if (f->status)
 		kprintf("%s: %s: %s\n", where, f->driver->name, kstrerror(f->status));
 	return f->status;

@@ -15,6 +15,7 @@ import tempfile
 
 import pexpect
 
+import boottime
 from cases import Cases
 
 PROMPT = "vdisk> "
@@ -233,6 +234,11 @@ def main():
         c = pexpect.spawn("qemu-system-riscv64", argv, encoding="utf-8", timeout=30)
         try:
             c.expect(PROMPT)
+            boot = c.before.replace("\r", "").rstrip("\n").split("\n")
+            total, _ = boottime.parse(c.before)
+            case(total is not None and 0 < total < 5000 and
+                 boottime.TOTAL_RE.match(boot[-2]) and boot[-1] == "type 'help' for the commands",
+                 "the boot time line comes just before the first prompt", repr(boot[-3:]))
 
             def run(cmd):
                 c.sendline(cmd)
@@ -341,7 +347,26 @@ def main():
                if after[s * SECTOR:(s + 1) * SECTOR] != want[s * SECTOR:(s + 1) * SECTOR]]
         case(not bad, "vda holds exactly the three good writes", f"sectors differ: {bad[:8]}")
         case(open(ro, "rb").read() == before_ro, "read-only vdb unchanged")
+    check_boot_phases(case)
     return case.finish()
+
+
+def check_boot_phases(case):
+    """Eight disks and the boot argument `boottime`: the phases, one per
+    disk among them, add up to the total (each is rounded to 0.01 ms)."""
+    try:
+        total, phases, text = boottime.boot("build/kernel.elf", 8, "boottime")
+    except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        case(False, "boottime: 8 disks reach the prompt", type(e).__name__)
+        return
+    names = [n for n, _ in phases]
+    disks = [n for n in names if n.startswith("virtio-mmio v2 @0x")]
+    case(total is not None and len(disks) == 8 and names[-1] == "(the rest)",
+         "boottime: a phase per disk of eight, then the rest", repr(names))
+    kernel = sum(ms for n, ms in phases if not n.startswith("(firmware"))
+    case(total is not None and abs(kernel - total) <= 0.01 * len(phases) + 0.01,
+         "boottime: the phases add up to the total",
+         f"phases {kernel:.2f} ms, total {total} ms")
 
 
 if __name__ == "__main__":
