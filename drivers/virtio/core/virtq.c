@@ -227,6 +227,12 @@ int virtq_fault(struct virtq *vq, const char *why)
 	return VIRTIO_EBROKEN;
 }
 
+int virtq_used_id_fault(struct virtq *vq, uint32_t id)
+{
+	return virtq_fault(vq, id >= vq->size ? "used id out of range"
+					      : "used id is not a chain in flight");
+}
+
 int virtq_reclaim(struct virtq *vq, void **token)
 {
 	for (uint16_t i = 0; i < vq->size && vq->in_flight; i++) {

@@ -66,39 +66,71 @@ struct virtq_chain_sums {
 	uint32_t writable; /* bytes in the device-writable ones: the used-length bound */
 };
 
+/* Adds the lengths of the buffers [p, end) to *sum; false at an empty one
+ * (§2.7.4.1, §2.8.5: a descriptor of length 0 is not a buffer). */
+static inline bool virtq_sum_lens(const struct virtq_sg *p, const struct virtq_sg *end,
+				  uint64_t *sum)
+{
+	uint64_t s = 0;
+	for (; p != end; p++) {
+		if (p->len == 0)
+			return false;
+		s += p->len;
+	}
+	*sum = s;
+	return true;
+}
+
 /*
  * virtq_add() tail-calls a layout with its arguments unchanged; the layout
  * checks them all here, before its first store: it must never write a
  * descriptor of a chain it may still refuse (a packed descriptor's flags
  * mark it available on their own, §2.8.21).  VIRTIO_EINVAL for an empty
- * chain, one that can never fit, an empty buffer or more than 4 GiB in
- * all (§2.7.4.1, §2.8.5).  Returns the ring descriptors needed (1 when the
- * chain goes through an indirect table) with *sums set, or a negative
- * error.
+ * chain, one longer than the queue (it can never fit, §2.7.5.3.1,
+ * §2.8.17), an empty buffer or more than 4 GiB in all.  Returns the ring
+ * descriptors needed (1 when the chain goes through an indirect table)
+ * with *sums set, or a negative error.
  */
 static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_sg *sg,
-				    unsigned n_out, unsigned n, struct virtq_chain_sums *sums)
+				    unsigned n_out, unsigned n_in, struct virtq_chain_sums *sums)
 {
 	if (vq->broken)
 		return VIRTIO_EBROKEN;
-	if (n == 0 || n < n_out || !sg)
+	/* In 64 bits n_out + n_in cannot wrap, and an empty chain's n - 1
+	 * wraps to the top: one compare refuses both and the overlong. */
+	uint64_t n = (uint64_t)n_out + n_in;
+	if (n - 1 >= vq->size || !sg)
 		return VIRTIO_EINVAL;
-	unsigned need = virtq_chain_descs(vq, n);
-	if (need > vq->num_free) /* more than the ring holds: never fits */
-		return need > vq->size ? VIRTIO_EINVAL : VIRTIO_ENOSPC;
-	uint64_t total = 0, writable = 0;
-	for (unsigned i = 0; i < n; i++) {
-		if (sg[i].len == 0)
-			return VIRTIO_EINVAL;
-		total += sg[i].len;
-		if (i >= n_out)
-			writable += sg[i].len;
-	}
-	if (total > 0xffffffffull)
+	unsigned need = virtq_chain_descs(vq, (unsigned)n);
+	if (need > vq->num_free)
+		return VIRTIO_ENOSPC;
+	uint64_t out, in;
+	if (!virtq_sum_lens(sg, sg + n_out, &out) || !virtq_sum_lens(sg + n_out, sg + n, &in) ||
+	    out + in > 0xffffffffull)
 		return VIRTIO_EINVAL;
-	sums->total = (uint32_t)total;
-	sums->writable = (uint32_t)writable;
+	sums->total = (uint32_t)(out + in);
+	sums->writable = (uint32_t)in;
 	return (int)need;
+}
+
+/*
+ * Book a valid chain in slot `id` (the chain's head descriptor, split; its
+ * buffer id, packed) before anything of it is written: private memory the
+ * device never sees, and the values die here instead of staying live
+ * across the descriptor stores.
+ */
+static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void *token,
+					    unsigned need, const struct virtq_chain_sums *sums)
+{
+	struct virtq_slot *s = &vq->slots[id];
+	s->token = token;
+	s->writable = sums->writable;
+	s->ndesc = (uint16_t)need;
+	s->in_flight = true;
+	vq->num_free = (uint16_t)(vq->num_free - need);
+	vq->in_flight++;
+	virtq_count_added(vq, sums->total);
+	return s;
 }
 
 /* Point the queue at its ring, laid out as virtq_ring_layout() says. */
@@ -121,22 +153,18 @@ void virtq_packed_set_cb(struct virtq *vq, bool enable);
 /* The device broke a rule: latch, fail the device, report. */
 int virtq_fault(struct virtq *vq, const char *why);
 
-/* The slot a used entry names, once the id is checked: in range and a
- * chain in flight (never one already used, never a non-head).  NULL after
- * latching the queue broken. */
-static inline struct virtq_slot *virtq_used_slot(struct virtq *vq, uint32_t id)
+/* The slot a used entry names, if the id is one the device may return: in
+ * range and a chain in flight (never one already used, never a non-head).
+ * NULL otherwise: the caller returns virtq_used_id_fault(). */
+static inline struct virtq_slot *virtq_used_slot(struct virtq_slot *slots, uint16_t size,
+						 uint32_t id)
 {
-	if (id >= vq->size) {
-		(void)virtq_fault(vq, "used id out of range");
+	if (id >= size || !slots[id].in_flight)
 		return NULL;
-	}
-	struct virtq_slot *s = &vq->slots[id];
-	if (!s->in_flight) {
-		(void)virtq_fault(vq, "used id is not a chain in flight");
-		return NULL;
-	}
-	return s;
+	return &slots[id];
 }
+/* Latch the queue broken for a used id virtq_used_slot() refused. */
+int virtq_used_id_fault(struct virtq *vq, uint32_t id);
 
 /* Indirect table of the chain whose slot is `slot`. */
 static inline void *virtq_indirect_table(struct virtq *vq, uint16_t slot)

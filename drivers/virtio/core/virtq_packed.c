@@ -45,65 +45,80 @@ static void write_desc(struct virtq_packed_desc *d, const void *addr, uint32_t l
 	virtio_le16_store(&d->id, id);
 }
 
+/* The next ring position after `pos`; a wrap flips the lap's AVAIL/USED
+ * bits in *flags (§2.8.1: each lap inverts the wrap counter). */
+static inline unsigned step(unsigned pos, uint16_t size, uint16_t *flags)
+{
+	if (++pos == size) {
+		pos = 0;
+		*flags ^= VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED;
+	}
+	return pos;
+}
+
 int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 		     unsigned n_in, void *token)
 {
-	unsigned n = n_out + n_in;
 	struct virtq_chain_sums sums;
-	int need = virtq_chain_check(vq, sg, n_out, n, &sums);
+	int need = virtq_chain_check(vq, sg, n_out, n_in, &sums);
 	if (need < 0)
 		return need;
 
-	/* From here on the chain is valid: every store below is committed. */
+	/* The chain is valid: book it, then write it. */
+	unsigned n = n_out + n_in;
+	unsigned id = vq->free_head;
+	struct virtq_slot *s = virtq_book(vq, id, token, (unsigned)need, &sums);
+	vq->free_head = s->next;
+
 	struct virtq_packed_desc *ring = vq->ring.packed.desc;
-	uint16_t id = vq->free_head;
-	uint16_t head = vq->avail_idx;
-	uint16_t pos = head;
-	bool wrap = vq->avail_wrap;
-	uint16_t avail = avail_bits(wrap);
-	uint16_t head_flags = 0;
+	uint16_t size = vq->size;
+	unsigned head = vq->avail_idx;
+	uint16_t avail = avail_bits(vq->avail_wrap); /* this lap's, flipped at a wrap */
+	uint16_t head_flags;
+	unsigned pos;
 
 	if (need == 1 && n > 1) {
 		/* §2.8.7: a table of packed descriptors, no NEXT, ids ignored. */
-		struct virtq_packed_desc *ind = virtq_indirect_table(vq, id);
+		struct virtq_packed_desc *ind = virtq_indirect_table(vq, (uint16_t)id);
 		for (unsigned i = 0; i < n; i++) {
 			write_desc(&ind[i], sg[i].addr, sg[i].len, 0);
 			virtio_le16_store(&ind[i].flags, i >= n_out ? VIRTQ_DESC_F_WRITE : 0);
 		}
 		virtio_cache_clean(ind, n * sizeof(*ind));
-		write_desc(&ring[pos], ind, (uint32_t)(n * sizeof(*ind)), id);
+		write_desc(&ring[head], ind, (uint32_t)(n * sizeof(*ind)), (uint16_t)id);
 		head_flags = VIRTQ_DESC_F_INDIRECT | avail;
-		advance(&pos, &wrap, 1, vq->size);
+		pos = step(head, size, &avail);
 	} else {
-		for (unsigned i = 0; i < n; i++) {
-			uint16_t f = (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | avail;
-			if (i >= n_out)
+		/* The head's flags are held back: they expose the chain.  Every
+		 * descriptor gets NEXT; the last one's is cleared at the end. */
+		uint16_t f = VIRTQ_DESC_F_NEXT | avail;
+		if (n_out == 0)
+			f |= VIRTQ_DESC_F_WRITE;
+		write_desc(&ring[head], sg[0].addr, sg[0].len, (uint16_t)id);
+		virtio_cache_clean(&ring[head], sizeof(*ring));
+		head_flags = f;
+		pos = step(head, size, &f);
+		struct virtq_packed_desc *d = NULL;
+		uint16_t last = f;
+		for (unsigned i = 1; i < n; i++) {
+			if (i == n_out)
 				f |= VIRTQ_DESC_F_WRITE;
-			write_desc(&ring[pos], sg[i].addr, sg[i].len, id);
-			if (i == 0)
-				head_flags = f; /* held back: it exposes the chain */
-			else
-				virtio_le16_store(&ring[pos].flags, f);
-			virtio_cache_clean(&ring[pos], sizeof(*ring));
-			if (++pos == vq->size) { /* the chain wraps: next lap's bits */
-				pos = 0;
-				wrap = !wrap;
-				avail = avail_bits(wrap);
-			}
+			d = &ring[pos];
+			write_desc(d, sg[i].addr, sg[i].len, (uint16_t)id);
+			virtio_le16_store(&d->flags, f);
+			virtio_cache_clean(d, sizeof(*d));
+			last = f;
+			pos = step(pos, size, &f);
 		}
+		if (d)
+			virtio_le16_store(&d->flags, last & (uint16_t)~VIRTQ_DESC_F_NEXT);
+		else
+			head_flags &= (uint16_t)~VIRTQ_DESC_F_NEXT;
+		avail = f;
 	}
-
-	vq->free_head = vq->slots[id].next;
-	vq->avail_idx = pos;
-	vq->avail_wrap = wrap;
-	vq->slots[id].token = token;
-	vq->slots[id].writable = sums.writable;
-	vq->slots[id].ndesc = (uint16_t)need;
-	vq->slots[id].in_flight = true;
-	vq->num_free = (uint16_t)(vq->num_free - need);
+	vq->avail_idx = (uint16_t)pos;
+	vq->avail_wrap = (avail & VIRTQ_DESC_F_AVAIL) != 0;
 	virtq_count_unkicked(vq, (unsigned)need);
-	vq->in_flight++;
-	virtq_count_added(vq, sums.total);
 
 	/* Every other descriptor of the chain before the head's flags, the
 	 * store that hands the chain to the device (§2.8.21.1). */
@@ -193,12 +208,20 @@ bool virtq_packed_has_used(struct virtq *vq)
 
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	uint16_t flags = flags_at_used(vq);
+	/* Everything of the queue this needs, read once: the barriers below
+	 * would make the compiler read it again. */
+	struct virtq_slot *slots = vq->slots;
+	uint16_t size = vq->size;
+	uint16_t last_used = vq->last_used;
+	bool wrap = vq->used_wrap;
+	struct virtq_packed_desc *d = &vq->ring.packed.desc[last_used];
+	virtio_cache_invalidate(d, sizeof(*d));
+	uint16_t flags = virtio_le16_load(&d->flags);
 	uint16_t bits = flags & (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED);
 
 	/* Used in this lap: the common case.  (With nothing in flight the id
 	 * check below catches it: no slot is in flight.) */
-	if (bits != used_bits(vq->used_wrap)) {
+	if (bits != used_bits(wrap)) {
 		int state = used_state_slow(vq, bits);
 		if (state == 0)
 			return 0;
@@ -208,13 +231,12 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 
 	/* The flags before the id and length they publish. */
 	virtio_rmb();
-	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
 	uint16_t id = virtio_le16_load(&d->id);
 	uint32_t written = virtio_le32_load(&d->len);
 
-	struct virtq_slot *s = virtq_used_slot(vq, id);
+	struct virtq_slot *s = virtq_used_slot(slots, size, id);
 	if (!s)
-		return VIRTIO_EBROKEN;
+		return virtq_used_id_fault(vq, id);
 	/*
 	 * §2.8.4: len counts the bytes written and is "reserved" without
 	 * WRITE.  QEMU 7.2 never sets WRITE in a used descriptor, yet its len
@@ -223,12 +245,11 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	 * ring does); WRITE set, len is the device's word and more than was
 	 * posted is a fault; WRITE clear, len is taken but never beyond what
 	 * was posted (a reserved field cannot break a rule, and the bound
-	 * keeps every reader inside the buffers).
+	 * keeps every reader inside the buffers).  All but the fault are
+	 * "more than posted", so the common case costs one compare.
 	 */
-	if (s->writable == 0)
-		written = 0;
-	else if (written > s->writable) {
-		if (flags & VIRTQ_DESC_F_WRITE)
+	if (written > s->writable) {
+		if (s->writable != 0 && (flags & VIRTQ_DESC_F_WRITE))
 			return virtq_fault(vq, "used length exceeds the writable buffers");
 		written = s->writable;
 	}
@@ -241,12 +262,13 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	s->next = vq->free_head;
 	vq->free_head = id;
 	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
-	advance(&vq->last_used, &vq->used_wrap, s->ndesc, vq->size);
+	advance(&last_used, &wrap, s->ndesc, size);
+	vq->last_used = last_used;
+	vq->used_wrap = wrap;
 
 	if (vq->event_on_pop) {
 		struct virtq_packed_event *drv = vq->ring.packed.driver;
-		virtio_le16_store(&drv->off_wrap,
-				  (uint16_t)(vq->last_used | (uint16_t)vq->used_wrap << 15));
+		virtio_le16_store(&drv->off_wrap, (uint16_t)(last_used | (uint16_t)wrap << 15));
 		virtio_cache_clean(drv, sizeof(*drv));
 		/* The event offset before the next load of the used flags:
 		 * store->load needs the full barrier, or a completion can slip
