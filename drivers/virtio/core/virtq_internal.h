@@ -66,50 +66,69 @@ struct virtq_chain_sums {
 	uint32_t writable; /* bytes in the device-writable ones: the used-length bound */
 };
 
-/* Adds the lengths of the buffers [p, end) to *sum; false at an empty one
- * (§2.7.4.1, §2.8.5: a descriptor of length 0 is not a buffer). */
-static inline bool virtq_sum_lens(const struct virtq_sg *p, const struct virtq_sg *end,
-				  uint64_t *sum)
-{
-	uint64_t s = 0;
-	for (; p != end; p++) {
-		if (p->len == 0)
-			return false;
-		s += p->len;
+/*
+ * A layout's add is one body inlined for each chain length up to 3 with
+ * `n` a constant, where its loops unroll, and once for every other length
+ * (VIRTQ_BY_LENGTH).  Short chains are most requests: a block request is
+ * 3 buffers, an entropy or console buffer 1.  A build for size (-Os) gets
+ * the body once, loops rolled.
+ */
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+#define VIRTQ_ALWAYS_INLINE inline __attribute__((always_inline))
+#define VIRTQ_UNROLL _Pragma("GCC unroll 3")
+#define VIRTQ_BY_LENGTH(body, vq, sg, n_out, n, token)         \
+	switch (n) {                                           \
+	case 1: return body(vq, sg, n_out, 1, token);          \
+	case 2: return body(vq, sg, n_out, 2, token);          \
+	case 3: return body(vq, sg, n_out, 3, token);          \
+	default: return body(vq, sg, n_out, n, token);         \
 	}
-	*sum = s;
-	return true;
-}
+#else
+#define VIRTQ_ALWAYS_INLINE inline
+#define VIRTQ_UNROLL
+#define VIRTQ_BY_LENGTH(body, vq, sg, n_out, n, token) return body(vq, sg, n_out, n, token);
+#endif
 
 /*
- * virtq_add() tail-calls a layout with its arguments unchanged; the layout
- * checks them all here, before its first store: it must never write a
- * descriptor of a chain it may still refuse (a packed descriptor's flags
- * mark it available on their own, §2.8.21).  VIRTIO_EINVAL for an empty
- * chain, one longer than the queue (it can never fit, §2.7.5.3.1,
- * §2.8.17), an empty buffer or more than 4 GiB in all.  Returns the ring
- * descriptors needed (1 when the chain goes through an indirect table)
- * with *sums set, or a negative error.
+ * The layouts' add checks every argument here, before its first store: it
+ * must never write a descriptor of a chain it may still refuse (a packed
+ * descriptor's flags mark it available on their own, §2.8.21).  `n` is
+ * n_out + n_in as the caller added them in 32 bits.  VIRTIO_EINVAL for an
+ * empty chain (or n_out + n_in past 32 bits), one longer than the queue
+ * (it can never fit, §2.7.5.3.1, §2.8.17), an empty buffer or more than
+ * 4 GiB in all.  Returns the ring descriptors needed (1 when the chain
+ * goes through an indirect table) with *sums set, or a negative error.
  */
 static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_sg *sg,
-				    unsigned n_out, unsigned n_in, struct virtq_chain_sums *sums)
+				    unsigned n_out, unsigned n, struct virtq_chain_sums *sums)
 {
 	if (vq->broken)
 		return VIRTIO_EBROKEN;
-	/* In 64 bits n_out + n_in cannot wrap, and an empty chain's n - 1
-	 * wraps to the top: one compare refuses both and the overlong. */
-	uint64_t n = (uint64_t)n_out + n_in;
-	if (n - 1 >= vq->size || !sg)
+	if (n == 0 || n < n_out || !sg)
 		return VIRTIO_EINVAL;
-	unsigned need = virtq_chain_descs(vq, (unsigned)n);
-	if (need > vq->num_free)
-		return VIRTIO_ENOSPC;
-	uint64_t out, in;
-	if (!virtq_sum_lens(sg, sg + n_out, &out) || !virtq_sum_lens(sg + n_out, sg + n, &in) ||
-	    out + in > 0xffffffffull)
+	unsigned need = virtq_chain_descs(vq, n);
+	if (need > vq->num_free) /* more than the ring holds: never fits */
+		return need > vq->size ? VIRTIO_EINVAL : VIRTIO_ENOSPC;
+	/*
+	 * One pass, branch-free: each buffer adds len - 1 taken as 32 bits,
+	 * which is 0xffffffff for an empty one (§2.7.4.1, §2.8.5: a
+	 * descriptor of length 0 is not a buffer), and the count adds the
+	 * ones back.  So the sums are the real ones plus 2^32 for every empty
+	 * buffer (no wrap: at most 32768 terms below 2^32), and one compare
+	 * refuses both an empty buffer and a total past 4 GiB.
+	 */
+	uint64_t total = n, writable = n - n_out;
+	VIRTQ_UNROLL
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t t = sg[i].len - 1;
+		total += t;
+		if (i >= n_out)
+			writable += t;
+	}
+	if (total > 0xffffffffull)
 		return VIRTIO_EINVAL;
-	sums->total = (uint32_t)(out + in);
-	sums->writable = (uint32_t)in;
+	sums->total = (uint32_t)total;
+	sums->writable = (uint32_t)writable;
 	return (int)need;
 }
 

@@ -56,16 +56,15 @@ static inline unsigned step(unsigned pos, uint16_t size, uint16_t *flags)
 	return pos;
 }
 
-int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
-		     unsigned n_in, void *token)
+static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg *sg,
+					  unsigned n_out, unsigned n, void *token)
 {
 	struct virtq_chain_sums sums;
-	int need = virtq_chain_check(vq, sg, n_out, n_in, &sums);
+	int need = virtq_chain_check(vq, sg, n_out, n, &sums);
 	if (need < 0)
 		return need;
 
 	/* The chain is valid: book it, then write it. */
-	unsigned n = n_out + n_in;
 	unsigned id = vq->free_head;
 	struct virtq_slot *s = virtq_book(vq, id, token, (unsigned)need, &sums);
 	vq->free_head = s->next;
@@ -80,6 +79,7 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	if (need == 1 && n > 1) {
 		/* §2.8.7: a table of packed descriptors, no NEXT, ids ignored. */
 		struct virtq_packed_desc *ind = virtq_indirect_table(vq, (uint16_t)id);
+		VIRTQ_UNROLL
 		for (unsigned i = 0; i < n; i++) {
 			write_desc(&ind[i], sg[i].addr, sg[i].len, 0);
 			virtio_le16_store(&ind[i].flags, i >= n_out ? VIRTQ_DESC_F_WRITE : 0);
@@ -89,32 +89,26 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 		head_flags = VIRTQ_DESC_F_INDIRECT | avail;
 		pos = step(head, size, &avail);
 	} else {
-		/* The head's flags are held back: they expose the chain.  Every
-		 * descriptor gets NEXT; the last one's is cleared at the end. */
-		uint16_t f = VIRTQ_DESC_F_NEXT | avail;
-		if (n_out == 0)
-			f |= VIRTQ_DESC_F_WRITE;
-		write_desc(&ring[head], sg[0].addr, sg[0].len, (uint16_t)id);
-		virtio_cache_clean(&ring[head], sizeof(*ring));
-		head_flags = f;
-		pos = step(head, size, &f);
-		struct virtq_packed_desc *d = NULL;
-		uint16_t last = f;
-		for (unsigned i = 1; i < n; i++) {
-			if (i == n_out)
+		/* In ring order from the head, whose flags are held back: they
+		 * expose the chain. */
+		pos = head;
+		head_flags = 0;
+		VIRTQ_UNROLL
+		for (unsigned i = 0; i < n; i++) {
+			uint16_t f = avail;
+			if (i >= n_out)
 				f |= VIRTQ_DESC_F_WRITE;
-			d = &ring[pos];
+			if (i + 1 < n)
+				f |= VIRTQ_DESC_F_NEXT;
+			struct virtq_packed_desc *d = &ring[pos];
 			write_desc(d, sg[i].addr, sg[i].len, (uint16_t)id);
-			virtio_le16_store(&d->flags, f);
+			if (i == 0)
+				head_flags = f;
+			else
+				virtio_le16_store(&d->flags, f);
 			virtio_cache_clean(d, sizeof(*d));
-			last = f;
-			pos = step(pos, size, &f);
+			pos = step(pos, size, &avail);
 		}
-		if (d)
-			virtio_le16_store(&d->flags, last & (uint16_t)~VIRTQ_DESC_F_NEXT);
-		else
-			head_flags &= (uint16_t)~VIRTQ_DESC_F_NEXT;
-		avail = f;
 	}
 	vq->avail_idx = (uint16_t)pos;
 	vq->avail_wrap = (avail & VIRTQ_DESC_F_AVAIL) != 0;
@@ -126,6 +120,12 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	virtio_le16_store(&ring[head].flags, head_flags);
 	virtio_cache_clean(&ring[head], sizeof(*ring));
 	return VIRTIO_OK;
+}
+
+int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+		     unsigned n_in, void *token)
+{
+	VIRTQ_BY_LENGTH(add_chain, vq, sg, n_out, n_out + n_in, token)
 }
 
 bool virtq_packed_kick_prepare(struct virtq *vq)

@@ -46,57 +46,35 @@ static inline void write_desc(const struct virtq *vq, struct virtq_desc *d, cons
 	st16(vq, &d->next, next);
 }
 
-/*
- * Buffers [p, end) into the descriptors along the free list from *idx on,
- * with `flags`, each linked to the next free one: the chain's links are
- * the list's own.  Leaves *idx at the free descriptor after them; returns
- * the last one written (`d` when the run is empty).
- */
-static inline struct virtq_desc *write_run(const struct virtq *vq, struct virtq_desc *table,
-					   const struct virtq_slot *slots, const struct virtq_sg *p,
-					   const struct virtq_sg *end, uint16_t flags,
-					   unsigned *idx, struct virtq_desc *d)
-{
-	unsigned i = *idx;
-	for (; p != end; p++) {
-		d = &table[i];
-		i = slots[i].next;
-		write_desc(vq, d, p->addr, p->len, flags, (uint16_t)i);
-		virtio_cache_clean(d, sizeof(*d));
-	}
-	*idx = i;
-	return d;
-}
-
 /* The chain in this head's own indirect table, entries linked in order,
  * and the ring descriptor that points at it. */
-static void write_indirect(struct virtq *vq, uint16_t head, const struct virtq_sg *sg,
+static inline void write_indirect(struct virtq *vq, uint16_t head, const struct virtq_sg *sg,
 			   unsigned n_out, unsigned n)
 {
 	struct virtq_desc *ind = virtq_indirect_table(vq, head);
+	VIRTQ_UNROLL
 	for (unsigned i = 0; i < n; i++) {
-		uint16_t f = i < n_out ? VIRTQ_DESC_F_NEXT : VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE;
+		uint16_t f = i >= n_out ? VIRTQ_DESC_F_WRITE : 0;
+		if (i + 1 < n)
+			f |= VIRTQ_DESC_F_NEXT;
 		write_desc(vq, &ind[i], sg[i].addr, sg[i].len, f, (uint16_t)(i + 1));
 	}
-	/* the last one ends the chain */
-	st16(vq, &ind[n - 1].flags, n > n_out ? VIRTQ_DESC_F_WRITE : 0);
 	virtio_cache_clean(ind, n * sizeof(*ind));
 	struct virtq_desc *d = &vq->ring.split.desc[head];
 	write_desc(vq, d, ind, (uint32_t)(n * sizeof(*ind)), VIRTQ_DESC_F_INDIRECT, 0);
 	virtio_cache_clean(d, sizeof(*d));
 }
 
-int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
-		    unsigned n_in, void *token)
+static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg *sg,
+					  unsigned n_out, unsigned n, void *token)
 {
 	struct virtq_chain_sums sums;
-	int need = virtq_chain_check(vq, sg, n_out, n_in, &sums);
+	int need = virtq_chain_check(vq, sg, n_out, n, &sums);
 	if (need < 0)
 		return need;
 
 	/* The chain is valid: book it first (private memory, nothing the
 	 * device sees), then write what it reads. */
-	unsigned n = n_out + n_in;
 	struct virtq_slot *slots = vq->slots;
 	unsigned head = vq->free_head;
 	struct virtq_slot *s = virtq_book(vq, head, token, (unsigned)need, &sums);
@@ -107,12 +85,21 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 		next = s->next;
 		s->last = (uint16_t)head;
 	} else {
-		struct virtq_desc *table = vq->ring.split.desc, *d = table;
-		d = write_run(vq, table, slots, sg, sg + n_out, VIRTQ_DESC_F_NEXT, &next, d);
-		d = write_run(vq, table, slots, sg + n_out, sg + n,
-			      VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, &next, d);
-		st16(vq, &d->flags, n_in ? VIRTQ_DESC_F_WRITE : 0); /* ends the chain */
-		s->last = (uint16_t)(d - table);
+		/* Along the free list: each descriptor links to the next free
+		 * one, so the chain's links are the list's own. */
+		struct virtq_desc *table = vq->ring.split.desc;
+		unsigned last = head;
+		VIRTQ_UNROLL
+		for (unsigned i = 0; i < n; i++) {
+			uint16_t f = i >= n_out ? VIRTQ_DESC_F_WRITE : 0;
+			if (i + 1 < n)
+				f |= VIRTQ_DESC_F_NEXT;
+			last = next;
+			next = slots[last].next;
+			write_desc(vq, &table[last], sg[i].addr, sg[i].len, f, (uint16_t)next);
+			virtio_cache_clean(&table[last], sizeof(*table));
+		}
+		s->last = (uint16_t)last;
 	}
 	vq->free_head = (uint16_t)next;
 
@@ -129,6 +116,12 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	st16(vq, &avail->idx, idx);
 	virtio_cache_clean(&avail->idx, sizeof(avail->idx));
 	return VIRTIO_OK;
+}
+
+int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+		    unsigned n_in, void *token)
+{
+	VIRTQ_BY_LENGTH(add_chain, vq, sg, n_out, n_out + n_in, token)
 }
 
 bool virtq_split_kick_prepare(struct virtq *vq)
