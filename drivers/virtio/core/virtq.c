@@ -162,7 +162,7 @@ void virtq_notify(struct virtq *vq)
 		 * not read the ring to find out. */
 		if (vq->packed)
 			value |= (uint32_t)vq->avail_idx << 16 |
-				 (uint32_t)vq->avail_wrap << 31;
+				 (uint32_t)((vq->avail_wrap_bits & VIRTQ_DESC_F_AVAIL) != 0) << 31;
 		else
 			value |= (uint32_t)vq->avail_idx << 16;
 	}

@@ -73,6 +73,13 @@ struct virtq_chain_sums {
  * 3 buffers, an entropy or console buffer 1.  A build for size (-Os) gets
  * the body once, loops rolled.
  */
+/* A branch only a rule-breaking (or legacy) device takes. */
+#if defined(__GNUC__)
+#define VIRTQ_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define VIRTQ_UNLIKELY(x) (x)
+#endif
+
 #if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
 #define VIRTQ_ALWAYS_INLINE inline __attribute__((always_inline))
 #define VIRTQ_UNROLL _Pragma("GCC unroll 3")

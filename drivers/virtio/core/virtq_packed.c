@@ -10,33 +10,31 @@
  */
 #include "virtq_internal.h"
 
+/*
+ * The wrap counters are kept as the flag bits they give (§2.8.1): with
+ * the counter at 1 a descriptor made available has AVAIL set and USED
+ * clear, a used one both set; at 0 the inverse.  A lap change flips both
+ * bits (LAP_FLIP); bit 15 of a used lap's bits is the counter itself, as
+ * an event offset carries it (§2.8.10).
+ */
+#define PACKED_BITS (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED)
+#define WRAP_AVAIL_BITS VIRTQ_DESC_F_AVAIL /* counter 1 */
+#define WRAP_USED_BITS PACKED_BITS       /* counter 1 */
+#define LAP_FLIP PACKED_BITS
+_Static_assert(VIRTQ_DESC_F_USED == 0x8000, "the used lap's bit 15 is its wrap counter");
+
 void virtq_packed_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l)
 {
 	vq->ring.packed.desc = (struct virtq_packed_desc *)(ring + l->desc);
 	vq->ring.packed.driver = (struct virtq_packed_event *)(ring + l->driver);
 	vq->ring.packed.device = (struct virtq_packed_event *)(ring + l->device);
 	/* §2.8.1: both wrap counters start at 1. */
-	vq->avail_wrap = true;
-	vq->used_wrap = true;
+	vq->avail_wrap_bits = WRAP_AVAIL_BITS;
+	vq->used_wrap_bits = WRAP_USED_BITS;
 	/* The zeroed driver area means ENABLE; with EVENT_IDX ask precisely. */
 	virtq_packed_set_cb(vq, true);
 }
 
-/* Flags that make a descriptor available in the current driver lap. */
-static uint16_t avail_bits(bool wrap)
-{
-	return wrap ? VIRTQ_DESC_F_AVAIL : VIRTQ_DESC_F_USED;
-}
-
-static void advance(uint16_t *off, bool *wrap, uint16_t by, uint16_t size)
-{
-	uint32_t next = (uint32_t)*off + by;
-	if (next >= size) {
-		next -= size;
-		*wrap = !*wrap;
-	}
-	*off = (uint16_t)next;
-}
 
 static void write_desc(struct virtq_packed_desc *d, const void *addr, uint32_t len, uint16_t id)
 {
@@ -51,7 +49,7 @@ static inline unsigned step(unsigned pos, uint16_t size, uint16_t *flags)
 {
 	if (++pos == size) {
 		pos = 0;
-		*flags ^= VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED;
+		*flags ^= LAP_FLIP;
 	}
 	return pos;
 }
@@ -72,7 +70,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 	struct virtq_packed_desc *ring = vq->ring.packed.desc;
 	uint16_t size = vq->size;
 	unsigned head = vq->avail_idx;
-	uint16_t avail = avail_bits(vq->avail_wrap); /* this lap's, flipped at a wrap */
+	uint16_t avail = vq->avail_wrap_bits; /* this lap's, flipped at a wrap */
 	uint16_t head_flags;
 	unsigned pos;
 
@@ -111,7 +109,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 		}
 	}
 	vq->avail_idx = (uint16_t)pos;
-	vq->avail_wrap = (avail & VIRTQ_DESC_F_AVAIL) != 0;
+	vq->avail_wrap_bits = avail;
 	virtq_count_unkicked(vq, (unsigned)need);
 
 	/* Every other descriptor of the chain before the head's flags, the
@@ -156,16 +154,10 @@ bool virtq_packed_kick_prepare(struct virtq *vq)
 	uint16_t new_off = vq->avail_idx;
 	uint16_t old_off = (uint16_t)(new_off - added);
 	/* §2.8.10: an event offset from the previous lap counts as negative. */
-	if ((bool)(off_wrap >> 15) != vq->avail_wrap)
+	if ((bool)(off_wrap >> 15) != ((vq->avail_wrap_bits & VIRTQ_DESC_F_AVAIL) != 0))
 		event = (uint16_t)(event - vq->size);
 	need = virtq_need_event(event, new_off, old_off);
 	return need;
-}
-
-/* The AVAIL/USED bits of a descriptor the device has used in a lap. */
-static uint16_t used_bits(bool wrap)
-{
-	return wrap ? VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED : 0;
 }
 
 /*
@@ -177,15 +169,16 @@ static int used_state_slow(const struct virtq *vq, uint16_t bits)
 {
 	bool avail = bits & VIRTQ_DESC_F_AVAIL;
 	bool used = bits & VIRTQ_DESC_F_USED;
+	bool wrap = vq->used_wrap_bits != 0;
 
 	if (avail != used) {
 		/* Not used yet, so it must still be as the driver posted it in
 		 * this lap (AVAIL = the lap's counter) whenever chains are in
 		 * flight: position last_used is then always one posted in this
 		 * lap.  With nothing in flight it may be an older lap's leftover. */
-		return vq->in_flight && avail != vq->used_wrap ? -1 : 0;
+		return vq->in_flight && avail != wrap ? -1 : 0;
 	}
-	if (used == vq->used_wrap)
+	if (used == wrap)
 		return vq->in_flight ? 1 : -1; /* used, but nothing was posted */
 	/* Marked used with the other lap's counter.  Harmless leftover when
 	 * nothing was posted here; a wrong wrap bit when something was. */
@@ -201,27 +194,23 @@ static uint16_t flags_at_used(struct virtq *vq)
 
 bool virtq_packed_has_used(struct virtq *vq)
 {
-	uint16_t bits = flags_at_used(vq) & (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED);
+	uint16_t bits = flags_at_used(vq) & PACKED_BITS;
 	/* a fault counts as "something to look at": get_used reports it */
 	return used_state_slow(vq, bits) != 0;
 }
 
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	/* Everything of the queue this needs, read once: the barriers below
-	 * would make the compiler read it again. */
-	struct virtq_slot *slots = vq->slots;
-	uint16_t size = vq->size;
-	uint16_t last_used = vq->last_used;
-	bool wrap = vq->used_wrap;
+	unsigned last_used = vq->last_used;
+	uint16_t lap = vq->used_wrap_bits;
 	struct virtq_packed_desc *d = &vq->ring.packed.desc[last_used];
 	virtio_cache_invalidate(d, sizeof(*d));
 	uint16_t flags = virtio_le16_load(&d->flags);
-	uint16_t bits = flags & (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED);
+	uint16_t bits = flags & PACKED_BITS;
 
 	/* Used in this lap: the common case.  (With nothing in flight the id
 	 * check below catches it: no slot is in flight.) */
-	if (bits != used_bits(wrap)) {
+	if (bits != lap) {
 		int state = used_state_slow(vq, bits);
 		if (state == 0)
 			return 0;
@@ -234,7 +223,8 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	uint16_t id = virtio_le16_load(&d->id);
 	uint32_t written = virtio_le32_load(&d->len);
 
-	struct virtq_slot *s = virtq_used_slot(slots, size, id);
+	uint16_t size = vq->size; /* (read after the barrier: it would be read again) */
+	struct virtq_slot *s = virtq_used_slot(vq->slots, size, id);
 	if (!s)
 		return virtq_used_id_fault(vq, id);
 	/*
@@ -248,7 +238,7 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	 * keeps every reader inside the buffers).  All but the fault are
 	 * "more than posted", so the common case costs one compare.
 	 */
-	if (written > s->writable) {
+	if (VIRTQ_UNLIKELY(written > s->writable)) {
 		if (s->writable != 0 && (flags & VIRTQ_DESC_F_WRITE))
 			return virtq_fault(vq, "used length exceeds the writable buffers");
 		written = s->writable;
@@ -262,13 +252,19 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	s->next = vq->free_head;
 	vq->free_head = id;
 	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
-	advance(&last_used, &wrap, s->ndesc, size);
-	vq->last_used = last_used;
-	vq->used_wrap = wrap;
+	/* Past the chain (its length as recorded, never the ring's word);
+	 * no modulo, the ring size need not be a power of two. */
+	last_used += s->ndesc;
+	if (last_used >= size) {
+		last_used -= size;
+		lap ^= LAP_FLIP;
+	}
+	vq->last_used = (uint16_t)last_used;
+	vq->used_wrap_bits = lap;
 
 	if (vq->event_on_pop) {
 		struct virtq_packed_event *drv = vq->ring.packed.driver;
-		virtio_le16_store(&drv->off_wrap, (uint16_t)(last_used | (uint16_t)wrap << 15));
+		virtio_le16_store(&drv->off_wrap, (uint16_t)(last_used | (lap & 0x8000u)));
 		virtio_cache_clean(drv, sizeof(*drv));
 		/* The event offset before the next load of the used flags:
 		 * store->load needs the full barrier, or a completion can slip
@@ -285,7 +281,7 @@ void virtq_packed_set_cb(struct virtq *vq, bool enable)
 
 	if (enable && vq->event_idx) {
 		virtio_le16_store(&drv->off_wrap,
-				  (uint16_t)(vq->last_used | (uint16_t)vq->used_wrap << 15));
+				  (uint16_t)(vq->last_used | (vq->used_wrap_bits & 0x8000u)));
 		/* The event offset before the mode that makes it count. */
 		virtio_wmb();
 		mode = VIRTQ_EVENT_F_DESC;

@@ -161,11 +161,7 @@ bool virtq_split_has_used(struct virtq *vq)
 
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	/* Everything of the queue this needs, read once: the barriers below
-	 * would make the compiler read it again. */
 	struct virtq_used *used = vq->ring.split.used;
-	struct virtq_slot *slots = vq->slots;
-	uint16_t size = vq->size;
 	uint16_t last_used = vq->last_used;
 	uint16_t ready = (uint16_t)(used_idx(vq) - last_used);
 
@@ -178,6 +174,9 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 
 	/* used.idx before the entry it covers and the data it describes. */
 	virtio_rmb();
+	/* (Read after the barrier, which makes the compiler read them again.) */
+	struct virtq_slot *slots = vq->slots;
+	uint16_t size = vq->size;
 	struct virtq_used_elem *e = &used->ring[last_used & (size - 1)];
 	virtio_cache_invalidate(e, sizeof(*e));
 	uint32_t id = virtio32_load(&e->id, vq->legacy);
@@ -194,7 +193,7 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 	 * lengths are historically wrong (§2.7.8.1: some count the readable
 	 * bytes too): one past what was posted is clamped to it.  Both are
 	 * "more than posted", so the common case costs one compare. */
-	if (written > s->writable) {
+	if (VIRTQ_UNLIKELY(written > s->writable)) {
 		if (s->writable != 0 && !vq->legacy)
 			return virtq_fault(vq, "used length exceeds the writable buffers");
 		written = s->writable;

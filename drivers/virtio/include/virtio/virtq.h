@@ -109,8 +109,10 @@ struct virtq {
 	uint16_t last_used;     /* split: next used index; packed: next used offset */
 	uint16_t unkicked;      /* split: avail entries, packed: descriptors, added since the
 				 * last notify decision; saturates at 0xffff (then: notify) */
-	bool avail_wrap;        /* packed driver ring wrap counter */
-	bool used_wrap;         /* packed device ring wrap counter */
+	/* Packed: the two wrap counters (§2.8.1) as the AVAIL/USED flag bits
+	 * they stand for, so that a lap's bits are never recomputed. */
+	uint16_t avail_wrap_bits; /* of a descriptor made available in the driver's lap */
+	uint16_t used_wrap_bits;  /* of a descriptor the device used in its lap */
 	uint32_t in_flight;     /* chains posted and not yet used */
 	union {
 		struct {
