@@ -46,10 +46,18 @@ static inline size_t virtq_align(size_t x, size_t a)
  * 16-bit event index can place, the kick always notifies.
  */
 #define VIRTQ_UNKICKED_MAX 0xffffu
-static inline void virtq_count_unkicked(struct virtq *vq, unsigned n)
+static inline void virtq_count_unkicked(struct virtq *vq, unsigned n) /* n <= 32768 */
 {
+	uint16_t sum;
+#if defined(__GNUC__)
+	/* the carry of the 16-bit add: one add and one branch */
+	if (__builtin_add_overflow(vq->unkicked, (uint16_t)n, &sum))
+		sum = VIRTQ_UNKICKED_MAX;
+#else
 	uint32_t u = (uint32_t)vq->unkicked + n;
-	vq->unkicked = (uint16_t)(u > VIRTQ_UNKICKED_MAX ? VIRTQ_UNKICKED_MAX : u);
+	sum = (uint16_t)(u > VIRTQ_UNKICKED_MAX ? VIRTQ_UNKICKED_MAX : u);
+#endif
+	vq->unkicked = sum;
 }
 
 /* §2.7.10: should the other side be told, given it asked to hear about
