@@ -36,7 +36,7 @@ void virtq_packed_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_
 }
 
 
-static void write_desc(struct virtq_packed_desc *d, const void *addr, uint32_t len, uint16_t id)
+static inline void write_desc(struct virtq_packed_desc *d, const void *addr, uint32_t len, uint16_t id)
 {
 	virtio_le64_store(&d->addr, virtio_virt_to_dma(addr));
 	virtio_le32_store(&d->len, len);
@@ -52,6 +52,54 @@ static inline unsigned step(unsigned pos, uint16_t size, uint16_t *flags)
 		*flags ^= LAP_FLIP;
 	}
 	return pos;
+}
+
+/* Where writing a direct chain left the ring. */
+struct chain_end {
+	uint16_t pos;        /* the position after the chain */
+	uint16_t lap;        /* the AVAIL/USED bits of the lap there */
+	uint16_t head_flags; /* held back: they expose the chain */
+};
+
+/*
+ * The buffers of a direct chain in ring order from `head` in the lap whose
+ * bits are `lap`, all with buffer id `id`, every flags store but the
+ * head's.  `may_wrap` false: the chain ends before the ring does.
+ */
+static inline struct chain_end write_chain(struct virtq_packed_desc *ring, uint16_t size,
+					   unsigned head, const struct virtq_sg *sg,
+					   unsigned n_out, unsigned n, uint16_t id, uint16_t lap,
+					   bool may_wrap)
+{
+	struct chain_end e = { .lap = lap };
+	unsigned pos = head;
+	VIRTQ_UNROLL
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t f = e.lap;
+		if (i >= n_out)
+			f |= VIRTQ_DESC_F_WRITE;
+		if (i + 1 < n)
+			f |= VIRTQ_DESC_F_NEXT;
+		struct virtq_packed_desc *d = &ring[pos];
+		write_desc(d, sg[i].addr, sg[i].len, id);
+		if (i == 0)
+			e.head_flags = f;
+		else
+			virtio_le16_store(&d->flags, f);
+		virtio_cache_clean(d, sizeof(*d));
+		pos = may_wrap ? step(pos, size, &e.lap) : pos + 1;
+	}
+	e.pos = (uint16_t)pos;
+	return e;
+}
+
+/* The same for a chain that reaches the end of the ring: once a lap, kept
+ * out of line so that the common case is not compiled around it. */
+static __attribute__((noinline)) struct chain_end write_chain_wrapping(
+	struct virtq_packed_desc *ring, uint16_t size, unsigned head, const struct virtq_sg *sg,
+	unsigned n_out, unsigned n, uint16_t id, uint16_t lap)
+{
+	return write_chain(ring, size, head, sg, n_out, n, id, lap, true);
 }
 
 static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg *sg,
@@ -75,11 +123,14 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 	unsigned pos;
 
 	if (need == 1 && n > 1) {
-		/* §2.8.7: a table of packed descriptors, no NEXT, ids ignored. */
+		/* §2.8.7: a table of packed descriptors, no NEXT.  Their buffer
+		 * ids are reserved: left 0 as virtq_create() zeroed them (no
+		 * store ever puts anything else there). */
 		struct virtq_packed_desc *ind = virtq_indirect_table(vq, (uint16_t)id);
 		VIRTQ_UNROLL
 		for (unsigned i = 0; i < n; i++) {
-			write_desc(&ind[i], sg[i].addr, sg[i].len, 0);
+			virtio_le64_store(&ind[i].addr, virtio_virt_to_dma(sg[i].addr));
+			virtio_le32_store(&ind[i].len, sg[i].len);
 			virtio_le16_store(&ind[i].flags, i >= n_out ? VIRTQ_DESC_F_WRITE : 0);
 		}
 		virtio_cache_clean(ind, n * sizeof(*ind));
@@ -87,26 +138,15 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 		head_flags = VIRTQ_DESC_F_INDIRECT | avail;
 		pos = step(head, size, &avail);
 	} else {
-		/* In ring order from the head, whose flags are held back: they
-		 * expose the chain. */
-		pos = head;
-		head_flags = 0;
-		VIRTQ_UNROLL
-		for (unsigned i = 0; i < n; i++) {
-			uint16_t f = avail;
-			if (i >= n_out)
-				f |= VIRTQ_DESC_F_WRITE;
-			if (i + 1 < n)
-				f |= VIRTQ_DESC_F_NEXT;
-			struct virtq_packed_desc *d = &ring[pos];
-			write_desc(d, sg[i].addr, sg[i].len, (uint16_t)id);
-			if (i == 0)
-				head_flags = f;
-			else
-				virtio_le16_store(&d->flags, f);
-			virtio_cache_clean(d, sizeof(*d));
-			pos = step(pos, size, &avail);
-		}
+		/* A chain that ends before the ring does needs no wrap check
+		 * per descriptor. */
+		struct chain_end e =
+			head + n < size
+				? write_chain(ring, size, head, sg, n_out, n, (uint16_t)id, avail, false)
+				: write_chain_wrapping(ring, size, head, sg, n_out, n, (uint16_t)id, avail);
+		pos = e.pos;
+		avail = e.lap;
+		head_flags = e.head_flags;
 	}
 	vq->avail_idx = (uint16_t)pos;
 	vq->avail_wrap_bits = avail;

@@ -34,6 +34,15 @@ void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_l
 	vq->ring.split.desc = (struct virtq_desc *)(ring + l->desc);
 	vq->ring.split.avail = (struct virtq_avail *)(ring + l->driver);
 	vq->ring.split.used = (struct virtq_used *)(ring + l->device);
+	/* An indirect chain always links entry i to i + 1: written here once,
+	 * the adds write only address, length and flags (the driver never
+	 * reads a table back, so nothing the device might write there
+	 * matters to it). */
+	for (uint16_t t = 0; t < vq->size && vq->indirect_max; t++) {
+		struct virtq_desc *ind = virtq_indirect_table(vq, t);
+		for (uint16_t e = 0; e < vq->indirect_max; e++)
+			st16(vq, &ind[e].next, (uint16_t)(e + 1));
+	}
 	virtq_split_set_cb(vq, true);
 }
 
@@ -57,7 +66,9 @@ static inline void write_indirect(struct virtq *vq, uint16_t head, const struct 
 		uint16_t f = i >= n_out ? VIRTQ_DESC_F_WRITE : 0;
 		if (i + 1 < n)
 			f |= VIRTQ_DESC_F_NEXT;
-		write_desc(vq, &ind[i], sg[i].addr, sg[i].len, f, (uint16_t)(i + 1));
+		virtio64_store(&ind[i].addr, virtio_virt_to_dma(sg[i].addr), vq->legacy);
+		virtio32_store(&ind[i].len, sg[i].len, vq->legacy);
+		st16(vq, &ind[i].flags, f); /* next: i + 1 since virtq_split_init() */
 	}
 	virtio_cache_clean(ind, n * sizeof(*ind));
 	struct virtq_desc *d = &vq->ring.split.desc[head];

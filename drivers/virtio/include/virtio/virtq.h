@@ -96,6 +96,9 @@ struct virtq_owner {
 struct virtq {
 	struct virtio_device *vdev;
 	uint16_t index;
+	uint16_t free_head;     /* split: free descriptor list; packed: free ids (here, away
+				 * from the counters stored with it, which the compiler would
+				 * merge into one store at a cost) */
 	uint16_t size;
 	bool packed;
 	bool legacy;            /* split ring in the guest's byte order (§2.7.3) */
@@ -104,7 +107,6 @@ struct virtq {
 	bool event_on_pop;      /* EVENT_IDX with callbacks on: move the event index on each pop */
 	uint16_t indirect_max;  /* entries per indirect table; 0 = none */
 	uint16_t num_free;      /* free ring descriptors */
-	uint16_t free_head;     /* split: free descriptor list; packed: free ids */
 	uint16_t avail_idx;     /* split: shadow avail.idx; packed: next avail offset */
 	uint16_t last_used;     /* split: next used index; packed: next used offset */
 	uint16_t unkicked;      /* split: avail entries, packed: descriptors, added since the
