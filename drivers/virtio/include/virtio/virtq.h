@@ -66,9 +66,11 @@ struct virtq_slot {
 /* Per-queue statistics, since the queue was created (a re-initialisation
  * keeps them). */
 struct virtq_stats {
+	/* (The pairs counted together are not neighbours: the compiler would
+	 * make one vector add of them, dearer than two adds.) */
 	uint64_t chains_added;   /* virtq_add() that succeeded */
-	uint64_t bytes_posted;   /* buffer bytes of those chains, both directions */
 	uint64_t used_popped;    /* used chains virtq_get_used() returned */
+	uint64_t bytes_posted;   /* buffer bytes of those chains, both directions */
 	uint64_t bytes_used;     /* the used lengths the device reported for them */
 	uint64_t notifies;       /* notifications sent (virtq_notify()) */
 	uint64_t notifies_suppressed; /* kicks the device said it did not need */
