@@ -241,16 +241,14 @@ bool virtq_packed_has_used(struct virtq *vq)
 
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	unsigned last_used = vq->last_used;
-	uint16_t lap = vq->used_wrap_bits;
-	struct virtq_packed_desc *d = &vq->ring.packed.desc[last_used];
+	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
 	virtio_cache_invalidate(d, sizeof(*d));
 	uint16_t flags = virtio_le16_load(&d->flags);
 	uint16_t bits = flags & PACKED_BITS;
 
 	/* Used in this lap: the common case.  (With nothing in flight the id
 	 * check below catches it: no slot is in flight.) */
-	if (bits != lap) {
+	if (bits != vq->used_wrap_bits) {
 		int state = used_state_slow(vq, bits);
 		if (state == 0)
 			return 0;
@@ -263,7 +261,7 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	uint16_t id = virtio_le16_load(&d->id);
 	uint32_t written = virtio_le32_load(&d->len);
 
-	uint16_t size = vq->size; /* (read after the barrier: it would be read again) */
+	uint16_t size = vq->size;
 	struct virtq_slot *s = virtq_used_slot(vq->slots, size, id);
 	if (!s)
 		return virtq_used_id_fault(vq, id);
@@ -292,6 +290,10 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	s->next = vq->free_head;
 	vq->free_head = id;
 	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
+	/* (The queue's fields are read after the barrier, which would make
+	 * the compiler read them again anyway.) */
+	unsigned last_used = vq->last_used;
+	uint16_t lap = vq->used_wrap_bits;
 	/* Past the chain (its length as recorded, never the ring's word);
 	 * no modulo, the ring size need not be a power of two. */
 	last_used += s->ndesc;
