@@ -105,7 +105,8 @@ struct virtq_chain_sums {
 #endif
 
 /*
- * The layouts' add checks every argument here, before its first store: it
+ * The layouts' add checks every argument here (a broken queue never gets
+ * there, struct virtq_ops), before its first store: it
  * must never write a descriptor of a chain it may still refuse (a packed
  * descriptor's flags mark it available on their own, §2.8.21).  `n` is
  * n_out + n_in as the caller added them in 32 bits.  VIRTIO_EINVAL for an
@@ -117,8 +118,6 @@ struct virtq_chain_sums {
 static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_sg *sg,
 				    unsigned n_out, unsigned n, struct virtq_chain_sums *sums)
 {
-	if (vq->broken)
-		return VIRTIO_EBROKEN;
 	if (n == 0 || n < n_out || !sg)
 		return VIRTIO_EINVAL;
 	unsigned need = virtq_chain_descs(vq, n);
@@ -166,6 +165,19 @@ static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void 
 	virtq_count_added(vq, sums->total);
 	return s;
 }
+
+/*
+ * The request path of a queue, chosen once: the layout's at creation, the
+ * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
+ * virtq_add() and virtq_get_used() are one indirect jump, and the layouts
+ * need not look at vq->broken.
+ */
+struct virtq_ops {
+	int (*add)(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out, unsigned n_in,
+		   void *token);
+	int (*get_used)(struct virtq *vq, void **token, uint32_t *len);
+};
+extern const struct virtq_ops virtq_split_ops, virtq_packed_ops;
 
 /* Point the queue at its ring, laid out as virtq_ring_layout() says. */
 void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l);

@@ -166,6 +166,8 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	VIRTQ_BY_LENGTH(add_chain, vq, sg, n_out, n_out + n_in, token)
 }
 
+const struct virtq_ops virtq_packed_ops = { virtq_packed_add, virtq_packed_get_used };
+
 bool virtq_packed_kick_prepare(struct virtq *vq)
 {
 	struct virtq_packed_event *dev = vq->ring.packed.device;

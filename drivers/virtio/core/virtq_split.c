@@ -135,6 +135,8 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	VIRTQ_BY_LENGTH(add_chain, vq, sg, n_out, n_out + n_in, token)
 }
 
+const struct virtq_ops virtq_split_ops = { virtq_split_add, virtq_split_get_used };
+
 bool virtq_split_kick_prepare(struct virtq *vq)
 {
 	uint16_t new_idx = vq->avail_idx;

@@ -95,7 +95,10 @@ struct virtq_owner {
 	uint16_t indirect_max;  /* as asked for (the queue's own is 0 without INDIRECT_DESC) */
 };
 
+struct virtq_ops;
+
 struct virtq {
+	const struct virtq_ops *ops; /* the layout's request path; a broken queue's refuses */
 	struct virtio_device *vdev;
 	uint16_t index;
 	uint16_t free_head;     /* split: free descriptor list; packed: free ids (here, away
