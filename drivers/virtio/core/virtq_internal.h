@@ -79,7 +79,7 @@ struct virtq_chain_sums {
  * `n` a constant, where its loops unroll, and once for every other length
  * (VIRTQ_BY_LENGTH).  Short chains are most requests: a block request is
  * 3 buffers, an entropy or console buffer 1.  A build for size (-Os) gets
- * the body once, loops rolled.
+ * the body once, loops rolled, and no other fast path (VIRTQ_FAST_PATHS).
  */
 /* A branch only a rule-breaking (or legacy) device takes. */
 #if defined(__GNUC__)
@@ -89,6 +89,7 @@ struct virtq_chain_sums {
 #endif
 
 #if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+#define VIRTQ_FAST_PATHS 1
 #define VIRTQ_ALWAYS_INLINE inline __attribute__((always_inline))
 #define VIRTQ_UNROLL _Pragma("GCC unroll 3")
 #define VIRTQ_BY_LENGTH(body, vq, sg, n_out, n, token)         \
@@ -99,6 +100,7 @@ struct virtq_chain_sums {
 	default: return body(vq, sg, n_out, n, token);         \
 	}
 #else
+#define VIRTQ_FAST_PATHS 0
 #define VIRTQ_ALWAYS_INLINE inline
 #define VIRTQ_UNROLL
 #define VIRTQ_BY_LENGTH(body, vq, sg, n_out, n, token) return body(vq, sg, n_out, n, token);

@@ -141,7 +141,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 		/* A chain that ends before the ring does needs no wrap check
 		 * per descriptor. */
 		struct chain_end e =
-			head + n < size
+			VIRTQ_FAST_PATHS && head + n < size
 				? write_chain(ring, size, head, sg, n_out, n, (uint16_t)id, avail, false)
 				: write_chain_wrapping(ring, size, head, sg, n_out, n, (uint16_t)id, avail);
 		pos = e.pos;
