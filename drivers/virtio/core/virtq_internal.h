@@ -74,13 +74,6 @@ struct virtq_chain_sums {
 	uint32_t writable; /* bytes in the device-writable ones: the used-length bound */
 };
 
-/*
- * A layout's add is one body inlined for each chain length up to 3 with
- * `n` a constant, where its loops unroll, and once for every other length
- * (VIRTQ_BY_LENGTH).  Short chains are most requests: a block request is
- * 3 buffers, an entropy or console buffer 1.  A build for size (-Os) gets
- * the body once, loops rolled, and no other fast path (VIRTQ_FAST_PATHS).
- */
 /* A branch only a rule-breaking (or legacy) device takes. */
 #if defined(__GNUC__)
 #define VIRTQ_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -88,6 +81,13 @@ struct virtq_chain_sums {
 #define VIRTQ_UNLIKELY(x) (x)
 #endif
 
+/*
+ * A layout's add is one body inlined for each chain length up to 3 with
+ * `n` a constant, where its loops unroll, and once for every other length
+ * (VIRTQ_BY_LENGTH).  Short chains are most requests: a block request is
+ * 3 buffers, an entropy or console buffer 1.  A build for size (-Os) gets
+ * the body once, loops rolled, and no other fast path (VIRTQ_FAST_PATHS).
+ */
 #if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
 #define VIRTQ_FAST_PATHS 1
 #define VIRTQ_ALWAYS_INLINE inline __attribute__((always_inline))
@@ -107,15 +107,15 @@ struct virtq_chain_sums {
 #endif
 
 /*
- * The layouts' add checks every argument here (a broken queue never gets
- * there, struct virtq_ops), before its first store: it
- * must never write a descriptor of a chain it may still refuse (a packed
- * descriptor's flags mark it available on their own, §2.8.21).  `n` is
- * n_out + n_in as the caller added them in 32 bits.  VIRTIO_EINVAL for an
- * empty chain (or n_out + n_in past 32 bits), one longer than the queue
- * (it can never fit, §2.7.5.3.1, §2.8.17), an empty buffer or more than
- * 4 GiB in all.  Returns the ring descriptors needed (1 when the chain
- * goes through an indirect table) with *sums set, or a negative error.
+ * The layouts' add checks every argument here, before its first store (a
+ * broken queue never gets there, struct virtq_ops): it must never write a
+ * descriptor of a chain it may still refuse (a packed descriptor's flags
+ * mark it available on their own, §2.8.21).  `n` is n_out + n_in as the
+ * caller added them in 32 bits.  VIRTIO_EINVAL for an empty chain (or
+ * n_out + n_in past 32 bits), one longer than the queue (it can never
+ * fit, §2.7.5.3.1, §2.8.17), an empty buffer or more than 4 GiB in all.
+ * Returns the ring descriptors needed (1 when the chain goes through an
+ * indirect table) with *sums set, or a negative error.
  */
 static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_sg *sg,
 				    unsigned n_out, unsigned n, struct virtq_chain_sums *sums)

@@ -35,8 +35,8 @@ void virtq_packed_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_
 	virtq_packed_set_cb(vq, true);
 }
 
-
-static inline void write_desc(struct virtq_packed_desc *d, const void *addr, uint32_t len, uint16_t id)
+static inline void write_desc(struct virtq_packed_desc *d, const void *addr, uint32_t len,
+			      uint16_t id)
 {
 	virtio_le64_store(&d->addr, virtio_virt_to_dma(addr));
 	virtio_le32_store(&d->len, len);

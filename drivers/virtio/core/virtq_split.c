@@ -58,7 +58,7 @@ static inline void write_desc(const struct virtq *vq, struct virtq_desc *d, cons
 /* The chain in this head's own indirect table, entries linked in order,
  * and the ring descriptor that points at it. */
 static inline void write_indirect(struct virtq *vq, uint16_t head, const struct virtq_sg *sg,
-			   unsigned n_out, unsigned n)
+				  unsigned n_out, unsigned n)
 {
 	struct virtq_desc *ind = virtq_indirect_table(vq, head);
 	VIRTQ_UNROLL
