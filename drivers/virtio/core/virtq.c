@@ -103,6 +103,7 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		base[i] = 0;
 
 	*vq = (struct virtq){
+		.ops = packed ? &virtq_packed_ops : &virtq_split_ops,
 		.vdev = vdev,
 		.index = index,
 		.size = size,
@@ -139,8 +140,7 @@ int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	      unsigned n_in, void *token)
 {
 	/* A tail call: the layout checks the arguments (virtq_chain_check). */
-	return vq->packed ? virtq_packed_add(vq, sg, n_out, n_in, token)
-			  : virtq_split_add(vq, sg, n_out, n_in, token);
+	return vq->ops->add(vq, sg, n_out, n_in, token);
 }
 
 bool virtq_kick_prepare(struct virtq *vq)
@@ -162,7 +162,7 @@ void virtq_notify(struct virtq *vq)
 		 * not read the ring to find out. */
 		if (vq->packed)
 			value |= (uint32_t)vq->avail_idx << 16 |
-				 (uint32_t)vq->avail_wrap << 31;
+				 (uint32_t)((vq->avail_wrap_bits & VIRTQ_DESC_F_AVAIL) != 0) << 31;
 		else
 			value |= (uint32_t)vq->avail_idx << 16;
 	}
@@ -174,10 +174,7 @@ void virtq_notify(struct virtq *vq)
 
 int virtq_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	if (vq->broken)
-		return VIRTIO_EBROKEN;
-	return vq->packed ? virtq_packed_get_used(vq, token, len)
-			  : virtq_split_get_used(vq, token, len);
+	return vq->ops->get_used(vq, token, len);
 }
 
 bool virtq_has_used(struct virtq *vq)
@@ -210,10 +207,25 @@ void virtq_disable_cb(struct virtq *vq)
 		virtq_split_set_cb(vq, false);
 }
 
+/* The request path of a queue latched broken. */
+static int broken_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+		      unsigned n_in, void *token)
+{
+	(void)vq, (void)sg, (void)n_out, (void)n_in, (void)token;
+	return VIRTIO_EBROKEN;
+}
+static int broken_get_used(struct virtq *vq, void **token, uint32_t *len)
+{
+	(void)vq, (void)token, (void)len;
+	return VIRTIO_EBROKEN;
+}
+static const struct virtq_ops broken_ops = { broken_add, broken_get_used };
+
 void virtq_mark_broken(struct virtq *vq)
 {
 	if (!vq->broken) {
 		vq->broken = true;
+		vq->ops = &broken_ops;
 		virtio_device_fail(vq->vdev);
 	}
 }
@@ -225,6 +237,12 @@ int virtq_fault(struct virtq *vq, const char *why)
 	VIRTQ_STAT(vq, faults, 1);
 	virtq_mark_broken(vq);
 	return VIRTIO_EBROKEN;
+}
+
+int virtq_used_id_fault(struct virtq *vq, uint32_t id)
+{
+	return virtq_fault(vq, id >= vq->size ? "used id out of range"
+					      : "used id is not a chain in flight");
 }
 
 int virtq_reclaim(struct virtq *vq, void **token)

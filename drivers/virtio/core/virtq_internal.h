@@ -46,10 +46,18 @@ static inline size_t virtq_align(size_t x, size_t a)
  * 16-bit event index can place, the kick always notifies.
  */
 #define VIRTQ_UNKICKED_MAX 0xffffu
-static inline void virtq_count_unkicked(struct virtq *vq, unsigned n)
+static inline void virtq_count_unkicked(struct virtq *vq, unsigned n) /* n <= 32768 */
 {
+	uint16_t sum;
+#if defined(__GNUC__)
+	/* the carry of the 16-bit add: one add and one branch */
+	if (__builtin_add_overflow(vq->unkicked, (uint16_t)n, &sum))
+		sum = VIRTQ_UNKICKED_MAX;
+#else
 	uint32_t u = (uint32_t)vq->unkicked + n;
-	vq->unkicked = (uint16_t)(u > VIRTQ_UNKICKED_MAX ? VIRTQ_UNKICKED_MAX : u);
+	sum = (uint16_t)(u > VIRTQ_UNKICKED_MAX ? VIRTQ_UNKICKED_MAX : u);
+#endif
+	vq->unkicked = sum;
 }
 
 /* §2.7.10: should the other side be told, given it asked to hear about
@@ -66,33 +74,72 @@ struct virtq_chain_sums {
 	uint32_t writable; /* bytes in the device-writable ones: the used-length bound */
 };
 
+/* A branch only a rule-breaking (or legacy) device takes. */
+#if defined(__GNUC__)
+#define VIRTQ_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define VIRTQ_UNLIKELY(x) (x)
+#endif
+
 /*
- * virtq_add() tail-calls a layout with its arguments unchanged; the layout
- * checks them all here, before its first store: it must never write a
+ * A layout's add is one body inlined for each chain length up to 3 with
+ * `n` a constant, where its loops unroll, and once for every other length
+ * (VIRTQ_BY_LENGTH).  Short chains are most requests: a block request is
+ * 3 buffers, an entropy or console buffer 1.  A build for size (-Os) gets
+ * the body once, loops rolled, and no other fast path (VIRTQ_FAST_PATHS).
+ */
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+#define VIRTQ_FAST_PATHS 1
+#define VIRTQ_ALWAYS_INLINE inline __attribute__((always_inline))
+#define VIRTQ_UNROLL _Pragma("GCC unroll 3")
+#define VIRTQ_BY_LENGTH(body, vq, sg, n_out, n, token)         \
+	switch (n) {                                           \
+	case 1: return body(vq, sg, n_out, 1, token);          \
+	case 2: return body(vq, sg, n_out, 2, token);          \
+	case 3: return body(vq, sg, n_out, 3, token);          \
+	default: return body(vq, sg, n_out, n, token);         \
+	}
+#else
+#define VIRTQ_FAST_PATHS 0
+#define VIRTQ_ALWAYS_INLINE inline
+#define VIRTQ_UNROLL
+#define VIRTQ_BY_LENGTH(body, vq, sg, n_out, n, token) return body(vq, sg, n_out, n, token);
+#endif
+
+/*
+ * The layouts' add checks every argument here, before its first store (a
+ * broken queue never gets there, struct virtq_ops): it must never write a
  * descriptor of a chain it may still refuse (a packed descriptor's flags
- * mark it available on their own, §2.8.21).  VIRTIO_EINVAL for an empty
- * chain, one that can never fit, an empty buffer or more than 4 GiB in
- * all (§2.7.4.1, §2.8.5).  Returns the ring descriptors needed (1 when the
- * chain goes through an indirect table) with *sums set, or a negative
- * error.
+ * mark it available on their own, §2.8.21).  `n` is n_out + n_in as the
+ * caller added them in 32 bits.  VIRTIO_EINVAL for an empty chain (or
+ * n_out + n_in past 32 bits), one longer than the queue (it can never
+ * fit, §2.7.5.3.1, §2.8.17), an empty buffer or more than 4 GiB in all.
+ * Returns the ring descriptors needed (1 when the chain goes through an
+ * indirect table) with *sums set, or a negative error.
  */
 static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_sg *sg,
 				    unsigned n_out, unsigned n, struct virtq_chain_sums *sums)
 {
-	if (vq->broken)
-		return VIRTIO_EBROKEN;
 	if (n == 0 || n < n_out || !sg)
 		return VIRTIO_EINVAL;
 	unsigned need = virtq_chain_descs(vq, n);
 	if (need > vq->num_free) /* more than the ring holds: never fits */
 		return need > vq->size ? VIRTIO_EINVAL : VIRTIO_ENOSPC;
-	uint64_t total = 0, writable = 0;
+	/*
+	 * One pass, branch-free: each buffer adds len - 1 taken as 32 bits,
+	 * which is 0xffffffff for an empty one (§2.7.4.1, §2.8.5: a
+	 * descriptor of length 0 is not a buffer), and the count adds the
+	 * ones back.  So the sums are the real ones plus 2^32 for every empty
+	 * buffer (no wrap: at most 32768 terms below 2^32), and one compare
+	 * refuses both an empty buffer and a total past 4 GiB.
+	 */
+	uint64_t total = n, writable = n - n_out;
+	VIRTQ_UNROLL
 	for (unsigned i = 0; i < n; i++) {
-		if (sg[i].len == 0)
-			return VIRTIO_EINVAL;
-		total += sg[i].len;
+		uint32_t t = sg[i].len - 1;
+		total += t;
 		if (i >= n_out)
-			writable += sg[i].len;
+			writable += t;
 	}
 	if (total > 0xffffffffull)
 		return VIRTIO_EINVAL;
@@ -100,6 +147,39 @@ static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_s
 	sums->writable = (uint32_t)writable;
 	return (int)need;
 }
+
+/*
+ * Book a valid chain in slot `id` (the chain's head descriptor, split; its
+ * buffer id, packed) before anything of it is written: private memory the
+ * device never sees, and the values die here instead of staying live
+ * across the descriptor stores.
+ */
+static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void *token,
+					    unsigned need, const struct virtq_chain_sums *sums)
+{
+	struct virtq_slot *s = &vq->slots[id];
+	s->token = token;
+	s->writable = sums->writable;
+	s->ndesc = (uint16_t)need;
+	s->in_flight = true;
+	vq->num_free = (uint16_t)(vq->num_free - need);
+	vq->in_flight++;
+	virtq_count_added(vq, sums->total);
+	return s;
+}
+
+/*
+ * The request path of a queue, chosen once: the layout's at creation, the
+ * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
+ * virtq_add() and virtq_get_used() are one indirect jump, and the layouts
+ * need not look at vq->broken.
+ */
+struct virtq_ops {
+	int (*add)(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out, unsigned n_in,
+		   void *token);
+	int (*get_used)(struct virtq *vq, void **token, uint32_t *len);
+};
+extern const struct virtq_ops virtq_split_ops, virtq_packed_ops;
 
 /* Point the queue at its ring, laid out as virtq_ring_layout() says. */
 void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l);
@@ -121,22 +201,18 @@ void virtq_packed_set_cb(struct virtq *vq, bool enable);
 /* The device broke a rule: latch, fail the device, report. */
 int virtq_fault(struct virtq *vq, const char *why);
 
-/* The slot a used entry names, once the id is checked: in range and a
- * chain in flight (never one already used, never a non-head).  NULL after
- * latching the queue broken. */
-static inline struct virtq_slot *virtq_used_slot(struct virtq *vq, uint32_t id)
+/* The slot a used entry names, if the id is one the device may return: in
+ * range and a chain in flight (never one already used, never a non-head).
+ * NULL otherwise: the caller returns virtq_used_id_fault(). */
+static inline struct virtq_slot *virtq_used_slot(struct virtq_slot *slots, uint16_t size,
+						 uint32_t id)
 {
-	if (id >= vq->size) {
-		(void)virtq_fault(vq, "used id out of range");
+	if (id >= size || !slots[id].in_flight)
 		return NULL;
-	}
-	struct virtq_slot *s = &vq->slots[id];
-	if (!s->in_flight) {
-		(void)virtq_fault(vq, "used id is not a chain in flight");
-		return NULL;
-	}
-	return s;
+	return &slots[id];
 }
+/* Latch the queue broken for a used id virtq_used_slot() refused. */
+int virtq_used_id_fault(struct virtq *vq, uint32_t id);
 
 /* Indirect table of the chain whose slot is `slot`. */
 static inline void *virtq_indirect_table(struct virtq *vq, uint16_t slot)

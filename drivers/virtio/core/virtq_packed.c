@@ -10,100 +10,147 @@
  */
 #include "virtq_internal.h"
 
+/*
+ * The wrap counters are kept as the flag bits they give (§2.8.1): with
+ * the counter at 1 a descriptor made available has AVAIL set and USED
+ * clear, a used one both set; at 0 the inverse.  A lap change flips both
+ * bits (LAP_FLIP); bit 15 of a used lap's bits is the counter itself, as
+ * an event offset carries it (§2.8.10).
+ */
+#define PACKED_BITS (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED)
+#define WRAP_AVAIL_BITS VIRTQ_DESC_F_AVAIL /* counter 1 */
+#define WRAP_USED_BITS PACKED_BITS       /* counter 1 */
+#define LAP_FLIP PACKED_BITS
+_Static_assert(VIRTQ_DESC_F_USED == 0x8000, "the used lap's bit 15 is its wrap counter");
+
 void virtq_packed_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l)
 {
 	vq->ring.packed.desc = (struct virtq_packed_desc *)(ring + l->desc);
 	vq->ring.packed.driver = (struct virtq_packed_event *)(ring + l->driver);
 	vq->ring.packed.device = (struct virtq_packed_event *)(ring + l->device);
 	/* §2.8.1: both wrap counters start at 1. */
-	vq->avail_wrap = true;
-	vq->used_wrap = true;
+	vq->avail_wrap_bits = WRAP_AVAIL_BITS;
+	vq->used_wrap_bits = WRAP_USED_BITS;
 	/* The zeroed driver area means ENABLE; with EVENT_IDX ask precisely. */
 	virtq_packed_set_cb(vq, true);
 }
 
-/* Flags that make a descriptor available in the current driver lap. */
-static uint16_t avail_bits(bool wrap)
-{
-	return wrap ? VIRTQ_DESC_F_AVAIL : VIRTQ_DESC_F_USED;
-}
-
-static void advance(uint16_t *off, bool *wrap, uint16_t by, uint16_t size)
-{
-	uint32_t next = (uint32_t)*off + by;
-	if (next >= size) {
-		next -= size;
-		*wrap = !*wrap;
-	}
-	*off = (uint16_t)next;
-}
-
-static void write_desc(struct virtq_packed_desc *d, const void *addr, uint32_t len, uint16_t id)
+static inline void write_desc(struct virtq_packed_desc *d, const void *addr, uint32_t len,
+			      uint16_t id)
 {
 	virtio_le64_store(&d->addr, virtio_virt_to_dma(addr));
 	virtio_le32_store(&d->len, len);
 	virtio_le16_store(&d->id, id);
 }
 
-int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
-		     unsigned n_in, void *token)
+/* The next ring position after `pos`; a wrap flips the lap's AVAIL/USED
+ * bits in *flags (§2.8.1: each lap inverts the wrap counter). */
+static inline unsigned step(unsigned pos, uint16_t size, uint16_t *flags)
 {
-	unsigned n = n_out + n_in;
+	if (++pos == size) {
+		pos = 0;
+		*flags ^= LAP_FLIP;
+	}
+	return pos;
+}
+
+/* Where writing a direct chain left the ring. */
+struct chain_end {
+	uint16_t pos;        /* the position after the chain */
+	uint16_t lap;        /* the AVAIL/USED bits of the lap there */
+	uint16_t head_flags; /* held back: they expose the chain */
+};
+
+/*
+ * The buffers of a direct chain in ring order from `head` in the lap whose
+ * bits are `lap`, all with buffer id `id`, every flags store but the
+ * head's.  `may_wrap` false: the chain ends before the ring does.
+ */
+static inline struct chain_end write_chain(struct virtq_packed_desc *ring, uint16_t size,
+					   unsigned head, const struct virtq_sg *sg,
+					   unsigned n_out, unsigned n, uint16_t id, uint16_t lap,
+					   bool may_wrap)
+{
+	struct chain_end e = { .lap = lap };
+	unsigned pos = head;
+	VIRTQ_UNROLL
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t f = e.lap;
+		if (i >= n_out)
+			f |= VIRTQ_DESC_F_WRITE;
+		if (i + 1 < n)
+			f |= VIRTQ_DESC_F_NEXT;
+		struct virtq_packed_desc *d = &ring[pos];
+		write_desc(d, sg[i].addr, sg[i].len, id);
+		if (i == 0)
+			e.head_flags = f;
+		else
+			virtio_le16_store(&d->flags, f);
+		virtio_cache_clean(d, sizeof(*d));
+		pos = may_wrap ? step(pos, size, &e.lap) : pos + 1;
+	}
+	e.pos = (uint16_t)pos;
+	return e;
+}
+
+/* The same for a chain that reaches the end of the ring: once a lap, kept
+ * out of line so that the common case is not compiled around it. */
+static __attribute__((noinline)) struct chain_end write_chain_wrapping(
+	struct virtq_packed_desc *ring, uint16_t size, unsigned head, const struct virtq_sg *sg,
+	unsigned n_out, unsigned n, uint16_t id, uint16_t lap)
+{
+	return write_chain(ring, size, head, sg, n_out, n, id, lap, true);
+}
+
+static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg *sg,
+					  unsigned n_out, unsigned n, void *token)
+{
 	struct virtq_chain_sums sums;
 	int need = virtq_chain_check(vq, sg, n_out, n, &sums);
 	if (need < 0)
 		return need;
 
-	/* From here on the chain is valid: every store below is committed. */
+	/* The chain is valid: book it, then write it. */
+	unsigned id = vq->free_head;
+	struct virtq_slot *s = virtq_book(vq, id, token, (unsigned)need, &sums);
+	vq->free_head = s->next;
+
 	struct virtq_packed_desc *ring = vq->ring.packed.desc;
-	uint16_t id = vq->free_head;
-	uint16_t head = vq->avail_idx;
-	uint16_t pos = head;
-	bool wrap = vq->avail_wrap;
-	uint16_t avail = avail_bits(wrap);
-	uint16_t head_flags = 0;
+	uint16_t size = vq->size;
+	unsigned head = vq->avail_idx;
+	uint16_t avail = vq->avail_wrap_bits; /* this lap's, flipped at a wrap */
+	uint16_t head_flags;
+	unsigned pos;
 
 	if (need == 1 && n > 1) {
-		/* §2.8.7: a table of packed descriptors, no NEXT, ids ignored. */
-		struct virtq_packed_desc *ind = virtq_indirect_table(vq, id);
+		/* §2.8.7: a table of packed descriptors, no NEXT.  Their buffer
+		 * ids are reserved: left 0 as virtq_create() zeroed them (no
+		 * store ever puts anything else there). */
+		struct virtq_packed_desc *ind = virtq_indirect_table(vq, (uint16_t)id);
+		VIRTQ_UNROLL
 		for (unsigned i = 0; i < n; i++) {
-			write_desc(&ind[i], sg[i].addr, sg[i].len, 0);
+			virtio_le64_store(&ind[i].addr, virtio_virt_to_dma(sg[i].addr));
+			virtio_le32_store(&ind[i].len, sg[i].len);
 			virtio_le16_store(&ind[i].flags, i >= n_out ? VIRTQ_DESC_F_WRITE : 0);
 		}
 		virtio_cache_clean(ind, n * sizeof(*ind));
-		write_desc(&ring[pos], ind, (uint32_t)(n * sizeof(*ind)), id);
+		write_desc(&ring[head], ind, (uint32_t)(n * sizeof(*ind)), (uint16_t)id);
 		head_flags = VIRTQ_DESC_F_INDIRECT | avail;
-		advance(&pos, &wrap, 1, vq->size);
+		pos = step(head, size, &avail);
 	} else {
-		for (unsigned i = 0; i < n; i++) {
-			uint16_t f = (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | avail;
-			if (i >= n_out)
-				f |= VIRTQ_DESC_F_WRITE;
-			write_desc(&ring[pos], sg[i].addr, sg[i].len, id);
-			if (i == 0)
-				head_flags = f; /* held back: it exposes the chain */
-			else
-				virtio_le16_store(&ring[pos].flags, f);
-			virtio_cache_clean(&ring[pos], sizeof(*ring));
-			if (++pos == vq->size) { /* the chain wraps: next lap's bits */
-				pos = 0;
-				wrap = !wrap;
-				avail = avail_bits(wrap);
-			}
-		}
+		/* A chain that ends before the ring does needs no wrap check
+		 * per descriptor. */
+		struct chain_end e =
+			VIRTQ_FAST_PATHS && head + n < size
+				? write_chain(ring, size, head, sg, n_out, n, (uint16_t)id, avail, false)
+				: write_chain_wrapping(ring, size, head, sg, n_out, n, (uint16_t)id, avail);
+		pos = e.pos;
+		avail = e.lap;
+		head_flags = e.head_flags;
 	}
-
-	vq->free_head = vq->slots[id].next;
-	vq->avail_idx = pos;
-	vq->avail_wrap = wrap;
-	vq->slots[id].token = token;
-	vq->slots[id].writable = sums.writable;
-	vq->slots[id].ndesc = (uint16_t)need;
-	vq->slots[id].in_flight = true;
-	vq->num_free = (uint16_t)(vq->num_free - need);
+	vq->avail_idx = (uint16_t)pos;
+	vq->avail_wrap_bits = avail;
 	virtq_count_unkicked(vq, (unsigned)need);
-	vq->in_flight++;
-	virtq_count_added(vq, sums.total);
 
 	/* Every other descriptor of the chain before the head's flags, the
 	 * store that hands the chain to the device (§2.8.21.1). */
@@ -112,6 +159,14 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	virtio_cache_clean(&ring[head], sizeof(*ring));
 	return VIRTIO_OK;
 }
+
+int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+		     unsigned n_in, void *token)
+{
+	VIRTQ_BY_LENGTH(add_chain, vq, sg, n_out, n_out + n_in, token)
+}
+
+const struct virtq_ops virtq_packed_ops = { virtq_packed_add, virtq_packed_get_used };
 
 bool virtq_packed_kick_prepare(struct virtq *vq)
 {
@@ -141,16 +196,10 @@ bool virtq_packed_kick_prepare(struct virtq *vq)
 	uint16_t new_off = vq->avail_idx;
 	uint16_t old_off = (uint16_t)(new_off - added);
 	/* §2.8.10: an event offset from the previous lap counts as negative. */
-	if ((bool)(off_wrap >> 15) != vq->avail_wrap)
+	if ((bool)(off_wrap >> 15) != ((vq->avail_wrap_bits & VIRTQ_DESC_F_AVAIL) != 0))
 		event = (uint16_t)(event - vq->size);
 	need = virtq_need_event(event, new_off, old_off);
 	return need;
-}
-
-/* The AVAIL/USED bits of a descriptor the device has used in a lap. */
-static uint16_t used_bits(bool wrap)
-{
-	return wrap ? VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED : 0;
 }
 
 /*
@@ -162,15 +211,16 @@ static int used_state_slow(const struct virtq *vq, uint16_t bits)
 {
 	bool avail = bits & VIRTQ_DESC_F_AVAIL;
 	bool used = bits & VIRTQ_DESC_F_USED;
+	bool wrap = vq->used_wrap_bits != 0;
 
 	if (avail != used) {
 		/* Not used yet, so it must still be as the driver posted it in
 		 * this lap (AVAIL = the lap's counter) whenever chains are in
 		 * flight: position last_used is then always one posted in this
 		 * lap.  With nothing in flight it may be an older lap's leftover. */
-		return vq->in_flight && avail != vq->used_wrap ? -1 : 0;
+		return vq->in_flight && avail != wrap ? -1 : 0;
 	}
-	if (used == vq->used_wrap)
+	if (used == wrap)
 		return vq->in_flight ? 1 : -1; /* used, but nothing was posted */
 	/* Marked used with the other lap's counter.  Harmless leftover when
 	 * nothing was posted here; a wrong wrap bit when something was. */
@@ -186,19 +236,21 @@ static uint16_t flags_at_used(struct virtq *vq)
 
 bool virtq_packed_has_used(struct virtq *vq)
 {
-	uint16_t bits = flags_at_used(vq) & (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED);
+	uint16_t bits = flags_at_used(vq) & PACKED_BITS;
 	/* a fault counts as "something to look at": get_used reports it */
 	return used_state_slow(vq, bits) != 0;
 }
 
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	uint16_t flags = flags_at_used(vq);
-	uint16_t bits = flags & (VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED);
+	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
+	virtio_cache_invalidate(d, sizeof(*d));
+	uint16_t flags = virtio_le16_load(&d->flags);
+	uint16_t bits = flags & PACKED_BITS;
 
 	/* Used in this lap: the common case.  (With nothing in flight the id
 	 * check below catches it: no slot is in flight.) */
-	if (bits != used_bits(vq->used_wrap)) {
+	if (bits != vq->used_wrap_bits) {
 		int state = used_state_slow(vq, bits);
 		if (state == 0)
 			return 0;
@@ -208,13 +260,13 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 
 	/* The flags before the id and length they publish. */
 	virtio_rmb();
-	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
 	uint16_t id = virtio_le16_load(&d->id);
 	uint32_t written = virtio_le32_load(&d->len);
 
-	struct virtq_slot *s = virtq_used_slot(vq, id);
+	uint16_t size = vq->size;
+	struct virtq_slot *s = virtq_used_slot(vq->slots, size, id);
 	if (!s)
-		return VIRTIO_EBROKEN;
+		return virtq_used_id_fault(vq, id);
 	/*
 	 * §2.8.4: len counts the bytes written and is "reserved" without
 	 * WRITE.  QEMU 7.2 never sets WRITE in a used descriptor, yet its len
@@ -223,12 +275,11 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	 * ring does); WRITE set, len is the device's word and more than was
 	 * posted is a fault; WRITE clear, len is taken but never beyond what
 	 * was posted (a reserved field cannot break a rule, and the bound
-	 * keeps every reader inside the buffers).
+	 * keeps every reader inside the buffers).  All but the fault are
+	 * "more than posted", so the common case costs one compare.
 	 */
-	if (s->writable == 0)
-		written = 0;
-	else if (written > s->writable) {
-		if (flags & VIRTQ_DESC_F_WRITE)
+	if (VIRTQ_UNLIKELY(written > s->writable)) {
+		if (s->writable != 0 && (flags & VIRTQ_DESC_F_WRITE))
 			return virtq_fault(vq, "used length exceeds the writable buffers");
 		written = s->writable;
 	}
@@ -241,12 +292,23 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	s->next = vq->free_head;
 	vq->free_head = id;
 	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
-	advance(&vq->last_used, &vq->used_wrap, s->ndesc, vq->size);
+	/* (The queue's fields are read after the barrier, which would make
+	 * the compiler read them again anyway.) */
+	unsigned last_used = vq->last_used;
+	uint16_t lap = vq->used_wrap_bits;
+	/* Past the chain (its length as recorded, never the ring's word);
+	 * no modulo, the ring size need not be a power of two. */
+	last_used += s->ndesc;
+	if (last_used >= size) {
+		last_used -= size;
+		lap ^= LAP_FLIP;
+	}
+	vq->last_used = (uint16_t)last_used;
+	vq->used_wrap_bits = lap;
 
 	if (vq->event_on_pop) {
 		struct virtq_packed_event *drv = vq->ring.packed.driver;
-		virtio_le16_store(&drv->off_wrap,
-				  (uint16_t)(vq->last_used | (uint16_t)vq->used_wrap << 15));
+		virtio_le16_store(&drv->off_wrap, (uint16_t)(last_used | (lap & 0x8000u)));
 		virtio_cache_clean(drv, sizeof(*drv));
 		/* The event offset before the next load of the used flags:
 		 * store->load needs the full barrier, or a completion can slip
@@ -263,7 +325,7 @@ void virtq_packed_set_cb(struct virtq *vq, bool enable)
 
 	if (enable && vq->event_idx) {
 		virtio_le16_store(&drv->off_wrap,
-				  (uint16_t)(vq->last_used | (uint16_t)vq->used_wrap << 15));
+				  (uint16_t)(vq->last_used | (vq->used_wrap_bits & 0x8000u)));
 		/* The event offset before the mode that makes it count. */
 		virtio_wmb();
 		mode = VIRTQ_EVENT_F_DESC;

@@ -34,11 +34,20 @@ void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_l
 	vq->ring.split.desc = (struct virtq_desc *)(ring + l->desc);
 	vq->ring.split.avail = (struct virtq_avail *)(ring + l->driver);
 	vq->ring.split.used = (struct virtq_used *)(ring + l->device);
+	/* An indirect chain always links entry i to i + 1: written here once,
+	 * the adds write only address, length and flags (the driver never
+	 * reads a table back, so nothing the device might write there
+	 * matters to it). */
+	for (uint16_t t = 0; t < vq->size && vq->indirect_max; t++) {
+		struct virtq_desc *ind = virtq_indirect_table(vq, t);
+		for (uint16_t e = 0; e < vq->indirect_max; e++)
+			st16(vq, &ind[e].next, (uint16_t)(e + 1));
+	}
 	virtq_split_set_cb(vq, true);
 }
 
-static void write_desc(const struct virtq *vq, struct virtq_desc *d, const void *addr,
-		       uint32_t len, uint16_t flags, uint16_t next)
+static inline void write_desc(const struct virtq *vq, struct virtq_desc *d, const void *addr,
+			      uint32_t len, uint16_t flags, uint16_t next)
 {
 	virtio64_store(&d->addr, virtio_virt_to_dma(addr), vq->legacy);
 	virtio32_store(&d->len, len, vq->legacy);
@@ -46,69 +55,87 @@ static void write_desc(const struct virtq *vq, struct virtq_desc *d, const void 
 	st16(vq, &d->next, next);
 }
 
-int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
-		    unsigned n_in, void *token)
+/* The chain in this head's own indirect table, entries linked in order,
+ * and the ring descriptor that points at it. */
+static inline void write_indirect(struct virtq *vq, uint16_t head, const struct virtq_sg *sg,
+				  unsigned n_out, unsigned n)
 {
-	unsigned n = n_out + n_in;
+	struct virtq_desc *ind = virtq_indirect_table(vq, head);
+	VIRTQ_UNROLL
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t f = i >= n_out ? VIRTQ_DESC_F_WRITE : 0;
+		if (i + 1 < n)
+			f |= VIRTQ_DESC_F_NEXT;
+		virtio64_store(&ind[i].addr, virtio_virt_to_dma(sg[i].addr), vq->legacy);
+		virtio32_store(&ind[i].len, sg[i].len, vq->legacy);
+		st16(vq, &ind[i].flags, f); /* next: i + 1 since virtq_split_init() */
+	}
+	virtio_cache_clean(ind, n * sizeof(*ind));
+	struct virtq_desc *d = &vq->ring.split.desc[head];
+	write_desc(vq, d, ind, (uint32_t)(n * sizeof(*ind)), VIRTQ_DESC_F_INDIRECT, 0);
+	virtio_cache_clean(d, sizeof(*d));
+}
+
+static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg *sg,
+					  unsigned n_out, unsigned n, void *token)
+{
 	struct virtq_chain_sums sums;
 	int need = virtq_chain_check(vq, sg, n_out, n, &sums);
 	if (need < 0)
 		return need;
 
-	struct virtq_desc *table = vq->ring.split.desc;
+	/* The chain is valid: book it first (private memory, nothing the
+	 * device sees), then write what it reads. */
 	struct virtq_slot *slots = vq->slots;
-	uint16_t head = vq->free_head;
-	uint16_t last = head;
+	unsigned head = vq->free_head;
+	struct virtq_slot *s = virtq_book(vq, head, token, (unsigned)need, &sums);
 
+	unsigned next = head;
 	if (need == 1 && n > 1) {
-		/* One ring descriptor pointing at this head's own table. */
-		struct virtq_desc *ind = virtq_indirect_table(vq, head);
-		for (unsigned i = 0; i < n; i++) {
-			uint16_t f = i + 1 < n ? VIRTQ_DESC_F_NEXT : 0;
-			if (i >= n_out)
-				f |= VIRTQ_DESC_F_WRITE;
-			write_desc(vq, &ind[i], sg[i].addr, sg[i].len, f, (uint16_t)(i + 1));
-		}
-		virtio_cache_clean(ind, n * sizeof(*ind));
-		write_desc(vq, &table[head], ind, (uint32_t)(n * sizeof(*ind)),
-			   VIRTQ_DESC_F_INDIRECT, 0);
-		virtio_cache_clean(&table[head], sizeof(*table));
+		write_indirect(vq, (uint16_t)head, sg, n_out, n);
+		next = s->next;
+		s->last = (uint16_t)head;
 	} else {
-		uint16_t idx = head;
+		/* Along the free list: each descriptor links to the next free
+		 * one, so the chain's links are the list's own. */
+		struct virtq_desc *table = vq->ring.split.desc;
+		unsigned last = head;
+		VIRTQ_UNROLL
 		for (unsigned i = 0; i < n; i++) {
-			uint16_t f = i + 1 < n ? VIRTQ_DESC_F_NEXT : 0;
-			if (i >= n_out)
-				f |= VIRTQ_DESC_F_WRITE;
-			write_desc(vq, &table[idx], sg[i].addr, sg[i].len, f, slots[idx].next);
-			virtio_cache_clean(&table[idx], sizeof(*table));
-			last = idx;
-			idx = slots[idx].next;
+			uint16_t f = i >= n_out ? VIRTQ_DESC_F_WRITE : 0;
+			if (i + 1 < n)
+				f |= VIRTQ_DESC_F_NEXT;
+			last = next;
+			next = slots[last].next;
+			write_desc(vq, &table[last], sg[i].addr, sg[i].len, f, (uint16_t)next);
+			virtio_cache_clean(&table[last], sizeof(*table));
 		}
+		s->last = (uint16_t)last;
 	}
+	vq->free_head = (uint16_t)next;
 
-	vq->free_head = slots[last].next;
-	slots[head].token = token;
-	slots[head].writable = sums.writable;
-	slots[head].ndesc = (uint16_t)need;
-	slots[head].last = last;
-	slots[head].in_flight = true;
-	vq->num_free = (uint16_t)(vq->num_free - need);
-	vq->in_flight++;
-	virtq_count_added(vq, sums.total);
-
+	uint16_t idx = vq->avail_idx;
 	struct virtq_avail *avail = vq->ring.split.avail;
-	virtio16_t *entry = &avail->ring[vq->avail_idx & (vq->size - 1)];
-	st16(vq, entry, head);
+	virtio16_t *entry = &avail->ring[idx & (vq->size - 1)];
+	st16(vq, entry, (uint16_t)head);
 	virtio_cache_clean(entry, sizeof(*entry));
+	vq->avail_idx = ++idx;
+	virtq_count_unkicked(vq, 1);
 	/* Descriptors and the ring entry before the index that exposes them
 	 * (§2.7.13.3.1). */
 	virtio_wmb();
-	vq->avail_idx++;
-	virtq_count_unkicked(vq, 1);
-	st16(vq, &avail->idx, vq->avail_idx);
+	st16(vq, &avail->idx, idx);
 	virtio_cache_clean(&avail->idx, sizeof(avail->idx));
 	return VIRTIO_OK;
 }
+
+int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+		    unsigned n_in, void *token)
+{
+	VIRTQ_BY_LENGTH(add_chain, vq, sg, n_out, n_out + n_in, token)
+}
+
+const struct virtq_ops virtq_split_ops = { virtq_split_add, virtq_split_get_used };
 
 bool virtq_split_kick_prepare(struct virtq *vq)
 {
@@ -147,8 +174,9 @@ bool virtq_split_has_used(struct virtq *vq)
 
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	uint16_t idx = used_idx(vq);
-	uint16_t ready = (uint16_t)(idx - vq->last_used);
+	struct virtq_used *used = vq->ring.split.used;
+	uint16_t last_used = vq->last_used;
+	uint16_t ready = (uint16_t)(used_idx(vq) - last_used);
 
 	if (ready == 0)
 		return 0;
@@ -159,27 +187,30 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 
 	/* used.idx before the entry it covers and the data it describes. */
 	virtio_rmb();
-	struct virtq_used_elem *e = &vq->ring.split.used->ring[vq->last_used & (vq->size - 1)];
+	/* (Read after the barrier, which makes the compiler read them again.) */
+	struct virtq_slot *slots = vq->slots;
+	uint16_t size = vq->size;
+	struct virtq_used_elem *e = &used->ring[last_used & (size - 1)];
 	virtio_cache_invalidate(e, sizeof(*e));
 	uint32_t id = virtio32_load(&e->id, vq->legacy);
 	uint32_t written = virtio32_load(&e->len, vq->legacy);
 
-	struct virtq_slot *s = virtq_used_slot(vq, id);
+	struct virtq_slot *s = virtq_used_slot(slots, size, id);
 	if (!s)
-		return VIRTIO_EBROKEN;
+		return virtq_used_id_fault(vq, id);
 	/* §2.7.8: len counts the bytes written.  A chain with nothing
 	 * writable gives the device nothing to write, yet QEMU's virtio-input
 	 * status queue reports the bytes it read there.  Such a length cannot
 	 * make us read anything: take it as 0 (the packed ring's len is
 	 * ignored the same way, §2.8.4), not as a fault.  A legacy device's
 	 * lengths are historically wrong (§2.7.8.1: some count the readable
-	 * bytes too): one past what was posted is clamped to it. */
-	if (s->writable == 0)
-		written = 0;
-	else if (written > s->writable && vq->vdev->legacy)
+	 * bytes too): one past what was posted is clamped to it.  Both are
+	 * "more than posted", so the common case costs one compare. */
+	if (VIRTQ_UNLIKELY(written > s->writable)) {
+		if (s->writable != 0 && !vq->legacy)
+			return virtq_fault(vq, "used length exceeds the writable buffers");
 		written = s->writable;
-	else if (written > s->writable)
-		return virtq_fault(vq, "used length exceeds the writable buffers");
+	}
 
 	*token = s->token;
 	*len = written;
@@ -187,15 +218,16 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 	s->in_flight = false;
 	vq->in_flight--;
 	/* Give the chain back: its links are still intact in the slots. */
-	vq->slots[s->last].next = vq->free_head;
+	slots[s->last].next = vq->free_head;
 	vq->free_head = (uint16_t)id;
 	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
-	vq->last_used++;
+	vq->last_used = ++last_used;
 
 	if (vq->event_on_pop) {
 		/* Interrupt again when the next entry is published. */
-		st16(vq, SPLIT_USED_EVENT(vq), vq->last_used);
-		virtio_cache_clean(SPLIT_USED_EVENT(vq), 2);
+		virtio16_t *ev = SPLIT_USED_EVENT(vq);
+		st16(vq, ev, last_used);
+		virtio_cache_clean(ev, sizeof(*ev));
 		/* used_event before the next used.idx load: store->load, which
 		 * only a full barrier orders.  Reordered, the load may find
 		 * nothing new while the device, still reading the old

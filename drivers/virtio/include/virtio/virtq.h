@@ -66,9 +66,11 @@ struct virtq_slot {
 /* Per-queue statistics, since the queue was created (a re-initialisation
  * keeps them). */
 struct virtq_stats {
+	/* (The pairs counted together are not neighbours: the compiler would
+	 * make one vector add of them, dearer than two adds.) */
 	uint64_t chains_added;   /* virtq_add() that succeeded */
-	uint64_t bytes_posted;   /* buffer bytes of those chains, both directions */
 	uint64_t used_popped;    /* used chains virtq_get_used() returned */
+	uint64_t bytes_posted;   /* buffer bytes of those chains, both directions */
 	uint64_t bytes_used;     /* the used lengths the device reported for them */
 	uint64_t notifies;       /* notifications sent (virtq_notify()) */
 	uint64_t notifies_suppressed; /* kicks the device said it did not need */
@@ -93,9 +95,15 @@ struct virtq_owner {
 	uint16_t indirect_max;  /* as asked for (the queue's own is 0 without INDIRECT_DESC) */
 };
 
+struct virtq_ops;
+
 struct virtq {
+	const struct virtq_ops *ops; /* the layout's request path; a broken queue's refuses */
 	struct virtio_device *vdev;
 	uint16_t index;
+	uint16_t free_head;     /* split: free descriptor list; packed: free ids (here, away
+				 * from the counters stored with it, which the compiler would
+				 * merge into one store at a cost) */
 	uint16_t size;
 	bool packed;
 	bool legacy;            /* split ring in the guest's byte order (§2.7.3) */
@@ -104,13 +112,14 @@ struct virtq {
 	bool event_on_pop;      /* EVENT_IDX with callbacks on: move the event index on each pop */
 	uint16_t indirect_max;  /* entries per indirect table; 0 = none */
 	uint16_t num_free;      /* free ring descriptors */
-	uint16_t free_head;     /* split: free descriptor list; packed: free ids */
 	uint16_t avail_idx;     /* split: shadow avail.idx; packed: next avail offset */
 	uint16_t last_used;     /* split: next used index; packed: next used offset */
 	uint16_t unkicked;      /* split: avail entries, packed: descriptors, added since the
 				 * last notify decision; saturates at 0xffff (then: notify) */
-	bool avail_wrap;        /* packed driver ring wrap counter */
-	bool used_wrap;         /* packed device ring wrap counter */
+	/* Packed: the two wrap counters (§2.8.1) as the AVAIL/USED flag bits
+	 * they stand for, so that a lap's bits are never recomputed. */
+	uint16_t avail_wrap_bits; /* of a descriptor made available in the driver's lap */
+	uint16_t used_wrap_bits;  /* of a descriptor the device used in its lap */
 	uint32_t in_flight;     /* chains posted and not yet used */
 	union {
 		struct {
