@@ -74,6 +74,28 @@ static bool valid_size(uint16_t size, bool packed)
 	return packed || (size & (size - 1)) == 0; /* split: power of two */
 }
 
+/*
+ * Zero the queue's block, which is VIRTQ_MEM_ALIGN aligned, a word at a
+ * time where the compiler lets a word alias the caller's bytes: a byte
+ * loop costs a third of a million instructions for a queue of 256 with
+ * indirect tables, most of a kernel's boot with eight disks.
+ */
+#if defined(__GNUC__)
+typedef uint64_t __attribute__((__may_alias__)) virtq_zero_word;
+#else
+typedef unsigned char virtq_zero_word;
+#endif
+
+static void zero_block(uint8_t *base, size_t n)
+{
+	virtq_zero_word *w = (virtq_zero_word *)(void *)base;
+	size_t words = n / sizeof(*w);
+	for (size_t i = 0; i < words; i++)
+		w[i] = 0;
+	for (size_t i = words * sizeof(*w); i < n; i++)
+		base[i] = 0;
+}
+
 int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		 uint16_t size, void *mem, size_t mem_len, uint16_t indirect_max)
 {
@@ -99,8 +121,7 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		indirect_max = 0;
 
 	need = virtq_mem_bytes(size, layout, indirect_max);
-	for (size_t i = 0; i < need; i++)
-		base[i] = 0;
+	zero_block(base, need);
 
 	*vq = (struct virtq){
 		.ops = packed ? &virtq_packed_ops : &virtq_split_ops,
