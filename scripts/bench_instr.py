@@ -325,6 +325,9 @@ def main():
                     help="requests in the difference of the two runs per queue depth")
     ap.add_argument("--functions", type=int, default=0,
                     help="also list the N functions with the most instructions per request")
+    ap.add_argument("--annotate", default="",
+                    help="comma-separated functions: their disassembly with executions per "
+                         "request at the last queue depth")
     ap.add_argument("--qemu-extra", default="")
     args = ap.parse_args()
     mapfile = args.map or os.path.join(os.path.dirname(os.path.abspath(args.kernel)),
@@ -373,7 +376,7 @@ def main():
             per_layer[image.layer(pc)] += c
             f = image.function(pc)
             per_func[f] = per_func.get(f, 0) + c
-        results.append((qd, n, per_layer, per_func, mmio, excl, traps, r1, r2))
+        results.append((qd, n, per_layer, per_func, mmio, excl, traps, r1, r2, pcs))
     for layer in LAYERS:
         print("%-16s" % layer + "".join("%9.1f" % (r[2][layer] / r[1]) for r in results))
     print("%-16s" % "total" + "".join("%9.1f" % (sum(r[2].values()) / r[1]) for r in results))
@@ -397,6 +400,22 @@ def main():
                   % (r[0], args.functions))
             for f, c in sorted(r[3].items(), key=lambda x: -x[1])[:args.functions]:
                 print("  %8.1f  %s" % (c / r[1], f))
+    for name in filter(None, args.annotate.split(",")):
+        annotate(args.kernel, image, name, results[-1])
+
+
+def annotate(elf, image, name, result):
+    lo, hi, _ = image.func(name)
+    dis = subprocess.run([CROSS + "objdump", "-d", "--no-show-raw-insn",
+                          "--start-address=0x%x" % lo, "--stop-address=0x%x" % hi, elf],
+                         capture_output=True, text=True, check=True).stdout
+    print()
+    print("%s at QD %d: executions per request" % (name, result[0]))
+    for line in dis.splitlines():
+        m = re.match(r"^\s*([0-9a-f]+):\s*(.*)$", line)
+        if m:
+            c = result[9].get(int(m.group(1), 16), 0) / result[1]
+            print("%8s  %s" % ("%.2f" % c if c else "", line.strip()))
 
 
 if __name__ == "__main__":
