@@ -18,7 +18,9 @@ run is subtracted from the long one, so setup, the result's percentiles and
 the fill/drain at both ends cancel: what is left is the steady state, per
 request.  Console output inside the run (the progress line, once a second
 of guest time) is left out and said separately: it depends on how slowly
-the traced guest runs, not on the request path.
+the traced guest runs, not on the request path; so is the busy-poll's
+watching of an empty ring (virtio_device_set_busy_poll(): time the CPU
+would otherwise spend in wfi).
 
 Each PC goes to the object file whose .text holds it (the linker map), and
 the object to a layer:
@@ -175,7 +177,7 @@ class Window:
     def __init__(self):
         self.pcs = {}       # pc -> instructions executed there
         self.mmio = {}      # (region, "r"/"w", address) -> accesses
-        self.excluded = 0   # console output inside the run
+        self.apart = {"console": 0, "busy-poll": 0}  # left out (Counter.apart)
         self.traps = 0
 
 
@@ -192,7 +194,10 @@ class Counter(threading.Thread):
         self.error = None
         self.run_range = image.func("blk_bench_run")[:2]
         self.caller_range = image.func("shell_blk_bench")[:2]
-        self.kprintf = image.func("kprintf")[0]
+        # calls whose whole extent is left out of the request path and
+        # counted apart: console output, and the busy-poll's wait
+        self.apart = {image.func("kprintf")[0]: "console",
+                      image.func("busy_poll")[0]: "busy-poll"}
         self.trap = image.func("trap_vector")[0]
 
     def run(self):
@@ -206,10 +211,11 @@ class Counter(threading.Thread):
         img = self.image
         run_lo, run_hi = self.run_range
         ret_lo, ret_hi = self.caller_range
-        kp_lo, trap = self.kprintf, self.trap
+        apart, trap = self.apart, self.trap
         w = None
         prev = 0
-        skip_until = None  # return address of a kprintf call being left out
+        skip_until = None  # return address of a call being left out
+        skip_what = None
         with open(self.fifo, "r", errors="replace") as f:
             for line in f:
                 self.lines += 1
@@ -231,13 +237,14 @@ class Counter(threading.Thread):
                         if pc == skip_until:
                             skip_until = None
                         else:
-                            w.excluded += 1
+                            w.apart[skip_what] += 1
                             prev = pc
                             continue
-                    if pc == kp_lo:
+                    if pc in apart:
                         skip_until = img.call_return(prev)
                         if skip_until is not None:
-                            w.excluded += 1
+                            skip_what = apart[pc]
+                            w.apart[skip_what] += 1
                             prev = pc
                             continue
                     if pc == trap:
@@ -313,7 +320,8 @@ def diff(long_w, short_w):
     mmio = dict(long_w.mmio)
     for k, n in short_w.mmio.items():
         mmio[k] = mmio.get(k, 0) - n
-    return pcs, mmio, long_w.excluded - short_w.excluded, long_w.traps - short_w.traps
+    apart = {k: long_w.apart[k] - short_w.apart[k] for k in long_w.apart}
+    return pcs, mmio, apart, long_w.traps - short_w.traps
 
 
 def main():
@@ -380,7 +388,10 @@ def main():
     for layer in LAYERS:
         print("%-16s" % layer + "".join("%9.1f" % (r[2][layer] / r[1]) for r in results))
     print("%-16s" % "total" + "".join("%9.1f" % (sum(r[2].values()) / r[1]) for r in results))
-    print("%-16s" % "(console, out)" + "".join("%9.1f" % (r[5] / r[1]) for r in results))
+    print("%-16s" % "(console, out)" + "".join("%9.1f" % (r[5]["console"] / r[1])
+                                               for r in results))
+    print("%-16s" % "(busy-poll, out)" + "".join("%9.1f" % (r[5]["busy-poll"] / r[1])
+                                                 for r in results))
     print()
     print("MMIO accesses per request")
     keys = sorted({k for r in results for k, v in r[4].items() if v},

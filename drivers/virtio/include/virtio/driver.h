@@ -134,6 +134,23 @@ int virtio_queue_attach(struct virtio_device *d, struct virtq *vq,
 int virtio_queue_drain(struct virtq *vq, unsigned budget);
 
 /*
+ * Busy-polling, NAPI's other half: when virtio_device_interrupt() or
+ * virtio_device_poll() has emptied every ring while chains are still in
+ * flight, it watches all of them, callbacks off, for up to `ns` more
+ * nanoseconds (virtio_time_ns(), virtio_relax() between looks), takes
+ * what arrives in another round of passes (each queue in turn), and
+ * starts the window again; only a quiet window re-arms the rings.  A
+ * device that completes a few microseconds after the notification (QEMU's
+ * block back ends) then costs no interrupt per batch; with nothing in
+ * flight, or quiet for `ns`, the rings are re-armed and the CPU may idle.
+ * Bounded like any drain: VIRTIO_DRAIN_BUDGET chains per queue per call,
+ * the rest left for the caller's poll (VIRTIO_PENDING_POLL).  0 (the
+ * default, right for receive queues that always hold buffers): none.
+ * virtio_queue_drain() alone never busy-polls.
+ */
+void virtio_device_set_busy_poll(struct virtio_device *d, uint32_t ns);
+
+/*
  * Notify the device of the chains added to vq (virtq_kick()), or, called
  * from a done() of vq's own drain, once that drain has taken what is
  * already used: one notification for everything its callbacks resubmit.
