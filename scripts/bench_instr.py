@@ -39,7 +39,8 @@ batches (the traced guest runs ~1000 times slower than usual, so the
 device is always far ahead of it); they are the guide, not the IOPS.
 
     scripts/bench_instr.py [--kernel build/kernel.elf] [--qd 1,8,32,128]
-                           [--count N] [--functions N] [--qemu-extra ARGS]
+                           [--count N] [--queues N] [--functions N]
+                           [--annotate FUNC,...] [--qemu-extra ARGS]
 """
 import argparse
 import bisect
@@ -277,9 +278,10 @@ class Guest:
                "-bios", "default", "-nographic", "-global", "virtio-mmio.force-legacy=false",
                "-kernel", args.kernel,
                "-drive", "driver=null-co,size=256M,read-zeroes=off,if=none,id=d0",
-               "-device", "virtio-blk-device,drive=d0",
+               "-device", "virtio-blk-device,drive=d0,num-queues=%d" % args.queues,
                "-singlestep", "-D", fifo, "-monitor", "unix:%s,server=on,wait=off" % mon]
         cmd += shlex.split(args.qemu_extra)
+        self.queues = args.queues
         self.p = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", timeout=240)
         self.p.expect(PROMPT)
         self.mon = socket.socket(socket.AF_UNIX)
@@ -297,7 +299,7 @@ class Guest:
         self.hmp_wait()
 
     def bench(self, qd, count):
-        self.p.sendline("blk bench vda randread 4k %d %d" % (qd, count))
+        self.p.sendline("blk bench vda randread 4k %d %d %d" % (qd, count, self.queues))
         self.p.expect(r"bench: op=\S+ .*\r\n")
         line = self.p.after.strip()
         self.p.expect(PROMPT)
@@ -331,6 +333,8 @@ def main():
     ap.add_argument("--qd", default="1,8,32,128")
     ap.add_argument("--count", type=int, default=1500,
                     help="requests in the difference of the two runs per queue depth")
+    ap.add_argument("--queues", type=int, default=1,
+                    help="request queues (the device gets num-queues=N, the bench spreads over N)")
     ap.add_argument("--functions", type=int, default=0,
                     help="also list the N functions with the most instructions per request")
     ap.add_argument("--annotate", default="",
@@ -369,7 +373,7 @@ def main():
                  % (len(counter.windows), 2 * len(qds)))
 
     print("guest instructions per request, blk bench randread 4 KiB, null-co, "
-          "modern virtio-mmio, -smp 1")
+          "modern virtio-mmio, -smp 1, %d queue%s" % (args.queues, "s" if args.queues > 1 else ""))
     print("(steady state: a run of N+%d requests minus one of N; %d log lines in %.0f s)"
           % (args.count, counter.lines, time.time() - t0))
     head = "%-16s" % "layer" + "".join("%9s" % ("QD %d" % qd) for qd in qds)
