@@ -27,11 +27,16 @@
 
 #define MAX_DISKS BLKDEV_MAX
 #define DISK_QUEUE_SIZE 256 /* ring entries per request queue */
-/* How long a completion pass keeps watching a ring that still has
- * requests in flight (virtio_device_set_busy_poll()): QEMU completes a
- * 4 KiB read 5-50 us after the notification, so a stream of requests is
- * polled through and an idle disk goes back to interrupts. */
+/* How long a completion pass keeps watching the rings while up to
+ * DISK_BUSY_POLL_MAX requests are in flight (virtio_device_set_busy_poll()):
+ * QEMU completes a 4 KiB read 5-50 us after the notification, so a stream
+ * of requests at low depth is polled through, and an idle disk goes back
+ * to interrupts.  Deeper, one interrupt serves many completions, and a
+ * spinning vCPU would take the host CPU QEMU's I/O threads need
+ * (scripts/ceiling_quick.py: on a loaded 2-core host busy-polling at
+ * QD 128 lost ~10 %; on a quiet one the limit made no difference). */
 #define DISK_BUSY_POLL_NS 50000u
+#define DISK_BUSY_POLL_MAX 16u
 
 struct disk;
 
@@ -347,7 +352,7 @@ static int disk_attach(struct disk *d, struct virtio_device *vdev, const char *w
 	ksnprintf(d->transport, sizeof(d->transport), "%s", where);
 	int rc = kerr_from_virtio(vblk_probe(&d->blk, vdev, ~0ull));
 	if (rc == KERR_OK) {
-		virtio_device_set_busy_poll(vdev, DISK_BUSY_POLL_NS);
+		virtio_device_set_busy_poll(vdev, DISK_BUSY_POLL_NS, DISK_BUSY_POLL_MAX);
 		rc = disk_setup_queues(d);
 	}
 	if (rc == KERR_OK) {

@@ -76,9 +76,10 @@ int virtio_queue_drain(struct virtq *vq, unsigned budget)
 	return queue_drain(vq, budget, true);
 }
 
-void virtio_device_set_busy_poll(struct virtio_device *d, uint32_t ns)
+void virtio_device_set_busy_poll(struct virtio_device *d, uint32_t ns, uint32_t max_in_flight)
 {
 	d->busy_poll_ns = ns;
+	d->busy_poll_max = max_in_flight;
 }
 
 void virtio_queue_kick(struct virtq *vq)
@@ -95,15 +96,15 @@ void virtio_queue_fault(struct virtq *vq, const char *why)
 }
 
 /* Busy-poll (virtio_device_set_busy_poll()): watch every ring, callbacks
- * off, for up to busy_poll_ns while chains are in flight; true as soon as
- * one has something used. */
+ * off, for up to busy_poll_ns while 1..busy_poll_max chains are in
+ * flight; true as soon as one has something used. */
 __attribute__((noinline)) /* idle time, not request work: make bench-instr tells them apart */
 static bool busy_poll(struct virtio_device *d)
 {
-	bool in_flight = false;
+	uint32_t in_flight = 0;
 	for (struct virtq *vq = d->queues; vq; vq = vq->owner.next)
-		in_flight |= virtq_in_flight(vq) != 0;
-	if (!in_flight)
+		in_flight += virtq_in_flight(vq);
+	if (in_flight == 0 || in_flight > d->busy_poll_max)
 		return false;
 	uint64_t deadline = virtio_time_ns() + d->busy_poll_ns;
 	for (;;) {

@@ -539,13 +539,14 @@ TEST(core_drain_polls_with_interrupts_off)
 
 /* Busy-polling: a device that completes a few microseconds after each
  * notification is polled through, without one interrupt, up to the
- * budget; once nothing is in flight the rings are re-armed at once, and
- * a quiet window (nothing completes) re-arms them when it ends. */
+ * budget; once nothing is in flight, or more than the limit, the rings
+ * are re-armed at once, and a quiet window (nothing completes) re-arms
+ * them when it ends. */
 TEST(core_busy_poll_takes_late_completions_without_interrupts)
 {
 	for (int packed = 0; packed < 2; packed++) {
 		struct tcore *t = core_up(layout_mask(packed), 64, 64);
-		virtio_device_set_busy_poll(t->d, 20000);
+		virtio_device_set_busy_poll(t->d, 20000, 4);
 		t->sim->mode = SIM_DEFERRED;
 		t->sim->relax_period = 3; /* the device answers 3 us after the kick */
 		struct tchain c;
@@ -572,6 +573,15 @@ TEST(core_busy_poll_takes_late_completions_without_interrupts)
 		CHECK_EQ(sim_process(t->sim), 1);
 		CHECK_EQ(t->sim->interrupts, interrupts + 1);
 		CHECK_EQ(virtio_device_interrupt(t->d), 1);
+		/* More in flight than the limit: interrupts carry them. */
+		static struct tchain five[5];
+		post_n(t, 0, five, 5);
+		t0 = sim_clock_ns;
+		CHECK_EQ(virtio_device_poll(t->d), 0);
+		CHECK(sim_clock_ns - t0 < 20000);
+		CHECK_EQ(sim_process(t->sim), 5);
+		CHECK_EQ(t->sim->interrupts, interrupts + 2);
+		CHECK_EQ(virtio_device_interrupt(t->d), 5);
 	}
 }
 

@@ -106,8 +106,8 @@ struct virtio_device {
 	bool more;                  /* a drain ran out of budget: poll again */
 	struct virtq *draining;     /* the queue virtio_queue_drain() is in:
 				     * its kicks wait for the pass (virtio_queue_kick()) */
-	uint32_t busy_poll_ns;      /* virtio_device_set_busy_poll(); kept across
-				     * re-initialisation */
+	uint32_t busy_poll_ns;      /* virtio_device_set_busy_poll(); both kept */
+	uint32_t busy_poll_max;     /* across re-initialisation */
 	int abort_err;              /* what a due reset completes the buffers with */
 	struct virtio_device_events events;
 };

@@ -135,20 +135,23 @@ int virtio_queue_drain(struct virtq *vq, unsigned budget);
 
 /*
  * Busy-polling, NAPI's other half: when virtio_device_interrupt() or
- * virtio_device_poll() has emptied every ring while chains are still in
- * flight, it watches all of them, callbacks off, for up to `ns` more
- * nanoseconds (virtio_time_ns(), virtio_relax() between looks), takes
- * what arrives in another round of passes (each queue in turn), and
- * starts the window again; only a quiet window re-arms the rings.  A
- * device that completes a few microseconds after the notification (QEMU's
- * block back ends) then costs no interrupt per batch; with nothing in
- * flight, or quiet for `ns`, the rings are re-armed and the CPU may idle.
+ * virtio_device_poll() has emptied every ring while 1..max_in_flight
+ * chains are still in flight (all queues together), it watches all of
+ * them, callbacks off, for up to `ns` more nanoseconds (virtio_time_ns(),
+ * virtio_relax() between looks), takes what arrives in another round of
+ * passes (each queue in turn), and starts the window again; only a quiet
+ * window re-arms the rings.  A device that completes a few microseconds
+ * after the notification (QEMU's block back ends) then costs no interrupt
+ * per request at low depth; with more in flight an interrupt is shared by
+ * many completions and the CPU is better left to the device (under QEMU
+ * its I/O threads run on the same host CPUs), and with nothing in flight,
+ * or quiet for `ns`, the rings are re-armed and the CPU may idle.
  * Bounded like any drain: VIRTIO_DRAIN_BUDGET chains per queue per call,
- * the rest left for the caller's poll (VIRTIO_PENDING_POLL).  0 (the
+ * the rest left for the caller's poll (VIRTIO_PENDING_POLL).  ns 0 (the
  * default, right for receive queues that always hold buffers): none.
  * virtio_queue_drain() alone never busy-polls.
  */
-void virtio_device_set_busy_poll(struct virtio_device *d, uint32_t ns);
+void virtio_device_set_busy_poll(struct virtio_device *d, uint32_t ns, uint32_t max_in_flight);
 
 /*
  * Notify the device of the chains added to vq (virtq_kick()), or, called
