@@ -10,6 +10,7 @@
 
 static uint64_t pool_start, pool_end;   /* physical */
 static uintptr_t virt_start, virt_end, next;
+struct dma_window dma_window; /* = virt_start, virt_end, for dma_addr() */
 
 static uint64_t page_up(uint64_t a)
 {
@@ -48,6 +49,7 @@ void dma_init(uint64_t start, uint64_t end, const struct dt_range *reserved, uns
 	pool_end = end;
 	virt_start = next = (uintptr_t)(start + DMA_VIRT_OFFSET);
 	virt_end = (uintptr_t)(end + DMA_VIRT_OFFSET);
+	dma_window = (struct dma_window){ virt_start, virt_end };
 }
 
 void *dma_alloc(size_t bytes)
@@ -100,13 +102,9 @@ void *dma_pool_virt(void)
 	return (void *)virt_start;
 }
 
-uint64_t dma_addr(const void *p)
+void dma_addr_outside(const void *p)
 {
-	uintptr_t v = (uintptr_t)p;
-
-	if (v < virt_start || v >= virt_end)
-		panic("dma_addr: %p is not DMA pool memory (the pool is 0x%lx..0x%lx); "
-		      "a device may only be given pool buffers",
-		      p, (unsigned long)virt_start, (unsigned long)virt_end);
-	return v - DMA_VIRT_OFFSET;
+	panic("dma_addr: %p is not DMA pool memory (the pool is 0x%lx..0x%lx); "
+	      "a device may only be given pool buffers",
+	      p, (unsigned long)virt_start, (unsigned long)virt_end);
 }

@@ -69,10 +69,25 @@ uint64_t dma_pool_start(void);
 uint64_t dma_pool_end(void);
 void *dma_pool_virt(void);
 
+/* The pool's virtual window [start, end), set once by dma_init(): what
+ * dma_addr() checks, inline (it runs for every descriptor). */
+struct dma_window {
+	uintptr_t start, end;
+};
+extern struct dma_window dma_window;
+void dma_addr_outside(const void *p) __attribute__((noreturn)); /* the panic */
+
 /* The address a device must be given for pool memory at p (the VirtIO
  * library's virtio_virt_to_dma hook, kernel/virtio/virtio_platform.h).
  * Panics when p is not in the pool: handing a device any other memory is
  * a bug. */
-uint64_t dma_addr(const void *p);
+static inline uint64_t dma_addr(const void *p)
+{
+	uintptr_t v = (uintptr_t)p;
+
+	if (__builtin_expect(v < dma_window.start || v >= dma_window.end, 0))
+		dma_addr_outside(p);
+	return v - DMA_VIRT_OFFSET;
+}
 
 #endif

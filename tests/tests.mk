@@ -83,3 +83,4 @@ coverage:
 		'/lines/ { pct = $$2 + 0; print "drivers/virtio line coverage: " $$2 " (minimum " min "%)"; \
 		  exit (pct < min) }'
 -include tests/bench.mk
+-include tests/bench_instr.mk

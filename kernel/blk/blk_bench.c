@@ -10,33 +10,21 @@
  * The hot path is bench_done(): one rdtime, a histogram increment, the
  * next offset (xorshift and a multiply-high, no division) and the
  * resubmission straight to the driver's submit op.  Nothing in it prints.
- * Counted with QEMU -singlestep: ~115 guest instructions per request here,
- * ~565 in the driver below (submit, virtqueue, completion).
+ * `make bench-instr` counts it (the "bench" layer).
  *
- * When the device completes inside the notification (aio=io_uring), the
- * resubmission from a callback is already used when the callback returns,
- * so the driver's poll loop never runs dry: the interrupt handler keeps
- * completing and resubmitting without another trap.  Completions that
- * see the progress tick (check_at) park their slot instead, which ends the
- * chain once a second so the main loop can print and watch the deadline.
+ * Batching is the driver's: everything the callbacks of one completion
+ * pass resubmit goes to the device with one notification (blkdev.h), and
+ * when the device completes inside that notification (aio=io_uring) the
+ * pass goes on polling, so a chain of completions runs without another
+ * trap.  Completions that see the progress tick (check_at) park their
+ * slot instead, which ends the chain once a second so the main loop can
+ * print and watch the deadline; the main loop resubmits parked slots with
+ * BLKDEV_F_MORE on all but each queue's last.
  *
- * Batching: when a completion's queue already holds further used entries
- * (the driver's poll loop will hand them to us next), the resubmission
- * carries BLKDEV_F_MORE and the queue is "owed" a notification; the last
- * completion of the batch resubmits without it, which notifies the device
- * once for all of them.  An owed queue's next completion always resubmits
- * (even when the run is ending), otherwise the held requests would never
- * reach the device.  The driver's has_completions op tells (for virtio, a
- * look at the used ring); without it every resubmission is notified.
- *
- * Several queues share one interrupt, and the driver drains them in turn,
- * each until it is empty.  A queue whose completions are resubmitted at
- * once never empties when the device completes inside the notification
- * (aio=io_uring), and the queues after it would starve.  So with more than
- * one queue, a batch that starts while another queue has completions
- * waiting (or slots are already parked) is parked, and the main loop
- * resubmits all parked slots, one notification per queue, once the
- * interrupt is over: round robin.
+ * Several queues share one interrupt; the driver's pass takes a bounded
+ * budget from each queue in turn and leaves the rest to the main loop
+ * (deferred work), so no queue starves another: round robin without
+ * parking.
  */
 #include "kernel/blk/blk_bench.h"
 
@@ -74,14 +62,12 @@ struct bench {
 	uint64_t step;       /* sectors per request */
 	uint64_t cursor;     /* sequential: the next sector */
 	uint64_t last_start; /* sequential: the last sector a request may start at */
-	uint64_t ops, errors, last, max, more;
+	uint64_t ops, errors, last, max;
 	uint32_t inflight;   /* requests the driver owns */
 	bool random, stop;
-	unsigned nqueues;
 	struct slot *parked; /* completed at a progress tick: the main loop resubmits */
 	int err;             /* first failure */
 	uint64_t err_sector;
-	bool owed[MAX_QUEUES];
 	uint32_t hist[BUCKETS];
 };
 
@@ -93,6 +79,10 @@ const char *blk_bench_op_name(const struct blk_bench_params *p)
 		return p->random ? "randwrite" : "write";
 	return p->random ? "randread" : "read";
 }
+
+/* floor(log2(i)) for 1..255, filled once by setup(): the last byte of
+ * the top-bit search below is a load instead of three more steps. */
+static uint8_t log2_byte[256];
 
 /* Log-linear: exact below 128 ticks, then the top 7 bits of the value. */
 static inline unsigned bucket_of(uint64_t v)
@@ -106,9 +96,7 @@ static inline unsigned bucket_of(uint64_t v)
 	if (t >> 32) { t >>= 32; msb += 32; }
 	if (t >> 16) { t >>= 16; msb += 16; }
 	if (t >> 8) { t >>= 8; msb += 8; }
-	if (t >> 4) { t >>= 4; msb += 4; }
-	if (t >> 2) { t >>= 2; msb += 2; }
-	if (t >> 1) msb += 1;
+	msb += log2_byte[t];
 	return (msb - SUB_BITS + 1) * SUB + (unsigned)(v >> (msb - SUB_BITS)) - SUB;
 }
 
@@ -148,15 +136,38 @@ static void submit_failed(struct bench *b, struct slot *s, int rc)
 	b->inflight--;
 }
 
-/* Whether a queue other than q has completions waiting. */
-static bool others_have_used(struct bench *b, unsigned q)
+static inline void record(struct bench *b, uint64_t lat)
 {
-	if (!b->dev->ops->has_completions)
-		return false;
-	for (unsigned i = 0; i < b->nqueues; i++)
-		if (i != q && b->dev->ops->has_completions(b->dev, (uint16_t)i))
-			return true;
-	return false;
+	b->hist[bucket_of(lat)]++;
+	if (lat > b->max)
+		b->max = lat;
+	b->ops++;
+}
+
+/* A completion that ends a chain: a failed request, the progress tick,
+ * the end of the run.  Out of line, so the common path stays short. */
+__attribute__((noinline)) static void bench_done_slow(struct bench *b, struct slot *s,
+						      uint64_t now)
+{
+	if (s->io.status == 0) {
+		record(b, now - s->start);
+	} else {
+		if (!b->err) {
+			b->err = s->io.status;
+			b->err_sector = s->io.sector;
+		}
+		b->errors++;
+		b->stop = true;
+	}
+	b->last = now;
+	if (b->stop || now >= b->end || b->submitted >= b->limit) {
+		b->stop = true;
+	} else {
+		/* a progress tick: let the main loop run, it resubmits */
+		s->next = b->parked;
+		b->parked = s;
+	}
+	b->inflight--;
 }
 
 /* The completion callback, in IRQ context (see the comment at the top). */
@@ -165,48 +176,15 @@ static void bench_done(struct blkdev_io *io)
 	struct slot *s = (struct slot *)io;
 	struct bench *b = io->ctx;
 	uint64_t now = rdtime();
-	unsigned q = io->queue;
-	uint32_t flags = 0;
 
-	if (__builtin_expect(io->status == 0, 1)) {
-		uint64_t lat = now - s->start;
-		b->hist[bucket_of(lat)]++;
-		if (lat > b->max)
-			b->max = lat;
-		b->ops++;
-	} else {
-		if (!b->err) {
-			b->err = io->status;
-			b->err_sector = io->sector;
-		}
-		b->errors++;
-		b->stop = true;
-	}
-	b->last = now;
-
-	bool go = now < b->check_at && !b->stop && b->submitted < b->limit;
-	if (__builtin_expect(go && !(b->nqueues > 1 && !b->owed[q] &&
-				     (b->parked || others_have_used(b, q))), 1)) {
-		if (b->dev->ops->has_completions && b->submitted + 1 < b->limit &&
-		    b->dev->ops->has_completions(b->dev, (uint16_t)q))
-			flags = BLKDEV_F_MORE;
-	} else if (!b->owed[q]) {
-		if (b->stop || now >= b->end || b->submitted >= b->limit) {
-			b->stop = true;
-		} else {
-			/* a progress tick, or other queues waiting: let the
-			 * main loop run, it resubmits */
-			s->next = b->parked;
-			b->parked = s;
-		}
-		b->inflight--;
+	if (__builtin_expect(io->status != 0 || now >= b->check_at || b->stop ||
+			     b->submitted >= b->limit, 0)) {
+		bench_done_slow(b, s, now);
 		return;
 	}
-	/* else: this queue holds requests waiting for a notification, and
-	 * this resubmission (without MORE) is what sends it */
-	b->owed[q] = flags != 0;
-	b->more += flags != 0;
-	io->flags = flags;
+	record(b, now - s->start);
+	b->last = now;
+	io->flags = 0;
 	io->sector = next_sector(b);
 	s->start = now;
 	b->submitted++;
@@ -214,10 +192,8 @@ static void bench_done(struct blkdev_io *io)
 	 * slot at the fill, and every offset next_sector() makes is on the
 	 * disk by construction */
 	int rc = b->submit(b->dev, io);
-	if (__builtin_expect(rc != 0, 0)) {
-		b->owed[q] = false; /* a failed submit notifies what is queued */
+	if (__builtin_expect(rc != 0, 0))
 		submit_failed(b, s, rc);
-	}
 }
 
 /*
@@ -257,7 +233,6 @@ static unsigned submit_list(struct bench *b, struct slot *list, int *first_rc)
 				*first_rc = rc;
 			continue;
 		}
-		b->more += more;
 		n++;
 	}
 	return n;
@@ -308,6 +283,8 @@ static struct bench *setup(struct blkdev *dev, const struct blk_bench_params *p,
 
 	if (!b || !slots || !bufs)
 		return NULL;
+	for (unsigned i = 2; i < 256; i++)
+		log2_byte[i] = (uint8_t)(log2_byte[i / 2] + 1);
 	b->submit = dev->ops->submit;
 	b->random = p->random;
 	b->step = p->size / BLKDEV_SECTOR;
@@ -317,8 +294,6 @@ static struct bench *setup(struct blkdev *dev, const struct blk_bench_params *p,
 	if (!b->rng)
 		b->rng = 1;
 	b->limit = p->count ? p->count : UINT64_MAX;
-	b->nqueues = p->queues;
-
 	b->dev = dev;
 
 	for (unsigned i = 0; i < p->qd; i++) {
@@ -356,6 +331,7 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 	uint64_t stall = muldiv(BLK_BENCH_STALL_MS, freq, 1000);
 	uint64_t secs = p->count ? BLK_BENCH_MAX_SECS : p->secs;
 	uint64_t irq0 = trap_count_external();
+	uint64_t notifies0 = dev->ops->notifies ? dev->ops->notifies(dev) : 0;
 	int rc = 0;
 
 	unsigned long saved = intr_save();
@@ -409,8 +385,6 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 	}
 	if (stuck) {
 		b->stop = true;
-		for (unsigned q = 0; q < MAX_QUEUES; q++)
-			b->owed[q] = false;
 		intr_restore(saved);
 		kprintf("blk bench: %s stopped answering: %u requests still in flight after %u ms "
 			"without a completion; their buffers stay allocated\n",
@@ -435,7 +409,7 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 		.p99 = percentile(b, b->ops, 99),
 		.max = b->max,
 		.interrupts = trap_count_external() - irq0,
-		.kicks_saved = b->more,
+		.notifies = dev->ops->notifies ? dev->ops->notifies(dev) - notifies0 : 0,
 		.capped = p->count && b->ops < p->count,
 	};
 	dma_release(mark);

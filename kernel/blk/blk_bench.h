@@ -3,9 +3,9 @@
  * flight on one disk and measures throughput and per-request latency.
  *
  * Interrupt-driven: the completion callback (IRQ context) records the
- * request's latency and resubmits the slot at once; completions that
- * arrive together are resubmitted as one batch (BLKDEV_F_MORE on all but
- * the last of a queue), so one device notification covers them.  The
+ * request's latency and resubmits the slot at once; the driver notifies
+ * the device once for everything resubmitted in one completion pass
+ * (blkdev.h: submissions from done()).  The
  * caller's thread only fills the queue, sleeps in wfi, prints a progress
  * line every second and watches for a device that stops answering.
  *
@@ -43,7 +43,8 @@ struct blk_bench_result {
 	uint32_t qd;        /* in flight actually reached (the queues may hold fewer) */
 	uint64_t p50, p99, max; /* latency in ticks */
 	uint64_t interrupts;    /* external interrupts taken during the run */
-	uint64_t kicks_saved;   /* resubmissions that carried BLKDEV_F_MORE */
+	uint64_t notifies;      /* device notifications during the run (0: the driver
+				 * does not count them) */
 	bool capped;        /* a COUNT run stopped at BLK_BENCH_MAX_SECS */
 };
 

@@ -50,7 +50,11 @@ struct blkdev_io {
 	uint32_t flags;    /* BLKDEV_F_* */
 	void *buf;         /* count * 512 bytes, DMA-reachable */
 	void (*done)(struct blkdev_io *io); /* called once, from IRQ context;
-					     * may submit new requests */
+					     * may submit new requests: the
+					     * driver notifies the device once
+					     * for all a completion pass
+					     * resubmits (no BLKDEV_F_MORE
+					     * needed) */
 	void *ctx;         /* for the caller */
 	uint16_t queue;    /* request queue hint (taken modulo the driver's count) */
 	int status;        /* 0 or a KERR_* code (kernel/errno.h), valid in done() */
@@ -67,10 +71,9 @@ struct blkdev_ops {
 	 * may cover (device limits and alignment); 0 = unsupported. */
 	uint32_t (*range_chunk)(struct blkdev *dev, enum blkdev_op op, uint64_t sector,
 				uint64_t count);
-	/* Optional: has the device completed requests on `queue` that have
-	 * not been handed back yet?  Lets a completion handler that resubmits
-	 * batch its notifications (BLKDEV_F_MORE).  Cheap: no device access. */
-	bool (*has_completions)(struct blkdev *dev, uint16_t queue);
+	/* Optional: notifications sent to the device so far, all queues (a
+	 * benchmark's requests per notification); 0 when not counted. */
+	uint64_t (*notifies)(struct blkdev *dev);
 	/* Optional: switch the volatile cache between writeback and
 	 * writethrough (0, or a KERR_* code); updates caps. */
 	int (*set_writeback)(struct blkdev *dev, bool writeback);

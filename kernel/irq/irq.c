@@ -129,8 +129,15 @@ void irq_handle_external(void)
 		return;
 	/* Drain: several lines may be pending behind one trap.  Bounded, so
 	 * a line that never goes quiet cannot keep the hart here: what is
-	 * left stays pending and traps again. */
-	for (unsigned n = 0; n < IRQ_DRAIN_MAX && (line = chip->claim()) != 0; n++) {
+	 * left stays pending and traps again.  After the first claim, sip
+	 * says whether the controller still signals anything (SEIP follows
+	 * the PLIC's and the IMSIC's output at once): a CSR read where one
+	 * more claim would be an MMIO access that finds nothing. */
+	for (unsigned n = 0; n < IRQ_DRAIN_MAX; n++) {
+		if (n && !(csr_read(sip) & SIE_SEIE))
+			break;
+		if ((line = chip->claim()) == 0)
+			break;
 		struct irq_line *l = line < IRQ_MAX_LINES ? &lines[line] : NULL;
 		if (l && l->n) {
 			run_line(l);

@@ -149,7 +149,7 @@ static void print_result(struct blkdev *dev, const struct blk_bench_params *p,
 	uint64_t iops = muldiv(r->ops, r->freq, r->ticks);
 	uint64_t bps = muldiv(r->ops * p->size, r->freq, r->ticks);
 	uint64_t mbps10 = bps / 100000;
-	uint64_t plain = r->ops - r->kicks_saved; /* submissions that notified (at most) */
+	uint64_t plain = r->notifies ? r->notifies : r->ops; /* uncounted: one each */
 	uint64_t batch100 = plain ? r->ops * 100 / plain : 0;
 
 	fmt_us(p50, sizeof(p50), r->p50, r->freq);

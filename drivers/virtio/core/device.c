@@ -58,6 +58,7 @@ int virtio_device_begin(struct virtio_device *d, uint64_t driver_features, uint6
 	d->queues = NULL;
 	d->state = VIRTIO_DEV_SETUP;
 	d->more = false;
+	d->draining = NULL;
 	d->abort_err = 0;
 	d->events = (struct virtio_device_events){ 0 };
 	return virtio_device_negotiate(d);

@@ -282,32 +282,33 @@ static int validate_range(const struct vblk_info *in, const struct vblk_req *req
 	return VIRTIO_OK;
 }
 
-/* Everything the device could refuse, refused here first. */
+/* Everything the device could refuse, refused here first.  Reads and
+ * writes, the hot path, are checked before the switch over the rest. */
 static int validate(const struct vblk *blk, const struct vblk_req *req)
 {
 	const struct vblk_info *in = &blk->info;
+	uint32_t type = req->type;
 	uint64_t bytes = 0;
+	uint32_t lens = 0; /* every length or'ed: one sector check for all */
 
 	if (req->ndata > VBLK_MAX_DATA_SG || (req->ndata && !req->data) || !req->done)
 		return VIRTIO_EINVAL;
-	for (uint16_t i = 0; i < req->ndata; i++) {
-		/* Whole sectors per buffer: no sector straddles two buffers. */
-		if (req->data[i].len == 0 || !req->data[i].addr ||
-		    (req->type != VIRTIO_BLK_T_GET_ID && req->data[i].len % VIRTIO_BLK_SECTOR))
-			return VIRTIO_EINVAL;
-		if (in->size_max && req->data[i].len > in->size_max)
-			return VIRTIO_EINVAL;
-		bytes += req->data[i].len;
-	}
 	if (in->seg_max && req->ndata > in->seg_max)
 		return VIRTIO_EINVAL;
+	for (uint16_t i = 0; i < req->ndata; i++) {
+		uint32_t len = req->data[i].len;
+		if (len == 0 || !req->data[i].addr || (in->size_max && len > in->size_max))
+			return VIRTIO_EINVAL;
+		lens |= len;
+		bytes += len;
+	}
+	/* Whole sectors per buffer: no sector straddles two buffers. */
+	if (type != VIRTIO_BLK_T_GET_ID && lens % VIRTIO_BLK_SECTOR)
+		return VIRTIO_EINVAL;
 
-	switch (req->type) {
-	case VIRTIO_BLK_T_OUT:
-		if (in->read_only)
+	if (type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_OUT) {
+		if (type == VIRTIO_BLK_T_OUT && in->read_only)
 			return VIRTIO_EROFS;
-		/* fall through */
-	case VIRTIO_BLK_T_IN: {
 		if (req->ndata == 0)
 			return VIRTIO_EINVAL;
 		uint64_t sectors = bytes / VIRTIO_BLK_SECTOR;
@@ -317,6 +318,7 @@ static int validate(const struct vblk *blk, const struct vblk_req *req)
 			return VIRTIO_EALIGN;
 		return VIRTIO_OK;
 	}
+	switch (type) {
 	case VIRTIO_BLK_T_FLUSH:
 		if (!in->flush)
 			return VIRTIO_EUNSUPP;
@@ -357,8 +359,8 @@ int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 	virtio32_store(&dma->hdr.type, req->type, legacy);
 	virtio32_store(&dma->hdr.reserved, 0, legacy);
 	/* FLUSH and GET_ID carry sector 0; a range command's is in its segment. */
-	bool sector_in_hdr = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_OUT;
-	virtio64_store(&dma->hdr.sector, sector_in_hdr ? req->sector : 0, legacy);
+	bool rw = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_OUT;
+	virtio64_store(&dma->hdr.sector, rw ? req->sector : 0, legacy);
 	dma->status = STATUS_UNWRITTEN;
 	struct virtq_sg sg[VBLK_MAX_DATA_SG + 2];
 	unsigned n = 0;
@@ -370,7 +372,7 @@ int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 		 * data when evicted). */
 		virtio_cache_clean(req->data[i].addr, req->data[i].len);
 	}
-	if (range_limits(&blk->info, req->type)) {
+	if (!rw && range_limits(&blk->info, req->type)) {
 		/* One segment, built here in DMA memory (§5.2.6). */
 		virtio_le64_store(&dma->seg.sector, req->sector);
 		virtio_le32_store(&dma->seg.num_sectors, req->nsectors);
@@ -395,7 +397,7 @@ void vblk_kick(struct vblk *blk, uint16_t qi)
 {
 	struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
 	if (q)
-		virtq_kick(&q->vq);
+		virtio_queue_kick(&q->vq); /* from a done(): once the drain is through */
 }
 
 int vblk_submit(struct vblk *blk, uint16_t qi, struct vblk_req *req)

@@ -165,7 +165,10 @@ int vblk_start(struct vblk *blk);
  */
 int vblk_submit(struct vblk *blk, uint16_t qi, struct vblk_req *req);
 
-/* The same without the notification, to batch; then vblk_kick(). */
+/* The same without the notification, to batch; then vblk_kick().  From a
+ * done() of the same queue, vblk_kick() (and vblk_submit()'s) waits for
+ * the drain to be through: one notification for everything the drain's
+ * callbacks resubmit (virtio_queue_kick()). */
 int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req);
 void vblk_kick(struct vblk *blk, uint16_t qi);
 

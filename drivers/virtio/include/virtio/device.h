@@ -104,6 +104,10 @@ struct virtio_device {
 	struct virtq *queues;       /* attached queues, in attach order */
 	uint8_t state;              /* enum virtio_device_state */
 	bool more;                  /* a drain ran out of budget: poll again */
+	struct virtq *draining;     /* the queue virtio_queue_drain() is in:
+				     * its kicks wait for the pass (virtio_queue_kick()) */
+	uint32_t busy_poll_ns;      /* virtio_device_set_busy_poll(); both kept */
+	uint32_t busy_poll_max;     /* across re-initialisation */
 	int abort_err;              /* what a due reset completes the buffers with */
 	struct virtio_device_events events;
 };

@@ -120,14 +120,45 @@ int virtio_queue_attach(struct virtio_device *d, struct virtq *vq,
 
 /*
  * Pop up to `budget` used chains, calling done() for each (done() may add
- * new chains).  When the ring is empty within the budget it is re-armed
- * and checked again (§2.7.10); when the budget runs out it is not, and
+ * new chains).  While it runs the device is asked not to interrupt for
+ * this queue (§2.7.10: it is being polled), and chains done() adds are
+ * notified once when the ring runs empty (virtio_queue_kick()); a device
+ * that completes them at once keeps the drain going, up to the budget.
+ * When the ring is empty within the budget it is re-armed and checked
+ * again (§2.7.10); when the budget runs out it is not, and
  * VIRTIO_PENDING_POLL is set.  Number completed; VIRTIO_EBROKEN when the
  * device broke a rule (the queue is latched broken and a reset is noted,
  * VIRTIO_PENDING_RECOVER); virtio_device_error() when the device is not
  * live.
  */
 int virtio_queue_drain(struct virtq *vq, unsigned budget);
+
+/*
+ * Busy-polling, NAPI's other half: when virtio_device_interrupt() or
+ * virtio_device_poll() has emptied every ring while 1..max_in_flight
+ * chains are still in flight (all queues together), it watches all of
+ * them, callbacks off, for up to `ns` more nanoseconds (virtio_time_ns(),
+ * virtio_relax() between looks), takes what arrives in another round of
+ * passes (each queue in turn), and starts the window again; only a quiet
+ * window re-arms the rings.  A device that completes a few microseconds
+ * after the notification (QEMU's block back ends) then costs no interrupt
+ * per request at low depth; with more in flight an interrupt is shared by
+ * many completions and the CPU is better left to the device (under QEMU
+ * its I/O threads run on the same host CPUs), and with nothing in flight,
+ * or quiet for `ns`, the rings are re-armed and the CPU may idle.
+ * Bounded like any drain: VIRTIO_DRAIN_BUDGET chains per queue per call,
+ * the rest left for the caller's poll (VIRTIO_PENDING_POLL).  ns 0 (the
+ * default, right for receive queues that always hold buffers): none.
+ * virtio_queue_drain() alone never busy-polls.
+ */
+void virtio_device_set_busy_poll(struct virtio_device *d, uint32_t ns, uint32_t max_in_flight);
+
+/*
+ * Notify the device of the chains added to vq (virtq_kick()), or, called
+ * from a done() of vq's own drain, once that drain has taken what is
+ * already used: one notification for everything its callbacks resubmit.
+ */
+void virtio_queue_kick(struct virtq *vq);
 
 /*
  * A driver's own check of a used chain failed (done() found the device
@@ -171,8 +202,9 @@ unsigned virtio_device_pending(const struct virtio_device *d);
  * never completed, VIRTIO_EBROKEN while a reset is due or done. */
 static inline int virtio_device_error(const struct virtio_device *d)
 {
+	if (__builtin_expect(d->state == VIRTIO_DEV_LIVE, 1))
+		return VIRTIO_OK; /* every request and every drain step: first */
 	switch (d->state) {
-	case VIRTIO_DEV_LIVE: return VIRTIO_OK;
 	case VIRTIO_DEV_SETUP: return VIRTIO_EINVAL;
 	case VIRTIO_DEV_DEAD: return VIRTIO_EDEAD;
 	default: return VIRTIO_EBROKEN;
