@@ -14,6 +14,13 @@
 /* Status value pre-set in the slab: the device never writes it. */
 #define STATUS_UNWRITTEN 0xffu
 
+/* A body the hot path inlines with a constant buffer count (submit()). */
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+#define VBLK_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define VBLK_ALWAYS_INLINE
+#endif
+
 #define DRIVER_FEATURES                                                          \
 	(VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |   \
 	 VIRTIO_BIT(VIRTIO_BLK_F_RO) | VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |        \
@@ -284,18 +291,19 @@ static int validate_range(const struct vblk_info *in, const struct vblk_req *req
 
 /* Everything the device could refuse, refused here first.  Reads and
  * writes, the hot path, are checked before the switch over the rest. */
-static int validate(const struct vblk *blk, const struct vblk_req *req)
+static inline VBLK_ALWAYS_INLINE int validate(const struct vblk *blk, const struct vblk_req *req,
+					     uint16_t ndata)
 {
 	const struct vblk_info *in = &blk->info;
 	uint32_t type = req->type;
 	uint64_t bytes = 0;
 	uint32_t lens = 0; /* every length or'ed: one sector check for all */
 
-	if (req->ndata > VBLK_MAX_DATA_SG || (req->ndata && !req->data) || !req->done)
+	if (ndata > VBLK_MAX_DATA_SG || (ndata && !req->data) || !req->done)
 		return VIRTIO_EINVAL;
-	if (in->seg_max && req->ndata > in->seg_max)
+	if (in->seg_max && ndata > in->seg_max)
 		return VIRTIO_EINVAL;
-	for (uint16_t i = 0; i < req->ndata; i++) {
+	for (uint16_t i = 0; i < ndata; i++) {
 		uint32_t len = req->data[i].len;
 		if (len == 0 || !req->data[i].addr || (in->size_max && len > in->size_max))
 			return VIRTIO_EINVAL;
@@ -309,7 +317,7 @@ static int validate(const struct vblk *blk, const struct vblk_req *req)
 	if (type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_OUT) {
 		if (type == VIRTIO_BLK_T_OUT && in->read_only)
 			return VIRTIO_EROFS;
-		if (req->ndata == 0)
+		if (ndata == 0)
 			return VIRTIO_EINVAL;
 		uint64_t sectors = bytes / VIRTIO_BLK_SECTOR;
 		if (!in_capacity(in, req->sector, sectors))
@@ -322,10 +330,10 @@ static int validate(const struct vblk *blk, const struct vblk_req *req)
 	case VIRTIO_BLK_T_FLUSH:
 		if (!in->flush)
 			return VIRTIO_EUNSUPP;
-		return req->ndata == 0 ? VIRTIO_OK : VIRTIO_EINVAL;
+		return ndata == 0 ? VIRTIO_OK : VIRTIO_EINVAL;
 	case VIRTIO_BLK_T_GET_ID:
 		/* §5.2.6: exactly 20 bytes. */
-		return req->ndata == 1 && bytes == VIRTIO_BLK_ID_BYTES ? VIRTIO_OK
+		return ndata == 1 && bytes == VIRTIO_BLK_ID_BYTES ? VIRTIO_OK
 								       : VIRTIO_EINVAL;
 	case VIRTIO_BLK_T_DISCARD:
 	case VIRTIO_BLK_T_WRITE_ZEROES:
@@ -336,17 +344,14 @@ static int validate(const struct vblk *blk, const struct vblk_req *req)
 	}
 }
 
-int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
+/* The submission of a request with `ndata` data buffers (== req->ndata):
+ * one body, inlined with ndata 1 (every read and write the block layer
+ * makes: its loops unroll and only the three entries a request has are
+ * built) and once for any other count. */
+static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue *q, uint16_t qi,
+					    struct vblk_req *req, uint16_t ndata)
 {
-	struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
-	if (!q)
-		return VIRTIO_EINVAL;
-	int rc = virtio_device_error(blk->vdev);
-	if (rc)
-		return rc;
-	if (virtq_is_broken(&q->vq))
-		return VIRTIO_EBROKEN;
-	rc = validate(blk, req);
+	int rc = validate(blk, req, ndata);
 	if (rc)
 		return rc;
 	if (q->nfree == 0)
@@ -365,7 +370,7 @@ int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 	struct virtq_sg sg[VBLK_MAX_DATA_SG + 2];
 	unsigned n = 0;
 	sg[n++] = (struct virtq_sg){ &dma->hdr, sizeof(dma->hdr) };
-	for (uint16_t i = 0; i < req->ndata; i++) {
+	for (uint16_t i = 0; i < ndata; i++) {
 		sg[n++] = req->data[i];
 		/* Write back the caller's data (a write's payload; for a read,
 		 * dirty lines that would otherwise land over the device's
@@ -391,6 +396,21 @@ int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 	req->slot = slot;
 	req->written = 0;
 	return VIRTIO_OK;
+}
+
+int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
+{
+	struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
+	if (!q)
+		return VIRTIO_EINVAL;
+	int rc = virtio_device_error(blk->vdev);
+	if (rc)
+		return rc;
+	if (virtq_is_broken(&q->vq))
+		return VIRTIO_EBROKEN;
+	if (req->ndata == 1)
+		return submit(blk, q, qi, req, 1);
+	return submit(blk, q, qi, req, req->ndata);
 }
 
 void vblk_kick(struct vblk *blk, uint16_t qi)
