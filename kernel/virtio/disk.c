@@ -49,13 +49,15 @@ struct disk_req {
 };
 
 struct disk {
+	/* What every request touches first: within a load's reach of the
+	 * start (the queues put everything after them kilobytes away). */
+	struct disk_req *free_reqs;
+	uint16_t nqueues;
 	struct virtio_device *vdev;
 	struct vblk blk;
 	struct vblk_queue queues[VBLK_MAX_QUEUES];
-	uint16_t nqueues;
 	uint32_t irq;
 	struct blkdev bdev;
-	struct disk_req *free_reqs;
 	struct deferred_work work; /* disk_deferred() */
 	char transport[64];
 };
