@@ -92,17 +92,35 @@ struct virtq_chain_sums {
 #define VIRTQ_FAST_PATHS 1
 #define VIRTQ_ALWAYS_INLINE inline __attribute__((always_inline))
 #define VIRTQ_UNROLL _Pragma("GCC unroll 3")
+/* Each length its own function, so each saves only the registers its
+ * own body needs (one function for all of them saves what the longest
+ * needs, on every call) and the dispatch below is a tail call. */
+#define VIRTQ_LENGTH_VARIANT(body, suffix, len)                                          \
+	static __attribute__((noinline)) int body##suffix(struct virtq *vq,              \
+							   const struct virtq_sg *sg,    \
+							   unsigned n_out, unsigned n,   \
+							   void *token)                  \
+	{                                                                                \
+		(void)n;                                                                 \
+		return body(vq, sg, n_out, len, token);                                  \
+	}
+#define VIRTQ_LENGTH_VARIANTS(body)        \
+	VIRTQ_LENGTH_VARIANT(body, _1, 1)  \
+	VIRTQ_LENGTH_VARIANT(body, _2, 2)  \
+	VIRTQ_LENGTH_VARIANT(body, _3, 3)  \
+	VIRTQ_LENGTH_VARIANT(body, _n, n)
 #define VIRTQ_BY_LENGTH(body, vq, sg, n_out, n, token)         \
 	switch (n) {                                           \
-	case 1: return body(vq, sg, n_out, 1, token);          \
-	case 2: return body(vq, sg, n_out, 2, token);          \
-	case 3: return body(vq, sg, n_out, 3, token);          \
-	default: return body(vq, sg, n_out, n, token);         \
+	case 1: return body##_1(vq, sg, n_out, 1, token);      \
+	case 2: return body##_2(vq, sg, n_out, 2, token);      \
+	case 3: return body##_3(vq, sg, n_out, 3, token);      \
+	default: return body##_n(vq, sg, n_out, n, token);     \
 	}
 #else
 #define VIRTQ_FAST_PATHS 0
 #define VIRTQ_ALWAYS_INLINE inline
 #define VIRTQ_UNROLL
+#define VIRTQ_LENGTH_VARIANTS(body)
 #define VIRTQ_BY_LENGTH(body, vq, sg, n_out, n, token) return body(vq, sg, n_out, n, token);
 #endif
 

@@ -129,6 +129,8 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 	return VIRTIO_OK;
 }
 
+VIRTQ_LENGTH_VARIANTS(add_chain)
+
 int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 		    unsigned n_in, void *token)
 {
