@@ -232,6 +232,64 @@ TEST(blk_bad_lengths_einval)
 	CHECK_EQ(virtq_free_descs(&t->blk.queues[0]->vq), 16);
 }
 
+/* A request of one data buffer (every read and write of the block layer)
+ * takes its own inlined path in vblk_submit_nokick(): it must refuse
+ * exactly what the general path refuses.  Each bad buffer goes alone and
+ * then second after a good one; both give the same error, and nothing
+ * reaches the device. */
+TEST(blk_one_buffer_path_refuses_like_the_rest)
+{
+	struct sim_blk_opts o = { .size_max = 8192, .blk_size = 4096 };
+	struct tblk *t = up(ALL_FEATURES, 16, &o);
+	uint64_t cap = t->blk.info.capacity;
+	uint8_t *b = tbuf(16384, 5);
+	static const struct {
+		uint32_t type;
+		uint64_t sector;
+		bool null_addr;
+		uint32_t len;
+		int err;
+	} bad[] = {
+		{ VIRTIO_BLK_T_IN, 0, true, 4096, VIRTIO_EINVAL },      /* no address */
+		{ VIRTIO_BLK_T_OUT, 0, false, 0, VIRTIO_EINVAL },       /* empty */
+		{ VIRTIO_BLK_T_IN, 0, false, 12288, VIRTIO_EINVAL },    /* past size_max */
+		{ VIRTIO_BLK_T_OUT, 0, false, 700, VIRTIO_EINVAL },     /* not whole sectors */
+		{ VIRTIO_BLK_T_IN, 4, false, 4096, VIRTIO_EALIGN },     /* start off a block */
+		{ VIRTIO_BLK_T_IN, 0, false, 2048, VIRTIO_EALIGN },     /* end off a block */
+		{ VIRTIO_BLK_T_OUT, 2048, false, 4096, VIRTIO_ERANGE }, /* past the end */
+	};
+	CHECK_EQ(cap, 2048);
+	unsigned notifies = t->sim->notifies;
+	struct treq r;
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct virtq_sg one = { bad[i].null_addr ? NULL : b + 8192, bad[i].len };
+		for (unsigned n = 1; n <= 2; n++) {
+			treq_init(&r, bad[i].type, bad[i].sector, b, 4096, 1);
+			r.sg[n - 1] = one;
+			r.req.ndata = (uint16_t)n;
+			CHECK_ERR(vblk_submit(&t->blk, 0, &r.req), bad[i].err);
+		}
+	}
+	/* No data pointer at all behind a count of one. */
+	treq_init(&r, VIRTIO_BLK_T_IN, 0, b, 4096, 1);
+	r.req.data = NULL;
+	CHECK_ERR(vblk_submit(&t->blk, 0, &r.req), VIRTIO_EINVAL);
+	CHECK_EQ(r.done_calls, 0);
+	CHECK_EQ(t->sim->notifies, notifies);
+	CHECK_EQ(t->b->requests, 0);
+	CHECK_EQ(virtq_free_descs(&t->blk.queues[0]->vq), 16);
+	/* Both paths still work, up to the last block. */
+	treq_init(&r, VIRTIO_BLK_T_OUT, cap - 8, b, 4096, 1);
+	CHECK_OK(vblk_submit(&t->blk, 0, &r.req));
+	CHECK_EQ(vblk_poll(&t->blk, 0), 1);
+	CHECK_OK(r.status);
+	treq_init(&r, VIRTIO_BLK_T_IN, cap - 16, b, 8192, 2);
+	CHECK_OK(vblk_submit(&t->blk, 0, &r.req));
+	CHECK_EQ(vblk_poll(&t->blk, 0), 1);
+	CHECK_OK(r.status);
+	CHECK_EQ(t->b->errors, 0);
+}
+
 TEST(blk_each_buffer_multiple_of_512)
 {
 	/* blk.h: "data buffers, each a multiple of 512".  Two buffers of 300
