@@ -164,6 +164,13 @@ int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	return vq->ops->add(vq, sg, n_out, n_in, token);
 }
 
+int virtq_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
+		    uint32_t total, uint32_t writable, void *token)
+{
+	/* A tail call: the layout checks the arguments (virtq_table_check). */
+	return vq->ops->add_table(vq, table, n, total, writable, token);
+}
+
 bool virtq_kick_prepare(struct virtq *vq)
 {
 	if (vq->broken || vq->unkicked == 0)
@@ -240,7 +247,13 @@ static int broken_get_used(struct virtq *vq, void **token, uint32_t *len)
 	(void)vq, (void)token, (void)len;
 	return VIRTIO_EBROKEN;
 }
-static const struct virtq_ops broken_ops = { broken_add, broken_get_used };
+static int broken_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
+			    uint32_t total, uint32_t writable, void *token)
+{
+	(void)vq, (void)table, (void)n, (void)total, (void)writable, (void)token;
+	return VIRTIO_EBROKEN;
+}
+static const struct virtq_ops broken_ops = { broken_add, broken_get_used, broken_add_table };
 
 void virtq_mark_broken(struct virtq *vq)
 {

@@ -167,6 +167,23 @@ static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_s
 }
 
 /*
+ * virtq_add_table()'s arguments, checked before the layout's first store
+ * as virtq_chain_check() checks a chain's: a table no longer than the
+ * queue (§2.7.5.3.1, §2.8.17: the device may refuse a longer one), not
+ * empty, a used-length bound within its bytes, and a queue that has
+ * indirect tables (VIRTIO_F_INDIRECT_DESC negotiated, §2.7.5.3: without
+ * it no INDIRECT descriptor may be posted).  0 or a negative error.
+ */
+static inline int virtq_table_check(const struct virtq *vq, const struct virtq_desc *table,
+				    unsigned n, const struct virtq_chain_sums *sums)
+{
+	if (!table || n == 0 || n > vq->size || sums->writable > sums->total ||
+	    vq->indirect_max == 0)
+		return VIRTIO_EINVAL;
+	return vq->num_free == 0 ? VIRTIO_ENOSPC : 0;
+}
+
+/*
  * Book a valid chain in slot `id` (the chain's head descriptor, split; its
  * buffer id, packed) before anything of it is written: private memory the
  * device never sees, and the values die here instead of staying live
@@ -196,6 +213,8 @@ struct virtq_ops {
 	int (*add)(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out, unsigned n_in,
 		   void *token);
 	int (*get_used)(struct virtq *vq, void **token, uint32_t *len);
+	int (*add_table)(struct virtq *vq, const struct virtq_desc *table, unsigned n,
+			 uint32_t total, uint32_t writable, void *token);
 };
 extern const struct virtq_ops virtq_split_ops, virtq_packed_ops;
 
@@ -203,6 +222,8 @@ extern const struct virtq_ops virtq_split_ops, virtq_packed_ops;
 void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l);
 int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 		    unsigned n_in, void *token);
+int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
+			  uint32_t total, uint32_t writable, void *token);
 bool virtq_split_kick_prepare(struct virtq *vq);
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len);
 bool virtq_split_has_used(struct virtq *vq);
@@ -211,6 +232,8 @@ void virtq_split_set_cb(struct virtq *vq, bool enable);
 void virtq_packed_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_layout *l);
 int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 		     unsigned n_in, void *token);
+int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
+			   uint32_t total, uint32_t writable, void *token);
 bool virtq_packed_kick_prepare(struct virtq *vq);
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len);
 bool virtq_packed_has_used(struct virtq *vq);

@@ -102,6 +102,35 @@ static __attribute__((noinline)) struct chain_end write_chain_wrapping(
 	return write_chain(ring, size, head, sg, n_out, n, id, lap, true);
 }
 
+/* Ring descriptor `head` (buffer id `id`) pointing at an indirect table
+ * of `n` entries, which goes to memory first; returns the head's flags,
+ * held back as write_chain() holds them. */
+static inline uint16_t write_table_head(struct virtq_packed_desc *ring, unsigned head,
+					const void *table, unsigned n, uint16_t id,
+					uint16_t lap)
+{
+	virtio_cache_clean(table, n * sizeof(*ring));
+	write_desc(&ring[head], table, (uint32_t)(n * sizeof(*ring)), id);
+	return (uint16_t)(VIRTQ_DESC_F_INDIRECT | lap);
+}
+
+/* Expose the chain at `head`, `ndesc` descriptors, after which the ring
+ * is at `pos` in the lap of bits `lap`. */
+static inline void publish(struct virtq *vq, unsigned head, uint16_t head_flags, unsigned pos,
+			   uint16_t lap, unsigned ndesc)
+{
+	struct virtq_packed_desc *ring = vq->ring.packed.desc;
+	vq->avail_idx = (uint16_t)pos;
+	vq->avail_wrap_bits = lap;
+	virtq_count_unkicked(vq, ndesc);
+
+	/* Every other descriptor of the chain before the head's flags, the
+	 * store that hands the chain to the device (§2.8.21.1). */
+	virtio_wmb();
+	virtio_le16_store(&ring[head].flags, head_flags);
+	virtio_cache_clean(&ring[head], sizeof(*ring));
+}
+
 static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg *sg,
 					  unsigned n_out, unsigned n, void *token)
 {
@@ -133,9 +162,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 			virtio_le32_store(&ind[i].len, sg[i].len);
 			virtio_le16_store(&ind[i].flags, i >= n_out ? VIRTQ_DESC_F_WRITE : 0);
 		}
-		virtio_cache_clean(ind, n * sizeof(*ind));
-		write_desc(&ring[head], ind, (uint32_t)(n * sizeof(*ind)), (uint16_t)id);
-		head_flags = VIRTQ_DESC_F_INDIRECT | avail;
+		head_flags = write_table_head(ring, head, ind, n, (uint16_t)id, avail);
 		pos = step(head, size, &avail);
 	} else {
 		/* A chain that ends before the ring does needs no wrap check
@@ -148,15 +175,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 		avail = e.lap;
 		head_flags = e.head_flags;
 	}
-	vq->avail_idx = (uint16_t)pos;
-	vq->avail_wrap_bits = avail;
-	virtq_count_unkicked(vq, (unsigned)need);
-
-	/* Every other descriptor of the chain before the head's flags, the
-	 * store that hands the chain to the device (§2.8.21.1). */
-	virtio_wmb();
-	virtio_le16_store(&ring[head].flags, head_flags);
-	virtio_cache_clean(&ring[head], sizeof(*ring));
+	publish(vq, head, head_flags, pos, avail, (unsigned)need);
 	return VIRTIO_OK;
 }
 
@@ -168,7 +187,28 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 	VIRTQ_BY_LENGTH(add_chain, vq, sg, n_out, n_out + n_in, token)
 }
 
-const struct virtq_ops virtq_packed_ops = { virtq_packed_add, virtq_packed_get_used };
+int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
+			   uint32_t total, uint32_t writable, void *token)
+{
+	struct virtq_chain_sums sums = { .total = total, .writable = writable };
+	int rc = virtq_table_check(vq, table, n, &sums);
+	if (rc)
+		return rc;
+	/* One buffer id and one ring position: booked, then written. */
+	unsigned id = vq->free_head;
+	struct virtq_slot *s = virtq_book(vq, id, token, 1, &sums);
+	vq->free_head = s->next;
+	unsigned head = vq->avail_idx;
+	uint16_t lap = vq->avail_wrap_bits;
+	uint16_t head_flags =
+		write_table_head(vq->ring.packed.desc, head, table, n, (uint16_t)id, lap);
+	unsigned pos = step(head, vq->size, &lap);
+	publish(vq, head, head_flags, pos, lap, 1);
+	return VIRTIO_OK;
+}
+
+const struct virtq_ops virtq_packed_ops = { virtq_packed_add, virtq_packed_get_used,
+					    virtq_packed_add_table };
 
 bool virtq_packed_kick_prepare(struct virtq *vq)
 {

@@ -55,6 +55,17 @@ static inline void write_desc(const struct virtq *vq, struct virtq_desc *d, cons
 	st16(vq, &d->next, next);
 }
 
+/* Ring descriptor `head` pointing at an indirect table of `n` entries,
+ * which is written and goes to memory first. */
+static inline void write_table_head(struct virtq *vq, uint16_t head,
+				    const struct virtq_desc *table, unsigned n)
+{
+	virtio_cache_clean(table, n * sizeof(*table));
+	struct virtq_desc *d = &vq->ring.split.desc[head];
+	write_desc(vq, d, table, (uint32_t)(n * sizeof(*table)), VIRTQ_DESC_F_INDIRECT, 0);
+	virtio_cache_clean(d, sizeof(*d));
+}
+
 /* The chain in this head's own indirect table, entries linked in order,
  * and the ring descriptor that points at it. */
 static inline void write_indirect(struct virtq *vq, uint16_t head, const struct virtq_sg *sg,
@@ -70,10 +81,24 @@ static inline void write_indirect(struct virtq *vq, uint16_t head, const struct 
 		virtio32_store(&ind[i].len, sg[i].len, vq->legacy);
 		st16(vq, &ind[i].flags, f); /* next: i + 1 since virtq_split_init() */
 	}
-	virtio_cache_clean(ind, n * sizeof(*ind));
-	struct virtq_desc *d = &vq->ring.split.desc[head];
-	write_desc(vq, d, ind, (uint32_t)(n * sizeof(*ind)), VIRTQ_DESC_F_INDIRECT, 0);
-	virtio_cache_clean(d, sizeof(*d));
+	write_table_head(vq, head, ind, n);
+}
+
+/* Put chain `head` in the avail ring and expose it. */
+static inline void publish(struct virtq *vq, unsigned head)
+{
+	uint16_t idx = vq->avail_idx;
+	struct virtq_avail *avail = vq->ring.split.avail;
+	virtio16_t *entry = &avail->ring[idx & (vq->size - 1)];
+	st16(vq, entry, (uint16_t)head);
+	virtio_cache_clean(entry, sizeof(*entry));
+	vq->avail_idx = ++idx;
+	virtq_count_unkicked(vq, 1);
+	/* Descriptors and the ring entry before the index that exposes them
+	 * (§2.7.13.3.1). */
+	virtio_wmb();
+	st16(vq, &avail->idx, idx);
+	virtio_cache_clean(&avail->idx, sizeof(avail->idx));
 }
 
 static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg *sg,
@@ -113,19 +138,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 		s->last = (uint16_t)last;
 	}
 	vq->free_head = (uint16_t)next;
-
-	uint16_t idx = vq->avail_idx;
-	struct virtq_avail *avail = vq->ring.split.avail;
-	virtio16_t *entry = &avail->ring[idx & (vq->size - 1)];
-	st16(vq, entry, (uint16_t)head);
-	virtio_cache_clean(entry, sizeof(*entry));
-	vq->avail_idx = ++idx;
-	virtq_count_unkicked(vq, 1);
-	/* Descriptors and the ring entry before the index that exposes them
-	 * (§2.7.13.3.1). */
-	virtio_wmb();
-	st16(vq, &avail->idx, idx);
-	virtio_cache_clean(&avail->idx, sizeof(avail->idx));
+	publish(vq, head);
 	return VIRTIO_OK;
 }
 
@@ -137,7 +150,25 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	VIRTQ_BY_LENGTH(add_chain, vq, sg, n_out, n_out + n_in, token)
 }
 
-const struct virtq_ops virtq_split_ops = { virtq_split_add, virtq_split_get_used };
+int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
+			  uint32_t total, uint32_t writable, void *token)
+{
+	struct virtq_chain_sums sums = { .total = total, .writable = writable };
+	int rc = virtq_table_check(vq, table, n, &sums);
+	if (rc)
+		return rc;
+	/* One descriptor from the free list, booked before it is written. */
+	unsigned head = vq->free_head;
+	struct virtq_slot *s = virtq_book(vq, head, token, 1, &sums);
+	vq->free_head = s->next;
+	s->last = (uint16_t)head;
+	write_table_head(vq, (uint16_t)head, table, n);
+	publish(vq, head);
+	return VIRTIO_OK;
+}
+
+const struct virtq_ops virtq_split_ops = { virtq_split_add, virtq_split_get_used,
+					   virtq_split_add_table };
 
 bool virtq_split_kick_prepare(struct virtq *vq)
 {

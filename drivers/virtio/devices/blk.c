@@ -227,6 +227,17 @@ int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 	for (uint16_t i = 0; i < size; i++)
 		q->free[i] = (uint16_t)(size - 1 - i);
 	q->nfree = size;
+	/* With indirect tables, each slot's own: header and status never
+	 * move, so only the data entry is written per request (submit()). */
+	q->tables = virtq_has_indirect(&q->vq);
+	for (uint16_t i = 0; i < size && q->tables; i++) {
+		struct vblk_slot_dma *dma = &q->dma[i];
+		virtq_table_set(&q->vq, dma->table, 0, VBLK_TABLE_ENTRIES,
+				virtio_virt_to_dma(&dma->hdr), sizeof(dma->hdr), false);
+		virtq_table_set(&q->vq, dma->table, 1, VBLK_TABLE_ENTRIES, 0, 0, false);
+		virtq_table_set(&q->vq, dma->table, 2, VBLK_TABLE_ENTRIES,
+				virtio_virt_to_dma(&dma->status), 1, true);
+	}
 	blk->queues[qi] = q;
 	return VIRTIO_OK;
 }
@@ -344,6 +355,40 @@ static inline VBLK_ALWAYS_INLINE int validate(const struct vblk *blk, const stru
 	}
 }
 
+/* The request has taken its slot (`slot`, `dma`): the driver owns it now. */
+static inline void claim_slot(struct vblk_queue *q, uint16_t qi, struct vblk_req *req,
+			      uint16_t slot)
+{
+	q->nfree--;
+	req->queue = qi;
+	req->slot = slot;
+	req->written = 0;
+}
+
+/* A validated one-buffer request (a read, a write, GET_ID) whose header
+ * is written: its data in entry 1 of the slot's table, and the table to
+ * the ring.  The table is the device's until the request is used. */
+static inline VBLK_ALWAYS_INLINE int submit_table(struct vblk_queue *q, uint16_t qi,
+						  struct vblk_req *req, uint16_t slot,
+						  struct vblk_slot_dma *dma)
+{
+	const struct virtq_sg *data = req->data;
+	bool writable = data_is_writable(req->type);
+	/* Write back the caller's data, as the general path does. */
+	virtio_cache_clean(data->addr, data->len);
+	virtq_table_set(&q->vq, dma->table, 1, VBLK_TABLE_ENTRIES,
+			virtio_virt_to_dma(data->addr), data->len, writable);
+	/* Header and status byte (the table is cleaned by the virtqueue). */
+	virtio_cache_clean(dma, offsetof(struct vblk_slot_dma, table));
+	uint32_t total = (uint32_t)sizeof(dma->hdr) + data->len + 1;
+	int rc = virtq_add_table(&q->vq, dma->table, VBLK_TABLE_ENTRIES, total,
+				 (writable ? data->len : 0) + 1, req);
+	if (rc)
+		return rc;
+	claim_slot(q, qi, req, slot);
+	return VIRTIO_OK;
+}
+
 /* The submission of a request with `ndata` data buffers (== req->ndata):
  * one body, inlined with ndata 1 (every read and write the block layer
  * makes: its loops unroll and only the three entries a request has are
@@ -367,6 +412,8 @@ static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue 
 	bool rw = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_OUT;
 	virtio64_store(&dma->hdr.sector, rw ? req->sector : 0, legacy);
 	dma->status = STATUS_UNWRITTEN;
+	if (ndata == 1 && q->tables)
+		return submit_table(q, qi, req, slot, dma);
 	struct virtq_sg sg[VBLK_MAX_DATA_SG + 2];
 	unsigned n = 0;
 	sg[n++] = (struct virtq_sg){ &dma->hdr, sizeof(dma->hdr) };
@@ -391,10 +438,7 @@ static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue 
 	rc = virtq_add(&q->vq, sg, n_out, n - n_out, req);
 	if (rc)
 		return rc;
-	q->nfree--;
-	req->queue = qi;
-	req->slot = slot;
-	req->written = 0;
+	claim_slot(q, qi, req, slot);
 	return VIRTIO_OK;
 }
 

@@ -55,12 +55,16 @@ struct vblk_req {
 	uint32_t written; /* bytes the device said it wrote (advisory) */
 };
 
-/* Driver-private per-request DMA area: header, range segment, status. */
+/* Entries of a slot's pre-built indirect table: header, data, status. */
+#define VBLK_TABLE_ENTRIES 3
+/* Driver-private per-request DMA area: header, range segment, status, and
+ * the indirect table of a one-buffer request, laid out at attach. */
 struct vblk_slot_dma {
 	struct virtio_blk_req_hdr hdr;
 	struct virtio_blk_range_seg seg;
 	uint8_t status;
 	uint8_t pad[15];
+	struct virtq_desc table[VBLK_TABLE_ENTRIES];
 };
 
 struct vblk_queue {
@@ -68,6 +72,7 @@ struct vblk_queue {
 	struct vblk_slot_dma *dma; /* [vq.size] */
 	uint16_t *free;            /* [vq.size]: stack of free slot numbers */
 	uint16_t nfree;
+	bool tables;               /* one-buffer requests go through dma[].table */
 };
 
 /* Limits of a range command; max_* 0 means the command is unavailable. */

@@ -256,6 +256,54 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	      unsigned n_in, void *token);
 
+/*
+ * A chain the caller lays out once in an indirect table of its own
+ * (§2.7.5.3, §2.8.7), for a request whose shape repeats: only the entries
+ * that change are rewritten per request.  The table is `n` descriptors of
+ * VIRTQ_TABLE_ENTRY_BYTES, 16-aligned, in DMA-reachable memory; from
+ * virtq_add_table() until the chain's token comes back it is the
+ * device's to read, and the caller must not change it.
+ *
+ * virtq_table_set() writes entry `i` of an `n`-entry table in this
+ * queue's layout and byte order: buffer at DMA address `dma`, `len`
+ * bytes, device-writable or not; split entries link to i + 1 (§2.7.5.3.1:
+ * readable entries before writable ones), packed ones carry buffer id 0
+ * (reserved, §2.8.7).
+ *
+ * virtq_add_table() exposes the table as one ring descriptor with
+ * VIRTQ_DESC_F_INDIRECT.  `total` is the bytes of all its buffers and
+ * `writable` those of the device-writable ones: the bound of the used
+ * length, as virtq_add() records it.  Only on a queue with indirect
+ * tables (virtq_has_indirect()).  VIRTIO_EINVAL for no table, an empty
+ * one or one longer than the queue, writable > total or a queue without
+ * indirect tables; VIRTIO_ENOSPC when the ring is full; VIRTIO_EBROKEN
+ * when latched broken.
+ */
+#define VIRTQ_TABLE_ENTRY_BYTES 16u
+static inline void virtq_table_set(const struct virtq *vq, struct virtq_desc *table,
+				   unsigned i, unsigned n, uint64_t dma, uint32_t len,
+				   bool writable)
+{
+	struct virtq_desc *d = &table[i];
+	uint16_t f = writable ? VIRTQ_DESC_F_WRITE : 0;
+	if (vq->packed) {
+		/* the same 16 bytes, id and flags where §2.8.13 puts them */
+		struct virtq_packed_desc *p = (struct virtq_packed_desc *)(void *)d;
+		virtio_le64_store(&p->addr, dma);
+		virtio_le32_store(&p->len, len);
+		virtio_le16_store(&p->id, 0);
+		virtio_le16_store(&p->flags, f);
+		return;
+	}
+	bool more = i + 1 < n;
+	virtio64_store(&d->addr, dma, vq->legacy);
+	virtio32_store(&d->len, len, vq->legacy);
+	virtio16_store(&d->flags, (uint16_t)(f | (more ? VIRTQ_DESC_F_NEXT : 0)), vq->legacy);
+	virtio16_store(&d->next, (uint16_t)(more ? i + 1 : 0), vq->legacy);
+}
+int virtq_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
+		    uint32_t total, uint32_t writable, void *token);
+
 /* Does the device want a notification for what was added since the last
  * kick (§2.7.10, §2.8.10)?  Then virtq_notify(). */
 bool virtq_kick_prepare(struct virtq *vq);
