@@ -204,6 +204,27 @@ static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void 
 }
 
 /*
+ * virtq_add_table()'s checks and booking, both layouts: the next free
+ * slot (split: descriptor, packed: buffer id) in *id, taken off the free
+ * list for a chain of one ring descriptor.  0 or a negative error, with
+ * nothing committed.
+ */
+static inline int virtq_table_book(struct virtq *vq, const struct virtq_desc *table,
+				   unsigned n, uint32_t total, uint32_t writable, void *token,
+				   unsigned *id)
+{
+	struct virtq_chain_sums sums = { .total = total, .writable = writable };
+	int rc = virtq_table_check(vq, table, n, &sums);
+	if (rc)
+		return rc;
+	*id = vq->free_head;
+	struct virtq_slot *s = virtq_book(vq, *id, token, 1, &sums);
+	vq->free_head = s->next;
+	s->last = (uint16_t)*id; /* split: the chain is its head alone */
+	return 0;
+}
+
+/*
  * The request path of a queue, chosen once: the layout's at creation, the
  * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
  * virtq_add() and virtq_get_used() are one indirect jump, and the layouts

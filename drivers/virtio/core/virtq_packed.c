@@ -190,14 +190,11 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
 			   uint32_t total, uint32_t writable, void *token)
 {
-	struct virtq_chain_sums sums = { .total = total, .writable = writable };
-	int rc = virtq_table_check(vq, table, n, &sums);
+	/* One buffer id and one ring position: booked, then written. */
+	unsigned id;
+	int rc = virtq_table_book(vq, table, n, total, writable, token, &id);
 	if (rc)
 		return rc;
-	/* One buffer id and one ring position: booked, then written. */
-	unsigned id = vq->free_head;
-	struct virtq_slot *s = virtq_book(vq, id, token, 1, &sums);
-	vq->free_head = s->next;
 	unsigned head = vq->avail_idx;
 	uint16_t lap = vq->avail_wrap_bits;
 	uint16_t head_flags =

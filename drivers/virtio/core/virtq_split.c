@@ -153,15 +153,11 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
 			  uint32_t total, uint32_t writable, void *token)
 {
-	struct virtq_chain_sums sums = { .total = total, .writable = writable };
-	int rc = virtq_table_check(vq, table, n, &sums);
+	/* One descriptor from the free list, booked before it is written. */
+	unsigned head;
+	int rc = virtq_table_book(vq, table, n, total, writable, token, &head);
 	if (rc)
 		return rc;
-	/* One descriptor from the free list, booked before it is written. */
-	unsigned head = vq->free_head;
-	struct virtq_slot *s = virtq_book(vq, head, token, 1, &sums);
-	vq->free_head = s->next;
-	s->last = (uint16_t)head;
 	write_table_head(vq, (uint16_t)head, table, n);
 	publish(vq, head);
 	return VIRTIO_OK;

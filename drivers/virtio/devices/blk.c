@@ -355,7 +355,33 @@ static inline VBLK_ALWAYS_INLINE int validate(const struct vblk *blk, const stru
 	}
 }
 
-/* The request has taken its slot (`slot`, `dma`): the driver owns it now. */
+/* A request of `ndata` data buffers validated, and the queue's next free
+ * slot (*slot, *dmap) with its header written in the device's order (the
+ * guest's on a legacy device) and its status byte pre-set; the slot stays
+ * free until claim_slot(). */
+static inline VBLK_ALWAYS_INLINE int prepare_slot(const struct vblk *blk, struct vblk_queue *q,
+						  const struct vblk_req *req, uint16_t ndata,
+						  uint16_t *slot, struct vblk_slot_dma **dmap)
+{
+	int rc = validate(blk, req, ndata);
+	if (rc)
+		return rc;
+	if (q->nfree == 0)
+		return VIRTIO_ENOSPC;
+	*slot = q->free[q->nfree - 1];
+	struct vblk_slot_dma *dma = &q->dma[*slot];
+	*dmap = dma;
+	bool legacy = blk->vdev->legacy;
+	virtio32_store(&dma->hdr.type, req->type, legacy);
+	virtio32_store(&dma->hdr.reserved, 0, legacy);
+	/* FLUSH and GET_ID carry sector 0; a range command's is in its segment. */
+	bool rw = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_OUT;
+	virtio64_store(&dma->hdr.sector, rw ? req->sector : 0, legacy);
+	dma->status = STATUS_UNWRITTEN;
+	return VIRTIO_OK;
+}
+
+/* The request is on the ring in `slot`: the device owns it now. */
 static inline void claim_slot(struct vblk_queue *q, uint16_t qi, struct vblk_req *req,
 			      uint16_t slot)
 {
@@ -365,55 +391,48 @@ static inline void claim_slot(struct vblk_queue *q, uint16_t qi, struct vblk_req
 	req->written = 0;
 }
 
-/* A validated one-buffer request (a read, a write, GET_ID) whose header
- * is written: its data in entry 1 of the slot's table, and the table to
- * the ring.  The table is the device's until the request is used. */
-static inline VBLK_ALWAYS_INLINE int submit_table(struct vblk_queue *q, uint16_t qi,
-						  struct vblk_req *req, uint16_t slot,
-						  struct vblk_slot_dma *dma)
+/* A one-buffer request (a read, a write, GET_ID) on a queue with slot
+ * tables: its data in entry 1 of the slot's table (header and status
+ * entries are fixed since vblk_attach_queue()), and the table to the
+ * ring as one descriptor.  The table is the device's until the request
+ * is used. */
+static inline VBLK_ALWAYS_INLINE int submit_table(struct vblk *blk, struct vblk_queue *q,
+						  uint16_t qi, struct vblk_req *req)
 {
+	uint16_t slot;
+	struct vblk_slot_dma *dma;
+	int rc = prepare_slot(blk, q, req, 1, &slot, &dma);
+	if (rc)
+		return rc;
 	const struct virtq_sg *data = req->data;
 	bool writable = data_is_writable(req->type);
 	/* Write back the caller's data, as the general path does. */
 	virtio_cache_clean(data->addr, data->len);
 	virtq_table_set(&q->vq, dma->table, 1, VBLK_TABLE_ENTRIES,
 			virtio_virt_to_dma(data->addr), data->len, writable);
-	/* Header and status byte (the table is cleaned by the virtqueue). */
+	/* Header and status byte (the virtqueue cleans the table). */
 	virtio_cache_clean(dma, offsetof(struct vblk_slot_dma, table));
 	uint32_t total = (uint32_t)sizeof(dma->hdr) + data->len + 1;
-	int rc = virtq_add_table(&q->vq, dma->table, VBLK_TABLE_ENTRIES, total,
-				 (writable ? data->len : 0) + 1, req);
+	rc = virtq_add_table(&q->vq, dma->table, VBLK_TABLE_ENTRIES, total,
+			     (writable ? data->len : 0) + 1, req);
 	if (rc)
 		return rc;
 	claim_slot(q, qi, req, slot);
 	return VIRTIO_OK;
 }
 
-/* The submission of a request with `ndata` data buffers (== req->ndata):
- * one body, inlined with ndata 1 (every read and write the block layer
- * makes: its loops unroll and only the three entries a request has are
- * built) and once for any other count. */
+/* The submission of a request with `ndata` data buffers (== req->ndata)
+ * as a chain: one body, inlined with ndata 1 (every read and write the
+ * block layer makes without slot tables: its loops unroll and only the
+ * three entries a request has are built) and once for any other count. */
 static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue *q, uint16_t qi,
 					    struct vblk_req *req, uint16_t ndata)
 {
-	int rc = validate(blk, req, ndata);
+	uint16_t slot;
+	struct vblk_slot_dma *dma;
+	int rc = prepare_slot(blk, q, req, ndata, &slot, &dma);
 	if (rc)
 		return rc;
-	if (q->nfree == 0)
-		return VIRTIO_ENOSPC;
-
-	uint16_t slot = q->free[q->nfree - 1];
-	struct vblk_slot_dma *dma = &q->dma[slot];
-	/* The header in the device's order: the guest's on a legacy device. */
-	bool legacy = blk->vdev->legacy;
-	virtio32_store(&dma->hdr.type, req->type, legacy);
-	virtio32_store(&dma->hdr.reserved, 0, legacy);
-	/* FLUSH and GET_ID carry sector 0; a range command's is in its segment. */
-	bool rw = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_OUT;
-	virtio64_store(&dma->hdr.sector, rw ? req->sector : 0, legacy);
-	dma->status = STATUS_UNWRITTEN;
-	if (ndata == 1 && q->tables)
-		return submit_table(q, qi, req, slot, dma);
 	struct virtq_sg sg[VBLK_MAX_DATA_SG + 2];
 	unsigned n = 0;
 	sg[n++] = (struct virtq_sg){ &dma->hdr, sizeof(dma->hdr) };
@@ -424,6 +443,7 @@ static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue 
 		 * data when evicted). */
 		virtio_cache_clean(req->data[i].addr, req->data[i].len);
 	}
+	bool rw = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_OUT;
 	if (!rw && range_limits(&blk->info, req->type)) {
 		/* One segment, built here in DMA memory (§5.2.6). */
 		virtio_le64_store(&dma->seg.sector, req->sector);
@@ -433,13 +453,26 @@ static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue 
 	}
 	sg[n++] = (struct virtq_sg){ &dma->status, 1 };
 	unsigned n_out = data_is_writable(req->type) ? 1 : n - 1;
-	virtio_cache_clean(dma, sizeof(*dma));
+	virtio_cache_clean(&dma->hdr, offsetof(struct vblk_slot_dma, table));
 
 	rc = virtq_add(&q->vq, sg, n_out, n - n_out, req);
 	if (rc)
 		return rc;
 	claim_slot(q, qi, req, slot);
 	return VIRTIO_OK;
+}
+
+/* Every request the slot table does not take, out of line: its chain
+ * array and saved registers are not the table path's cost. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int submit_chain(struct vblk *blk, struct vblk_queue *q, uint16_t qi,
+			struct vblk_req *req)
+{
+	if (req->ndata == 1)
+		return submit(blk, q, qi, req, 1);
+	return submit(blk, q, qi, req, req->ndata);
 }
 
 int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
@@ -452,9 +485,9 @@ int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 		return rc;
 	if (virtq_is_broken(&q->vq))
 		return VIRTIO_EBROKEN;
-	if (req->ndata == 1)
-		return submit(blk, q, qi, req, 1);
-	return submit(blk, q, qi, req, req->ndata);
+	if (req->ndata == 1 && q->tables)
+		return submit_table(blk, q, qi, req);
+	return submit_chain(blk, q, qi, req);
 }
 
 void vblk_kick(struct vblk *blk, uint16_t qi)

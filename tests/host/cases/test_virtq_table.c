@@ -97,11 +97,11 @@ TEST(virtq_table_roundtrip_packed)
 }
 
 /* Three buffers, one readable: the shape of a block request. */
-static void make3(struct tvq *t, struct ttable *tab, struct tchain *c, uint8_t *arena,
-		  uint32_t seed)
+static void make3(struct tvq *t, struct ttable *tab, struct tchain *c, uint32_t seed)
 {
 	uint32_t lens[3] = { 16, 512, 1 };
-	tchain_make(c, arena, 1, 2, lens, seed);
+	tab->d = tmem_alloc(4 * VIRTQ_TABLE_ENTRY_BYTES, 16);
+	tchain_make(c, tmem_alloc(1024, 64), 1, 2, lens, seed);
 	table_of(t, tab, c);
 }
 
@@ -110,10 +110,9 @@ TEST(virtq_table_refusals_commit_nothing)
 	for (int packed = 0; packed < 2; packed++) {
 		struct tvq t;
 		up(&t, packed, true, 4);
-		struct ttable tab = { .d = tmem_alloc(4 * VIRTQ_TABLE_ENTRY_BYTES, 16) };
-		uint8_t *arena = tmem_alloc(1024, 64);
+		struct ttable tab;
 		struct tchain c;
-		make3(&t, &tab, &c, arena, 1);
+		make3(&t, &tab, &c, 1);
 		struct virtq_desc *d = tab.d;
 		CHECK_ERR(virtq_add_table(&t.vq, NULL, 3, tab.total, tab.writable, &c), VIRTIO_EINVAL);
 		CHECK_ERR(virtq_add_table(&t.vq, d, 0, tab.total, tab.writable, &c), VIRTIO_EINVAL);
@@ -141,9 +140,9 @@ TEST(virtq_table_refusals_commit_nothing)
 	for (int packed = 0; packed < 2; packed++) {
 		struct tvq t;
 		up(&t, packed, false, 4);
-		struct ttable tab = { .d = tmem_alloc(4 * VIRTQ_TABLE_ENTRY_BYTES, 16) };
+		struct ttable tab;
 		struct tchain c;
-		make3(&t, &tab, &c, tmem_alloc(1024, 64), 2);
+		make3(&t, &tab, &c, 2);
 		CHECK(!virtq_has_indirect(&t.vq));
 		CHECK_ERR(add(&t, &tab, &c), VIRTIO_EINVAL);
 		CHECK_EQ(virtq_free_descs(&t.vq), 4);
@@ -176,8 +175,7 @@ TEST(virtq_table_used_length_bound)
 		CHECK(!virtq_is_broken(&t.vq));
 
 		up(&t, packed, true, 4); /* the fault halted that device */
-		tab.d = tmem_alloc(4 * VIRTQ_TABLE_ENTRY_BYTES, 16);
-		make3(&t, &tab, &c, tmem_alloc(1024, 64), 4);
+		make3(&t, &tab, &c, 4);
 		t.sim->fault = SIM_FAULT_LEN_OVER;
 		CHECK_OK(add(&t, &tab, &c));
 		virtq_kick(&t.vq);
@@ -196,9 +194,9 @@ static void wrong_id(bool packed, enum sim_fault fault)
 {
 	struct tvq t;
 	up(&t, packed, true, 4);
-	struct ttable tab = { .d = tmem_alloc(4 * VIRTQ_TABLE_ENTRY_BYTES, 16) };
+	struct ttable tab;
 	struct tchain c;
-	make3(&t, &tab, &c, tmem_alloc(1024, 64), 5);
+	make3(&t, &tab, &c, 5);
 	t.sim->fault = fault;
 	CHECK_OK(add(&t, &tab, &c));
 	virtq_kick(&t.vq);
@@ -233,9 +231,9 @@ TEST(virtq_table_token_back_once_and_only_when_used)
 		struct tvq t;
 		up(&t, packed, true, 4);
 		t.sim->mode = SIM_DEFERRED;
-		struct ttable tab = { .d = tmem_alloc(4 * VIRTQ_TABLE_ENTRY_BYTES, 16) };
+		struct ttable tab;
 		struct tchain c;
-		make3(&t, &tab, &c, tmem_alloc(1024, 64), 6);
+		make3(&t, &tab, &c, 6);
 		CHECK_OK(add(&t, &tab, &c));
 		virtq_kick(&t.vq);
 		void *tok = NULL;
@@ -256,8 +254,7 @@ TEST(virtq_table_token_back_once_and_only_when_used)
 		struct ttable tab2[2];
 		struct tchain c2[2];
 		for (unsigned i = 0; i < 2; i++) {
-			tab2[i].d = tmem_alloc(4 * VIRTQ_TABLE_ENTRY_BYTES, 16);
-			make3(&t, &tab2[i], &c2[i], tmem_alloc(1024, 64), 7 + i);
+			make3(&t, &tab2[i], &c2[i], 7 + i);
 			CHECK_OK(add(&t, &tab2[i], &c2[i]));
 		}
 		virtq_kick(&t.vq);
