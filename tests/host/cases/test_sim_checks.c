@@ -51,3 +51,28 @@ TEST(sim_reset_of_a_device_at_status_0_is_done_at_once)
 	CHECK_EQ(d->reset_countdown, 0);
 	CHECK_EQ(sim_violations(), 0);
 }
+
+TEST(sim_checks_no_notification_data_on_a_queue_its_fault_halted)
+{
+	/* A repeated used id on a packed ring writes a used descriptor over
+	 * the next slot, which holds a chain the driver posted and the device
+	 * has not taken: the ring is the device's mess, not the driver's. */
+	struct tvq t;
+	uint64_t f = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_RING_PACKED) |
+		     VIRTIO_BIT(VIRTIO_F_NOTIFICATION_DATA);
+	tvq_up(&t, sim_echo_new(2, f, 8), ALL_FEATURES, 8, 0);
+	CHECK(t.sim->q[0].packed);
+	t.sim->mode = SIM_DEFERRED;
+	uint8_t *buf = tmem_alloc(192, 64);
+	struct virtq_sg sg[3] = { { buf, 64 }, { buf + 64, 64 }, { buf + 128, 64 } };
+	CHECK_OK(virtq_add(&t.vq, &sg[0], 0, 1, &sg[0]));
+	virtq_kick(&t.vq);
+	CHECK_EQ(sim_consume(t.sim, 0), 1);
+	CHECK_OK(virtq_add(&t.vq, &sg[1], 0, 1, &sg[1])); /* posted, not taken */
+	t.sim->fault = SIM_FAULT_ID_REPEAT;
+	CHECK_EQ(sim_complete(t.sim, 0, 1), 1);
+	CHECK(t.sim->q[0].halted);
+	CHECK_OK(virtq_add(&t.vq, &sg[2], 0, 1, &sg[2]));
+	virtq_kick(&t.vq);
+	CHECK_EQ(sim_violations(), 0);
+}
