@@ -50,7 +50,7 @@ merge)
 		if build/fuzz/fuzz_"$t" -merge=1 "${flags[@]}" "$new" "$seeds" "$work" >"$art/merge-$t.log" 2>&1; then
 			rm -rf "$seeds"
 			mv "$new" "$seeds"
-			result "fuzz_$t corpus merged: $(ls "$seeds" | wc -l) seeds, $(du -sh "$seeds" | cut -f1)" 0
+			result "fuzz_$t corpus merged: $(ls "$seeds" | wc -l) seeds, $(cat "$seeds"/* | wc -c) bytes" 0
 		else
 			result "fuzz_$t corpus merge" 1 "see $art/merge-$t.log"
 		fi
