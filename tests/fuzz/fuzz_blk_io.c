@@ -124,6 +124,7 @@ static struct {
 	unsigned nq;
 	struct freq req[NREQ];
 	uint8_t *syncbuf;
+	uint8_t *sparebuf; /* the synchronous calls' while a dead device keeps syncbuf */
 	bool dirty[DISK_SECTORS]; /* a range command may have changed it */
 } s;
 
@@ -223,11 +224,6 @@ static void req_done(struct vblk_req *r, int status)
 		check_result(r->type, f->sg, r->ndata, r->sector);
 }
 
-static bool packed_rings(void)
-{
-	return virtio_has_feature(s.vdev, VIRTIO_F_RING_PACKED);
-}
-
 static void submit_one(bool kick)
 {
 	static const uint32_t types[] = {
@@ -248,8 +244,7 @@ static void submit_one(bool kick)
 		f->sg[0].len = VIRTIO_BLK_ID_BYTES;
 	/* Buffers the caller claims are 4 GiB long: the library must refuse
 	 * the chain before the device could see any of it (§2.7.5, §2.8.5). */
-	bool huge = nseg >= 2 && fuzz_one_in(32) &&
-		    !(packed_rings() && fuzz_avoid("issue10-item1"));
+	bool huge = nseg >= 2 && fuzz_one_in(32);
 	for (unsigned i = 0; huge && i < nseg; i++)
 		f->sg[i].len = HUGE_SEG;
 	uint64_t sector = fuzz_one_in(16) ? fuzz_u64() : fuzz_u8() % (DISK_SECTORS + 8);
@@ -285,19 +280,23 @@ static const char *sync_call(void)
 	uint64_t timeout = (fuzz_u8() % 64 + 1) * 1000ull; /* 1..64 relaxes */
 	uint64_t sector = fuzz_u8() % (DISK_SECTORS + 4);
 	uint32_t count = fuzz_u8() % (BUF_BYTES / VIRTIO_BLK_SECTOR + 1);
-	struct virtq_sg sg = { s.syncbuf, count * VIRTIO_BLK_SECTOR };
+	/* After VIRTIO_EDEAD the device keeps syncbuf: a caller must not
+	 * touch it, so the calls (which the library must refuse) get another. */
+	bool dead = virtio_device_error(s.vdev) == VIRTIO_EDEAD;
+	uint8_t *buf = dead ? s.sparebuf : s.syncbuf;
+	struct virtq_sg sg = { buf, count * VIRTIO_BLK_SECTOR };
 	const char *what;
 
 	switch (fuzz_u8() % 6) {
 	case 0:
 		what = "vblk_read";
-		if (vblk_read(&s.blk, sector, s.syncbuf, count, timeout) == VIRTIO_OK)
+		if (vblk_read(&s.blk, sector, buf, count, timeout) == VIRTIO_OK)
 			check_result(VIRTIO_BLK_T_IN, &sg, 1, sector);
 		break;
 	case 1:
 		what = "vblk_write";
 		fill_pattern(&sg, 1, sector);
-		if (vblk_write(&s.blk, sector, s.syncbuf, count, timeout) == VIRTIO_OK)
+		if (vblk_write(&s.blk, sector, buf, count, timeout) == VIRTIO_OK)
 			check_result(VIRTIO_BLK_T_OUT, &sg, 1, sector);
 		break;
 	case 2:
@@ -307,7 +306,7 @@ static const char *sync_call(void)
 	case 3:
 		what = "vblk_get_id";
 		sg.len = VIRTIO_BLK_ID_BYTES;
-		if (vblk_get_id(&s.blk, (char *)s.syncbuf, timeout) == VIRTIO_OK)
+		if (vblk_get_id(&s.blk, (char *)buf, timeout) == VIRTIO_OK)
 			check_result(VIRTIO_BLK_T_GET_ID, &sg, 1, 0);
 		break;
 	case 4: {
@@ -320,20 +319,18 @@ static const char *sync_call(void)
 	}
 	default:
 		what = "vblk_set_writeback";
-		/* Config space of a device that is down: issue 10 item 8. */
-		if (s.blk.dead && fuzz_avoid("issue10-item8"))
-			break;
 		(void)vblk_set_writeback(&s.blk, fuzz_u8() & 1);
 		break;
 	}
-	sim_dma_check_released(s.syncbuf, BUF_BYTES, "synchronous request data");
+	fuzz_check_released(s.vdev, s.syncbuf, BUF_BYTES, "synchronous request data");
+	sim_dma_check_released(s.sparebuf, BUF_BYTES, "data of a call on a dead device");
 	return what;
 }
 
-/* Something the disk does on its own, or the caller giving up on it. */
+/* Something the disk does on its own. */
 static const char *disk_event(void)
 {
-	switch (fuzz_u8() % 5) {
+	switch (fuzz_u8() % 4) {
 	case 0:
 		sim_blk_resize(s.d, fuzz_u8() % (DISK_SECTORS + 1), fuzz_u8() & 1);
 		return "the disk resized";
@@ -343,12 +340,9 @@ static const char *disk_event(void)
 	case 2:
 		s.b->unsupp_next = fuzz_u8() % 3;
 		return "the disk refusing requests";
-	case 3:
+	default:
 		s.b->no_status = !s.b->no_status;
 		return "the disk (not) writing status bytes";
-	default:
-		vblk_abort(&s.blk, VIRTIO_ERESET); /* e.g. the caller's own timeout */
-		return "vblk_abort";
 	}
 }
 
@@ -369,6 +363,7 @@ struct vblk *fuzz_blk_probe(struct virtio_device *vdev, struct sim_dev *d)
 	for (unsigned i = 0; i < NREQ; i++)
 		s.req[i].buf = fuzz_dma(BUF_BYTES, 512);
 	s.syncbuf = fuzz_dma(BUF_BYTES, 512);
+	s.sparebuf = fuzz_dma(BUF_BYTES, 512);
 	uint64_t mask = ~0ull;
 	uint8_t m = fuzz_u8();
 	for (unsigned i = 0; i < sizeof(maskable); i++)
@@ -449,9 +444,7 @@ void fuzz_blk_run(void)
 			what = sync_call();
 			break;
 		case 10:
-			if (s.blk.dead)
-				(void)vblk_reinit(&s.blk);
-			what = "vblk_reinit";
+			what = fuzz_core_step(s.vdev);
 			break;
 		default:
 			what = disk_event();
@@ -459,10 +452,11 @@ void fuzz_blk_run(void)
 		}
 		fuzz_check(what);
 	}
-	/* Whatever state the device is in: every request comes back. */
-	vblk_abort(&s.blk, VIRTIO_ERESET);
-	fuzz_check("the final vblk_abort");
-	for (unsigned i = 0; i < NREQ; i++)
+	/* Whatever state the device is in: every request comes back, unless
+	 * the reset never completes (VIRTIO_EDEAD: the device keeps them). */
+	bool dead = virtio_device_abort(s.vdev, VIRTIO_ERESET) == VIRTIO_EDEAD;
+	fuzz_check("the final virtio_device_abort");
+	for (unsigned i = 0; i < NREQ && !dead; i++)
 		if (s.req[i].in_flight)
-			fuzz_fail("request %u never completed, even after vblk_abort", i);
+			fuzz_fail("request %u never completed, even after virtio_device_abort", i);
 }

@@ -102,12 +102,7 @@ static void raw_function(void)
 	p.vdev.device_id = VIRTIO_ID_BLOCK;
 	if (vblk_probe(&blk, &p.vdev, ~0ull) != VIRTIO_OK)
 		return;
-	uint16_t qsize = virtio_queue_max(&p.vdev, 0);
-	if (qsize > 64)
-		qsize = 64;
-	if (!virtio_has_feature(&p.vdev, VIRTIO_F_RING_PACKED))
-		while (qsize & (qsize - 1))
-			qsize &= (uint16_t)(qsize - 1);
+	uint16_t qsize = virtio_queue_size(&p.vdev, 0, 64);
 	size_t need = vblk_queue_mem_bytes(qsize);
 	if (qsize == 0 || vblk_attach_queue(&blk, 0, &q, qsize, fuzz_dma(need, VIRTQ_MEM_ALIGN),
 					    need) != VIRTIO_OK)
@@ -116,7 +111,7 @@ static void raw_function(void)
 		return;
 	(void)vblk_read(&blk, 0, fuzz_dma(512, 512), 1, 1000000); /* nobody answers */
 	(void)vblk_interrupt(&blk);
-	(void)vblk_reinit(&blk);
+	(void)virtio_device_recover(blk.vdev);
 }
 
 /* ---- simulated ----------------------------------------------------------- */

@@ -5,7 +5,7 @@
  * (fuzz_sim.h) and the caller's reads and re-initialisations.  Checked
  * besides the simulator's rules: a read returns the length asked or an
  * error, a full read holds what the device wrote, and the buffer is never
- * handed back while the device still holds it.
+ * handed back while the device still holds it (fuzz_check_released).
  */
 #include "fuzz_sim.h"
 #include "virtio/errors.h"
@@ -21,13 +21,13 @@ static struct {
 	struct sim_dev *d;
 	struct virtio_mmio mmio;
 	struct vrng rng;
-	uint8_t *qmem, *buf;
+	uint8_t *qmem, *buf, *spare;
 	size_t qlen;
 	uint16_t qsize;
 } s;
 
-/* vrng_probe, queue, start: the whole bring-up, which is also the only
- * way back after a failed read (rng.h). */
+/* vrng_probe, queue, start: the bring-up (after a failed read the way
+ * back is virtio_device_recover(), one of fuzz_core_step()'s). */
 static bool bring_up(uint64_t mask)
 {
 	int rc = vrng_probe(&s.rng, &s.mmio.vdev, mask);
@@ -48,15 +48,20 @@ static void read_once(void)
 	uint32_t off = fuzz_u8() % 64;
 	uint32_t len = fuzz_u16() % (BUF_BYTES - off + 1);
 	uint64_t timeout = (fuzz_u8() % 64 + 1) * 1000ull; /* 1..64 relaxes */
-	int rc = vrng_read(&s.rng, s.buf + off, len, timeout);
-	sim_dma_check_released(s.buf, BUF_BYTES, "entropy buffer");
+	/* After VIRTIO_EDEAD the device keeps s.buf: the calls (which the
+	 * library must refuse) get another buffer. */
+	bool dead = virtio_device_error(s.rng.vdev) == VIRTIO_EDEAD;
+	uint8_t *buf = dead ? s.spare : s.buf;
+	int rc = vrng_read(&s.rng, buf + off, len, timeout);
+	fuzz_check_released(s.rng.vdev, s.buf, BUF_BYTES, "entropy buffer");
+	sim_dma_check_released(s.spare, BUF_BYTES, "entropy buffer of a call on a dead device");
 	if (rc < 0)
 		return;
 	if ((uint32_t)rc != len)
 		fuzz_fail("vrng_read of %u bytes returned %d", len, rc);
 	/* The device fills the whole buffer it is given: one request. */
 	for (uint32_t i = 0; i < len; i++)
-		if (s.buf[off + i] != sim_echo_pattern(i))
+		if (buf[off + i] != sim_echo_pattern(i))
 			fuzz_fail("vrng_read returned %u bytes, byte %u is not the device's", len, i);
 }
 
@@ -85,6 +90,7 @@ static void run(void)
 	s.qlen = vrng_queue_mem_bytes(s.qsize);
 	s.qmem = fuzz_dma(s.qlen, VIRTQ_MEM_ALIGN);
 	s.buf = fuzz_dma(BUF_BYTES, 64);
+	s.spare = fuzz_dma(BUF_BYTES, 64);
 	if (!bring_up(mask))
 		return;
 	while (fuzz_more()) {
@@ -102,9 +108,7 @@ static void run(void)
 			what = "a device step";
 			break;
 		default:
-			if (!s.rng.started)
-				(void)bring_up(mask);
-			what = "the bring-up again";
+			what = fuzz_core_step(s.rng.vdev);
 			break;
 		}
 		fuzz_check(what);

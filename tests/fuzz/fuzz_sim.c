@@ -1,6 +1,6 @@
 /*
  * The fuzz harness over the simulator (fuzz_sim.h): the input cursor, the
- * DMA arena, the oracle, known-bug avoidance, the device's choices, and
+ * DMA arena, the oracle, the device's choices, the caller's main loop, and
  * the unit-test runtime (harness/unit.h) the simulator's files call.
  */
 #include <stdarg.h>
@@ -13,7 +13,8 @@
 
 #include "fuzz_sim.h"
 #include "harness/unit.h"
-#include "virtio/device.h"
+#include "virtio/driver.h"
+#include "virtio/errors.h"
 #include "virtio/spec.h"
 
 /* ---- the input ------------------------------------------------------- */
@@ -134,22 +135,11 @@ void fuzz_fail(const char *fmt, ...)
 	abort();
 }
 
-bool fuzz_avoid(const char *bug)
+void fuzz_check_released(const struct virtio_device *vdev, const void *p, size_t n,
+			 const char *what)
 {
-	static const char *list;
-	if (!list) {
-		list = getenv("FUZZ_AVOID");
-		if (!list)
-			list = "";
-	}
-	size_t n = strlen(bug);
-	for (const char *p = list; (p = strstr(p, bug)) != NULL; p += n) {
-		bool starts = p == list || p[-1] == ' ' || p[-1] == ',';
-		bool ends = p[n] == 0 || p[n] == ' ' || p[n] == ',';
-		if (starts && ends)
-			return true;
-	}
-	return false;
+	if (virtio_device_error(vdev) != VIRTIO_EDEAD)
+		sim_dma_check_released(p, n, what);
 }
 
 /* ---- the device's choices ---------------------------------------------- */
@@ -189,7 +179,7 @@ void fuzz_device_knobs(struct sim_dev *d)
 		break;
 	case 0xfa:
 		/* A reset that never completes: the buffers stay the device's. */
-		d->reset_stuck = !fuzz_avoid("issue10-item7");
+		d->reset_stuck = true;
 		break;
 	}
 }
@@ -296,6 +286,38 @@ void fuzz_device_step(struct sim_dev *d)
 		if (fuzz_one_in(4))
 			sim_set_needs_reset(d);
 		break;
+	}
+}
+
+/* ---- the caller's duties ------------------------------------------------- */
+
+const char *fuzz_core_step(struct virtio_device *vdev)
+{
+	switch (fuzz_u8() % 5) {
+	case 0: {
+		/* The main loop: what the interrupt path left (driver.h). */
+		unsigned owed = virtio_device_pending(vdev);
+		if (owed & VIRTIO_PENDING_RECOVER)
+			(void)virtio_device_recover(vdev);
+		else if (owed & VIRTIO_PENDING_POLL)
+			(void)virtio_device_poll(vdev);
+		return "what virtio_device_pending() asked";
+	}
+	case 1:
+		(void)virtio_device_interrupt(vdev);
+		return "virtio_device_interrupt";
+	case 2:
+		(void)virtio_device_poll(vdev);
+		return "virtio_device_poll";
+	case 3:
+		/* A device that is down (an abort, a failed recovery, a reset
+		 * that never completed) comes back only when asked. */
+		if (virtio_device_error(vdev))
+			(void)virtio_device_recover(vdev);
+		return "virtio_device_recover";
+	default:
+		(void)virtio_device_abort(vdev, fuzz_one_in(2) ? VIRTIO_ERESET : VIRTIO_ETIMEDOUT);
+		return "virtio_device_abort";
 	}
 }
 

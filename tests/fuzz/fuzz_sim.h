@@ -12,9 +12,6 @@
  *
  * fuzz_sim.c also gives the simulator the runtime the unit-test runner
  * gives it (harness/unit.h): FAIL aborts, unit_rand() draws from the input.
- *
- * Known library bugs the check's runs steer around: FUZZ_AVOID (see
- * tests/fuzz/known-bugs/README.md).
  */
 #ifndef FUZZ_SIM_H
 #define FUZZ_SIM_H
@@ -24,6 +21,8 @@
 #include <stdint.h>
 
 #include "sim/sim_device.h"
+
+struct virtio_device;
 
 /* ---- the input ------------------------------------------------------- */
 
@@ -60,9 +59,15 @@ void fuzz_check(const char *where);
 /* Abort with a message: a rule of the library's API was broken. */
 _Noreturn void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Is the run told (FUZZ_AVOID="issue10-item1 ...") to steer around this
- * known library bug?  Only the input that reaches it is skipped. */
-bool fuzz_avoid(const char *bug);
+/*
+ * The caller got buffer [p, p + n) back (a request completed, a
+ * synchronous call returned): abort if the device still holds a chain over
+ * any byte of it (§3.3.1).  Except while `vdev` is dead (VIRTIO_EDEAD: a
+ * reset that never completed): then the device keeps what it was given,
+ * by the library's policy (driver.h), and the caller must not reuse it.
+ */
+void fuzz_check_released(const struct virtio_device *vdev, const void *p, size_t n,
+			 const char *what);
 
 /* ---- the device's choices ---------------------------------------------- */
 
@@ -75,5 +80,13 @@ void fuzz_device_knobs(struct sim_dev *d);
  * complete some (or meet a fault while completing), change a knob, raise
  * an interrupt the driver did not cause, ask for a reset. */
 void fuzz_device_step(struct sim_dev *d);
+
+/* ---- the caller's duties (driver.h) -------------------------------------- */
+
+/* One step of the caller's main loop over the device core, chosen by the
+ * input: what virtio_device_pending() asks for, an interrupt, a poll, a
+ * recovery of a device that is down, or an abort (the caller giving up).
+ * Its name, for fuzz_check(). */
+const char *fuzz_core_step(struct virtio_device *vdev);
 
 #endif

@@ -5,9 +5,6 @@
 #                                  new finds kept in build/fuzz/corpus-TARGET
 #   run.sh merge TARGET...         fold those finds into tests/fuzz/corpus-TARGET
 #                                  (-merge=1: only inputs that add coverage)
-#   run.sh known-bugs TARGET...    each seed of tests/fuzz/known-bugs/ must
-#                                  still trip the oracle, with nothing avoided
-# FUZZ_AVOID (the environment) names the known bugs the runs steer around.
 # One `[PASS]`/`[FAIL]` line per target or seed, then `N passed, M failed`.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -56,25 +53,8 @@ merge)
 		fi
 	done
 	;;
-known-bugs)
-	for seed in tests/fuzz/known-bugs/*; do
-		name=$(basename "$seed")
-		t=${name%%-*}
-		[ "$name" = README.md ] && continue
-		[ -x build/fuzz/fuzz_"$t" ] || { result "$name" 1 "no target fuzz_$t"; continue; }
-		out=$(FUZZ_AVOID='' build/fuzz/fuzz_"$t" "${flags[@]}" "$seed" 2>&1)
-		rc=$?
-		line=$(grep -m 1 '^==fuzz==' <<<"$out")
-		if [ "$rc" -ne 0 ] && [ -n "$line" ]; then
-			result "$name trips the oracle" 0
-			echo "    $line"
-		else
-			result "$name trips the oracle" 1 "not any more: if the bug is fixed, move the seed into tests/fuzz/corpus-$t and drop the bug from FUZZ_AVOID"
-		fi
-	done
-	;;
 *)
-	echo "usage: $0 run RUNS TARGET... | merge TARGET... | known-bugs" >&2
+	echo "usage: $0 run RUNS TARGET... | merge TARGET..." >&2
 	exit 2
 	;;
 esac
