@@ -22,20 +22,23 @@ test-qemu: kernel
 #   make fuzz                       each target from its seed corpus (what `make check` does)
 #   make fuzz FUZZ_RUNS=10000000    longer runs
 #   make fuzz-merge                 fold what the runs found into tests/fuzz/corpus-*
-FUZZ_TARGETS := blk pci rng
+FUZZ_TARGETS := blk pci rng input console
 FUZZ_RUNS ?= 100000
 FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_SIM_SRCS := $(wildcard tests/host/sim/*.c tests/host/sim/*/*.c) \
 	tests/fuzz/fuzz_sim.c tests/fuzz/fuzz_blk_io.c
+# The bounded waits' budgets, small: a device that never answers (a reset
+# that never completes, a FLUSH before a cache-mode switch, a control
+# command) costs 1 ms of the simulated clock, 1000 relaxes, not the
+# defaults' 1 s or 5 s (millions: a run of 100 inputs a second, and
+# libFuzzer's timeout).  No check is weakened: the library gives up the
+# same way, only sooner.
+FUZZ_WAIT_FLAGS ?= -DVIRTIO_RESET_TIMEOUT_NS=1000000ull -DVBLK_CACHE_FLUSH_TIMEOUT_NS=1000000ull \
+	-DVNET_CTRL_TIMEOUT_NS=1000000ull
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-DVIRTIO_PLATFORM_HEADER='"sim/sim_platform.h"' $(FUZZ_WAIT_FLAGS) \
 	-Idrivers/virtio/include -Itests/host -Itests/fuzz
-# The bounded waits' budgets, small: a device whose reset never completes
-# (one input in a few) costs a 1 ms wait of the simulated clock, 1000
-# relaxes, not the default 1 s, a million.  No check is weakened: the
-# library gives up the same way, only sooner.
-FUZZ_WAIT_FLAGS ?= -DVIRTIO_RESET_TIMEOUT_NS=1000000ull
 FUZZ_HEADERS := $(VIRTIO_HEADERS) \
 	$(wildcard tests/fuzz/*.h tests/host/sim/*.h tests/host/sim/*/*.h tests/host/harness/unit.h)
 # The library and the simulator compiled once for every target.

@@ -123,8 +123,7 @@ static struct {
 	struct vblk_queue q[NQUEUES];
 	unsigned nq;
 	struct freq req[NREQ];
-	uint8_t *syncbuf;
-	uint8_t *sparebuf; /* the synchronous calls' while a dead device keeps syncbuf */
+	struct fuzz_sync_buf sync; /* the data of the synchronous calls */
 	bool dirty[DISK_SECTORS]; /* a range command may have changed it */
 } s;
 
@@ -280,23 +279,23 @@ static const char *sync_call(void)
 	uint64_t timeout = (fuzz_u8() % 64 + 1) * 1000ull; /* 1..64 relaxes */
 	uint64_t sector = fuzz_u8() % (DISK_SECTORS + 4);
 	uint32_t count = fuzz_u8() % (BUF_BYTES / VIRTIO_BLK_SECTOR + 1);
-	/* After VIRTIO_EDEAD the device keeps syncbuf: a caller must not
-	 * touch it, so the calls (which the library must refuse) get another. */
-	bool dead = virtio_device_error(s.vdev) == VIRTIO_EDEAD;
-	uint8_t *buf = dead ? s.sparebuf : s.syncbuf;
+	uint8_t *buf = fuzz_sync_buf_take(&s.sync, s.vdev);
 	struct virtq_sg sg = { buf, count * VIRTIO_BLK_SECTOR };
 	const char *what;
+	int rc = VIRTIO_OK; /* of the calls with data */
 
 	switch (fuzz_u8() % 6) {
 	case 0:
 		what = "vblk_read";
-		if (vblk_read(&s.blk, sector, buf, count, timeout) == VIRTIO_OK)
+		rc = vblk_read(&s.blk, sector, buf, count, timeout);
+		if (rc == VIRTIO_OK)
 			check_result(VIRTIO_BLK_T_IN, &sg, 1, sector);
 		break;
 	case 1:
 		what = "vblk_write";
 		fill_pattern(&sg, 1, sector);
-		if (vblk_write(&s.blk, sector, buf, count, timeout) == VIRTIO_OK)
+		rc = vblk_write(&s.blk, sector, buf, count, timeout);
+		if (rc == VIRTIO_OK)
 			check_result(VIRTIO_BLK_T_OUT, &sg, 1, sector);
 		break;
 	case 2:
@@ -306,7 +305,8 @@ static const char *sync_call(void)
 	case 3:
 		what = "vblk_get_id";
 		sg.len = VIRTIO_BLK_ID_BYTES;
-		if (vblk_get_id(&s.blk, (char *)buf, timeout) == VIRTIO_OK)
+		rc = vblk_get_id(&s.blk, (char *)buf, timeout);
+		if (rc == VIRTIO_OK)
 			check_result(VIRTIO_BLK_T_GET_ID, &sg, 1, 0);
 		break;
 	case 4: {
@@ -322,8 +322,7 @@ static const char *sync_call(void)
 		(void)vblk_set_writeback(&s.blk, fuzz_u8() & 1);
 		break;
 	}
-	fuzz_check_released(s.vdev, s.syncbuf, BUF_BYTES, "synchronous request data");
-	sim_dma_check_released(s.sparebuf, BUF_BYTES, "data of a call on a dead device");
+	fuzz_sync_buf_back(&s.sync, rc);
 	return what;
 }
 
@@ -362,8 +361,7 @@ struct vblk *fuzz_blk_probe(struct virtio_device *vdev, struct sim_dev *d)
 	s.b = sim_blk_of(d);
 	for (unsigned i = 0; i < NREQ; i++)
 		s.req[i].buf = fuzz_dma(BUF_BYTES, 512);
-	s.syncbuf = fuzz_dma(BUF_BYTES, 512);
-	s.sparebuf = fuzz_dma(BUF_BYTES, 512);
+	fuzz_sync_buf_init(&s.sync, BUF_BYTES, "synchronous request data");
 	uint64_t mask = ~0ull;
 	uint8_t m = fuzz_u8();
 	for (unsigned i = 0; i < sizeof(maskable); i++)
@@ -444,7 +442,7 @@ void fuzz_blk_run(void)
 			what = sync_call();
 			break;
 		case 10:
-			what = fuzz_core_step(s.vdev);
+			what = fuzz_core_step(&(struct fuzz_driver){ .vdev = s.vdev });
 			break;
 		default:
 			what = disk_event();

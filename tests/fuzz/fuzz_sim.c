@@ -15,6 +15,7 @@
 #include "harness/unit.h"
 #include "virtio/driver.h"
 #include "virtio/errors.h"
+#include "virtio/mmio.h"
 #include "virtio/spec.h"
 
 /* ---- the input ------------------------------------------------------- */
@@ -135,11 +136,61 @@ void fuzz_fail(const char *fmt, ...)
 	abort();
 }
 
-void fuzz_check_released(const struct virtio_device *vdev, const void *p, size_t n,
-			 const char *what)
+void fuzz_sync_buf_init(struct fuzz_sync_buf *b, size_t n, const char *what)
 {
-	if (virtio_device_error(vdev) != VIRTIO_EDEAD)
-		sim_dma_check_released(p, n, what);
+	*b = (struct fuzz_sync_buf){ fuzz_dma(n, 512), fuzz_dma(n, 512), n, false, false, what };
+}
+
+uint8_t *fuzz_sync_buf_take(struct fuzz_sync_buf *b, const struct virtio_device *vdev)
+{
+	/* A reset completed since (the abort that took every buffer back). */
+	if (b->kept && virtio_device_error(vdev) != VIRTIO_EDEAD)
+		b->kept = false;
+	b->used_buf = !b->kept;
+	return b->kept ? b->spare : b->buf;
+}
+
+void fuzz_sync_buf_back(struct fuzz_sync_buf *b, int rc)
+{
+	if (b->used_buf && rc == VIRTIO_EDEAD)
+		b->kept = true;
+	if (!b->kept)
+		sim_dma_check_released(b->buf, b->n, b->what);
+	sim_dma_check_released(b->spare, b->n, "the spare buffer (given while the device is dead)");
+}
+
+/* ---- the device's making ----------------------------------------------- */
+
+uint32_t fuzz_version(void)
+{
+	return fuzz_u8() & 1 ? 1 : 2;
+}
+
+uint64_t fuzz_ring_offer(void)
+{
+	static const uint8_t offer[] = {
+		VIRTIO_F_INDIRECT_DESC, VIRTIO_F_EVENT_IDX,       VIRTIO_F_RING_PACKED,
+		VIRTIO_F_IN_ORDER,      VIRTIO_F_NOTIFICATION_DATA, VIRTIO_F_ACCESS_PLATFORM,
+		VIRTIO_F_RING_RESET,    3 /* no such feature */,
+	};
+	uint64_t features = fuzz_one_in(8) ? 0 : VIRTIO_BIT(VIRTIO_F_VERSION_1);
+	uint8_t f = fuzz_u8();
+	for (unsigned i = 0; i < sizeof(offer); i++)
+		if (f & (1u << i))
+			features |= VIRTIO_BIT(offer[i]);
+	return features;
+}
+
+uint64_t fuzz_mask(void)
+{
+	return fuzz_one_in(4) ? ~fuzz_u64() : ~0ull;
+}
+
+bool fuzz_mmio_probe(struct virtio_mmio *m, struct sim_dev *d)
+{
+	int rc = virtio_mmio_probe(m, d->base);
+	fuzz_check("virtio_mmio_probe");
+	return rc == VIRTIO_OK;
 }
 
 /* ---- the device's choices ---------------------------------------------- */
@@ -149,6 +200,11 @@ static bool live(const struct sim_dev *d)
 {
 	return (d->status & VIRTIO_STATUS_DRIVER_OK) &&
 	       !(d->status & (VIRTIO_STATUS_FAILED | VIRTIO_STATUS_DEVICE_NEEDS_RESET));
+}
+
+bool fuzz_queue_live(const struct sim_dev *d, unsigned qi)
+{
+	return live(d) && qi < SIM_MAX_QUEUES && d->q[qi].ready && !d->q[qi].halted;
 }
 
 void fuzz_device_knobs(struct sim_dev *d)
@@ -291,14 +347,25 @@ void fuzz_device_step(struct sim_dev *d)
 
 /* ---- the caller's duties ------------------------------------------------- */
 
-const char *fuzz_core_step(struct virtio_device *vdev)
+static int driver_abort(const struct fuzz_driver *drv, int err)
 {
+	return drv->abort ? drv->abort(err) : virtio_device_abort(drv->vdev, err);
+}
+
+static int driver_recover(const struct fuzz_driver *drv)
+{
+	return drv->recover ? drv->recover() : virtio_device_recover(drv->vdev);
+}
+
+const char *fuzz_core_step(const struct fuzz_driver *drv)
+{
+	struct virtio_device *vdev = drv->vdev;
 	switch (fuzz_u8() % 5) {
 	case 0: {
 		/* The main loop: what the interrupt path left (driver.h). */
 		unsigned owed = virtio_device_pending(vdev);
 		if (owed & VIRTIO_PENDING_RECOVER)
-			(void)virtio_device_recover(vdev);
+			(void)driver_recover(drv);
 		else if (owed & VIRTIO_PENDING_POLL)
 			(void)virtio_device_poll(vdev);
 		return "what virtio_device_pending() asked";
@@ -313,12 +380,40 @@ const char *fuzz_core_step(struct virtio_device *vdev)
 		/* A device that is down (an abort, a failed recovery, a reset
 		 * that never completed) comes back only when asked. */
 		if (virtio_device_error(vdev))
-			(void)virtio_device_recover(vdev);
-		return "virtio_device_recover";
+			(void)driver_recover(drv);
+		return "the driver's recovery";
 	default:
-		(void)virtio_device_abort(vdev, fuzz_one_in(2) ? VIRTIO_ERESET : VIRTIO_ETIMEDOUT);
-		return "virtio_device_abort";
+		(void)driver_abort(drv, fuzz_one_in(2) ? VIRTIO_ERESET : VIRTIO_ETIMEDOUT);
+		return "the driver's abort";
 	}
+}
+
+bool fuzz_steps(struct sim_dev *d, const struct fuzz_driver *drv)
+{
+	while (fuzz_more()) {
+		const char *what;
+		switch (fuzz_u8() % 8) {
+		case 0:
+		case 1:
+		case 2:
+		case 3:
+			what = drv->step();
+			break;
+		case 4:
+		case 5:
+		case 6:
+			fuzz_device_step(d);
+			what = "a device step";
+			break;
+		default:
+			what = fuzz_core_step(drv);
+			break;
+		}
+		fuzz_check(what);
+	}
+	bool dead = driver_abort(drv, VIRTIO_ERESET) == VIRTIO_EDEAD;
+	fuzz_check("the final abort");
+	return dead;
 }
 
 /* ---- the runtime the simulator expects (harness/unit.h) ------------------ */

@@ -23,6 +23,7 @@
 #include "sim/sim_device.h"
 
 struct virtio_device;
+struct virtio_mmio;
 
 /* ---- the input ------------------------------------------------------- */
 
@@ -60,16 +61,48 @@ void fuzz_check(const char *where);
 _Noreturn void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * The caller got buffer [p, p + n) back (a request completed, a
- * synchronous call returned): abort if the device still holds a chain over
- * any byte of it (§3.3.1).  Except while `vdev` is dead (VIRTIO_EDEAD: a
- * reset that never completed): then the device keeps what it was given,
- * by the library's policy (driver.h), and the caller must not reuse it.
+ * The buffer of a synchronous call (vblk_read(), vrng_read(), ...), and
+ * the oracle of its return: once the call returned, the device holds no
+ * chain over any byte of it (§3.3.1), unless the call said VIRTIO_EDEAD
+ * (a reset that never completed: by the library's policy the device keeps
+ * what it was given, driver.h).  Then the buffer is the device's until a
+ * later reset completes (the device is no longer dead), and the calls in
+ * between, which the library must refuse, get the spare instead: a caller
+ * must not touch a buffer the device keeps, and the spare must never reach
+ * the device at all.
  */
-void fuzz_check_released(const struct virtio_device *vdev, const void *p, size_t n,
-			 const char *what);
+struct fuzz_sync_buf {
+	uint8_t *buf, *spare; /* n bytes of fuzz_dma() each */
+	size_t n;
+	bool kept;            /* the device kept buf (VIRTIO_EDEAD) */
+	bool used_buf;        /* the call in progress has buf */
+	const char *what;
+};
+void fuzz_sync_buf_init(struct fuzz_sync_buf *b, size_t n, const char *what);
+/* The buffer for the next call. */
+uint8_t *fuzz_sync_buf_take(struct fuzz_sync_buf *b, const struct virtio_device *vdev);
+/* The call returned rc: check what it handed back. */
+void fuzz_sync_buf_back(struct fuzz_sync_buf *b, int rc);
+
+/* ---- the device's making ----------------------------------------------- */
+
+/* virtio-mmio version 1 (legacy) or 2, by the next byte. */
+uint32_t fuzz_version(void);
+/* The transport and ring features a device offers on top of its own:
+ * VERSION_1 mostly, then INDIRECT_DESC, EVENT_IDX, RING_PACKED, IN_ORDER,
+ * NOTIFICATION_DATA, ACCESS_PLATFORM, RING_RESET and a bit no spec
+ * defines, one input bit each. */
+uint64_t fuzz_ring_offer(void);
+/* The caller's feature mask: everything, or (one time in four) bits off. */
+uint64_t fuzz_mask(void);
+/* virtio_mmio_probe over d (checked); false when the library refused. */
+bool fuzz_mmio_probe(struct virtio_mmio *m, struct sim_dev *d);
 
 /* ---- the device's choices ---------------------------------------------- */
+
+/* Does d take chains now (DRIVER_OK, not FAILED or NEEDS_RESET), and is
+ * queue qi ready and not halted by a fault? */
+bool fuzz_queue_live(const struct sim_dev *d, unsigned qi);
 
 /* Set a device's knobs from the input: processing mode, ring polling,
  * reordering, notification suppression, completion batches, interrupt-ACK
@@ -83,10 +116,30 @@ void fuzz_device_step(struct sim_dev *d);
 
 /* ---- the caller's duties (driver.h) -------------------------------------- */
 
+/* A driver as a target drives it: its device, its own abort and recovery
+ * where it has them (a driver over the core may need its part in both:
+ * console.h, input.h), and the steps of its API the input chooses. */
+struct fuzz_driver {
+	struct virtio_device *vdev;
+	int (*abort)(int err);  /* NULL: virtio_device_abort() */
+	int (*recover)(void);   /* NULL: virtio_device_recover() */
+	const char *(*step)(void); /* one call of the driver's API; its name */
+};
+
 /* One step of the caller's main loop over the device core, chosen by the
  * input: what virtio_device_pending() asks for, an interrupt, a poll, a
  * recovery of a device that is down, or an abort (the caller giving up).
  * Its name, for fuzz_check(). */
-const char *fuzz_core_step(struct virtio_device *vdev);
+const char *fuzz_core_step(const struct fuzz_driver *drv);
+
+/*
+ * A target's life after its bring-up, until the input runs out: each step
+ * the driver's (drv->step), the device's (fuzz_device_step) or the
+ * caller's main loop (fuzz_core_step), each followed by the oracle; at the
+ * end an abort, which must take every buffer back unless the device is
+ * dead.  Returns true when it is (the abort said VIRTIO_EDEAD): the
+ * caller's last checks then leave out what the device keeps.
+ */
+bool fuzz_steps(struct sim_dev *d, const struct fuzz_driver *drv);
 
 #endif
