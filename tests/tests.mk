@@ -22,7 +22,7 @@ test-qemu: kernel
 #   make fuzz                       each target from its seed corpus (what `make check` does)
 #   make fuzz FUZZ_RUNS=10000000    longer runs
 #   make fuzz-merge                 fold what the runs found into tests/fuzz/corpus-*
-FUZZ_TARGETS := blk pci rng input console
+FUZZ_TARGETS := blk pci rng input console net gpu
 FUZZ_RUNS ?= 100000
 FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_SIM_SRCS := $(wildcard tests/host/sim/*.c tests/host/sim/*/*.c) \

@@ -271,6 +271,13 @@ static bool fault_fits(const struct sim_queue *q, enum sim_fault f)
 	}
 }
 
+/* A queue whose chains only the back end completes, when it chooses (a
+ * network receive queue, when a frame comes): the steps only take them. */
+static bool held(struct sim_dev *d, unsigned qi)
+{
+	return d->holds && d->holds(d, qi);
+}
+
 /* Complete one pending chain of queue qi with a fault instead. */
 static void complete_with_fault(struct sim_dev *d, unsigned qi)
 {
@@ -282,7 +289,7 @@ static void complete_with_fault(struct sim_dev *d, unsigned qi)
 	enum sim_fault f = faults[fuzz_u8() % (sizeof(faults) / sizeof(faults[0]))];
 	struct sim_queue *q = &d->q[qi];
 	if (!live(d) || !q->ready || q->halted || !q->npending || d->fault != SIM_FAULT_NONE ||
-	    !fault_fits(q, f))
+	    !fault_fits(q, f) || held(d, qi))
 		return;
 	d->fault = f;
 	d->fault_after = 0;
@@ -319,7 +326,7 @@ void fuzz_device_step(struct sim_dev *d)
 		break;
 	case 1:
 	case 2:
-		if (live(d))
+		if (live(d) && !held(d, qi))
 			sim_complete(d, qi, fuzz_u8() % 4); /* 0: all */
 		break;
 	case 3:

@@ -309,6 +309,10 @@ void sim_mmio_write(uintptr_t addr, unsigned width, uint32_t v)
 				if (!d->q[qi].ready)
 					continue;
 				sim_consume(d, qi);
+				/* A queue the back end completes itself only
+				 * gives up its chains when it chooses. */
+				if (d->holds && d->holds(d, qi))
+					continue;
 				d->complete_on_ack -= sim_complete(d, qi, d->complete_on_ack);
 			}
 		}
