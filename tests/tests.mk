@@ -23,7 +23,7 @@ test-qemu: kernel
 #   make fuzz FUZZ_RUNS=10000000    longer runs
 #   make fuzz-merge                 fold what the runs found into tests/fuzz/corpus-*
 FUZZ_TARGETS := blk pci rng input console net gpu
-FUZZ_RUNS ?= 100000
+FUZZ_RUNS ?= 5000
 FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_SIM_SRCS := $(wildcard tests/host/sim/*.c tests/host/sim/*/*.c) \
 	tests/fuzz/fuzz_sim.c tests/fuzz/fuzz_blk_io.c

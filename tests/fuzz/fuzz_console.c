@@ -154,6 +154,7 @@ static int console_recover(void)
 
 static void run(void)
 {
+	memset(&s, 0, sizeof(s));
 	struct sim_con_opts o = {
 		.version = fuzz_version(),
 		.remove = fuzz_u8() & 7, /* SIZE, MULTIPORT, EMERG_WRITE: bits 0..2 */
@@ -195,9 +196,6 @@ static void run(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_input(data, size);
-	memset(&s, 0, sizeof(s));
-	run();
-	fuzz_input_end();
+	fuzz_run_input(data, size, run);
 	return 0;
 }

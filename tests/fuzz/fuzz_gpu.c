@@ -47,6 +47,7 @@ static void cmd_done(struct vgpu_cmd *c, int status)
 	if (!f->in_flight)
 		fuzz_fail("gpu done() for a command not in flight (twice, or one refused)");
 	f->in_flight = false;
+	fuzz_owed_done();
 	if (status > 0)
 		fuzz_fail("gpu done() with status %d", status);
 	if (status == VIRTIO_OK && c->type == VIRTIO_GPU_CMD_GET_EDID && c->edid_len > VGPU_EDID_MAX)
@@ -127,6 +128,8 @@ static void submit(void)
 	f->in_flight = true;
 	if (vgpu_submit(&s.g, &f->c) != VIRTIO_OK)
 		f->in_flight = false; /* refused: done() must never come */
+	else
+		fuzz_owed_add();
 }
 
 /* A synchronous command of gpu_sync.c with a short deadline; its name. */
@@ -221,8 +224,14 @@ static const char *driver_step(void)
 	}
 }
 
+static int attach(uint16_t qi, uint16_t size, void *mem, size_t len)
+{
+	return vgpu_attach_queue(&s.g, qi, &s.q[qi], size, mem, len);
+}
+
 static void run(void)
 {
+	memset(&s, 0, sizeof(s));
 	struct sim_gpu_opts o = {
 		.version = fuzz_version(),
 		.num_scanouts = fuzz_u8() % 20,
@@ -241,32 +250,17 @@ static void run(void)
 	fuzz_check("vgpu_probe");
 	if (rc != VIRTIO_OK)
 		return;
-	for (uint16_t qi = 0; qi < 2; qi++) {
-		if (qi == 1 && fuzz_one_in(4))
-			break; /* no cursor queue */
-		uint16_t size = (uint16_t)(fuzz_u8() % 65);
-		size_t len = vgpu_queue_mem_bytes(size);
-		len -= len && fuzz_one_in(32); /* one byte short */
-		rc = vgpu_attach_queue(&s.g, qi, &s.q[qi], size, fuzz_dma(len, VIRTQ_MEM_ALIGN), len);
-		fuzz_check("vgpu_attach_queue");
-		if (rc != VIRTIO_OK && qi == 0)
-			return;
-	}
+	if (!fuzz_attach_queues(2, vgpu_queue_mem_bytes, attach)) /* cursorq maybe not */
+		return;
 	rc = vgpu_start(&s.g);
 	fuzz_check("vgpu_start");
 	if (rc != VIRTIO_OK)
 		return;
-	bool dead = fuzz_steps(s.d, &(struct fuzz_driver){ .vdev = s.g.vdev, .step = driver_step });
-	for (unsigned i = 0; i < NCMD && !dead; i++)
-		if (s.cmd[i].in_flight)
-			fuzz_fail("gpu command %u never completed, even after the abort", i);
+	(void)fuzz_steps(s.d, &(struct fuzz_driver){ .vdev = s.g.vdev, .step = driver_step });
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_input(data, size);
-	memset(&s, 0, sizeof(s));
-	run();
-	fuzz_input_end();
+	fuzz_run_input(data, size, run);
 	return 0;
 }

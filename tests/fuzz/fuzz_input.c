@@ -125,8 +125,14 @@ static void malformed_answers(void)
 		sim_input_of(s.d)->bad_echo_select = selects[fuzz_u8() % 8];
 }
 
+static int attach(uint16_t qi, uint16_t size, void *mem, size_t len)
+{
+	return vinput_attach_queue(&s.in, qi, size, mem, len);
+}
+
 static void run(void)
 {
+	memset(&s, 0, sizeof(s));
 	uint32_t version = fuzz_version();
 	s.d = sim_input_new(version, fuzz_ring_offer(), (uint16_t)(fuzz_u8() % 65));
 	malformed_answers();
@@ -137,16 +143,8 @@ static void run(void)
 	fuzz_check("vinput_probe");
 	if (rc != VIRTIO_OK)
 		return;
-	for (uint16_t qi = 0; qi < 2; qi++) {
-		if (qi == 1 && fuzz_one_in(4))
-			break; /* no status queue */
-		uint16_t size = (uint16_t)(fuzz_u8() % 65);
-		size_t len = vinput_queue_mem_bytes(size);
-		rc = vinput_attach_queue(&s.in, qi, size, fuzz_dma(len, VIRTQ_MEM_ALIGN), len);
-		fuzz_check("vinput_attach_queue");
-		if (rc != VIRTIO_OK && qi == 0)
-			return;
-	}
+	if (!fuzz_attach_queues(2, vinput_queue_mem_bytes, attach)) /* statusq maybe not */
+		return;
 	rc = vinput_start(&s.in, deliver, NULL);
 	fuzz_check("vinput_start");
 	if (rc != VIRTIO_OK)
@@ -157,9 +155,6 @@ static void run(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_input(data, size);
-	memset(&s, 0, sizeof(s));
-	run();
-	fuzz_input_end();
+	fuzz_run_input(data, size, run);
 	return 0;
 }

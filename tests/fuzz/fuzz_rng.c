@@ -21,11 +21,14 @@ static struct {
 	struct sim_dev *d;
 	struct virtio_mmio mmio;
 	struct vrng rng;
-	uint8_t *qmem;
 	struct fuzz_sync_buf buf;
-	size_t qlen;
-	uint16_t qsize;
 } s;
+
+static int attach(uint16_t qi, uint16_t size, void *mem, size_t len)
+{
+	(void)qi;
+	return vrng_attach_queue(&s.rng, size, mem, len);
+}
 
 /* vrng_probe, queue, start: the bring-up (after a failed read the way
  * back is virtio_device_recover(), one of fuzz_core_step()'s). */
@@ -35,9 +38,7 @@ static bool bring_up(uint64_t mask)
 	fuzz_check("vrng_probe");
 	if (rc != VIRTIO_OK)
 		return false;
-	rc = vrng_attach_queue(&s.rng, s.qsize, s.qmem, s.qlen);
-	fuzz_check("vrng_attach_queue");
-	if (rc != VIRTIO_OK)
+	if (!fuzz_attach_queues(1, vrng_queue_mem_bytes, attach))
 		return false;
 	rc = vrng_start(&s.rng);
 	fuzz_check("vrng_start");
@@ -76,9 +77,6 @@ static void run(void)
 	uint64_t mask = fuzz_mask();
 	if (!fuzz_mmio_probe(&s.mmio, s.d))
 		return;
-	s.qsize = (uint16_t)(fuzz_u8() % 65);
-	s.qlen = vrng_queue_mem_bytes(s.qsize);
-	s.qmem = fuzz_dma(s.qlen, VIRTQ_MEM_ALIGN);
 	fuzz_sync_buf_init(&s.buf, BUF_BYTES, "entropy buffer");
 	if (bring_up(mask))
 		(void)fuzz_steps(s.d, &(struct fuzz_driver){ .vdev = s.rng.vdev, .step = driver_step });
@@ -86,8 +84,6 @@ static void run(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_input(data, size);
-	run();
-	fuzz_input_end();
+	fuzz_run_input(data, size, run);
 	return 0;
 }

@@ -25,8 +25,18 @@ static size_t in_len, in_pos;
 
 static void arena_rewind(void);
 
+static unsigned owed;
+
+void fuzz_run_input(const uint8_t *data, size_t size, void (*run)(void))
+{
+	fuzz_input(data, size);
+	run();
+	fuzz_input_end();
+}
+
 void fuzz_input(const uint8_t *data, size_t size)
 {
+	owed = 0;
 	in = data;
 	in_len = size;
 	in_pos = 0;
@@ -420,7 +430,38 @@ bool fuzz_steps(struct sim_dev *d, const struct fuzz_driver *drv)
 	}
 	bool dead = driver_abort(drv, VIRTIO_ERESET) == VIRTIO_EDEAD;
 	fuzz_check("the final abort");
+	if (owed && !dead)
+		fuzz_fail("%u request(s) never completed, even after the final abort", owed);
 	return dead;
+}
+
+void fuzz_owed_add(void)
+{
+	owed++;
+}
+
+void fuzz_owed_done(void)
+{
+	if (owed == 0)
+		fuzz_fail("done() with no request in flight");
+	owed--;
+}
+
+bool fuzz_attach_queues(unsigned n, size_t (*mem_bytes)(uint16_t size),
+			int (*attach)(uint16_t qi, uint16_t size, void *mem, size_t len))
+{
+	for (uint16_t qi = 0; qi < n; qi++) {
+		if (qi > 0 && fuzz_one_in(4))
+			continue;
+		uint16_t size = (uint16_t)(fuzz_u8() % 65);
+		size_t len = mem_bytes(size);
+		len -= len && fuzz_one_in(32); /* one byte short */
+		int rc = attach(qi, size, fuzz_dma(len, VIRTQ_MEM_ALIGN), len);
+		fuzz_check("the driver's queue attach");
+		if (rc != VIRTIO_OK && qi == 0)
+			return false;
+	}
+	return true;
 }
 
 /* ---- the runtime the simulator expects (harness/unit.h) ------------------ */

@@ -27,6 +27,8 @@ struct virtio_mmio;
 
 /* ---- the input ------------------------------------------------------- */
 
+/* One input for a target: fuzz_input(), run(), fuzz_input_end(). */
+void fuzz_run_input(const uint8_t *data, size_t size, void (*run)(void));
 /* Start an input: forget every simulated device and rewind the DMA arena. */
 void fuzz_input(const uint8_t *data, size_t size);
 /* End it: free what the simulator allocated, so that libFuzzer sees as
@@ -141,5 +143,21 @@ const char *fuzz_core_step(const struct fuzz_driver *drv);
  * caller's last checks then leave out what the device keeps.
  */
 bool fuzz_steps(struct sim_dev *d, const struct fuzz_driver *drv);
+
+/* The requests a target has in flight (accepted, done() not yet called),
+ * which the abort at the end of fuzz_steps() must all bring back unless
+ * the device is dead: one call when a submission is accepted, one in each
+ * done().  Zero at the start of every input. */
+void fuzz_owed_add(void);
+void fuzz_owed_done(void);
+
+/*
+ * Queues 0..n-1 of sizes from the input (0..64: the library must refuse
+ * what is wrong) in fuzz_dma() memory of mem_bytes(size) bytes (one byte
+ * short one time in 32); each queue after the first left out one time in
+ * four.  attach() is the driver's; false when it refused queue 0.
+ */
+bool fuzz_attach_queues(unsigned n, size_t (*mem_bytes)(uint16_t size),
+			int (*attach)(uint16_t qi, uint16_t size, void *mem, size_t len));
 
 #endif
