@@ -30,7 +30,7 @@ FUZZ_SIM_SRCS := $(wildcard tests/host/sim/*.c tests/host/sim/*/*.c) \
 # The bounded waits' budgets, small: a device that never answers (a reset
 # that never completes, a FLUSH before a cache-mode switch, a control
 # command) costs 1 ms of the simulated clock, 1000 relaxes, not the
-# defaults' 1 s or 5 s (millions: a run of 100 inputs a second, and
+# defaults' 1 s or 5 s (millions: fuzz_blk ran 50 inputs a second, and
 # libFuzzer's timeout).  No check is weakened: the library gives up the
 # same way, only sooner.
 FUZZ_WAIT_FLAGS ?= -DVIRTIO_RESET_TIMEOUT_NS=1000000ull -DVBLK_CACHE_FLUSH_TIMEOUT_NS=1000000ull \

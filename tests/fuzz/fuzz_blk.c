@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: virtio-blk over virtio-mmio, the input bytes being the
  * simulated device's behaviour (fuzz_sim.h) and the caller's requests
- * (fuzz_blk_io.h).  The real mmio.c, device.c, virtq*.c, blk.c and
+ * (fuzz_blk_io.h).  The real mmio.c, the device core, virtq*.c, blk.c and
  * blk_sync.c run against the host simulator, whose driver-rule checks are
  * the oracle; ASan and UBSan watch memory and arithmetic, poisoned guard
  * bytes every DMA block, and the simulated clock ends every wait.

@@ -2,7 +2,7 @@
  * The block workload the fuzz targets share (fuzz_blk.c over virtio-mmio,
  * fuzz_pci.c over virtio-pci): a simulated virtio-blk device built from the
  * input, and a caller of blk.h whose requests, polls, interrupts, aborts
- * and re-initialisations the input interleaves with the device's steps.
+ * and recoveries the input interleaves with the device's steps.
  */
 #ifndef FUZZ_BLK_IO_H
 #define FUZZ_BLK_IO_H
@@ -21,8 +21,9 @@ struct sim_dev *fuzz_blk_device(uint32_t version);
 struct vblk *fuzz_blk_probe(struct virtio_device *vdev, struct sim_dev *d);
 
 /*
- * Then queues, start, and the input's steps; at the end vblk_abort() and
- * every request must be back.  Checked besides the simulator's rules:
+ * Then queues, start, and the input's steps; at the end
+ * virtio_device_abort() and every request must be back (unless the reset
+ * never completed: VIRTIO_EDEAD).  Checked besides the simulator's rules:
  * done() once per accepted request and never for a refused one, with a
  * status the API defines; a request over 4 GiB refused; a successful read
  * returns the disk's bytes, a write lands them, GET_ID gives the serial.

@@ -45,6 +45,8 @@ merge)
 		rm -rf "$new"
 		mkdir -p "$new" "$seeds" "$work"
 		if build/fuzz/fuzz_"$t" -merge=1 "${flags[@]}" "$new" "$seeds" "$work" >"$art/merge-$t.log" 2>&1; then
+			# Named seeds (regressions: not a SHA-1 name) stay as they are.
+			find "$seeds" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$new"/ \;
 			rm -rf "$seeds"
 			mv "$new" "$seeds"
 			result "fuzz_$t corpus merged: $(ls "$seeds" | wc -l) seeds, $(cat "$seeds"/* | wc -c) bytes" 0
