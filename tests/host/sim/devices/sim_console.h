@@ -30,6 +30,9 @@ struct sim_con_port {
 	/* host side */
 	bool exists;      /* plugged in (announced once DEVICE_READY came) */
 	bool added;       /* DEVICE_ADD sent */
+	bool announced;   /* a DEVICE_ADD for this id went out since the last reset
+			   * (also one a test injected, or one a removal followed):
+			   * the driver's answers to it are no violation */
 	bool ready;       /* the driver answered PORT_READY 1 */
 	bool console;
 	bool host_open;
