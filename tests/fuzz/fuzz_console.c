@@ -57,13 +57,13 @@ static const char *host_step(void)
 	if (!outbox_room())
 		return "nothing (the device's outbox is full)";
 	switch (fuzz_u8() % 7) {
-	case 0:
-		if (id < SIM_CON_MAX_PORTS)
+	case 0: /* a host plugs a port in that is not plugged in */
+		if (id < SIM_CON_MAX_PORTS && !sim_con_of(s.d)->port[id].exists)
 			sim_con_plug(s.d, id, fuzz_u8() & 1 ? NULL : "fuzz.port", fuzz_u8() & 1,
 				     fuzz_u8() & 1);
 		return "sim_con_plug";
 	case 1:
-		if (id < SIM_CON_MAX_PORTS)
+		if (id < SIM_CON_MAX_PORTS && sim_con_of(s.d)->port[id].exists)
 			sim_con_unplug(s.d, id);
 		return "sim_con_unplug";
 	case 2:
@@ -152,6 +152,16 @@ static int console_recover(void)
 	return vcon_recover(&s.con);
 }
 
+static int console_interrupt(void)
+{
+	return vcon_interrupt(&s.con);
+}
+
+static int console_poll(void)
+{
+	return vcon_poll(&s.con);
+}
+
 static void run(void)
 {
 	memset(&s, 0, sizeof(s));
@@ -191,6 +201,7 @@ static void run(void)
 	if (rc != VIRTIO_OK)
 		return;
 	(void)fuzz_steps(s.d, &(struct fuzz_driver){ s.con.vdev, console_abort, console_recover,
+						      console_interrupt, console_poll,
 						      driver_step });
 }
 

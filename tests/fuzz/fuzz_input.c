@@ -149,8 +149,8 @@ static void run(void)
 	fuzz_check("vinput_start");
 	if (rc != VIRTIO_OK)
 		return;
-	(void)fuzz_steps(s.d, &(struct fuzz_driver){ s.in.vdev, input_abort, input_recover,
-						      driver_step });
+	(void)fuzz_steps(s.d, &(struct fuzz_driver){ .vdev = s.in.vdev, .abort = input_abort,
+						      .recover = input_recover, .step = driver_step });
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

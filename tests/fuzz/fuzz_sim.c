@@ -384,15 +384,15 @@ const char *fuzz_core_step(const struct fuzz_driver *drv)
 		if (owed & VIRTIO_PENDING_RECOVER)
 			(void)driver_recover(drv);
 		else if (owed & VIRTIO_PENDING_POLL)
-			(void)virtio_device_poll(vdev);
+			(void)(drv->poll ? drv->poll() : virtio_device_poll(vdev));
 		return "what virtio_device_pending() asked";
 	}
 	case 1:
-		(void)virtio_device_interrupt(vdev);
-		return "virtio_device_interrupt";
+		(void)(drv->interrupt ? drv->interrupt() : virtio_device_interrupt(vdev));
+		return "the driver's interrupt";
 	case 2:
-		(void)virtio_device_poll(vdev);
-		return "virtio_device_poll";
+		(void)(drv->poll ? drv->poll() : virtio_device_poll(vdev));
+		return "the driver's poll";
 	case 3:
 		/* A device that is down (an abort, a failed recovery, a reset
 		 * that never completed) comes back only when asked. */

@@ -125,6 +125,8 @@ struct fuzz_driver {
 	struct virtio_device *vdev;
 	int (*abort)(int err);  /* NULL: virtio_device_abort() */
 	int (*recover)(void);   /* NULL: virtio_device_recover() */
+	int (*interrupt)(void); /* NULL: virtio_device_interrupt() */
+	int (*poll)(void);      /* NULL: virtio_device_poll() */
 	const char *(*step)(void); /* one call of the driver's API; its name */
 };
 
