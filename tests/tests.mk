@@ -22,12 +22,9 @@ test-qemu: kernel
 #   make fuzz                       each target from its seed corpus (what `make check` does)
 #   make fuzz FUZZ_RUNS=10000000    longer runs
 #   make fuzz-merge                 fold what the runs found into tests/fuzz/corpus-*
-FUZZ_TARGETS := blk pci rng input net gpu
-# Built and merged, but not run by `make fuzz` while a finding of theirs
-# is open (README.md, hardening: the fuzz paragraph).
-FUZZ_OPEN := console
+FUZZ_TARGETS := blk pci rng input console net gpu
 FUZZ_RUNS ?= 5000
-FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) $(FUZZ_OPEN:%=build/fuzz/fuzz_%)
+FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_SIM_SRCS := $(wildcard tests/host/sim/*.c tests/host/sim/*/*.c) \
 	tests/fuzz/fuzz_sim.c tests/fuzz/fuzz_blk_io.c
 # The bounded waits' budgets, small: a device that never answers (a reset
@@ -58,7 +55,7 @@ fuzz: $(FUZZ_BINS)
 	@tests/fuzz/run.sh run $(FUZZ_RUNS) $(FUZZ_TARGETS)
 
 fuzz-merge: $(FUZZ_BINS)
-	@tests/fuzz/run.sh merge $(FUZZ_TARGETS) $(FUZZ_OPEN)
+	@tests/fuzz/run.sh merge $(FUZZ_TARGETS)
 
 # Instructions per request of the virtqueue code, counted by callgrind,
 # built twice: per-queue statistics off (VIRTIO_STATS=0) and on (the default).
