@@ -304,6 +304,11 @@ static void complete_with_fault(struct sim_dev *d, unsigned qi)
 	d->fault = f;
 	d->fault_after = 0;
 	sim_complete(d, qi, 1); /* fires on this completion: one shot */
+	/* Not fired (a back end holding its chains, a console's receive
+	 * queue with no host bytes): disarmed, or it would fire on another
+	 * queue, which fault_fits() never looked at. */
+	if (d->fault == f)
+		d->fault = SIM_FAULT_NONE;
 }
 
 static void change_knob(struct sim_dev *d)
