@@ -144,6 +144,23 @@ TEST(con_control_messages_for_ports_that_do_not_exist)
 	CHECK_EQ(t->s->port[0].out_len, 2);
 }
 
+TEST(con_unplug_racing_the_answer_to_device_add)
+{
+	/* The device announces a port, then removes it before the driver
+	 * has read the announcement: the driver's PORT_READY answers what it
+	 * was told (a device ignores it), then the removal takes the port. */
+	struct tcon *t = tcon_usual(TCON_MMIO, 2, ALL_FEATURES);
+	sim_con_unplug(t->sim, 2);
+	tcon_pump(t);
+	CHECK(!t->ports[2].present);
+	sim_con_plug(t->sim, 2, "org.example.again", false, true); /* DEVICE_ADD delivered */
+	sim_con_unplug(t->sim, 2);                                  /* DEVICE_REMOVE behind it */
+	tcon_pump(t);
+	CHECK_EQ(sim_violations(), 0);
+	CHECK(!t->ports[2].present);
+	CHECK(t->ports[0].present && t->ports[1].present);
+}
+
 TEST(con_malformed_control_messages_are_counted_and_ignored)
 {
 	struct tcon *t = tcon_usual(TCON_MMIO, 2, ALL_FEATURES);

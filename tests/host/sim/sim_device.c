@@ -106,6 +106,32 @@ void *sim_dma_ptr(uint64_t addr, uint64_t len, const char *what)
 	return NULL;
 }
 
+/* §3.3.1: a buffer goes back to its owner only once no live queue holds it.
+ * Called when the driver hands a buffer back (a request completes, a read
+ * returns): any chain the device took and still holds that covers a byte
+ * of it is a violation. */
+void sim_dma_check_released(const void *p, size_t n, const char *what)
+{
+	uint64_t a = (uintptr_t)p;
+	for (unsigned i = 0; i < SIM_MAX_DEVS; i++) {
+		for (unsigned qi = 0; qi < SIM_MAX_QUEUES; qi++) {
+			struct sim_queue *q = &devs[i].q[qi];
+			for (unsigned k = 0; k < q->npending; k++) {
+				struct sim_chain *c = q->pending[k];
+				for (uint32_t s = 0; s < c->nseg; s++) {
+					const struct sim_seg *g = &c->seg[s];
+					if (g->addr < a + n && a < g->addr + g->len) {
+						sim_violation("%s [0x%llx, +%zu) handed back while the device "
+							      "still holds it (queue %u, chain id %u, §3.3.1)",
+							      what, (unsigned long long)a, n, qi, c->id);
+						return;
+					}
+				}
+			}
+		}
+	}
+}
+
 /* ---- devices --------------------------------------------------------- */
 
 void sim_reset_all(void)
@@ -215,9 +241,11 @@ void sim_status_write(struct sim_dev *d, uint32_t v32)
 		if (d->reset_stuck)
 			return;
 		do_reset(d);
-		if (d->reset_delay) {
+		/* Still resetting: reads the old value.  A status that was
+		 * already 0 reads 0 at once, which means "done" (§2.4.2). */
+		if (d->reset_delay && old != 0) {
 			d->reset_countdown = d->reset_delay;
-			d->status = old; /* still resetting: reads the old value */
+			d->status = old;
 		}
 		return;
 	}

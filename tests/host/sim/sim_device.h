@@ -255,6 +255,9 @@ unsigned sim_take_violations(void); /* count, and clear */
 /* DMA regions the driver may hand to the device. */
 void sim_dma_add(void *p, size_t n);
 void *sim_dma_ptr(uint64_t addr, uint64_t len, const char *what); /* NULL + violation if bad */
+/* A violation when a chain the device still holds covers part of [p, p+n):
+ * for the moment the driver hands that buffer back to its owner. */
+void sim_dma_check_released(const void *p, size_t n, const char *what);
 
 /* Little-endian fields of n bytes (config space, device structures), for
  * back ends. */

@@ -167,7 +167,10 @@ static void notify(struct sim_dev *d, uint32_t v)
 	q->last_notify_value = v;
 	if (!sim_has(d, VIRTIO_F_NOTIFICATION_DATA) && v > 0xffff)
 		sim_violation("QueueNotify value 0x%x: data bits without NOTIFICATION_DATA", v);
-	if (sim_has(d, VIRTIO_F_NOTIFICATION_DATA))
+	/* Not on a queue a fault halted: the faulty device may have written
+	 * over descriptors the driver posted (a packed used descriptor too
+	 * many), and the ring no longer shows where the driver is. */
+	if (sim_has(d, VIRTIO_F_NOTIFICATION_DATA) && !q->halted)
 		sim_ring_check_notify_data(d, qi, v);
 	q->kicked = true;
 	if (d->mode == SIM_SYNC)
@@ -306,6 +309,10 @@ void sim_mmio_write(uintptr_t addr, unsigned width, uint32_t v)
 				if (!d->q[qi].ready)
 					continue;
 				sim_consume(d, qi);
+				/* A queue the back end completes itself only
+				 * gives up its chains when it chooses. */
+				if (d->holds && d->holds(d, qi))
+					continue;
 				d->complete_on_ack -= sim_complete(d, qi, d->complete_on_ack);
 			}
 		}

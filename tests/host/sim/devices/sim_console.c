@@ -55,6 +55,10 @@ static void queue_raw(struct sim_dev *d, const void *bytes, uint32_t len)
 		FAIL("sim console: control message of %u bytes", len);
 	unsigned at = (s->outbox_head + s->outbox_len++) % SIM_CON_OUTBOX;
 	memcpy(s->outbox[at].bytes, bytes, len);
+	uint32_t id = len >= 8 ? (uint32_t)sim_get_le(bytes, 4) : SIM_CON_MAX_PORTS;
+	if (id < SIM_CON_MAX_PORTS &&
+	    sim_get_le((const uint8_t *)bytes + 4, 2) == VIRTIO_CONSOLE_DEVICE_ADD)
+		s->port[id].unanswered++, s->port[id].announced = true;
 	s->outbox[at].len = len;
 }
 
@@ -141,22 +145,33 @@ static void on_driver_ctrl(struct sim_dev *d, const uint8_t *m)
 			}
 		return;
 	case VIRTIO_CONSOLE_PORT_READY:
-		if (id >= s->max_nr_ports || !s->port[id].added) {
-			sim_violation("console: PORT_READY for port %u, never added", id);
+		if (id >= s->max_nr_ports || !s->port[id].unanswered) {
+			/* After a fault on the control receive queue (a used id
+			 * repeated: the driver cannot tell it from the buffer it
+			 * re-posted under that id) it may read a message twice
+			 * and answer both: the device's doing. */
+			if (!d->q[VIRTIO_CONSOLE_QUEUE_CTRL_RX].halted)
+				sim_violation("console: PORT_READY for port %u, no DEVICE_ADD to answer",
+					      id);
 			return;
 		}
+		s->port[id].unanswered--;
+		/* An answer to a DEVICE_ADD the device took back (removed, maybe
+		 * plugged again since) or sent outside the protocol: the driver
+		 * answered what it was told; QEMU ignores it. */
+		if (!s->port[id].added || s->port[id].ready)
+			return;
 		if (value == 0) {
 			s->port_ready_fail++;
 			return;
 		}
-		if (s->port[id].ready)
-			sim_violation("console: PORT_READY twice for port %u", id);
 		s->port[id].ready = true;
 		announce_details(d, id);
 		return;
 	case VIRTIO_CONSOLE_PORT_OPEN:
 		if (id >= s->max_nr_ports || !s->port[id].added) {
-			sim_violation("console: PORT_OPEN for port %u, never added", id);
+			if (id >= s->max_nr_ports || !s->port[id].announced)
+				sim_violation("console: PORT_OPEN for port %u, never added", id);
 			return;
 		}
 		if (value > 1)
@@ -245,6 +260,8 @@ static void on_reset(struct sim_dev *d)
 	for (unsigned i = 0; i < SIM_CON_MAX_PORTS; i++) {
 		struct sim_con_port *p = &s->port[i];
 		p->added = p->ready = p->guest_open = false;
+		p->unanswered = 0;
+		p->announced = false;
 	}
 }
 
@@ -292,7 +309,11 @@ void sim_con_plug(struct sim_dev *d, uint32_t id, const char *name, bool console
 {
 	struct sim_con *s = sim_con_of(d);
 	struct sim_con_port *p = port_of(d, id);
+	unsigned unanswered = p->unanswered; /* answers to earlier DEVICE_ADDs may still come */
+	bool announced = p->announced;
 	memset(p, 0, sizeof(*p));
+	p->unanswered = unanswered;
+	p->announced = announced;
 	p->exists = true;
 	p->console = console;
 	p->host_open = host_open;

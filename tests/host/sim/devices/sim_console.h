@@ -30,6 +30,10 @@ struct sim_con_port {
 	/* host side */
 	bool exists;      /* plugged in (announced once DEVICE_READY came) */
 	bool added;       /* DEVICE_ADD sent */
+	bool announced;      /* a DEVICE_ADD for this id went out since the last reset */
+	unsigned unanswered; /* DEVICE_ADDs for this id sent since the last reset
+			      * (a test's injected ones too), no PORT_READY yet:
+			      * each may be answered once, even after a removal */
 	bool ready;       /* the driver answered PORT_READY 1 */
 	bool console;
 	bool host_open;

@@ -11,6 +11,9 @@
 #include "virtio/gpu.h"
 #include "virtio/spec.h"
 
+/* A rule of gpu.h's caller broken (sim_gpu.h, caller_rules_unchecked). */
+#define caller_violation(g, ...) ((g)->caller_rules_unchecked ? (void)0 : sim_violation(__VA_ARGS__))
+
 #define HDR 24u /* struct virtio_gpu_ctrl_hdr */
 
 struct sim_gpu_resource *sim_gpu_res(struct sim_dev *d, uint32_t id)
@@ -119,7 +122,7 @@ static uint32_t attach(struct sim_dev *d, struct sim_chain *c)
 	if (!r)
 		return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
 	if (r->attached) {
-		sim_violation("gpu: ATTACH_BACKING to resource %u that has a backing", id);
+		caller_violation(g, "gpu: ATTACH_BACKING to resource %u that has a backing", id);
 		return VIRTIO_GPU_RESP_ERR_UNSPEC;
 	}
 	if (n == 0 || n > SIM_GPU_MAX_ENTRIES)
@@ -135,7 +138,7 @@ static uint32_t attach(struct sim_dev *d, struct sim_chain *c)
 	}
 	r->nentries = n;
 	if (backing_bytes(r) < r->width * r->height * 4u)
-		sim_violation("gpu: resource %u of %ux%u attached %u bytes of backing", id, r->width,
+		caller_violation(g, "gpu: resource %u of %ux%u attached %u bytes of backing", id, r->width,
 			      r->height, backing_bytes(r));
 	r->attached = true;
 	return VIRTIO_GPU_RESP_OK_NODATA;
@@ -204,7 +207,7 @@ static uint32_t transfer(struct sim_dev *d, struct sim_chain *c)
 	for (uint32_t h = 0; h < rect.h; h++) {
 		uint32_t *dst = &r->pixels[(rect.y + h) * r->width + rect.x];
 		if (!backing_read(r, offset + (uint64_t)h * stride, dst, rect.w * 4)) {
-			sim_violation("gpu: TRANSFER_TO_HOST_2D row %u reads past the backing", h);
+			caller_violation(sim_gpu_of(d), "gpu: TRANSFER_TO_HOST_2D row %u reads past the backing", h);
 			return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
 		}
 	}
@@ -358,7 +361,7 @@ static void cursor(struct sim_dev *d, struct sim_chain *c)
 		g->cursor.hot_y = req32(c, HDR + 24);
 		struct sim_gpu_resource *r = sim_gpu_res(d, g->cursor.resource_id);
 		if (g->cursor.resource_id && (!r || r->width != 64 || r->height != 64))
-			sim_violation("gpu: UPDATE_CURSOR with resource %u: not a 64x64 resource",
+			caller_violation(g, "gpu: UPDATE_CURSOR with resource %u: not a 64x64 resource",
 				      g->cursor.resource_id);
 	} else if (type == VIRTIO_GPU_CMD_MOVE_CURSOR) {
 		g->cursor_moves++;

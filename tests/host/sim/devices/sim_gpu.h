@@ -53,6 +53,11 @@ struct sim_gpu {
 	unsigned no_fence_flag_next; /* drop the FENCE flag from the answer */
 	unsigned truncate_info_next; /* a display info answer of 200 bytes */
 	unsigned edid_lie_next;     /* EDID size field larger than the blob written */
+	/* The resource duties gpu.h leaves to its caller (§5.7.6: a backing
+	 * attached once and as big as its resource, a transfer inside it, a
+	 * 64x64 cursor) unchecked: for a caller that breaks them on purpose
+	 * (a fuzz target); the device answers as before. */
+	bool caller_rules_unchecked;
 
 	/* records */
 	unsigned display_infos, edids, creates, attaches, detaches, unrefs, set_scanouts,

@@ -172,7 +172,11 @@ static uint32_t tx_frame(struct sim_dev *d, unsigned qi, struct sim_chain *c)
 		sim_violation("transmit gso_type %u without GSO features", s->hdr[1]);
 	if (d->version == 1 && !sim_has(d, SIM_F_ANY_LAYOUT) && !s->hdr_alone)
 		sim_violation("legacy transmit without ANY_LAYOUT: header not alone in its descriptor");
+	/* An mtu below 68 breaks §5.1.4.1 (the device's rule): the driver
+	 * may take it for no MTU at all, and send up to the default. */
 	uint32_t mtu = sim_has(d, SIM_NET_F_MTU) ? get16(d->config + CFG_MTU) : 1500;
+	if (mtu < 68)
+		mtu = 1500;
 	if (s->len > mtu + 18)
 		sim_violation("transmit of %u bytes over MTU %u", s->len, mtu);
 	n->nsent++;
