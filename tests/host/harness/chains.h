@@ -92,4 +92,46 @@ static inline uint32_t tchain_len_over(struct tvq *t, struct tchain *c)
 	return len;
 }
 
+#define TVQ_ECHO_FEATURES                                                              \
+	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |     \
+	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_RING_PACKED))
+
+/* The feature mask for one ring layout and feature choice. */
+static inline uint64_t tvq_mask_for(bool packed, bool indirect, bool event_idx)
+{
+	uint64_t m = ALL_FEATURES;
+	if (!packed)
+		m &= NO(VIRTIO_F_RING_PACKED);
+	if (!indirect)
+		m &= NO(VIRTIO_F_INDIRECT_DESC);
+	if (!event_idx)
+		m &= NO(VIRTIO_F_EVENT_IDX);
+	return m;
+}
+
+/* The echo device, offering TVQ_ECHO_FEATURES and queues of up to qmax. */
+static inline struct sim_dev *tvq_echo(uint16_t qmax)
+{
+	return sim_echo_new(2, TVQ_ECHO_FEATURES, qmax);
+}
+
+/* Pop exactly one completion and check it against the chain. */
+static inline void tvq_pop_one(struct tvq *t, void *want_token, const struct tchain *c)
+{
+	void *tok = NULL;
+	uint32_t len = 0xdeadbeef;
+	CHECK_EQ(virtq_get_used(&t->vq, &tok, &len), 1);
+	CHECK(tok == want_token);
+	CHECK_EQ(len, tchain_expect_len(c));
+	CHECK_EQ(tchain_check(c), 0);
+}
+
+/* Post a chain, kick the synchronous device, pop it and check it. */
+static inline void tvq_add_kick_pop(struct tvq *t, struct tchain *c)
+{
+	CHECK_OK(virtq_add(&t->vq, c->sg, c->n_out, c->n_in, c));
+	virtq_kick(&t->vq);
+	tvq_pop_one(t, c, c);
+}
+
 #endif
