@@ -54,6 +54,13 @@ void sim_config_write(struct sim_dev *d, uint32_t off, unsigned width, uint32_t 
 void sim_ring_enable(struct sim_dev *d, unsigned qi);
 void sim_ring_disable(struct sim_dev *d, unsigned qi);
 void sim_ring_check_notify_data(struct sim_dev *d, unsigned qi, uint32_t v);
+/* The chains a queue took and has not completed (sim_ring.c, for
+ * sim_used.c): is `id` among them; add one. */
+bool sim_pending_has_id(struct sim_queue *q, uint16_t id);
+void sim_push_pending(struct sim_queue *q, struct sim_chain *c);
+/* Advance a packed ring position by `by` slots of a ring of n, flipping
+ * the wrap counter at each lap (§2.8.1). */
+void sim_packed_step(uint16_t *off, bool *wrap, uint16_t by, uint16_t n);
 
 struct sim_chain *chain_new(void);
 void chain_free(struct sim_chain *c);
