@@ -3,175 +3,27 @@
  * device, and with virtio-blk: interrupt dispatch (causes read once, the
  * config callback before the queues), spurious interrupts, abort with a
  * reset that completes and one that never does, re-initialisation into
- * the same memory, recovery only noted by the interrupt path, the drain
- * budget, queue sizing, and the per-queue statistics.
+ * the same memory, recovery only noted by the interrupt path, queue
+ * sizing, and the per-queue statistics.  The drain (budget, polling,
+ * busy-polling) is test_core_drain.c's.
  */
-#include "harness/chains.h"
-#include "virtio/driver.h"
-
-#define ECHO_FEATURES                                                          \
-	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | \
-	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_F_RING_PACKED))
-#define NQ 2
-
-struct tcore;
-
-/* One queue as the test driver sees it: what done() was told. */
-struct tcq {
-	struct tcore *t;
-	unsigned index;
-	unsigned used, taken;  /* done() with status 0 / with an error */
-	int last_status;
-	void *last_token;
-	uint32_t used_bytes;
-	bool repost;           /* done() adds the chain again (a busy device) */
-	bool repost_held;      /* ... and kicks with virtio_queue_kick() */
-};
-
-struct tcore {
-	struct sim_dev *sim;
-	struct virtio_mmio mmio;
-	struct virtio_device *d;
-	struct virtq vq[NQ];
-	struct tcq cq[NQ];
-	char log[512];         /* 'C' config_changed, '0'/'1' done(), 'R' reinit */
-	unsigned nlog;
-	int reinit_rc;
-	uint8_t status_at_reinit;
-	bool queue0_ready_at_reinit;
-};
-
-static void tlog(struct tcore *t, char c)
-{
-	if (t->nlog + 1 < sizeof(t->log))
-		t->log[t->nlog++] = c;
-}
-
-static void cq_done(void *ctx, void *token, uint32_t len, int status)
-{
-	struct tcq *q = ctx;
-	struct tchain *c = token;
-	tlog(q->t, (char)('0' + q->index));
-	q->last_status = status;
-	q->last_token = token;
-	if (status) {
-		CHECK_EQ(len, 0);
-		q->taken++;
-		return;
-	}
-	q->used++;
-	q->used_bytes += len;
-	CHECK_EQ(len, tchain_expect_len(c));
-	if (q->repost || q->repost_held) {
-		CHECK_OK(virtq_add(&q->t->vq[q->index], c->sg, c->n_out, c->n_in, c));
-		if (q->repost_held)
-			virtio_queue_kick(&q->t->vq[q->index]);
-		else
-			virtq_kick(&q->t->vq[q->index]);
-	}
-}
-
-static void t_config_changed(void *ctx)
-{
-	tlog(ctx, 'C');
-}
-
-static int t_reinit(void *ctx)
-{
-	struct tcore *t = ctx;
-	tlog(t, 'R');
-	t->status_at_reinit = t->sim->status;
-	t->queue0_ready_at_reinit = t->sim->q[0].ready;
-	return t->reinit_rc;
-}
-
-static const struct virtio_driver_ops tops = {
-	.config_changed = t_config_changed,
-	.reinit = t_reinit,
-};
-
-/* The transport's interrupt_ack, counted. */
-static const struct virtio_transport_ops *real_ops;
-static struct virtio_transport_ops counting_ops;
-static unsigned acks;
-
-static uint32_t counting_ack(struct virtio_device *d)
-{
-	acks++;
-	return real_ops->interrupt_ack(d);
-}
-
-static struct tcore *core_up(uint64_t mask, uint16_t qmax, uint16_t cap)
-{
-	static struct tcore t;
-	sim_reset_all();
-	memset(&t, 0, sizeof(t));
-	t.sim = sim_echo_new(2, ECHO_FEATURES, qmax);
-	sim_set_queue_max(t.sim, 1, qmax);
-	CHECK_OK(virtio_mmio_probe(&t.mmio, t.sim->base));
-	t.d = &t.mmio.vdev;
-	real_ops = t.d->ops;
-	counting_ops = *real_ops;
-	counting_ops.interrupt_ack = counting_ack;
-	t.d->ops = &counting_ops;
-	acks = 0;
-
-	CHECK_OK(virtio_device_begin(t.d, 0, mask));
-	CHECK_EQ(t.d->state, VIRTIO_DEV_SETUP);
-	virtio_device_set_driver(t.d, &tops, &t);
-	for (unsigned i = 0; i < NQ; i++) {
-		uint16_t size = virtio_queue_size(t.d, (uint16_t)i, cap);
-		size_t len = virtq_mem_bytes(size, virtq_layout(t.d), 4);
-		t.cq[i] = (struct tcq){ .t = &t, .index = i };
-		CHECK_OK(virtio_queue_attach(t.d, &t.vq[i], &(struct virtio_queue_setup){
-			.index = (uint16_t)i, .size = size, .indirect_max = 4,
-			.mem = tmem_alloc(len, VIRTQ_MEM_ALIGN), .mem_len = len,
-			.done = cq_done, .ctx = &t.cq[i],
-		}));
-	}
-	virtio_device_ready(t.d);
-	CHECK_EQ(t.d->state, VIRTIO_DEV_LIVE);
-	return &t;
-}
-
-/* One chain on queue q: 16 readable bytes, 48 writable (echo: 16 used). */
-static void post(struct tcore *t, unsigned q, struct tchain *c, uint32_t seed)
-{
-	static const uint32_t lens[2] = { 16, 48 };
-	tchain_make(c, tmem_alloc(64, 16), 1, 1, lens, seed);
-	CHECK_OK(virtq_add(&t->vq[q], c->sg, 1, 1, c));
-}
-
-static void kick_all(struct tcore *t)
-{
-	for (unsigned q = 0; q < NQ; q++)
-		virtq_kick(&t->vq[q]);
-}
-
-/* n chains on queue q (seeds 0..n-1), one kick. */
-static void post_n(struct tcore *t, unsigned q, struct tchain *c, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		post(t, q, &c[i], i);
-	virtq_kick(&t->vq[q]);
-}
-
+#include "harness/tcore.h"
 /* ---- dispatch ---------------------------------------------------------- */
 
 TEST(core_dispatch_config_before_queues_causes_read_once)
 {
-	struct tcore *t = core_up(ALL_FEATURES, 64, 64);
+	struct tcore *t = tcore_up(ALL_FEATURES, 64, 64);
 	t->sim->mode = SIM_DEFERRED;
 	struct tchain c[5];
 	for (unsigned i = 0; i < 5; i++)
-		post(t, i < 2 ? 0 : 1, &c[i], i);
-	kick_all(t);
+		tcore_post(t, i < 2 ? 0 : 1, &c[i], i);
+	tcore_kick_all(t);
 	CHECK_EQ(sim_process(t->sim), 5);
 	sim_raise_config(t->sim);
 	CHECK_EQ(t->sim->int_status, VIRTIO_INT_VRING | VIRTIO_INT_CONFIG);
 
 	CHECK_EQ(virtio_device_interrupt(t->d), 5);
-	CHECK_EQ(acks, 1);                 /* read and acknowledged once */
+	CHECK_EQ(tcore_acks, 1);                 /* read and acknowledged once */
 	CHECK_EQ(t->sim->int_status, 0);
 	t->log[t->nlog] = 0;
 	CHECK_MSG(strcmp(t->log, "C00111") == 0, "order %s", t->log);
@@ -193,11 +45,11 @@ TEST(core_dispatch_config_before_queues_causes_read_once)
 
 TEST(core_spurious_interrupts_are_counted)
 {
-	struct tcore *t = core_up(ALL_FEATURES, 64, 64);
+	struct tcore *t = tcore_up(ALL_FEATURES, 64, 64);
 	/* No cause: a neighbour on a shared line. */
 	for (unsigned i = 0; i < 3; i++)
 		CHECK_EQ(virtio_device_interrupt(t->d), 0);
-	CHECK_EQ(acks, 3);
+	CHECK_EQ(tcore_acks, 3);
 	CHECK_EQ(t->d->events.interrupts, 3);
 	CHECK_EQ(t->d->events.spurious, 3);
 	CHECK_EQ(t->nlog, 0);
@@ -206,7 +58,7 @@ TEST(core_spurious_interrupts_are_counted)
 	t->sim->int_status = VIRTIO_INT_VRING;
 	CHECK_EQ(virtio_device_interrupt(t->d), 0);
 	CHECK_EQ(t->d->events.spurious, 3);
-	for (unsigned q = 0; q < NQ; q++) {
+	for (unsigned q = 0; q < TCORE_NQ; q++) {
 		CHECK_EQ(t->vq[q].stats.interrupts, 1);
 		CHECK_EQ(t->vq[q].stats.spurious, 1);
 	}
@@ -216,12 +68,12 @@ TEST(core_spurious_interrupts_are_counted)
 
 TEST(core_abort_good_reset_hands_back_each_chain_once)
 {
-	struct tcore *t = core_up(ALL_FEATURES, 64, 64);
+	struct tcore *t = tcore_up(ALL_FEATURES, 64, 64);
 	t->sim->fault = SIM_FAULT_WITHHOLD;
 	struct tchain c[5];
 	for (unsigned i = 0; i < 5; i++)
-		post(t, i % 2, &c[i], i);
-	kick_all(t);
+		tcore_post(t, i % 2, &c[i], i);
+	tcore_kick_all(t);
 	CHECK_EQ(t->sim->q[0].npending + t->sim->q[1].npending, 5);
 	unsigned resets0 = t->sim->resets;
 	CHECK_OK(virtio_device_abort(t->d, VIRTIO_ETIMEDOUT));
@@ -250,10 +102,10 @@ TEST(core_abort_good_reset_hands_back_each_chain_once)
 TEST(core_abort_stuck_reset_keeps_the_buffers)
 {
 	/* The reset never completes: nothing is handed back, nothing reused. */
-	struct tcore *t = core_up(ALL_FEATURES, 64, 64);
+	struct tcore *t = tcore_up(ALL_FEATURES, 64, 64);
 	t->sim->fault = SIM_FAULT_WITHHOLD;
 	struct tchain c[3];
-	post_n(t, 0, c, 3);
+	tcore_post_n(t, 0, c, 3);
 	t->sim->reset_stuck = true;
 	uint64_t t0 = sim_clock_ns;
 	CHECK_ERR(virtio_device_abort(t->d, VIRTIO_ETIMEDOUT), VIRTIO_EDEAD);
@@ -319,12 +171,12 @@ TEST(core_abort_stuck_reset_blk_requests_fail_and_stay)
 
 TEST(core_needs_reset_is_only_noted_by_the_interrupt)
 {
-	struct tcore *t = core_up(ALL_FEATURES, 64, 64);
+	struct tcore *t = tcore_up(ALL_FEATURES, 64, 64);
 	t->sim->mode = SIM_DEFERRED;
 	struct tchain c[2];
-	post(t, 0, &c[0], 1);
-	post(t, 1, &c[1], 2);
-	kick_all(t);
+	tcore_post(t, 0, &c[0], 1);
+	tcore_post(t, 1, &c[1], 2);
+	tcore_kick_all(t);
 	sim_consume(t->sim, 0);
 	sim_consume(t->sim, 1);
 	sim_set_needs_reset(t->sim);
@@ -354,11 +206,11 @@ TEST(core_needs_reset_is_only_noted_by_the_interrupt)
 
 TEST(core_fault_is_only_noted_by_the_interrupt)
 {
-	struct tcore *t = core_up(ALL_FEATURES, 64, 64);
+	struct tcore *t = tcore_up(ALL_FEATURES, 64, 64);
 	t->sim->mode = SIM_DEFERRED;
 	struct tchain c;
-	post(t, 1, &c, 1);
-	kick_all(t);
+	tcore_post(t, 1, &c, 1);
+	tcore_kick_all(t);
 	t->sim->fault = SIM_FAULT_ID_RANGE;
 	sim_process(t->sim);
 	unsigned resets0 = t->sim->resets;
@@ -372,8 +224,8 @@ TEST(core_fault_is_only_noted_by_the_interrupt)
 	CHECK_ERR(t->cq[1].last_status, VIRTIO_EBROKEN);
 	/* Working again. */
 	t->sim->mode = SIM_SYNC;
-	post(t, 1, &c, 2);
-	kick_all(t);
+	tcore_post(t, 1, &c, 2);
+	tcore_kick_all(t);
 	CHECK_EQ(virtio_device_interrupt(t->d), 1);
 	CHECK_EQ(tchain_check(&c), 0);
 }
@@ -381,12 +233,12 @@ TEST(core_fault_is_only_noted_by_the_interrupt)
 TEST(core_reinit_rebuilds_the_same_queues_in_the_same_memory)
 {
 	for (int packed = 0; packed < 2; packed++) {
-		struct tcore *t = core_up(layout_mask(packed), 64, 64);
-		struct sim_queue before[NQ];
+		struct tcore *t = tcore_up(layout_mask(packed), 64, 64);
+		struct sim_queue before[TCORE_NQ];
 		struct tchain c;
-		for (unsigned q = 0; q < NQ; q++) {
+		for (unsigned q = 0; q < TCORE_NQ; q++) {
 			before[q] = t->sim->q[q];
-			post(t, q, &c, q);
+			tcore_post(t, q, &c, q);
 			virtq_kick(&t->vq[q]);
 		}
 		CHECK_EQ(virtio_device_interrupt(t->d), 2);
@@ -396,21 +248,21 @@ TEST(core_reinit_rebuilds_the_same_queues_in_the_same_memory)
 		CHECK_OK(virtio_device_recover(t->d));
 		CHECK_EQ(t->d->features, features);
 		CHECK_EQ(t->vq[0].packed, packed);
-		for (unsigned q = 0; q < NQ; q++) {
+		for (unsigned q = 0; q < TCORE_NQ; q++) {
 			CHECK_EQ(t->sim->q[q].desc, before[q].desc);
 			CHECK_EQ(t->sim->q[q].driver, before[q].driver);
 			CHECK_EQ(t->sim->q[q].device, before[q].device);
 			CHECK_EQ(t->sim->q[q].num, before[q].num);
 			CHECK_EQ(virtq_free_descs(&t->vq[q]), t->vq[q].size);
-			CHECK(t->vq[q].owner.done == cq_done);
+			CHECK(t->vq[q].owner.done == tcore_done);
 		}
 		/* reinit() ran after the queues, before DRIVER_OK. */
 		CHECK(t->queue0_ready_at_reinit);
 		CHECK(!(t->status_at_reinit & VIRTIO_STATUS_DRIVER_OK));
 		CHECK(t->sim->status & VIRTIO_STATUS_DRIVER_OK);
 		CHECK_EQ(t->vq[0].stats.chains_added, st0.chains_added); /* kept */
-		for (unsigned q = 0; q < NQ; q++) {
-			post(t, q, &c, 7);
+		for (unsigned q = 0; q < TCORE_NQ; q++) {
+			tcore_post(t, q, &c, 7);
 			virtq_kick(&t->vq[q]);
 			CHECK_EQ(virtio_device_interrupt(t->d), 1);
 			CHECK_EQ(tchain_check(&c), 0);
@@ -420,7 +272,7 @@ TEST(core_reinit_rebuilds_the_same_queues_in_the_same_memory)
 
 TEST(core_reinit_failures_leave_the_device_down)
 {
-	struct tcore *t = core_up(ALL_FEATURES, 64, 64);
+	struct tcore *t = tcore_up(ALL_FEATURES, 64, 64);
 	/* The driver's reinit() refuses. */
 	t->reinit_rc = VIRTIO_ETIMEDOUT;
 	CHECK_OK(virtio_device_abort(t->d, VIRTIO_ERESET));
@@ -439,152 +291,6 @@ TEST(core_reinit_failures_leave_the_device_down)
 	CHECK_EQ(t->d->events.recoveries, 1);
 }
 
-/* ---- the drain budget --------------------------------------------------- */
-
-TEST(core_drain_budget_bounds_the_interrupt)
-{
-	struct tcore *t = core_up(ALL_FEATURES, 256, 256);
-	t->sim->mode = SIM_DEFERRED;
-	enum { N = VIRTIO_DRAIN_BUDGET + 36 };
-	static struct tchain c[N];
-	post_n(t, 0, c, N);
-	CHECK_EQ(sim_process(t->sim), N);
-	CHECK_EQ(virtio_device_interrupt(t->d), VIRTIO_DRAIN_BUDGET);
-	CHECK_EQ(virtio_device_pending(t->d), VIRTIO_PENDING_POLL);
-	CHECK(virtq_has_used(&t->vq[0]));
-	/* The main loop picks up the rest. */
-	CHECK_EQ(virtio_device_poll(t->d), 36);
-	CHECK_EQ(virtio_device_pending(t->d), 0);
-	CHECK_EQ(t->cq[0].used, N);
-
-	/* A device that answers at once while done() keeps posting would
-	 * hold an unbounded drain forever: the budget ends it. */
-	t->sim->mode = SIM_SYNC;
-	t->cq[0].repost = true;
-	post(t, 0, &c[0], 0);
-	virtq_kick(&t->vq[0]);
-	CHECK_EQ(virtio_device_interrupt(t->d), VIRTIO_DRAIN_BUDGET);
-	CHECK_EQ(virtio_device_pending(t->d), VIRTIO_PENDING_POLL);
-	CHECK_EQ(virtio_queue_drain(&t->vq[0], 5), 5);
-	t->cq[0].repost = false;
-	CHECK_EQ(virtio_queue_drain(&t->vq[0], 5), 1);
-	CHECK_EQ(virtio_device_poll(t->d), 0);
-	CHECK_EQ(virtio_device_pending(t->d), 0);
-}
-
-/* ---- polling inside the drain ------------------------------------------ */
-
-/* What done() resubmits with virtio_queue_kick() reaches the device with
- * one notification per pass, once the ring is empty, and the ring is
- * re-armed after it: the device's next completion interrupts. */
-TEST(core_drain_notifies_resubmissions_once_per_pass)
-{
-	for (int packed = 0; packed < 2; packed++) {
-		struct tcore *t = core_up(layout_mask(packed), 64, 64);
-		t->sim->mode = SIM_DEFERRED;
-		static struct tchain c[8];
-		post_n(t, 0, c, 8);
-		CHECK_EQ(sim_process(t->sim), 8);
-		unsigned notifies = t->sim->q[0].notifies;
-		t->cq[0].repost_held = true;
-		CHECK_EQ(virtio_device_interrupt(t->d), 8);
-		CHECK_EQ(t->sim->q[0].notifies, notifies + 1);
-		CHECK_EQ(virtio_device_pending(t->d), 0);
-		/* Outside a drain the same call notifies at once. */
-		t->cq[0].repost_held = false;
-		unsigned interrupts = t->sim->q[0].interrupts;
-		CHECK_EQ(sim_process(t->sim), 8);
-		CHECK(t->sim->q[0].interrupts > interrupts);
-		CHECK_EQ(virtio_device_interrupt(t->d), 8);
-		post(t, 0, &c[0], 0);
-		virtio_queue_kick(&t->vq[0]);
-		CHECK_EQ(t->sim->q[0].notifies, notifies + 2);
-	}
-}
-
-/* A device that completes inside the notification keeps the drain going
- * (NAPI-like polling) up to the budget, and while it polls the device is
- * asked not to interrupt: no interrupt for anything the drain takes. */
-TEST(core_drain_polls_with_interrupts_off)
-{
-	static const uint64_t masks[] = {
-		NO(VIRTIO_F_RING_PACKED), ALL_FEATURES,
-		NO(VIRTIO_F_RING_PACKED) & NO(VIRTIO_F_EVENT_IDX), NO(VIRTIO_F_EVENT_IDX),
-	};
-	for (unsigned m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
-		struct tcore *t = core_up(masks[m], 64, 64);
-		t->sim->mode = SIM_DEFERRED;
-		struct tchain c;
-		post_n(t, 0, &c, 1);
-		CHECK_EQ(sim_process(t->sim), 1);
-		t->sim->mode = SIM_SYNC;
-		t->cq[0].repost_held = true;
-		unsigned interrupts = t->sim->q[0].interrupts;
-		unsigned notifies = t->sim->q[0].notifies;
-		CHECK_EQ(virtio_queue_drain(&t->vq[0], 10), 10);
-		/* one notification per resubmission, each answered at once,
-		 * the last one's answer left for the poll the budget asks for */
-		CHECK_EQ(t->sim->q[0].notifies, notifies + 10);
-		CHECK_EQ(t->sim->q[0].interrupts, interrupts);
-		CHECK_EQ(virtio_device_pending(t->d), VIRTIO_PENDING_POLL);
-		t->cq[0].repost_held = false;
-		CHECK_EQ(virtio_device_poll(t->d), 1);
-		CHECK_EQ(virtio_device_pending(t->d), 0);
-		CHECK_EQ(t->cq[0].used, 11);
-		/* re-armed: the next completion interrupts again */
-		post_n(t, 0, &c, 1);
-		CHECK_EQ(t->sim->q[0].interrupts, interrupts + 1);
-	}
-}
-
-/* Busy-polling: a device that completes a few microseconds after each
- * notification is polled through, without one interrupt, up to the
- * budget; once nothing is in flight, or more than the limit, the rings
- * are re-armed at once, and a quiet window (nothing completes) re-arms
- * them when it ends. */
-TEST(core_busy_poll_takes_late_completions_without_interrupts)
-{
-	for (int packed = 0; packed < 2; packed++) {
-		struct tcore *t = core_up(layout_mask(packed), 64, 64);
-		virtio_device_set_busy_poll(t->d, 20000, 4);
-		t->sim->mode = SIM_DEFERRED;
-		t->sim->relax_period = 3; /* the device answers 3 us after the kick */
-		struct tchain c;
-		post_n(t, 0, &c, 1);
-		CHECK_EQ(sim_process(t->sim), 1);
-		t->cq[0].repost_held = true;
-		unsigned interrupts = t->sim->interrupts;
-		CHECK_EQ(virtio_device_interrupt(t->d), 2 * VIRTIO_DRAIN_BUDGET);
-		CHECK_EQ(t->sim->interrupts, interrupts);
-		CHECK_EQ(virtio_device_pending(t->d), VIRTIO_PENDING_POLL);
-		/* The last resubmission completes; nothing follows it. */
-		t->cq[0].repost_held = false;
-		uint64_t t0 = sim_clock_ns;
-		CHECK_EQ(virtio_device_poll(t->d), 1);
-		CHECK_EQ(virtio_device_pending(t->d), 0);
-		CHECK(sim_clock_ns - t0 < 20000); /* nothing in flight: no window */
-		CHECK_EQ(t->cq[0].used, 2 * VIRTIO_DRAIN_BUDGET + 1);
-		/* re-armed: the next completion interrupts */
-		post_n(t, 0, &c, 1);
-		t0 = sim_clock_ns;
-		t->sim->relax_period = 0; /* the device goes quiet */
-		CHECK_EQ(virtio_device_poll(t->d), 0);
-		CHECK(sim_clock_ns - t0 >= 20000); /* watched for the whole window */
-		CHECK_EQ(sim_process(t->sim), 1);
-		CHECK_EQ(t->sim->interrupts, interrupts + 1);
-		CHECK_EQ(virtio_device_interrupt(t->d), 1);
-		/* More in flight than the limit: interrupts carry them. */
-		static struct tchain five[5];
-		post_n(t, 0, five, 5);
-		t0 = sim_clock_ns;
-		CHECK_EQ(virtio_device_poll(t->d), 0);
-		CHECK(sim_clock_ns - t0 < 20000);
-		CHECK_EQ(sim_process(t->sim), 5);
-		CHECK_EQ(t->sim->interrupts, interrupts + 2);
-		CHECK_EQ(virtio_device_interrupt(t->d), 5);
-	}
-}
-
 /* ---- attach and sizing -------------------------------------------------- */
 
 TEST(core_queue_size_split_power_of_two_packed_any)
@@ -592,7 +298,7 @@ TEST(core_queue_size_split_power_of_two_packed_any)
 	for (int packed = 0; packed < 2; packed++) {
 		sim_reset_all();
 		struct virtio_mmio m;
-		struct sim_dev *d = sim_echo_new(2, ECHO_FEATURES, 100);
+		struct sim_dev *d = sim_echo_new(2, TVQ_ECHO_FEATURES, 100);
 		CHECK_OK(virtio_mmio_probe(&m, d->base));
 		CHECK_OK(virtio_device_begin(&m.vdev, 0, layout_mask(packed)));
 		CHECK_EQ(virtio_has_feature(&m.vdev, VIRTIO_F_RING_PACKED), packed);
@@ -610,18 +316,18 @@ TEST(core_queue_size_split_power_of_two_packed_any)
 
 TEST(core_queue_attach_checks)
 {
-	struct tcore *t = core_up(ALL_FEATURES, 64, 64);
+	struct tcore *t = tcore_up(ALL_FEATURES, 64, 64);
 	struct virtq extra;
 	size_t len = virtq_mem_bytes_max(8, 0);
 	struct virtio_queue_setup s = { .index = 1, .size = 8, .mem = tmem_alloc(len, VIRTQ_MEM_ALIGN),
-					.mem_len = len, .done = cq_done, .ctx = &t->cq[1] };
+					.mem_len = len, .done = tcore_done, .ctx = &t->cq[1] };
 	/* After DRIVER_OK: too late. */
 	CHECK_ERR(virtio_queue_attach(t->d, &extra, &s), VIRTIO_EINVAL);
 	CHECK_OK(virtio_device_begin(t->d, 0, ALL_FEATURES));
 	CHECK(t->d->queues == NULL); /* a new bring-up forgets the old queues */
 	s.done = NULL;
 	CHECK_ERR(virtio_queue_attach(t->d, &extra, &s), VIRTIO_EINVAL);
-	s.done = cq_done;
+	s.done = tcore_done;
 	CHECK_OK(virtio_queue_attach(t->d, &extra, &s));
 	CHECK_ERR(virtio_queue_attach(t->d, &extra, &s), VIRTIO_EINVAL); /* twice */
 	CHECK_ERR(virtio_queue_attach(t->d, &t->vq[0], &s), VIRTIO_EINVAL); /* index taken */
@@ -634,17 +340,17 @@ TEST(core_queue_attach_checks)
 
 TEST(core_stats_count_known_traffic)
 {
-	struct tcore *t = core_up(NO(VIRTIO_F_EVENT_IDX), 64, 64);
+	struct tcore *t = tcore_up(NO(VIRTIO_F_EVENT_IDX), 64, 64);
 	struct virtq *vq = &t->vq[0];
 	t->sim->mode = SIM_DEFERRED;
 	struct tchain c[6];
 	/* Four chains, one kick: one notification.  The device then polls
 	 * the ring and asks not to be notified: the next kick is saved. */
-	post_n(t, 0, c, 4);
+	tcore_post_n(t, 0, c, 4);
 	t->sim->poll_ring = true;
 	t->sim->suppress_notify = true;
 	CHECK_EQ(sim_process(t->sim), 4);
-	post(t, 0, &c[4], 4);
+	tcore_post(t, 0, &c[4], 4);
 	virtq_kick(vq);
 	CHECK_EQ(sim_process(t->sim), 1);
 	CHECK_EQ(virtio_device_interrupt(t->d), 5);
@@ -655,7 +361,7 @@ TEST(core_stats_count_known_traffic)
 	t->sim->suppress_notify = false;
 	sim_process(t->sim);
 	t->sim->fault = SIM_FAULT_LEN_OVER;
-	post(t, 0, &c[5], 5);
+	tcore_post(t, 0, &c[5], 5);
 	virtq_kick(vq);
 	sim_process(t->sim);
 	CHECK_ERR(virtio_device_interrupt(t->d), VIRTIO_EBROKEN);
@@ -702,10 +408,10 @@ TEST(core_sync_read_recovers_a_needs_reset_seen_while_polling)
 
 TEST(core_abort_never_reports_success_to_done)
 {
-	struct tcore *t = core_up(ALL_FEATURES, 64, 64);
+	struct tcore *t = tcore_up(ALL_FEATURES, 64, 64);
 	t->sim->fault = SIM_FAULT_WITHHOLD;
 	struct tchain c;
-	post(t, 0, &c, 1);
+	tcore_post(t, 0, &c, 1);
 	virtq_kick(&t->vq[0]);
 	CHECK_OK(virtio_device_abort(t->d, 0)); /* a caller's slip */
 	CHECK_EQ(t->cq[0].taken, 1);

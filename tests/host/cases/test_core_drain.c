@@ -1,0 +1,152 @@
+/*
+ * The device core's drain (core/dispatch.c): the budget that bounds one
+ * interrupt, one notification for what done() resubmits, polling with
+ * interrupts off, and busy-polling for late completions.
+ */
+#include "harness/tcore.h"
+
+/* ---- the drain budget --------------------------------------------------- */
+
+TEST(core_drain_budget_bounds_the_interrupt)
+{
+	struct tcore *t = tcore_up(ALL_FEATURES, 256, 256);
+	t->sim->mode = SIM_DEFERRED;
+	enum { N = VIRTIO_DRAIN_BUDGET + 36 };
+	static struct tchain c[N];
+	tcore_post_n(t, 0, c, N);
+	CHECK_EQ(sim_process(t->sim), N);
+	CHECK_EQ(virtio_device_interrupt(t->d), VIRTIO_DRAIN_BUDGET);
+	CHECK_EQ(virtio_device_pending(t->d), VIRTIO_PENDING_POLL);
+	CHECK(virtq_has_used(&t->vq[0]));
+	/* The main loop picks up the rest. */
+	CHECK_EQ(virtio_device_poll(t->d), 36);
+	CHECK_EQ(virtio_device_pending(t->d), 0);
+	CHECK_EQ(t->cq[0].used, N);
+
+	/* A device that answers at once while done() keeps posting would
+	 * hold an unbounded drain forever: the budget ends it. */
+	t->sim->mode = SIM_SYNC;
+	t->cq[0].repost = true;
+	tcore_post(t, 0, &c[0], 0);
+	virtq_kick(&t->vq[0]);
+	CHECK_EQ(virtio_device_interrupt(t->d), VIRTIO_DRAIN_BUDGET);
+	CHECK_EQ(virtio_device_pending(t->d), VIRTIO_PENDING_POLL);
+	CHECK_EQ(virtio_queue_drain(&t->vq[0], 5), 5);
+	t->cq[0].repost = false;
+	CHECK_EQ(virtio_queue_drain(&t->vq[0], 5), 1);
+	CHECK_EQ(virtio_device_poll(t->d), 0);
+	CHECK_EQ(virtio_device_pending(t->d), 0);
+}
+
+/* ---- polling inside the drain ------------------------------------------ */
+
+/* What done() resubmits with virtio_queue_kick() reaches the device with
+ * one notification per pass, once the ring is empty, and the ring is
+ * re-armed after it: the device's next completion interrupts. */
+TEST(core_drain_notifies_resubmissions_once_per_pass)
+{
+	for (int packed = 0; packed < 2; packed++) {
+		struct tcore *t = tcore_up(layout_mask(packed), 64, 64);
+		t->sim->mode = SIM_DEFERRED;
+		static struct tchain c[8];
+		tcore_post_n(t, 0, c, 8);
+		CHECK_EQ(sim_process(t->sim), 8);
+		unsigned notifies = t->sim->q[0].notifies;
+		t->cq[0].repost_held = true;
+		CHECK_EQ(virtio_device_interrupt(t->d), 8);
+		CHECK_EQ(t->sim->q[0].notifies, notifies + 1);
+		CHECK_EQ(virtio_device_pending(t->d), 0);
+		/* Outside a drain the same call notifies at once. */
+		t->cq[0].repost_held = false;
+		unsigned interrupts = t->sim->q[0].interrupts;
+		CHECK_EQ(sim_process(t->sim), 8);
+		CHECK(t->sim->q[0].interrupts > interrupts);
+		CHECK_EQ(virtio_device_interrupt(t->d), 8);
+		tcore_post(t, 0, &c[0], 0);
+		virtio_queue_kick(&t->vq[0]);
+		CHECK_EQ(t->sim->q[0].notifies, notifies + 2);
+	}
+}
+
+/* A device that completes inside the notification keeps the drain going
+ * (NAPI-like polling) up to the budget, and while it polls the device is
+ * asked not to interrupt: no interrupt for anything the drain takes. */
+TEST(core_drain_polls_with_interrupts_off)
+{
+	static const uint64_t masks[] = {
+		NO(VIRTIO_F_RING_PACKED), ALL_FEATURES,
+		NO(VIRTIO_F_RING_PACKED) & NO(VIRTIO_F_EVENT_IDX), NO(VIRTIO_F_EVENT_IDX),
+	};
+	for (unsigned m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+		struct tcore *t = tcore_up(masks[m], 64, 64);
+		t->sim->mode = SIM_DEFERRED;
+		struct tchain c;
+		tcore_post_n(t, 0, &c, 1);
+		CHECK_EQ(sim_process(t->sim), 1);
+		t->sim->mode = SIM_SYNC;
+		t->cq[0].repost_held = true;
+		unsigned interrupts = t->sim->q[0].interrupts;
+		unsigned notifies = t->sim->q[0].notifies;
+		CHECK_EQ(virtio_queue_drain(&t->vq[0], 10), 10);
+		/* one notification per resubmission, each answered at once,
+		 * the last one's answer left for the poll the budget asks for */
+		CHECK_EQ(t->sim->q[0].notifies, notifies + 10);
+		CHECK_EQ(t->sim->q[0].interrupts, interrupts);
+		CHECK_EQ(virtio_device_pending(t->d), VIRTIO_PENDING_POLL);
+		t->cq[0].repost_held = false;
+		CHECK_EQ(virtio_device_poll(t->d), 1);
+		CHECK_EQ(virtio_device_pending(t->d), 0);
+		CHECK_EQ(t->cq[0].used, 11);
+		/* re-armed: the next completion interrupts again */
+		tcore_post_n(t, 0, &c, 1);
+		CHECK_EQ(t->sim->q[0].interrupts, interrupts + 1);
+	}
+}
+
+/* Busy-polling: a device that completes a few microseconds after each
+ * notification is polled through, without one interrupt, up to the
+ * budget; once nothing is in flight, or more than the limit, the rings
+ * are re-armed at once, and a quiet window (nothing completes) re-arms
+ * them when it ends. */
+TEST(core_busy_poll_takes_late_completions_without_interrupts)
+{
+	for (int packed = 0; packed < 2; packed++) {
+		struct tcore *t = tcore_up(layout_mask(packed), 64, 64);
+		virtio_device_set_busy_poll(t->d, 20000, 4);
+		t->sim->mode = SIM_DEFERRED;
+		t->sim->relax_period = 3; /* the device answers 3 us after the kick */
+		struct tchain c;
+		tcore_post_n(t, 0, &c, 1);
+		CHECK_EQ(sim_process(t->sim), 1);
+		t->cq[0].repost_held = true;
+		unsigned interrupts = t->sim->interrupts;
+		CHECK_EQ(virtio_device_interrupt(t->d), 2 * VIRTIO_DRAIN_BUDGET);
+		CHECK_EQ(t->sim->interrupts, interrupts);
+		CHECK_EQ(virtio_device_pending(t->d), VIRTIO_PENDING_POLL);
+		/* The last resubmission completes; nothing follows it. */
+		t->cq[0].repost_held = false;
+		uint64_t t0 = sim_clock_ns;
+		CHECK_EQ(virtio_device_poll(t->d), 1);
+		CHECK_EQ(virtio_device_pending(t->d), 0);
+		CHECK(sim_clock_ns - t0 < 20000); /* nothing in flight: no window */
+		CHECK_EQ(t->cq[0].used, 2 * VIRTIO_DRAIN_BUDGET + 1);
+		/* re-armed: the next completion interrupts */
+		tcore_post_n(t, 0, &c, 1);
+		t0 = sim_clock_ns;
+		t->sim->relax_period = 0; /* the device goes quiet */
+		CHECK_EQ(virtio_device_poll(t->d), 0);
+		CHECK(sim_clock_ns - t0 >= 20000); /* watched for the whole window */
+		CHECK_EQ(sim_process(t->sim), 1);
+		CHECK_EQ(t->sim->interrupts, interrupts + 1);
+		CHECK_EQ(virtio_device_interrupt(t->d), 1);
+		/* More in flight than the limit: interrupts carry them. */
+		static struct tchain five[5];
+		tcore_post_n(t, 0, five, 5);
+		t0 = sim_clock_ns;
+		CHECK_EQ(virtio_device_poll(t->d), 0);
+		CHECK(sim_clock_ns - t0 < 20000);
+		CHECK_EQ(sim_process(t->sim), 5);
+		CHECK_EQ(t->sim->interrupts, interrupts + 2);
+		CHECK_EQ(virtio_device_interrupt(t->d), 5);
+	}
+}
