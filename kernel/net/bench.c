@@ -10,6 +10,7 @@
 
 #define BENCH_SPORT 40000u   /* our side of both phases */
 #define WORD_WAIT_MS 2000u   /* for the peer's closing word */
+#define WORD_GAP_MS 200u     /* between our closing words */
 
 struct rx_count {
 	volatile uint64_t frames;
@@ -78,12 +79,16 @@ static void tx_phase(struct net_iface *nif, const uint8_t mac[ETH_ALEN], uint32_
 		wait_for_interrupt_until(drain);
 	r->tx_frames = seq;
 	r->tx_ns = time_ns() - start;
-	/* Three times: the peer may still be drowning in the phase's last
-	 * datagrams and lose one. */
+	/* Three times, spaced out: the peer may still be drowning in the
+	 * phase's last datagrams, its socket buffer full, and words sent back
+	 * to back would all be dropped together. */
 	memcpy(p, "VDTE", 4);
 	put_be32(p + 4, seq);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
+		if (i)
+			sleep_ms(WORD_GAP_MS);
 		(void)send_waiting(nif, mac, peer, port, p, 8, 0, deadline_in_ms(WORD_WAIT_MS));
+	}
 }
 
 static void rx_phase(struct net_iface *nif, const uint8_t mac[ETH_ALEN], uint32_t peer,
