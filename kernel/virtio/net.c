@@ -231,10 +231,19 @@ static void nic_info(struct netdev *dev)
 		(unsigned)vn->active_pairs, (unsigned)vn->npairs, (unsigned)vn->info.max_pairs,
 		(unsigned)vn->pairs[0]->rx.nbufs, (unsigned)c->buf_len,
 		(unsigned)vn->pairs[0]->tx_size);
-	for (uint16_t p = 0; p < vn->npairs; p++)
-		kprintf("  pair %u: rx %llu frames, tx %llu frames\n", (unsigned)p,
-			(unsigned long long)vn->pairs[p]->rx.frames,
-			(unsigned long long)vn->pairs[p]->tx.frames);
+	/* The receive ring's state says who a stall is waiting for: buffers
+	 * short of nbufs with the device are ours to post, used entries not
+	 * taken are ours to drain, all of them posted and none used is the
+	 * device's turn. */
+	for (uint16_t p = 0; p < vn->npairs; p++) {
+		struct virtq *rq = &vn->pairs[p]->rx.vq;
+		kprintf("  pair %u: rx %llu frames, tx %llu frames; rx ring %u of %u buffers with "
+			"the device%s\n",
+			(unsigned)p, (unsigned long long)vn->pairs[p]->rx.frames,
+			(unsigned long long)vn->pairs[p]->tx.frames, (unsigned)virtq_in_flight(rq),
+			(unsigned)vn->pairs[p]->rx.nbufs,
+			virtq_has_used(rq) ? ", used entries not yet taken" : "");
+	}
 	if (vn->ctrl)
 		kprintf("  control queue: %llu commands, %llu refused; promiscuous %s, all-multicast %s\n",
 			(unsigned long long)vn->ctrl->commands, (unsigned long long)vn->ctrl->failures,

@@ -350,8 +350,12 @@ def bench_checks(case, g, cfg, peer, net1):
     rx = re.search(r"rx (\d+) datagrams.*the peer sent (\d+)", text)
     ok = tx and rx and int(tx.group(1)) > 0 and peer.bench_tx_end == int(tx.group(1)) and \
         0 < peer.bench_rx <= int(tx.group(1)) and 0 < int(rx.group(1)) <= int(rx.group(2))
+    # A failure says where each side stood: the guest's rings (net info)
+    # and the peer's blast.
+    detail = "" if ok else "; " + " | ".join(g.run("net info " + net1))
     case(bool(ok), f"{cfg.name}: net bench runs both ways against the peer, counts agree",
-         f"{text!r}, peer counted {peer.bench_rx} of {peer.bench_tx_end}")
+         f"{text!r}, peer counted {peer.bench_rx} of {peer.bench_tx_end}, "
+         f"blasted {getattr(peer, 'blast_sent', None)}{detail}")
 
 
 def mq_checks(case, g, cfg, peer, net1):
