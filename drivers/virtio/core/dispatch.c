@@ -47,7 +47,7 @@ static int drain_pass(struct virtq *vq, unsigned budget, bool rearm)
 			return rc;
 		}
 		/* Empty.  Resubmissions first: they may complete at once. */
-		if (vq->unkicked) {
+		if (virtq_unkicked(vq)) {
 			virtq_kick(vq);
 			continue;
 		}

@@ -133,6 +133,8 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 		.event_idx = virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX),
 		.event_on_pop = virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX),
 		.indirect_max = indirect_max,
+		.ring_mask = (uint16_t)(size - 1),
+		.table_max = indirect_max ? size : 0,
 		.num_free = size,
 		.slots = (struct virtq_slot *)(base + (size_t)slots_off(size, layout, indirect_max)),
 		.indirect = base + (size_t)indirect_off(size, layout),
@@ -173,7 +175,7 @@ int virtq_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n
 
 bool virtq_kick_prepare(struct virtq *vq)
 {
-	if (vq->broken || vq->unkicked == 0)
+	if (vq->broken || virtq_unkicked(vq) == 0)
 		return false;
 	bool need = vq->packed ? virtq_packed_kick_prepare(vq)
 			       : virtq_split_kick_prepare(vq);
@@ -192,7 +194,7 @@ void virtq_notify(struct virtq *vq)
 			value |= (uint32_t)vq->avail_idx << 16 |
 				 (uint32_t)((vq->avail_wrap_bits & VIRTQ_DESC_F_AVAIL) != 0) << 31;
 		else
-			value |= (uint32_t)vq->avail_idx << 16;
+			value |= (uint32_t)(uint16_t)vq->avail_seq << 16;
 	}
 	/* Ring stores (index or flags) before the doorbell store. */
 	virtio_wmb_io();
@@ -282,8 +284,8 @@ int virtq_used_id_fault(struct virtq *vq, uint32_t id)
 int virtq_reclaim(struct virtq *vq, void **token)
 {
 	for (uint16_t i = 0; i < vq->size && vq->in_flight; i++) {
-		if (vq->slots[i].in_flight) {
-			vq->slots[i].in_flight = false;
+		if (vq->slots[i].ndesc) {
+			vq->slots[i].ndesc = 0;
 			vq->in_flight--;
 			*token = vq->slots[i].token;
 			return 1;

@@ -38,26 +38,13 @@ static inline size_t virtq_align(size_t x, size_t a)
 	return (x + a - 1) & ~(a - 1);
 }
 
-/*
- * What was added since the last notification decision (vq->unkicked)
- * saturates here instead of wrapping: 65536 adds without a decision (a
- * polling device, a caller that never kicks) would otherwise read as
- * "nothing new" and the next kick would be lost.  Saturated, a window no
- * 16-bit event index can place, the kick always notifies.
- */
+/* Made available since the last notify decision (split: chains, packed:
+ * descriptors); 0xffff or more and no 16-bit event index can place the
+ * window: the kick always notifies. */
 #define VIRTQ_UNKICKED_MAX 0xffffu
-static inline void virtq_count_unkicked(struct virtq *vq, unsigned n) /* n <= 32768 */
+static inline uint64_t virtq_unkicked(const struct virtq *vq)
 {
-	uint16_t sum;
-#if defined(__GNUC__)
-	/* the carry of the 16-bit add: one add and one branch */
-	if (__builtin_add_overflow(vq->unkicked, (uint16_t)n, &sum))
-		sum = VIRTQ_UNKICKED_MAX;
-#else
-	uint32_t u = (uint32_t)vq->unkicked + n;
-	sum = (uint16_t)(u > VIRTQ_UNKICKED_MAX ? VIRTQ_UNKICKED_MAX : u);
-#endif
-	vq->unkicked = sum;
+	return vq->avail_seq - vq->kick_seq;
 }
 
 /* §2.7.10: should the other side be told, given it asked to hear about
@@ -73,6 +60,22 @@ struct virtq_chain_sums {
 	uint32_t total;    /* bytes in all buffers */
 	uint32_t writable; /* bytes in the device-writable ones: the used-length bound */
 };
+
+/*
+ * A used ring's 32-bit id as the index it is checked as and used as.  RV64
+ * keeps a 32-bit value sign-extended in its register: taken as signed it
+ * is that register (an id of 2^31 or more becomes a negative index that
+ * fails the unsigned range check all the same), taken as unsigned it
+ * costs two instructions of zero-extension.  Elsewhere (x86-64, AArch64)
+ * the zero-extended value is the free one.
+ */
+#if defined(__riscv) && __riscv_xlen == 64
+typedef int64_t virtq_used_id;
+#define VIRTQ_USED_ID(raw) ((int64_t)(int32_t)(raw))
+#else
+typedef uint64_t virtq_used_id;
+#define VIRTQ_USED_ID(raw) ((uint64_t)(raw))
+#endif
 
 /* A branch only a rule-breaking (or legacy) device takes. */
 #if defined(__GNUC__)
@@ -172,13 +175,14 @@ static inline int virtq_chain_check(const struct virtq *vq, const struct virtq_s
  * queue (§2.7.5.3.1, §2.8.17: the device may refuse a longer one), not
  * empty, a used-length bound within its bytes, and a queue that has
  * indirect tables (VIRTIO_F_INDIRECT_DESC negotiated, §2.7.5.3: without
- * it no INDIRECT descriptor may be posted).  0 or a negative error.
+ * it no INDIRECT descriptor may be posted).  The length's three rules are
+ * one compare: vq->table_max is the queue size with tables, 0 without,
+ * and n - 1 wraps for an empty table.  0 or a negative error.
  */
 static inline int virtq_table_check(const struct virtq *vq, const struct virtq_desc *table,
-				    unsigned n, const struct virtq_chain_sums *sums)
+				    unsigned n, uint32_t total, uint32_t writable)
 {
-	if (!table || n == 0 || n > vq->size || sums->writable > sums->total ||
-	    vq->indirect_max == 0)
+	if (!table || n - 1 >= vq->table_max || writable > total)
 		return VIRTIO_EINVAL;
 	return vq->num_free == 0 ? VIRTIO_ENOSPC : 0;
 }
@@ -187,7 +191,8 @@ static inline int virtq_table_check(const struct virtq *vq, const struct virtq_d
  * Book a valid chain in slot `id` (the chain's head descriptor, split; its
  * buffer id, packed) before anything of it is written: private memory the
  * device never sees, and the values die here instead of staying live
- * across the descriptor stores.
+ * across the descriptor stores.  A nonzero ndesc is what marks the slot a
+ * chain in flight.
  */
 static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void *token,
 					    unsigned need, const struct virtq_chain_sums *sums)
@@ -196,32 +201,10 @@ static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void 
 	s->token = token;
 	s->writable = sums->writable;
 	s->ndesc = (uint16_t)need;
-	s->in_flight = true;
 	vq->num_free = (uint16_t)(vq->num_free - need);
 	vq->in_flight++;
 	virtq_count_added(vq, sums->total);
 	return s;
-}
-
-/*
- * virtq_add_table()'s checks and booking, both layouts: the next free
- * slot (split: descriptor, packed: buffer id) in *id, taken off the free
- * list for a chain of one ring descriptor.  0 or a negative error, with
- * nothing committed.
- */
-static inline int virtq_table_book(struct virtq *vq, const struct virtq_desc *table,
-				   unsigned n, uint32_t total, uint32_t writable, void *token,
-				   unsigned *id)
-{
-	struct virtq_chain_sums sums = { .total = total, .writable = writable };
-	int rc = virtq_table_check(vq, table, n, &sums);
-	if (rc)
-		return rc;
-	*id = vq->free_head;
-	struct virtq_slot *s = virtq_book(vq, *id, token, 1, &sums);
-	vq->free_head = s->next;
-	s->last = (uint16_t)*id; /* split: the chain is its head alone */
-	return 0;
 }
 
 /*
@@ -263,17 +246,17 @@ void virtq_packed_set_cb(struct virtq *vq, bool enable);
 /* The device broke a rule: latch, fail the device, report. */
 int virtq_fault(struct virtq *vq, const char *why);
 
-/* The slot a used entry names, if the id is one the device may return: in
- * range and a chain in flight (never one already used, never a non-head).
- * NULL otherwise: the caller returns virtq_used_id_fault(). */
-static inline struct virtq_slot *virtq_used_slot(struct virtq_slot *slots, uint16_t size,
-						 uint32_t id)
+/*
+ * A used id the device may return: in range and a chain in flight (never
+ * one already used, never a non-head, whose ndesc is 0).  Otherwise the
+ * caller returns virtq_used_id_fault().
+ */
+static inline bool virtq_used_id_ok(const struct virtq_slot *slots, uint32_t size,
+				    virtq_used_id id)
 {
-	if (id >= size || !slots[id].in_flight)
-		return NULL;
-	return &slots[id];
+	return (uint64_t)id < size && slots[id].ndesc != 0;
 }
-/* Latch the queue broken for a used id virtq_used_slot() refused. */
+/* Latch the queue broken for a used id virtq_used_id_ok() refused. */
 int virtq_used_id_fault(struct virtq *vq, uint32_t id);
 
 /* Indirect table of the chain whose slot is `slot`. */

@@ -122,7 +122,7 @@ static inline void publish(struct virtq *vq, unsigned head, uint16_t head_flags,
 	struct virtq_packed_desc *ring = vq->ring.packed.desc;
 	vq->avail_idx = (uint16_t)pos;
 	vq->avail_wrap_bits = lap;
-	virtq_count_unkicked(vq, ndesc);
+	vq->avail_seq += ndesc;
 
 	/* Every other descriptor of the chain before the head's flags, the
 	 * store that hands the chain to the device (§2.8.21.1). */
@@ -190,11 +190,14 @@ int virtq_packed_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out
 int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
 			   uint32_t total, uint32_t writable, void *token)
 {
-	/* One buffer id and one ring position: booked, then written. */
-	unsigned id;
-	int rc = virtq_table_book(vq, table, n, total, writable, token, &id);
+	int rc = virtq_table_check(vq, table, n, total, writable);
 	if (rc)
 		return rc;
+	/* One buffer id and one ring position: booked, then written. */
+	unsigned id = vq->free_head;
+	struct virtq_chain_sums sums = { .total = total, .writable = writable };
+	struct virtq_slot *s = virtq_book(vq, id, token, 1, &sums);
+	vq->free_head = s->next;
 	unsigned head = vq->avail_idx;
 	uint16_t lap = vq->avail_wrap_bits;
 	uint16_t head_flags =
@@ -210,10 +213,10 @@ const struct virtq_ops virtq_packed_ops = { virtq_packed_add, virtq_packed_get_u
 bool virtq_packed_kick_prepare(struct virtq *vq)
 {
 	struct virtq_packed_event *dev = vq->ring.packed.device;
-	uint16_t added = vq->unkicked;
+	uint64_t added = virtq_unkicked(vq);
 	bool need;
 
-	vq->unkicked = 0;
+	vq->kick_seq = vq->avail_seq;
 	/* The exposing flags store before reading the device's wishes. */
 	virtio_mb();
 	virtio_cache_invalidate(dev, sizeof(*dev));
@@ -303,9 +306,9 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	uint32_t written = virtio_le32_load(&d->len);
 
 	uint16_t size = vq->size;
-	struct virtq_slot *s = virtq_used_slot(vq->slots, size, id);
-	if (!s)
+	if (!virtq_used_id_ok(vq->slots, size, id))
 		return virtq_used_id_fault(vq, id);
+	struct virtq_slot *s = &vq->slots[id];
 	/*
 	 * §2.8.4: len counts the bytes written and is "reserved" without
 	 * WRITE.  QEMU 7.2 never sets WRITE in a used descriptor, yet its len
@@ -326,18 +329,19 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	*token = s->token;
 	*len = written;
 	virtq_count_used(vq, written);
-	s->in_flight = false;
+	unsigned ndesc = s->ndesc;
+	s->ndesc = 0;
 	vq->in_flight--;
 	s->next = vq->free_head;
 	vq->free_head = id;
-	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
+	vq->num_free = (uint16_t)(vq->num_free + ndesc);
 	/* (The queue's fields are read after the barrier, which would make
 	 * the compiler read them again anyway.) */
 	unsigned last_used = vq->last_used;
 	uint16_t lap = vq->used_wrap_bits;
 	/* Past the chain (its length as recorded, never the ring's word);
 	 * no modulo, the ring size need not be a power of two. */
-	last_used += s->ndesc;
+	last_used += ndesc;
 	if (last_used >= size) {
 		last_used -= size;
 		lap ^= LAP_FLIP;

@@ -87,17 +87,16 @@ static inline void write_indirect(struct virtq *vq, uint16_t head, const struct 
 /* Put chain `head` in the avail ring and expose it. */
 static inline void publish(struct virtq *vq, unsigned head)
 {
-	uint16_t idx = vq->avail_idx;
+	uint64_t seq = vq->avail_seq;
 	struct virtq_avail *avail = vq->ring.split.avail;
-	virtio16_t *entry = &avail->ring[idx & (vq->size - 1)];
+	virtio16_t *entry = &avail->ring[seq & vq->ring_mask];
 	st16(vq, entry, (uint16_t)head);
 	virtio_cache_clean(entry, sizeof(*entry));
-	vq->avail_idx = ++idx;
-	virtq_count_unkicked(vq, 1);
+	vq->avail_seq = ++seq;
 	/* Descriptors and the ring entry before the index that exposes them
 	 * (§2.7.13.3.1). */
 	virtio_wmb();
-	st16(vq, &avail->idx, idx);
+	st16(vq, &avail->idx, (uint16_t)seq);
 	virtio_cache_clean(&avail->idx, sizeof(avail->idx));
 }
 
@@ -119,7 +118,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 	if (need == 1 && n > 1) {
 		write_indirect(vq, (uint16_t)head, sg, n_out, n);
 		next = s->next;
-		s->last = (uint16_t)head;
+		s->tail = s;
 	} else {
 		/* Along the free list: each descriptor links to the next free
 		 * one, so the chain's links are the list's own. */
@@ -135,7 +134,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 			write_desc(vq, &table[last], sg[i].addr, sg[i].len, f, (uint16_t)next);
 			virtio_cache_clean(&table[last], sizeof(*table));
 		}
-		s->last = (uint16_t)last;
+		s->tail = &slots[last];
 	}
 	vq->free_head = (uint16_t)next;
 	publish(vq, head);
@@ -153,11 +152,16 @@ int virtq_split_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
 			  uint32_t total, uint32_t writable, void *token)
 {
-	/* One descriptor from the free list, booked before it is written. */
-	unsigned head;
-	int rc = virtq_table_book(vq, table, n, total, writable, token, &head);
+	int rc = virtq_table_check(vq, table, n, total, writable);
 	if (rc)
 		return rc;
+	/* One descriptor from the free list, booked before it is written: the
+	 * chain is that descriptor alone. */
+	unsigned head = vq->free_head;
+	struct virtq_chain_sums sums = { .total = total, .writable = writable };
+	struct virtq_slot *s = virtq_book(vq, head, token, 1, &sums);
+	vq->free_head = s->next;
+	s->tail = s;
 	write_table_head(vq, (uint16_t)head, table, n);
 	publish(vq, head);
 	return VIRTIO_OK;
@@ -168,24 +172,26 @@ const struct virtq_ops virtq_split_ops = { virtq_split_add, virtq_split_get_used
 
 bool virtq_split_kick_prepare(struct virtq *vq)
 {
-	uint16_t new_idx = vq->avail_idx;
-	uint16_t old_idx = (uint16_t)(new_idx - vq->unkicked);
+	uint64_t seq = vq->avail_seq;
+	uint64_t unkicked = seq - vq->kick_seq;
+	uint16_t new_idx = (uint16_t)seq;
+	uint16_t old_idx = (uint16_t)vq->kick_seq;
 	bool need;
 
+	vq->kick_seq = seq;
 	/* The avail.idx store before reading what the device asked for:
 	 * store->load, the one ordering a write barrier does not give. */
 	virtio_mb();
 	if (vq->event_idx) {
 		virtio16_t *ev = split_avail_event(vq);
 		virtio_cache_invalidate(ev, sizeof(*ev));
-		need = vq->unkicked == VIRTQ_UNKICKED_MAX ||
+		need = unkicked >= VIRTQ_UNKICKED_MAX ||
 		       virtq_need_event(ld16(vq, ev), new_idx, old_idx);
 	} else {
 		virtio_cache_invalidate(&vq->ring.split.used->flags, 2);
 		need = !(ld16(vq, &vq->ring.split.used->flags) &
 			 VIRTQ_USED_F_NO_NOTIFY);
 	}
-	vq->unkicked = 0;
 	return need;
 }
 
@@ -201,70 +207,108 @@ bool virtq_split_has_used(struct virtq *vq)
 	return used_idx(vq) != vq->last_used;
 }
 
+/* Callbacks on with EVENT_IDX: interrupt again when the next entry is
+ * published.  1, the pop's result. */
+static inline int used_event_move(struct virtq *vq)
+{
+	virtio16_t *ev = SPLIT_USED_EVENT(vq);
+	st16(vq, ev, vq->last_used);
+	virtio_cache_clean(ev, sizeof(*ev));
+	/* used_event before the next used.idx load: store->load, which only
+	 * a full barrier orders.  Reordered, the load may find nothing new
+	 * while the device, still reading the old used_event, decides against
+	 * the interrupt: a caller that drains and then waits sleeps through a
+	 * completion (§2.7.10). */
+	virtio_mb();
+	return 1;
+}
+
+/* The pop of what the device reported a used chain: the queue's fields
+ * the checks read, the chain's slot and head, and the bytes written. */
+struct used {
+	unsigned last_used;
+	uint32_t in_flight;
+	struct virtq_slot *s;
+	virtq_used_id id;
+};
+
+/* Hand back the used chain, `written` bytes. */
+static VIRTQ_ALWAYS_INLINE int pop(struct virtq *vq, struct used u, uint32_t written,
+				   void **token, uint32_t *len)
+{
+	struct virtq_slot *s = u.s;
+	virtq_used_id id = u.id;
+	unsigned last_used = u.last_used;
+	uint32_t in_flight = u.in_flight;
+	void *tok = s->token;
+	struct virtq_slot *tail = s->tail;
+	unsigned ndesc = s->ndesc;
+	unsigned free_head = vq->free_head, num_free = vq->num_free;
+	s->ndesc = 0;
+	/* Give the chain back: its links are still intact in the slots. */
+	tail->next = (uint16_t)free_head;
+	vq->free_head = (uint16_t)id;
+	vq->num_free = (uint16_t)(num_free + ndesc);
+	vq->in_flight = in_flight - 1;
+	vq->last_used = (uint16_t)(last_used + 1);
+	virtq_count_used(vq, written);
+	bool event = vq->event_on_pop;
+	/* (Last: stores through the caller's pointers could be to anything,
+	 * the queue's fields included, for all the compiler knows.) */
+	*token = tok;
+	*len = written;
+	return event ? used_event_move(vq) : 1;
+}
+
+/*
+ * §2.7.8: len counts the bytes written.  A chain with nothing writable
+ * gives the device nothing to write, yet QEMU's virtio-input status queue
+ * reports the bytes it read there.  Such a length cannot make us read
+ * anything: take it as 0 (the packed ring's len is ignored the same way,
+ * §2.8.4), not as a fault.  A legacy device's lengths are historically
+ * wrong (§2.7.8.1: some count the readable bytes too): one past what was
+ * posted is clamped to it.  Both are "more than posted", so the common
+ * case costs one compare and the rest is this pop, out of line.
+ */
+static __attribute__((noinline, cold)) int pop_len_over(struct virtq *vq, struct virtq_slot *s,
+							 virtq_used_id id, void **token,
+							 uint32_t *len)
+{
+	if (s->writable != 0 && !vq->legacy)
+		return virtq_fault(vq, "used length exceeds the writable buffers");
+	struct used u = { vq->last_used, vq->in_flight, s, id };
+	return pop(vq, u, s->writable, token, len);
+}
+
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	struct virtq_used *used = vq->ring.split.used;
-	uint16_t last_used = vq->last_used;
-	uint16_t ready = (uint16_t)(used_idx(vq) - last_used);
+	struct used u = { .last_used = vq->last_used, .in_flight = vq->in_flight };
+	unsigned ready = (uint16_t)(used_idx(vq) - u.last_used);
 
 	if (ready == 0)
 		return 0;
 	/* More completions than chains in flight: the index ran away
 	 * (covers "advance > queue size" too, since in_flight <= size). */
-	if (ready > vq->in_flight)
+	if (ready > u.in_flight)
 		return virtq_fault(vq, "used index advanced past what is in flight");
 
+	/* The queue's own fields before the barrier, which would make the
+	 * compiler read them again after it. */
+	struct virtq_used_elem *e = &vq->ring.split.used->ring[u.last_used & vq->ring_mask];
+	uint32_t size = vq->size;
+	struct virtq_slot *slots = vq->slots;
 	/* used.idx before the entry it covers and the data it describes. */
 	virtio_rmb();
-	/* (Read after the barrier, which makes the compiler read them again.) */
-	struct virtq_slot *slots = vq->slots;
-	uint16_t size = vq->size;
-	struct virtq_used_elem *e = &used->ring[last_used & (size - 1)];
 	virtio_cache_invalidate(e, sizeof(*e));
-	uint32_t id = virtio32_load(&e->id, vq->legacy);
+	u.id = VIRTQ_USED_ID(virtio32_load(&e->id, vq->legacy));
 	uint32_t written = virtio32_load(&e->len, vq->legacy);
 
-	struct virtq_slot *s = virtq_used_slot(slots, size, id);
-	if (!s)
-		return virtq_used_id_fault(vq, id);
-	/* §2.7.8: len counts the bytes written.  A chain with nothing
-	 * writable gives the device nothing to write, yet QEMU's virtio-input
-	 * status queue reports the bytes it read there.  Such a length cannot
-	 * make us read anything: take it as 0 (the packed ring's len is
-	 * ignored the same way, §2.8.4), not as a fault.  A legacy device's
-	 * lengths are historically wrong (§2.7.8.1: some count the readable
-	 * bytes too): one past what was posted is clamped to it.  Both are
-	 * "more than posted", so the common case costs one compare. */
-	if (VIRTQ_UNLIKELY(written > s->writable)) {
-		if (s->writable != 0 && !vq->legacy)
-			return virtq_fault(vq, "used length exceeds the writable buffers");
-		written = s->writable;
-	}
-
-	*token = s->token;
-	*len = written;
-	virtq_count_used(vq, written);
-	s->in_flight = false;
-	vq->in_flight--;
-	/* Give the chain back: its links are still intact in the slots. */
-	slots[s->last].next = vq->free_head;
-	vq->free_head = (uint16_t)id;
-	vq->num_free = (uint16_t)(vq->num_free + s->ndesc);
-	vq->last_used = ++last_used;
-
-	if (vq->event_on_pop) {
-		/* Interrupt again when the next entry is published. */
-		virtio16_t *ev = SPLIT_USED_EVENT(vq);
-		st16(vq, ev, last_used);
-		virtio_cache_clean(ev, sizeof(*ev));
-		/* used_event before the next used.idx load: store->load, which
-		 * only a full barrier orders.  Reordered, the load may find
-		 * nothing new while the device, still reading the old
-		 * used_event, decides against the interrupt: a caller that
-		 * drains and then waits sleeps through a completion (§2.7.10). */
-		virtio_mb();
-	}
-	return 1;
+	if (!virtq_used_id_ok(slots, size, u.id))
+		return virtq_used_id_fault(vq, (uint32_t)u.id);
+	u.s = &slots[u.id];
+	if (VIRTQ_UNLIKELY(written > u.s->writable))
+		return pop_len_over(vq, u.s, u.id, token, len);
+	return pop(vq, u, written, token, len);
 }
 
 void virtq_split_set_cb(struct virtq *vq, bool enable)

@@ -46,11 +46,11 @@ struct virtq_sg {
 /* Per chain bookkeeping, private to the driver (never read from the ring). */
 struct virtq_slot {
 	void *token;
+	struct virtq_slot *tail; /* split: the slot of the chain's last descriptor (a
+				  * pointer: no index to scale when it is given back) */
 	uint32_t writable; /* device-writable bytes posted: the used-length bound */
-	uint16_t ndesc;    /* ring descriptors the chain occupies */
+	uint16_t ndesc;    /* ring descriptors the chain occupies; 0: not a chain in flight */
 	uint16_t next;     /* free list link (split: descriptor chain link) */
-	uint16_t last;     /* split: last descriptor of the chain */
-	bool in_flight;
 };
 
 /* Chains longer than this go through an indirect table when the device
@@ -112,15 +112,22 @@ struct virtq {
 	bool event_on_pop;      /* EVENT_IDX with callbacks on: move the event index on each pop */
 	uint16_t indirect_max;  /* entries per indirect table; 0 = none */
 	uint16_t num_free;      /* free ring descriptors */
-	uint16_t avail_idx;     /* split: shadow avail.idx; packed: next avail offset */
+	uint16_t avail_idx;     /* packed: next avail offset (split: avail_seq's low 16 bits) */
 	uint16_t last_used;     /* split: next used index; packed: next used offset */
-	uint16_t unkicked;      /* split: avail entries, packed: descriptors, added since the
-				 * last notify decision; saturates at 0xffff (then: notify) */
+	uint16_t ring_mask;     /* split: size - 1, an index's ring entry */
+	uint16_t table_max;     /* virtq_add_table()'s longest table: size, 0 without tables */
 	/* Packed: the two wrap counters (§2.8.1) as the AVAIL/USED flag bits
 	 * they stand for, so that a lap's bits are never recomputed. */
 	uint16_t avail_wrap_bits; /* of a descriptor made available in the driver's lap */
 	uint16_t used_wrap_bits;  /* of a descriptor the device used in its lap */
 	uint32_t in_flight;     /* chains posted and not yet used */
+	/* Made available since virtq_create(), never wrapping: split chains
+	 * (the shadow avail.idx is the low 16 bits), packed descriptors; and
+	 * the count at the last notify decision.  What lies between is what
+	 * a kick must cover: 64 bits, so no run of adds without a decision
+	 * can ever read as "nothing new". */
+	uint64_t avail_seq;
+	uint64_t kick_seq;
 	union {
 		struct {
 			struct virtq_desc *desc;
