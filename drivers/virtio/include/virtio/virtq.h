@@ -51,6 +51,11 @@ struct virtq_slot {
 	uint32_t writable; /* device-writable bytes posted: the used-length bound */
 	uint16_t ndesc;    /* ring descriptors the chain occupies; 0: not a chain in flight */
 	uint16_t next;     /* free list link (split: descriptor chain link) */
+#if UINTPTR_MAX > 0xffffffffu
+	/* 32 bytes, not 24: a power of two, so that a used id becomes its
+	 * slot with one shift where 24 takes four instructions (RV64). */
+	uint64_t pad;
+#endif
 };
 
 /* Chains longer than this go through an indirect table when the device
