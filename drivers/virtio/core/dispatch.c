@@ -21,9 +21,10 @@
 static int drain_pass(struct virtq *vq, unsigned budget, bool rearm)
 {
 	struct virtio_device *d = vq->vdev;
+	/* (Set once: virtio_queue_attach() refuses a queue attached twice.) */
+	virtq_done_fn *done = vq->owner.done;
+	void *ctx = vq->owner.ctx;
 	unsigned n = 0;
-	void *token;
-	uint32_t len;
 
 	virtq_disable_cb(vq);
 	for (;;) {
@@ -36,13 +37,16 @@ static int drain_pass(struct virtq *vq, unsigned budget, bool rearm)
 			d->more = true;
 			return (int)n;
 		}
-		rc = virtq_get_used(vq, &token, &len);
-		if (rc == 1) {
-			vq->owner.done(vq->owner.ctx, token, len, VIRTIO_OK);
+		/* virtq_get_used() without the stores through pointers; the ops
+		 * read again each time: a done() may have latched it broken. */
+		virtq_pop_t p = vq->ops->pop(vq);
+		if (virtq_pop_len(p) >= 0) {
+			done(ctx, virtq_pop_token(p), (uint32_t)virtq_pop_len(p), VIRTIO_OK);
 			n++;
 			continue;
 		}
-		if (rc < 0) {
+		if (virtq_pop_len(p) != VIRTQ_POP_EMPTY) {
+			rc = virtq_pop_rc(vq, p);
 			virtio_device_note_reset(d, VIRTIO_EBROKEN);
 			return rc;
 		}

@@ -255,7 +255,13 @@ static int broken_add_table(struct virtq *vq, const struct virtq_desc *table, un
 	(void)vq, (void)table, (void)n, (void)total, (void)writable, (void)token;
 	return VIRTIO_EBROKEN;
 }
-static const struct virtq_ops broken_ops = { broken_add, broken_get_used, broken_add_table };
+static virtq_pop_t broken_pop(struct virtq *vq)
+{
+	(void)vq;
+	return virtq_pop(NULL, VIRTIO_EBROKEN);
+}
+static const struct virtq_ops broken_ops = { broken_add, broken_get_used, broken_add_table,
+					     broken_pop };
 
 void virtq_mark_broken(struct virtq *vq)
 {
@@ -275,10 +281,14 @@ int virtq_fault(struct virtq *vq, const char *why)
 	return VIRTIO_EBROKEN;
 }
 
-int virtq_used_id_fault(struct virtq *vq, uint32_t id)
+int virtq_pop_rc(struct virtq *vq, virtq_pop_t p)
 {
-	return virtq_fault(vq, id >= vq->size ? "used id out of range"
-					      : "used id is not a chain in flight");
+	int64_t len = virtq_pop_len(p);
+	if (len == VIRTQ_POP_EMPTY)
+		return 0;
+	if (len == VIRTQ_POP_FAULT)
+		return virtq_fault(vq, virtq_pop_token(p));
+	return (int)len;
 }
 
 int virtq_reclaim(struct virtq *vq, void **token)

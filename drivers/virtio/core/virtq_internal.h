@@ -208,6 +208,80 @@ static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void 
 }
 
 /*
+ * One used chain as the device core's drain takes it, in two registers
+ * (no stores through pointers, no loads back): a token and a len, len
+ * 0..2^32-1 a chain with that many bytes written; VIRTQ_POP_EMPTY
+ * nothing used; VIRTQ_POP_FAULT a device that broke a rule, the token
+ * then the reason, for the caller to latch with virtq_fault() (a pop that
+ * calls saves registers every time, and GCC makes no tail call of a
+ * function returning a structure); any other negative value a VIRTIO_E*.
+ * Where the compiler has a 128-bit integer it is the carrier: GCC builds
+ * a returned structure with a stack frame, an __int128 in a0/a1.
+ */
+#define VIRTQ_POP_EMPTY INT64_MIN
+#define VIRTQ_POP_FAULT (INT64_MIN + 1)
+#if defined(__SIZEOF_INT128__) && UINTPTR_MAX == UINT64_MAX
+typedef unsigned __int128 virtq_pop_t;
+static inline virtq_pop_t virtq_pop(void *token, int64_t len)
+{
+	return (virtq_pop_t)(uintptr_t)token | (virtq_pop_t)(uint64_t)len << 64;
+}
+static inline void *virtq_pop_token(virtq_pop_t p)
+{
+	return (void *)(uintptr_t)(uint64_t)p;
+}
+static inline int64_t virtq_pop_len(virtq_pop_t p)
+{
+	return (int64_t)(uint64_t)(p >> 64);
+}
+#else
+typedef struct {
+	void *token;
+	int64_t len;
+} virtq_pop_t;
+static inline virtq_pop_t virtq_pop(void *token, int64_t len)
+{
+	return (virtq_pop_t){ token, len };
+}
+static inline void *virtq_pop_token(virtq_pop_t p)
+{
+	return p.token;
+}
+static inline int64_t virtq_pop_len(virtq_pop_t p)
+{
+	return p.len;
+}
+#endif
+
+static inline virtq_pop_t virtq_pop_fault(const char *why)
+{
+	return virtq_pop((void *)(uintptr_t)why, VIRTQ_POP_FAULT);
+}
+/* A used id virtq_used_id_ok() refused. */
+static inline virtq_pop_t virtq_pop_id_fault(const struct virtq *vq, uint32_t id)
+{
+	return virtq_pop_fault(id >= vq->size ? "used id out of range"
+					      : "used id is not a chain in flight");
+}
+
+/* The device broke a rule: latch, fail the device, report. */
+int virtq_fault(struct virtq *vq, const char *why);
+
+/* A pop that is not a chain, as virtq_get_used() returns it: 0 or a
+ * negative VIRTIO_E* (the fault latched). */
+int virtq_pop_rc(struct virtq *vq, virtq_pop_t p);
+
+/* virtq_get_used()'s result from a pop. */
+static inline int virtq_pop_out(struct virtq *vq, virtq_pop_t p, void **token, uint32_t *len)
+{
+	if (VIRTQ_UNLIKELY(virtq_pop_len(p) < 0))
+		return virtq_pop_rc(vq, p);
+	*token = virtq_pop_token(p);
+	*len = (uint32_t)virtq_pop_len(p);
+	return 1;
+}
+
+/*
  * The request path of a queue, chosen once: the layout's at creation, the
  * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
  * virtq_add() and virtq_get_used() are one indirect jump, and the layouts
@@ -219,6 +293,7 @@ struct virtq_ops {
 	int (*get_used)(struct virtq *vq, void **token, uint32_t *len);
 	int (*add_table)(struct virtq *vq, const struct virtq_desc *table, unsigned n,
 			 uint32_t total, uint32_t writable, void *token);
+	virtq_pop_t (*pop)(struct virtq *vq); /* get_used, for the drain */
 };
 extern const struct virtq_ops virtq_split_ops, virtq_packed_ops;
 
@@ -230,6 +305,7 @@ int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsi
 			  uint32_t total, uint32_t writable, void *token);
 bool virtq_split_kick_prepare(struct virtq *vq);
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len);
+virtq_pop_t virtq_split_pop(struct virtq *vq);
 bool virtq_split_has_used(struct virtq *vq);
 void virtq_split_set_cb(struct virtq *vq, bool enable);
 
@@ -240,24 +316,21 @@ int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, uns
 			   uint32_t total, uint32_t writable, void *token);
 bool virtq_packed_kick_prepare(struct virtq *vq);
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len);
+virtq_pop_t virtq_packed_pop(struct virtq *vq);
 bool virtq_packed_has_used(struct virtq *vq);
 void virtq_packed_set_cb(struct virtq *vq, bool enable);
-
-/* The device broke a rule: latch, fail the device, report. */
-int virtq_fault(struct virtq *vq, const char *why);
 
 /*
  * A used id the device may return: in range and a chain in flight (never
  * one already used, never a non-head, whose ndesc is 0).  Otherwise the
- * caller returns virtq_used_id_fault().
+ * caller returns virtq_pop_id_fault().
  */
 static inline bool virtq_used_id_ok(const struct virtq_slot *slots, uint32_t size,
 				    virtq_used_id id)
 {
 	return (uint64_t)id < size && slots[id].ndesc != 0;
 }
-/* Latch the queue broken for a used id virtq_used_id_ok() refused. */
-int virtq_used_id_fault(struct virtq *vq, uint32_t id);
+
 
 /* Indirect table of the chain whose slot is `slot`. */
 static inline void *virtq_indirect_table(struct virtq *vq, uint16_t slot)

@@ -208,7 +208,7 @@ int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, uns
 }
 
 const struct virtq_ops virtq_packed_ops = { virtq_packed_add, virtq_packed_get_used,
-					    virtq_packed_add_table };
+					    virtq_packed_add_table, virtq_packed_pop };
 
 bool virtq_packed_kick_prepare(struct virtq *vq)
 {
@@ -283,32 +283,37 @@ bool virtq_packed_has_used(struct virtq *vq)
 	return used_state_slow(vq, bits) != 0;
 }
 
-int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq)
 {
-	struct virtq_packed_desc *d = &vq->ring.packed.desc[vq->last_used];
+	unsigned last_used = vq->last_used;
+	struct virtq_packed_desc *d = &vq->ring.packed.desc[last_used];
 	virtio_cache_invalidate(d, sizeof(*d));
 	uint16_t flags = virtio_le16_load(&d->flags);
 	uint16_t bits = flags & PACKED_BITS;
+	uint16_t lap = vq->used_wrap_bits;
 
 	/* Used in this lap: the common case.  (With nothing in flight the id
 	 * check below catches it: no slot is in flight.) */
-	if (bits != vq->used_wrap_bits) {
+	if (bits != lap) {
 		int state = used_state_slow(vq, bits);
 		if (state == 0)
-			return 0;
+			return virtq_pop(NULL, VIRTQ_POP_EMPTY);
 		if (state < 0)
-			return virtq_fault(vq, "used descriptor with inconsistent wrap bits");
+			return virtq_pop_fault("used descriptor with inconsistent wrap bits");
 	}
 
+	/* The queue's own fields before the barrier, which would make the
+	 * compiler read them again after it. */
+	struct virtq_slot *slots = vq->slots;
+	unsigned size = vq->size;
 	/* The flags before the id and length they publish. */
 	virtio_rmb();
 	uint16_t id = virtio_le16_load(&d->id);
 	uint32_t written = virtio_le32_load(&d->len);
 
-	uint16_t size = vq->size;
-	if (!virtq_used_id_ok(vq->slots, size, id))
-		return virtq_used_id_fault(vq, id);
-	struct virtq_slot *s = &vq->slots[id];
+	if (!virtq_used_id_ok(slots, size, id))
+		return virtq_pop_id_fault(vq, id);
+	struct virtq_slot *s = &slots[id];
 	/*
 	 * §2.8.4: len counts the bytes written and is "reserved" without
 	 * WRITE.  QEMU 7.2 never sets WRITE in a used descriptor, yet its len
@@ -320,25 +325,23 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 	 * keeps every reader inside the buffers).  All but the fault are
 	 * "more than posted", so the common case costs one compare.
 	 */
-	if (VIRTQ_UNLIKELY(written > s->writable)) {
-		if (s->writable != 0 && (flags & VIRTQ_DESC_F_WRITE))
-			return virtq_fault(vq, "used length exceeds the writable buffers");
-		written = s->writable;
+	uint32_t writable = s->writable;
+	if (VIRTQ_UNLIKELY(written > writable)) {
+		if (writable != 0 && (flags & VIRTQ_DESC_F_WRITE))
+			return virtq_pop_fault("used length exceeds the writable buffers");
+		written = writable;
 	}
 
-	*token = s->token;
-	*len = written;
-	virtq_count_used(vq, written);
+	void *tok = s->token;
 	unsigned ndesc = s->ndesc;
+	unsigned free_head = vq->free_head, num_free = vq->num_free;
+	uint32_t in_flight = vq->in_flight;
 	s->ndesc = 0;
-	vq->in_flight--;
-	s->next = vq->free_head;
+	s->next = (uint16_t)free_head;
 	vq->free_head = id;
-	vq->num_free = (uint16_t)(vq->num_free + ndesc);
-	/* (The queue's fields are read after the barrier, which would make
-	 * the compiler read them again anyway.) */
-	unsigned last_used = vq->last_used;
-	uint16_t lap = vq->used_wrap_bits;
+	vq->num_free = (uint16_t)(num_free + ndesc);
+	vq->in_flight = in_flight - 1;
+	virtq_count_used(vq, written);
 	/* Past the chain (its length as recorded, never the ring's word);
 	 * no modulo, the ring size need not be a power of two. */
 	last_used += ndesc;
@@ -358,7 +361,17 @@ int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 		 * between them unseen and without an interrupt (§2.8.10). */
 		virtio_mb();
 	}
-	return 1;
+	return virtq_pop(tok, written);
+}
+
+virtq_pop_t virtq_packed_pop(struct virtq *vq)
+{
+	return take_used(vq);
+}
+
+int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
+{
+	return virtq_pop_out(vq, take_used(vq), token, len);
 }
 
 void virtq_packed_set_cb(struct virtq *vq, bool enable)

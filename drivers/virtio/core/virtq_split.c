@@ -168,7 +168,7 @@ int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsi
 }
 
 const struct virtq_ops virtq_split_ops = { virtq_split_add, virtq_split_get_used,
-					   virtq_split_add_table };
+					   virtq_split_add_table, virtq_split_pop };
 
 bool virtq_split_kick_prepare(struct virtq *vq)
 {
@@ -208,8 +208,8 @@ bool virtq_split_has_used(struct virtq *vq)
 }
 
 /* Callbacks on with EVENT_IDX: interrupt again when the next entry is
- * published.  1, the pop's result. */
-static inline int used_event_move(struct virtq *vq)
+ * published. */
+static inline void used_event_move(struct virtq *vq)
 {
 	virtio16_t *ev = SPLIT_USED_EVENT(vq);
 	st16(vq, ev, vq->last_used);
@@ -220,11 +220,10 @@ static inline int used_event_move(struct virtq *vq)
 	 * the interrupt: a caller that drains and then waits sleeps through a
 	 * completion (§2.7.10). */
 	virtio_mb();
-	return 1;
 }
 
-/* The pop of what the device reported a used chain: the queue's fields
- * the checks read, the chain's slot and head, and the bytes written. */
+/* What the device reported a used chain, checked: the queue's fields the
+ * checks read, the chain's slot and head id. */
 struct used {
 	unsigned last_used;
 	uint32_t in_flight;
@@ -233,13 +232,10 @@ struct used {
 };
 
 /* Hand back the used chain, `written` bytes. */
-static VIRTQ_ALWAYS_INLINE int pop(struct virtq *vq, struct used u, uint32_t written,
-				   void **token, uint32_t *len)
+static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
+						uint32_t written)
 {
 	struct virtq_slot *s = u.s;
-	virtq_used_id id = u.id;
-	unsigned last_used = u.last_used;
-	uint32_t in_flight = u.in_flight;
 	void *tok = s->token;
 	struct virtq_slot *tail = s->tail;
 	unsigned ndesc = s->ndesc;
@@ -247,50 +243,27 @@ static VIRTQ_ALWAYS_INLINE int pop(struct virtq *vq, struct used u, uint32_t wri
 	s->ndesc = 0;
 	/* Give the chain back: its links are still intact in the slots. */
 	tail->next = (uint16_t)free_head;
-	vq->free_head = (uint16_t)id;
+	vq->free_head = (uint16_t)u.id;
 	vq->num_free = (uint16_t)(num_free + ndesc);
-	vq->in_flight = in_flight - 1;
-	vq->last_used = (uint16_t)(last_used + 1);
+	vq->in_flight = u.in_flight - 1;
+	vq->last_used = (uint16_t)(u.last_used + 1);
 	virtq_count_used(vq, written);
-	bool event = vq->event_on_pop;
-	/* (Last: stores through the caller's pointers could be to anything,
-	 * the queue's fields included, for all the compiler knows.) */
-	*token = tok;
-	*len = written;
-	return event ? used_event_move(vq) : 1;
+	if (vq->event_on_pop)
+		used_event_move(vq);
+	return virtq_pop(tok, written);
 }
 
-/*
- * §2.7.8: len counts the bytes written.  A chain with nothing writable
- * gives the device nothing to write, yet QEMU's virtio-input status queue
- * reports the bytes it read there.  Such a length cannot make us read
- * anything: take it as 0 (the packed ring's len is ignored the same way,
- * §2.8.4), not as a fault.  A legacy device's lengths are historically
- * wrong (§2.7.8.1: some count the readable bytes too): one past what was
- * posted is clamped to it.  Both are "more than posted", so the common
- * case costs one compare and the rest is this pop, out of line.
- */
-static __attribute__((noinline, cold)) int pop_len_over(struct virtq *vq, struct virtq_slot *s,
-							 virtq_used_id id, void **token,
-							 uint32_t *len)
-{
-	if (s->writable != 0 && !vq->legacy)
-		return virtq_fault(vq, "used length exceeds the writable buffers");
-	struct used u = { vq->last_used, vq->in_flight, s, id };
-	return pop(vq, u, s->writable, token, len);
-}
-
-int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq)
 {
 	struct used u = { .last_used = vq->last_used, .in_flight = vq->in_flight };
 	unsigned ready = (uint16_t)(used_idx(vq) - u.last_used);
 
 	if (ready == 0)
-		return 0;
+		return virtq_pop(NULL, VIRTQ_POP_EMPTY);
 	/* More completions than chains in flight: the index ran away
 	 * (covers "advance > queue size" too, since in_flight <= size). */
 	if (ready > u.in_flight)
-		return virtq_fault(vq, "used index advanced past what is in flight");
+		return virtq_pop_fault("used index advanced past what is in flight");
 
 	/* The queue's own fields before the barrier, which would make the
 	 * compiler read them again after it. */
@@ -304,11 +277,33 @@ int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 	uint32_t written = virtio32_load(&e->len, vq->legacy);
 
 	if (!virtq_used_id_ok(slots, size, u.id))
-		return virtq_used_id_fault(vq, (uint32_t)u.id);
+		return virtq_pop_id_fault(vq, (uint32_t)u.id);
 	u.s = &slots[u.id];
-	if (VIRTQ_UNLIKELY(written > u.s->writable))
-		return pop_len_over(vq, u.s, u.id, token, len);
-	return pop(vq, u, written, token, len);
+	uint32_t writable = u.s->writable;
+	/* §2.7.8: len counts the bytes written.  A chain with nothing
+	 * writable gives the device nothing to write, yet QEMU's virtio-input
+	 * status queue reports the bytes it read there.  Such a length cannot
+	 * make us read anything: take it as 0 (the packed ring's len is
+	 * ignored the same way, §2.8.4), not as a fault.  A legacy device's
+	 * lengths are historically wrong (§2.7.8.1: some count the readable
+	 * bytes too): one past what was posted is clamped to it.  Both are
+	 * "more than posted", so the common case costs one compare. */
+	if (VIRTQ_UNLIKELY(written > writable)) {
+		if (writable != 0 && !vq->legacy)
+			return virtq_pop_fault("used length exceeds the writable buffers");
+		written = writable;
+	}
+	return pop(vq, u, written);
+}
+
+virtq_pop_t virtq_split_pop(struct virtq *vq)
+{
+	return take_used(vq);
+}
+
+int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
+{
+	return virtq_pop_out(vq, take_used(vq), token, len);
 }
 
 void virtq_split_set_cb(struct virtq *vq, bool enable)
