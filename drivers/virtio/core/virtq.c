@@ -288,6 +288,10 @@ int virtq_pop_rc(struct virtq *vq, virtq_pop_t p)
 		return 0;
 	if (len == VIRTQ_POP_FAULT)
 		return virtq_fault(vq, virtq_pop_token(p));
+	if (len == VIRTQ_POP_ID_FAULT)
+		return virtq_fault(vq, (uintptr_t)virtq_pop_token(p) >= vq->size
+					       ? "used id out of range"
+					       : "used id is not a chain in flight");
 	return (int)len;
 }
 

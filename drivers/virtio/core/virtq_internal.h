@@ -220,6 +220,7 @@ static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void 
  */
 #define VIRTQ_POP_EMPTY INT64_MIN
 #define VIRTQ_POP_FAULT (INT64_MIN + 1)
+#define VIRTQ_POP_ID_FAULT (INT64_MIN + 2) /* the token is the id, as uintptr_t */
 #if defined(__SIZEOF_INT128__) && UINTPTR_MAX == UINT64_MAX
 typedef unsigned __int128 virtq_pop_t;
 static inline virtq_pop_t virtq_pop(void *token, int64_t len)
@@ -257,11 +258,11 @@ static inline virtq_pop_t virtq_pop_fault(const char *why)
 {
 	return virtq_pop((void *)(uintptr_t)why, VIRTQ_POP_FAULT);
 }
-/* A used id virtq_used_id_ok() refused. */
-static inline virtq_pop_t virtq_pop_id_fault(const struct virtq *vq, uint32_t id)
+/* A used id virtq_used_id_ok() refused (which message: the caller's
+ * business, off the pop's path). */
+static inline virtq_pop_t virtq_pop_id_fault(uint32_t id)
 {
-	return virtq_pop_fault(id >= vq->size ? "used id out of range"
-					      : "used id is not a chain in flight");
+	return virtq_pop((void *)(uintptr_t)id, VIRTQ_POP_ID_FAULT);
 }
 
 /* The device broke a rule: latch, fail the device, report. */
@@ -275,7 +276,7 @@ int virtq_pop_rc(struct virtq *vq, virtq_pop_t p);
 static inline int virtq_pop_out(struct virtq *vq, virtq_pop_t p, void **token, uint32_t *len)
 {
 	if (VIRTQ_UNLIKELY(virtq_pop_len(p) < 0))
-		return virtq_pop_rc(vq, p);
+		return virtq_pop_len(p) == VIRTQ_POP_EMPTY ? 0 : virtq_pop_rc(vq, p);
 	*token = virtq_pop_token(p);
 	*len = (uint32_t)virtq_pop_len(p);
 	return 1;

@@ -290,11 +290,10 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq)
 	virtio_cache_invalidate(d, sizeof(*d));
 	uint16_t flags = virtio_le16_load(&d->flags);
 	uint16_t bits = flags & PACKED_BITS;
-	uint16_t lap = vq->used_wrap_bits;
 
 	/* Used in this lap: the common case.  (With nothing in flight the id
 	 * check below catches it: no slot is in flight.) */
-	if (bits != lap) {
+	if (bits != vq->used_wrap_bits) {
 		int state = used_state_slow(vq, bits);
 		if (state == 0)
 			return virtq_pop(NULL, VIRTQ_POP_EMPTY);
@@ -302,17 +301,15 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq)
 			return virtq_pop_fault("used descriptor with inconsistent wrap bits");
 	}
 
-	/* The queue's own fields before the barrier, which would make the
-	 * compiler read them again after it. */
-	struct virtq_slot *slots = vq->slots;
-	unsigned size = vq->size;
 	/* The flags before the id and length they publish. */
 	virtio_rmb();
 	uint16_t id = virtio_le16_load(&d->id);
 	uint32_t written = virtio_le32_load(&d->len);
+	struct virtq_slot *slots = vq->slots;
+	unsigned size = vq->size;
 
 	if (!virtq_used_id_ok(slots, size, id))
-		return virtq_pop_id_fault(vq, id);
+		return virtq_pop_id_fault(id);
 	struct virtq_slot *s = &slots[id];
 	/*
 	 * §2.8.4: len counts the bytes written and is "reserved" without
@@ -334,16 +331,15 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq)
 
 	void *tok = s->token;
 	unsigned ndesc = s->ndesc;
-	unsigned free_head = vq->free_head, num_free = vq->num_free;
-	uint32_t in_flight = vq->in_flight;
 	s->ndesc = 0;
-	s->next = (uint16_t)free_head;
+	s->next = vq->free_head;
 	vq->free_head = id;
-	vq->num_free = (uint16_t)(num_free + ndesc);
-	vq->in_flight = in_flight - 1;
+	vq->num_free = (uint16_t)(vq->num_free + ndesc);
+	vq->in_flight--;
 	virtq_count_used(vq, written);
 	/* Past the chain (its length as recorded, never the ring's word);
 	 * no modulo, the ring size need not be a power of two. */
+	uint16_t lap = vq->used_wrap_bits;
 	last_used += ndesc;
 	if (last_used >= size) {
 		last_used -= size;

@@ -212,7 +212,10 @@ bool virtq_split_has_used(struct virtq *vq)
 static inline void used_event_move(struct virtq *vq)
 {
 	virtio16_t *ev = SPLIT_USED_EVENT(vq);
-	st16(vq, ev, vq->last_used);
+	/* (Read back through a volatile access: else the compiler shares
+	 * the new value with the pop's own store and zero-extends it there
+	 * too, for the device's volatile store here.) */
+	st16(vq, ev, *(const volatile uint16_t *)&vq->last_used);
 	virtio_cache_clean(ev, sizeof(*ev));
 	/* used_event before the next used.idx load: store->load, which only
 	 * a full barrier orders.  Reordered, the load may find nothing new
@@ -226,7 +229,6 @@ static inline void used_event_move(struct virtq *vq)
  * checks read, the chain's slot and head id. */
 struct used {
 	unsigned last_used;
-	uint32_t in_flight;
 	struct virtq_slot *s;
 	virtq_used_id id;
 };
@@ -237,15 +239,13 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
 {
 	struct virtq_slot *s = u.s;
 	void *tok = s->token;
-	struct virtq_slot *tail = s->tail;
 	unsigned ndesc = s->ndesc;
-	unsigned free_head = vq->free_head, num_free = vq->num_free;
 	s->ndesc = 0;
 	/* Give the chain back: its links are still intact in the slots. */
-	tail->next = (uint16_t)free_head;
+	s->tail->next = vq->free_head;
 	vq->free_head = (uint16_t)u.id;
-	vq->num_free = (uint16_t)(num_free + ndesc);
-	vq->in_flight = u.in_flight - 1;
+	vq->num_free = (uint16_t)(vq->num_free + ndesc);
+	vq->in_flight--;
 	vq->last_used = (uint16_t)(u.last_used + 1);
 	virtq_count_used(vq, written);
 	if (vq->event_on_pop)
@@ -253,57 +253,80 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
 	return virtq_pop(tok, written);
 }
 
-static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq)
+/*
+ * §2.7.8: len counts the bytes written.  A chain with nothing writable
+ * gives the device nothing to write, yet QEMU's virtio-input status queue
+ * reports the bytes it read there.  Such a length cannot make us read
+ * anything: take it as 0 (the packed ring's len is ignored the same way,
+ * §2.8.4), not as a fault.  A legacy device's lengths are historically
+ * wrong (§2.7.8.1: some count the readable bytes too): one past what was
+ * posted is clamped to it.  Both are "more than posted", so the common
+ * case costs one compare and the rest is this pop, out of line (a tail
+ * call: the common one stays a leaf).
+ */
+static VIRTQ_ALWAYS_INLINE virtq_pop_t pop_len_over(struct virtq *vq, struct used u)
 {
-	struct used u = { .last_used = vq->last_used, .in_flight = vq->in_flight };
-	unsigned ready = (uint16_t)(used_idx(vq) - u.last_used);
+	if (u.s->writable != 0 && !vq->legacy)
+		return virtq_pop_fault("used length exceeds the writable buffers");
+	return pop(vq, u, u.s->writable);
+}
+static __attribute__((noinline, cold)) virtq_pop_t pop_len_over_cold(struct virtq *vq,
+								     struct virtq_slot *s,
+								     virtq_used_id id)
+{
+	return pop_len_over(vq, (struct used){ vq->last_used, s, id });
+}
 
-	if (ready == 0)
-		return virtq_pop(NULL, VIRTQ_POP_EMPTY);
-	/* More completions than chains in flight: the index ran away
-	 * (covers "advance > queue size" too, since in_flight <= size). */
-	if (ready > u.in_flight)
-		return virtq_pop_fault("used index advanced past what is in flight");
+/* `tail`: the rare pop out of line as a tail call (the drain's, whose
+ * result goes straight back), else inline (virtq_get_used()'s, which
+ * still turns it into its own). */
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool tail)
+{
+	struct used u = { .last_used = vq->last_used };
 
-	/* The queue's own fields before the barrier, which would make the
-	 * compiler read them again after it. */
+	/* used.idx is read when the entries it published last time are all
+	 * taken: a batch of completions costs one read, one check and one
+	 * barrier, not one per entry. */
+	if (u.last_used == vq->used_seen) {
+		unsigned idx = used_idx(vq);
+		unsigned ready = (uint16_t)(idx - u.last_used);
+		if (ready == 0)
+			return virtq_pop(NULL, VIRTQ_POP_EMPTY);
+		/* More completions than chains in flight: the index ran
+		 * away (covers "advance > queue size" too, since in_flight
+		 * <= size).  Every index read is checked so; the entries
+		 * below it are taken one by one, each checked on its own. */
+		if (ready > vq->in_flight)
+			return virtq_pop_fault("used index advanced past what is in flight");
+		vq->used_seen = (uint16_t)idx;
+		/* used.idx before the entries it covers and the data they
+		 * describe. */
+		virtio_rmb();
+	}
+
 	struct virtq_used_elem *e = &vq->ring.split.used->ring[u.last_used & vq->ring_mask];
 	uint32_t size = vq->size;
 	struct virtq_slot *slots = vq->slots;
-	/* used.idx before the entry it covers and the data it describes. */
-	virtio_rmb();
 	virtio_cache_invalidate(e, sizeof(*e));
 	u.id = VIRTQ_USED_ID(virtio32_load(&e->id, vq->legacy));
 	uint32_t written = virtio32_load(&e->len, vq->legacy);
 
 	if (!virtq_used_id_ok(slots, size, u.id))
-		return virtq_pop_id_fault(vq, (uint32_t)u.id);
+		return virtq_pop_id_fault((uint32_t)u.id);
 	u.s = &slots[u.id];
-	uint32_t writable = u.s->writable;
-	/* §2.7.8: len counts the bytes written.  A chain with nothing
-	 * writable gives the device nothing to write, yet QEMU's virtio-input
-	 * status queue reports the bytes it read there.  Such a length cannot
-	 * make us read anything: take it as 0 (the packed ring's len is
-	 * ignored the same way, §2.8.4), not as a fault.  A legacy device's
-	 * lengths are historically wrong (§2.7.8.1: some count the readable
-	 * bytes too): one past what was posted is clamped to it.  Both are
-	 * "more than posted", so the common case costs one compare. */
-	if (VIRTQ_UNLIKELY(written > writable)) {
-		if (writable != 0 && !vq->legacy)
-			return virtq_pop_fault("used length exceeds the writable buffers");
-		written = writable;
-	}
+	if (VIRTQ_UNLIKELY(written > u.s->writable))
+		return tail ? pop_len_over_cold(vq, u.s, u.id) : pop_len_over(vq, u);
 	return pop(vq, u, written);
 }
 
 virtq_pop_t virtq_split_pop(struct virtq *vq)
 {
-	return take_used(vq);
+	return take_used(vq, true);
 }
 
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	return virtq_pop_out(vq, take_used(vq), token, len);
+	return virtq_pop_out(vq, take_used(vq, false), token, len);
 }
 
 void virtq_split_set_cb(struct virtq *vq, bool enable)

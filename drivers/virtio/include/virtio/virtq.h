@@ -119,6 +119,8 @@ struct virtq {
 	uint16_t num_free;      /* free ring descriptors */
 	uint16_t avail_idx;     /* packed: next avail offset (split: avail_seq's low 16 bits) */
 	uint16_t last_used;     /* split: next used index; packed: next used offset */
+	uint16_t used_seen;     /* split: used.idx as last read; up to it the entries are
+				 * known published (and ordered after that read) */
 	uint16_t ring_mask;     /* split: size - 1, an index's ring entry */
 	uint16_t table_max;     /* virtq_add_table()'s longest table: size, 0 without tables */
 	/* Packed: the two wrap counters (§2.8.1) as the AVAIL/USED flag bits
