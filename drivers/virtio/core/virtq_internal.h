@@ -198,12 +198,16 @@ static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void 
 					    unsigned need, const struct virtq_chain_sums *sums)
 {
 	struct virtq_slot *s = &vq->slots[id];
+	/* (The queue's counters first: after a store to the slot the
+	 * compiler would read them again.) */
+	unsigned num_free = vq->num_free;
+	uint32_t in_flight = vq->in_flight;
+	vq->num_free = (uint16_t)(num_free - need);
+	vq->in_flight = in_flight + 1;
+	virtq_count_added(vq, sums->total);
 	s->token = token;
 	s->writable = sums->writable;
 	s->ndesc = (uint16_t)need;
-	vq->num_free = (uint16_t)(vq->num_free - need);
-	vq->in_flight++;
-	virtq_count_added(vq, sums->total);
 	return s;
 }
 

@@ -62,7 +62,16 @@ static inline void write_table_head(struct virtq *vq, uint16_t head,
 {
 	virtio_cache_clean(table, n * sizeof(*table));
 	struct virtq_desc *d = &vq->ring.split.desc[head];
-	write_desc(vq, d, table, (uint32_t)(n * sizeof(*table)), VIRTQ_DESC_F_INDIRECT, 0);
+	virtio64_store(&d->addr, virtio_virt_to_dma(table), vq->legacy);
+	virtio32_store(&d->len, (uint32_t)(n * sizeof(*table)), vq->legacy);
+	/* flags INDIRECT and next 0 are neighbours (§2.7.5) at a 4-aligned
+	 * offset, each in the device's order with flags first: one 32-bit
+	 * store of two constants */
+	virtio32_t *flags_next = (virtio32_t *)(void *)&d->flags;
+	if (VIRTIO_CPU_BIG_ENDIAN && vq->legacy) /* the guest's order, big-endian */
+		virtio32_store(flags_next, (uint32_t)VIRTQ_DESC_F_INDIRECT << 16, true);
+	else
+		virtio32_store(flags_next, VIRTQ_DESC_F_INDIRECT, false);
 	virtio_cache_clean(d, sizeof(*d));
 }
 
