@@ -37,18 +37,15 @@ static int drain_pass(struct virtq *vq, unsigned budget, bool rearm)
 			d->more = true;
 			return (int)n;
 		}
-		/* virtq_get_used() without the stores through pointers; the ops
+		/* virtq_get_used() and done() in the layout's loop; the ops
 		 * read again each time: a done() may have latched it broken. */
-		virtq_pop_t p = vq->ops->pop(vq);
-		if (virtq_pop_len(p) >= 0) {
-			done(ctx, virtq_pop_token(p), (uint32_t)virtq_pop_len(p), VIRTIO_OK);
-			n++;
+		int end;
+		n += vq->ops->deliver(vq, budget - n, done, ctx, &end);
+		if (end == VIRTQ_DELIVER_STOP)
 			continue;
-		}
-		if (virtq_pop_len(p) != VIRTQ_POP_EMPTY) {
-			rc = virtq_pop_rc(vq, p);
+		if (end < 0) {
 			virtio_device_note_reset(d, VIRTIO_EBROKEN);
-			return rc;
+			return end;
 		}
 		/* Empty.  Resubmissions first: they may complete at once. */
 		if (virtq_unkicked(vq)) {

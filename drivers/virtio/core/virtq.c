@@ -255,13 +255,15 @@ static int broken_add_table(struct virtq *vq, const struct virtq_desc *table, un
 	(void)vq, (void)table, (void)n, (void)total, (void)writable, (void)token;
 	return VIRTIO_EBROKEN;
 }
-static virtq_pop_t broken_pop(struct virtq *vq)
+static unsigned broken_deliver(struct virtq *vq, unsigned budget, virtq_done_fn *done,
+			       void *ctx, int *end)
 {
-	(void)vq;
-	return virtq_pop(NULL, VIRTIO_EBROKEN);
+	(void)vq, (void)budget, (void)done, (void)ctx;
+	*end = VIRTIO_EBROKEN;
+	return 0;
 }
 static const struct virtq_ops broken_ops = { broken_add, broken_get_used, broken_add_table,
-					     broken_pop };
+					     broken_deliver };
 
 void virtq_mark_broken(struct virtq *vq)
 {

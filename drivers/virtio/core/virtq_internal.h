@@ -287,6 +287,39 @@ static inline int virtq_pop_out(struct virtq *vq, virtq_pop_t p, void **token, u
 }
 
 /*
+ * The device core's drain (dispatch.c) hands used chains to done() up to
+ * `budget` (at least 1) at a time through the layout's ops->deliver, the
+ * layout's pop inlined in the loop (no call per chain but done()'s).  It
+ * stops early once done() has made the device not live or latched the
+ * queue broken (its ops swapped): the caller's checks take over.  Returns
+ * the chains delivered, *end what ended the run: VIRTQ_DELIVER_STOP (the
+ * budget, or that early stop), VIRTQ_DELIVER_EMPTY (nothing more used),
+ * or a negative VIRTIO_E* (a device fault, latched).
+ */
+#define VIRTQ_DELIVER_STOP 0
+#define VIRTQ_DELIVER_EMPTY 1
+static VIRTQ_ALWAYS_INLINE unsigned virtq_deliver(struct virtq *vq, unsigned budget,
+						  virtq_done_fn *done, void *ctx, int *end,
+						  virtq_pop_t (*take)(struct virtq *vq))
+{
+	const struct virtq_ops *ops = vq->ops;
+	const struct virtio_device *d = vq->vdev;
+	unsigned n = 0;
+	do {
+		virtq_pop_t p = take(vq);
+		int64_t len = virtq_pop_len(p);
+		if (VIRTQ_UNLIKELY(len < 0)) {
+			*end = len == VIRTQ_POP_EMPTY ? VIRTQ_DELIVER_EMPTY : virtq_pop_rc(vq, p);
+			return n;
+		}
+		done(ctx, virtq_pop_token(p), (uint32_t)len, VIRTIO_OK);
+		n++;
+	} while (n != budget && d->state == VIRTIO_DEV_LIVE && vq->ops == ops);
+	*end = VIRTQ_DELIVER_STOP;
+	return n;
+}
+
+/*
  * The request path of a queue, chosen once: the layout's at creation, the
  * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
  * virtq_add() and virtq_get_used() are one indirect jump, and the layouts
@@ -298,7 +331,8 @@ struct virtq_ops {
 	int (*get_used)(struct virtq *vq, void **token, uint32_t *len);
 	int (*add_table)(struct virtq *vq, const struct virtq_desc *table, unsigned n,
 			 uint32_t total, uint32_t writable, void *token);
-	virtq_pop_t (*pop)(struct virtq *vq); /* get_used, for the drain */
+	unsigned (*deliver)(struct virtq *vq, unsigned budget, virtq_done_fn *done, void *ctx,
+			    int *end); /* virtq_deliver() */
 };
 extern const struct virtq_ops virtq_split_ops, virtq_packed_ops;
 
@@ -310,7 +344,8 @@ int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsi
 			  uint32_t total, uint32_t writable, void *token);
 bool virtq_split_kick_prepare(struct virtq *vq);
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len);
-virtq_pop_t virtq_split_pop(struct virtq *vq);
+unsigned virtq_split_deliver(struct virtq *vq, unsigned budget, virtq_done_fn *done, void *ctx,
+			     int *end);
 bool virtq_split_has_used(struct virtq *vq);
 void virtq_split_set_cb(struct virtq *vq, bool enable);
 
@@ -321,7 +356,8 @@ int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, uns
 			   uint32_t total, uint32_t writable, void *token);
 bool virtq_packed_kick_prepare(struct virtq *vq);
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len);
-virtq_pop_t virtq_packed_pop(struct virtq *vq);
+unsigned virtq_packed_deliver(struct virtq *vq, unsigned budget, virtq_done_fn *done,
+			      void *ctx, int *end);
 bool virtq_packed_has_used(struct virtq *vq);
 void virtq_packed_set_cb(struct virtq *vq, bool enable);
 

@@ -208,7 +208,7 @@ int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, uns
 }
 
 const struct virtq_ops virtq_packed_ops = { virtq_packed_add, virtq_packed_get_used,
-					    virtq_packed_add_table, virtq_packed_pop };
+					    virtq_packed_add_table, virtq_packed_deliver };
 
 bool virtq_packed_kick_prepare(struct virtq *vq)
 {
@@ -360,9 +360,10 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq)
 	return virtq_pop(tok, written);
 }
 
-virtq_pop_t virtq_packed_pop(struct virtq *vq)
+unsigned virtq_packed_deliver(struct virtq *vq, unsigned budget, virtq_done_fn *done,
+			      void *ctx, int *end)
 {
-	return take_used(vq);
+	return virtq_deliver(vq, budget, done, ctx, end, take_used);
 }
 
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)

@@ -177,7 +177,7 @@ int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsi
 }
 
 const struct virtq_ops virtq_split_ops = { virtq_split_add, virtq_split_get_used,
-					   virtq_split_add_table, virtq_split_pop };
+					   virtq_split_add_table, virtq_split_deliver };
 
 bool virtq_split_kick_prepare(struct virtq *vq)
 {
@@ -204,16 +204,16 @@ bool virtq_split_kick_prepare(struct virtq *vq)
 	return need;
 }
 
-static uint16_t used_idx(struct virtq *vq)
+static uint16_t used_idx(const struct virtq *vq, struct virtq_used *used)
 {
-	virtio16_t *p = &vq->ring.split.used->idx;
+	virtio16_t *p = &used->idx;
 	virtio_cache_invalidate(p, sizeof(*p));
 	return ld16(vq, p);
 }
 
 bool virtq_split_has_used(struct virtq *vq)
 {
-	return used_idx(vq) != vq->last_used;
+	return used_idx(vq, vq->ring.split.used) != vq->last_used;
 }
 
 /* Callbacks on with EVENT_IDX: interrupt again when the next entry is
@@ -292,12 +292,13 @@ static __attribute__((noinline, cold)) virtq_pop_t pop_len_over_cold(struct virt
 static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool tail)
 {
 	struct used u = { .last_used = vq->last_used };
+	struct virtq_used *used = vq->ring.split.used;
 
 	/* used.idx is read when the entries it published last time are all
 	 * taken: a batch of completions costs one read, one check and one
 	 * barrier, not one per entry. */
 	if (u.last_used == vq->used_seen) {
-		unsigned idx = used_idx(vq);
+		unsigned idx = used_idx(vq, used);
 		unsigned ready = (uint16_t)(idx - u.last_used);
 		if (ready == 0)
 			return virtq_pop(NULL, VIRTQ_POP_EMPTY);
@@ -313,7 +314,7 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool tail)
 		virtio_rmb();
 	}
 
-	struct virtq_used_elem *e = &vq->ring.split.used->ring[u.last_used & vq->ring_mask];
+	struct virtq_used_elem *e = &used->ring[u.last_used & vq->ring_mask];
 	uint32_t size = vq->size;
 	struct virtq_slot *slots = vq->slots;
 	virtio_cache_invalidate(e, sizeof(*e));
@@ -328,9 +329,16 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool tail)
 	return pop(vq, u, written);
 }
 
-virtq_pop_t virtq_split_pop(struct virtq *vq)
+/* The drain's pop: the rare cases as tail calls. */
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_tail(struct virtq *vq)
 {
 	return take_used(vq, true);
+}
+
+unsigned virtq_split_deliver(struct virtq *vq, unsigned budget, virtq_done_fn *done, void *ctx,
+			     int *end)
+{
+	return virtq_deliver(vq, budget, done, ctx, end, take_used_tail);
 }
 
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)

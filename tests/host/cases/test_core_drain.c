@@ -38,6 +38,51 @@ TEST(core_drain_budget_bounds_the_interrupt)
 	CHECK_EQ(virtio_device_pending(t->d), 0);
 }
 
+/* ---- a done() that stops the drain ------------------------------------- */
+
+static void break_queue(struct tcq *q)
+{
+	virtq_mark_broken(&q->t->vq[q->index]);
+}
+/* (through the other queue: the device needs a reset, this queue is
+ * still sound) */
+static void give_up(struct tcq *q)
+{
+	virtio_queue_fault(&q->t->vq[1 - q->index], "test: done() gives up");
+}
+
+/* done() latches its queue broken, or gives up on the device, in the
+ * middle of a drain with more used chains waiting: not one more chain is
+ * handed over, and the drain reports the error. */
+static void drain_stopped_by_done(int packed, void (*stop)(struct tcq *), bool broken)
+{
+	struct tcore *t = tcore_up(layout_mask(packed), 64, 64);
+	t->sim->mode = SIM_DEFERRED;
+	static struct tchain c[8];
+	tcore_post_n(t, 0, c, 8);
+	CHECK_EQ(sim_process(t->sim), 8);
+	t->cq[0].stop_at = 3;
+	t->cq[0].stop = stop;
+	CHECK_ERR(virtio_device_interrupt(t->d), VIRTIO_EBROKEN);
+	CHECK_EQ(t->cq[0].used, 3);
+	CHECK_EQ(virtq_is_broken(&t->vq[0]), broken);
+	if (!broken)
+		CHECK(virtq_has_used(&t->vq[0])); /* the other five still there */
+	CHECK(virtio_device_pending(t->d) & VIRTIO_PENDING_RECOVER);
+}
+
+TEST(core_drain_stops_when_done_breaks_the_queue)
+{
+	drain_stopped_by_done(0, break_queue, true);
+	drain_stopped_by_done(1, break_queue, true);
+}
+
+TEST(core_drain_stops_when_done_gives_up_on_the_device)
+{
+	drain_stopped_by_done(0, give_up, false);
+	drain_stopped_by_done(1, give_up, false);
+}
+
 /* ---- polling inside the drain ------------------------------------------ */
 
 /* What done() resubmits with virtio_queue_kick() reaches the device with

@@ -26,6 +26,8 @@ void tcore_done(void *ctx, void *token, uint32_t len, int status)
 	q->used++;
 	q->used_bytes += len;
 	CHECK_EQ(len, tchain_expect_len(c));
+	if (q->stop && q->used == q->stop_at)
+		q->stop(q);
 	if (q->repost || q->repost_held) {
 		CHECK_OK(virtq_add(&q->t->vq[q->index], c->sg, c->n_out, c->n_in, c));
 		if (q->repost_held)

@@ -23,6 +23,8 @@ struct tcq {
 	uint32_t used_bytes;
 	bool repost;           /* done() adds the chain again (a busy device) */
 	bool repost_held;      /* ... and kicks with virtio_queue_kick() */
+	unsigned stop_at;      /* with `stop`: done() calls it at this many used */
+	void (*stop)(struct tcq *q);
 };
 
 struct tcore {
