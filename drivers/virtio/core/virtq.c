@@ -285,13 +285,13 @@ int virtq_fault(struct virtq *vq, const char *why)
 
 int virtq_pop_rc(struct virtq *vq, virtq_pop_t p)
 {
-	int64_t len = virtq_pop_len(p);
+	int64_t len = p.len;
 	if (len == VIRTQ_POP_EMPTY)
 		return 0;
 	if (len == VIRTQ_POP_FAULT)
-		return virtq_fault(vq, virtq_pop_token(p));
+		return virtq_fault(vq, p.token);
 	if (len == VIRTQ_POP_ID_FAULT)
-		return virtq_fault(vq, (uintptr_t)virtq_pop_token(p) >= vq->size
+		return virtq_fault(vq, (uintptr_t)p.token >= vq->size
 					       ? "used id out of range"
 					       : "used id is not a chain in flight");
 	return (int)len;

@@ -212,34 +212,18 @@ static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void 
 }
 
 /*
- * One used chain as the device core's drain takes it, in two registers
- * (no stores through pointers, no loads back): a token and a len, len
- * 0..2^32-1 a chain with that many bytes written; VIRTQ_POP_EMPTY
- * nothing used; VIRTQ_POP_FAULT a device that broke a rule, the token
- * then the reason, for the caller to latch with virtq_fault() (a pop that
- * calls saves registers every time, and GCC makes no tail call of a
- * function returning a structure); any other negative value a VIRTIO_E*.
- * Where the compiler has a 128-bit integer it is the carrier: GCC builds
- * a returned structure with a stack frame, an __int128 in a0/a1.
+ * One used chain as a layout's pop gives it (virtq_deliver() and
+ * virtq_get_used() inline it): a token and a len, len 0..2^32-1 a chain
+ * with that many bytes written; VIRTQ_POP_EMPTY nothing used;
+ * VIRTQ_POP_FAULT a device that broke a rule, the token then the reason,
+ * or VIRTQ_POP_ID_FAULT a used id virtq_used_id_ok() refused; any other
+ * negative value a VIRTIO_E*.  The faults are latched by the caller
+ * (virtq_pop_rc()), off the pop's path: a pop that calls nothing keeps
+ * its values in registers that need no saving.
  */
 #define VIRTQ_POP_EMPTY INT64_MIN
 #define VIRTQ_POP_FAULT (INT64_MIN + 1)
 #define VIRTQ_POP_ID_FAULT (INT64_MIN + 2) /* the token is the id, as uintptr_t */
-#if defined(__SIZEOF_INT128__) && UINTPTR_MAX == UINT64_MAX
-typedef unsigned __int128 virtq_pop_t;
-static inline virtq_pop_t virtq_pop(void *token, int64_t len)
-{
-	return (virtq_pop_t)(uintptr_t)token | (virtq_pop_t)(uint64_t)len << 64;
-}
-static inline void *virtq_pop_token(virtq_pop_t p)
-{
-	return (void *)(uintptr_t)(uint64_t)p;
-}
-static inline int64_t virtq_pop_len(virtq_pop_t p)
-{
-	return (int64_t)(uint64_t)(p >> 64);
-}
-#else
 typedef struct {
 	void *token;
 	int64_t len;
@@ -248,15 +232,6 @@ static inline virtq_pop_t virtq_pop(void *token, int64_t len)
 {
 	return (virtq_pop_t){ token, len };
 }
-static inline void *virtq_pop_token(virtq_pop_t p)
-{
-	return p.token;
-}
-static inline int64_t virtq_pop_len(virtq_pop_t p)
-{
-	return p.len;
-}
-#endif
 
 static inline virtq_pop_t virtq_pop_fault(const char *why)
 {
@@ -279,10 +254,10 @@ int virtq_pop_rc(struct virtq *vq, virtq_pop_t p);
 /* virtq_get_used()'s result from a pop. */
 static inline int virtq_pop_out(struct virtq *vq, virtq_pop_t p, void **token, uint32_t *len)
 {
-	if (VIRTQ_UNLIKELY(virtq_pop_len(p) < 0))
-		return virtq_pop_len(p) == VIRTQ_POP_EMPTY ? 0 : virtq_pop_rc(vq, p);
-	*token = virtq_pop_token(p);
-	*len = (uint32_t)virtq_pop_len(p);
+	if (VIRTQ_UNLIKELY(p.len < 0))
+		return p.len == VIRTQ_POP_EMPTY ? 0 : virtq_pop_rc(vq, p);
+	*token = p.token;
+	*len = (uint32_t)p.len;
 	return 1;
 }
 
@@ -307,12 +282,12 @@ static VIRTQ_ALWAYS_INLINE unsigned virtq_deliver(struct virtq *vq, unsigned bud
 	unsigned n = 0;
 	do {
 		virtq_pop_t p = take(vq);
-		int64_t len = virtq_pop_len(p);
+		int64_t len = p.len;
 		if (VIRTQ_UNLIKELY(len < 0)) {
 			*end = len == VIRTQ_POP_EMPTY ? VIRTQ_DELIVER_EMPTY : virtq_pop_rc(vq, p);
 			return n;
 		}
-		done(ctx, virtq_pop_token(p), (uint32_t)len, VIRTIO_OK);
+		done(ctx, p.token, (uint32_t)len, VIRTIO_OK);
 		n++;
 	} while (n != budget && d->state == VIRTIO_DEV_LIVE && vq->ops == ops);
 	*end = VIRTQ_DELIVER_STOP;
