@@ -34,6 +34,8 @@ void virtq_split_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_l
 	vq->ring.split.desc = (struct virtq_desc *)(ring + l->desc);
 	vq->ring.split.avail = (struct virtq_avail *)(ring + l->driver);
 	vq->ring.split.used = (struct virtq_used *)(ring + l->device);
+	for (uint16_t i = 0; i < vq->size; i++)
+		vq->slots[i].desc = &vq->ring.split.desc[i];
 	/* An indirect chain always links entry i to i + 1: written here once,
 	 * the adds write only address, length and flags (the driver never
 	 * reads a table back, so nothing the device might write there
@@ -55,13 +57,12 @@ static inline void write_desc(const struct virtq *vq, struct virtq_desc *d, cons
 	st16(vq, &d->next, next);
 }
 
-/* Ring descriptor `head` pointing at an indirect table of `n` entries,
+/* Ring descriptor `d` pointing at an indirect table of `n` entries,
  * which is written and goes to memory first. */
-static inline void write_table_head(struct virtq *vq, uint16_t head,
+static inline void write_table_head(struct virtq *vq, struct virtq_desc *d,
 				    const struct virtq_desc *table, unsigned n)
 {
 	virtio_cache_clean(table, n * sizeof(*table));
-	struct virtq_desc *d = &vq->ring.split.desc[head];
 	virtio64_store(&d->addr, virtio_virt_to_dma(table), vq->legacy);
 	virtio32_store(&d->len, (uint32_t)(n * sizeof(*table)), vq->legacy);
 	/* flags INDIRECT and next 0 are neighbours (§2.7.5) at a 4-aligned
@@ -77,8 +78,8 @@ static inline void write_table_head(struct virtq *vq, uint16_t head,
 
 /* The chain in this head's own indirect table, entries linked in order,
  * and the ring descriptor that points at it. */
-static inline void write_indirect(struct virtq *vq, uint16_t head, const struct virtq_sg *sg,
-				  unsigned n_out, unsigned n)
+static inline void write_indirect(struct virtq *vq, uint16_t head, struct virtq_desc *d,
+				  const struct virtq_sg *sg, unsigned n_out, unsigned n)
 {
 	struct virtq_desc *ind = virtq_indirect_table(vq, head);
 	VIRTQ_UNROLL
@@ -90,7 +91,7 @@ static inline void write_indirect(struct virtq *vq, uint16_t head, const struct 
 		virtio32_store(&ind[i].len, sg[i].len, vq->legacy);
 		st16(vq, &ind[i].flags, f); /* next: i + 1 since virtq_split_init() */
 	}
-	write_table_head(vq, head, ind, n);
+	write_table_head(vq, d, ind, n);
 }
 
 /* Put chain `head` in the avail ring and expose it. */
@@ -125,13 +126,12 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 
 	unsigned next = head;
 	if (need == 1 && n > 1) {
-		write_indirect(vq, (uint16_t)head, sg, n_out, n);
+		write_indirect(vq, (uint16_t)head, s->desc, sg, n_out, n);
 		next = s->next;
 		s->tail = s;
 	} else {
 		/* Along the free list: each descriptor links to the next free
 		 * one, so the chain's links are the list's own. */
-		struct virtq_desc *table = vq->ring.split.desc;
 		unsigned last = head;
 		VIRTQ_UNROLL
 		for (unsigned i = 0; i < n; i++) {
@@ -140,8 +140,9 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 				f |= VIRTQ_DESC_F_NEXT;
 			last = next;
 			next = slots[last].next;
-			write_desc(vq, &table[last], sg[i].addr, sg[i].len, f, (uint16_t)next);
-			virtio_cache_clean(&table[last], sizeof(*table));
+			struct virtq_desc *d = slots[last].desc;
+			write_desc(vq, d, sg[i].addr, sg[i].len, f, (uint16_t)next);
+			virtio_cache_clean(d, sizeof(*d));
 		}
 		s->tail = &slots[last];
 	}
@@ -171,7 +172,7 @@ int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsi
 	struct virtq_slot *s = virtq_book(vq, head, token, 1, &sums);
 	vq->free_head = s->next;
 	s->tail = s;
-	write_table_head(vq, (uint16_t)head, table, n);
+	write_table_head(vq, s->desc, table, n);
 	publish(vq, head);
 	return VIRTIO_OK;
 }

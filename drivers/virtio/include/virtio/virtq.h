@@ -43,7 +43,9 @@ struct virtq_sg {
 	uint32_t len;
 };
 
-/* Per chain bookkeeping, private to the driver (never read from the ring). */
+/* Per chain bookkeeping, private to the driver (never read from the ring).
+ * 32 bytes on a 64-bit machine: a power of two, so that a used id becomes
+ * its slot with one shift (24 would take four instructions on RV64). */
 struct virtq_slot {
 	void *token;
 	struct virtq_slot *tail; /* split: the slot of the chain's last descriptor (a
@@ -51,11 +53,7 @@ struct virtq_slot {
 	uint32_t writable; /* device-writable bytes posted: the used-length bound */
 	uint16_t ndesc;    /* ring descriptors the chain occupies; 0: not a chain in flight */
 	uint16_t next;     /* free list link (split: descriptor chain link) */
-#if UINTPTR_MAX > 0xffffffffu
-	/* 32 bytes, not 24: a power of two, so that a used id becomes its
-	 * slot with one shift where 24 takes four instructions (RV64). */
-	uint64_t pad;
-#endif
+	struct virtq_desc *desc; /* split: ring descriptor i, this slot's, set up once */
 };
 
 /* Chains longer than this go through an indirect table when the device
