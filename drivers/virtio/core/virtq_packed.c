@@ -28,6 +28,8 @@ void virtq_packed_init(struct virtq *vq, uint8_t *ring, const struct virtq_ring_
 	vq->ring.packed.desc = (struct virtq_packed_desc *)(ring + l->desc);
 	vq->ring.packed.driver = (struct virtq_packed_event *)(ring + l->driver);
 	vq->ring.packed.device = (struct virtq_packed_event *)(ring + l->device);
+	for (uint16_t i = 0; i < vq->size && vq->indirect_max; i++)
+		vq->slots[i].table = virtq_indirect_table(vq, i);
 	/* §2.8.1: both wrap counters start at 1. */
 	vq->avail_wrap_bits = WRAP_AVAIL_BITS;
 	vq->used_wrap_bits = WRAP_USED_BITS;
@@ -155,7 +157,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 		/* §2.8.7: a table of packed descriptors, no NEXT.  Their buffer
 		 * ids are reserved: left 0 as virtq_create() zeroed them (no
 		 * store ever puts anything else there). */
-		struct virtq_packed_desc *ind = virtq_indirect_table(vq, (uint16_t)id);
+		struct virtq_packed_desc *ind = s->table;
 		VIRTQ_UNROLL
 		for (unsigned i = 0; i < n; i++) {
 			virtio_le64_store(&ind[i].addr, virtio_virt_to_dma(sg[i].addr));

@@ -53,7 +53,10 @@ struct virtq_slot {
 	uint32_t writable; /* device-writable bytes posted: the used-length bound */
 	uint16_t ndesc;    /* ring descriptors the chain occupies; 0: not a chain in flight */
 	uint16_t next;     /* free list link (split: descriptor chain link) */
-	struct virtq_desc *desc; /* split: ring descriptor i, this slot's, set up once */
+	union {                  /* set up once: */
+		struct virtq_desc *desc; /* split: ring descriptor i, this slot's */
+		void *table;             /* packed: indirect table i, buffer id i's */
+	};
 };
 
 /* Chains longer than this go through an indirect table when the device
