@@ -7,67 +7,13 @@
 #include "device_internal.h"
 #include "virtq_internal.h"
 
-/*
- * One queue's pass, NAPI-like: the interrupt that started it is followed
- * by polling for as long as completions keep coming.  Callbacks stay off
- * while it pops (no used_event store and no barrier per entry, and the
- * device raises no interrupt the pass would only find already handled);
- * what done() resubmitted is notified once the ring is empty, and a
- * device that completes inside the notification (QEMU aio=io_uring
- * reading the page cache) has the next entries ready at once.  An empty
- * ring with nothing left to notify is re-armed (and checked again), or,
- * with `rearm` false, left off for the caller's busy-poll (drain_all()).
- */
-static int drain_pass(struct virtq *vq, unsigned budget, bool rearm)
-{
-	struct virtio_device *d = vq->vdev;
-	/* (Set once: virtio_queue_attach() refuses a queue attached twice.) */
-	virtq_done_fn *done = vq->owner.done;
-	void *ctx = vq->owner.ctx;
-	unsigned n = 0;
-
-	virtq_disable_cb(vq);
-	for (;;) {
-		int rc = virtio_device_error(d);
-		if (rc)
-			return rc; /* not live, or a done() gave up on the device */
-		if (n == budget) {
-			/* Not re-armed: the caller polls for the rest. */
-			virtq_kick(vq);
-			d->more = true;
-			return (int)n;
-		}
-		/* virtq_get_used() and done() in the layout's loop; the ops
-		 * read again each time: a done() may have latched it broken. */
-		int end;
-		n += vq->ops->deliver(vq, budget - n, done, ctx, &end);
-		if (end == VIRTQ_DELIVER_STOP)
-			continue;
-		if (end < 0) {
-			virtio_device_note_reset(d, VIRTIO_EBROKEN);
-			return end;
-		}
-		/* Empty.  Resubmissions first: they may complete at once. */
-		if (virtq_unkicked(vq)) {
-			virtq_kick(vq);
-			continue;
-		}
-		if (!rearm)
-			return (int)n;
-		/* Re-arm, and drain again if something slipped in. */
-		if (virtq_enable_cb(vq))
-			return (int)n;
-		virtq_disable_cb(vq);
-	}
-}
-
 static int queue_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
 	struct virtio_device *d = vq->vdev;
 	struct virtq *outer = d->draining; /* a done() that drains (nested) */
 
 	d->draining = vq;
-	int rc = drain_pass(vq, budget, rearm);
+	int rc = vq->ops->drain(vq, budget, rearm); /* drain_pass.h */
 	d->draining = outer;
 	return rc;
 }

@@ -3,7 +3,7 @@
  * dispatch to the split (virtq_split.c) or packed (virtq_packed.c) layout.
  * The device is never trusted; see the policy in virtq.h.
  */
-#include "virtq_internal.h"
+#include "drain_pass.h"
 
 struct virtq_ring_layout virtq_ring_layout(uint16_t size, enum virtq_layout layout)
 {
@@ -255,15 +255,18 @@ static int broken_add_table(struct virtq *vq, const struct virtq_desc *table, un
 	(void)vq, (void)table, (void)n, (void)total, (void)writable, (void)token;
 	return VIRTIO_EBROKEN;
 }
-static unsigned broken_deliver(struct virtq *vq, unsigned budget, virtq_done_fn *done,
-			       void *ctx, int *end)
+/* (Never popped: the pass stops at vq->broken first.) */
+static virtq_pop_t broken_take(struct virtq *vq)
 {
-	(void)vq, (void)budget, (void)done, (void)ctx;
-	*end = VIRTIO_EBROKEN;
-	return 0;
+	(void)vq;
+	return virtq_pop(NULL, VIRTIO_EBROKEN);
+}
+static int broken_drain(struct virtq *vq, unsigned budget, bool rearm)
+{
+	return virtq_drain_pass(vq, budget, rearm, broken_take);
 }
 static const struct virtq_ops broken_ops = { broken_add, broken_get_used, broken_add_table,
-					     broken_deliver };
+					     broken_drain };
 
 void virtq_mark_broken(struct virtq *vq)
 {

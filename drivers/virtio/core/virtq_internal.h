@@ -262,39 +262,6 @@ static inline int virtq_pop_out(struct virtq *vq, virtq_pop_t p, void **token, u
 }
 
 /*
- * The device core's drain (dispatch.c) hands used chains to done() up to
- * `budget` (at least 1) at a time through the layout's ops->deliver, the
- * layout's pop inlined in the loop (no call per chain but done()'s).  It
- * stops early once done() has made the device not live or latched the
- * queue broken (its ops swapped): the caller's checks take over.  Returns
- * the chains delivered, *end what ended the run: VIRTQ_DELIVER_STOP (the
- * budget, or that early stop), VIRTQ_DELIVER_EMPTY (nothing more used),
- * or a negative VIRTIO_E* (a device fault, latched).
- */
-#define VIRTQ_DELIVER_STOP 0
-#define VIRTQ_DELIVER_EMPTY 1
-static VIRTQ_ALWAYS_INLINE unsigned virtq_deliver(struct virtq *vq, unsigned budget,
-						  virtq_done_fn *done, void *ctx, int *end,
-						  virtq_pop_t (*take)(struct virtq *vq))
-{
-	const struct virtq_ops *ops = vq->ops;
-	const struct virtio_device *d = vq->vdev;
-	unsigned n = 0;
-	do {
-		virtq_pop_t p = take(vq);
-		int64_t len = p.len;
-		if (VIRTQ_UNLIKELY(len < 0)) {
-			*end = len == VIRTQ_POP_EMPTY ? VIRTQ_DELIVER_EMPTY : virtq_pop_rc(vq, p);
-			return n;
-		}
-		done(ctx, p.token, (uint32_t)len, VIRTIO_OK);
-		n++;
-	} while (n != budget && d->state == VIRTIO_DEV_LIVE && vq->ops == ops);
-	*end = VIRTQ_DELIVER_STOP;
-	return n;
-}
-
-/*
  * The request path of a queue, chosen once: the layout's at creation, the
  * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
  * virtq_add() and virtq_get_used() are one indirect jump, and the layouts
@@ -306,8 +273,7 @@ struct virtq_ops {
 	int (*get_used)(struct virtq *vq, void **token, uint32_t *len);
 	int (*add_table)(struct virtq *vq, const struct virtq_desc *table, unsigned n,
 			 uint32_t total, uint32_t writable, void *token);
-	unsigned (*deliver)(struct virtq *vq, unsigned budget, virtq_done_fn *done, void *ctx,
-			    int *end); /* virtq_deliver() */
+	int (*drain)(struct virtq *vq, unsigned budget, bool rearm); /* drain_pass.h */
 };
 extern const struct virtq_ops virtq_split_ops, virtq_packed_ops;
 
@@ -319,8 +285,7 @@ int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsi
 			  uint32_t total, uint32_t writable, void *token);
 bool virtq_split_kick_prepare(struct virtq *vq);
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len);
-unsigned virtq_split_deliver(struct virtq *vq, unsigned budget, virtq_done_fn *done, void *ctx,
-			     int *end);
+int virtq_split_drain(struct virtq *vq, unsigned budget, bool rearm);
 bool virtq_split_has_used(struct virtq *vq);
 void virtq_split_set_cb(struct virtq *vq, bool enable);
 
@@ -331,8 +296,7 @@ int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, uns
 			   uint32_t total, uint32_t writable, void *token);
 bool virtq_packed_kick_prepare(struct virtq *vq);
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len);
-unsigned virtq_packed_deliver(struct virtq *vq, unsigned budget, virtq_done_fn *done,
-			      void *ctx, int *end);
+int virtq_packed_drain(struct virtq *vq, unsigned budget, bool rearm);
 bool virtq_packed_has_used(struct virtq *vq);
 void virtq_packed_set_cb(struct virtq *vq, bool enable);
 

@@ -8,7 +8,7 @@
  * used descriptor per chain, and the driver skips the chain's length,
  * which it recorded itself, never trusting the ring.
  */
-#include "virtq_internal.h"
+#include "drain_pass.h"
 
 /*
  * The wrap counters are kept as the flag bits they give (§2.8.1): with
@@ -210,7 +210,7 @@ int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, uns
 }
 
 const struct virtq_ops virtq_packed_ops = { virtq_packed_add, virtq_packed_get_used,
-					    virtq_packed_add_table, virtq_packed_deliver };
+					    virtq_packed_add_table, virtq_packed_drain };
 
 bool virtq_packed_kick_prepare(struct virtq *vq)
 {
@@ -362,12 +362,10 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq)
 	return virtq_pop(tok, written);
 }
 
-unsigned virtq_packed_deliver(struct virtq *vq, unsigned budget, virtq_done_fn *done,
-			      void *ctx, int *end)
+int virtq_packed_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
-	return virtq_deliver(vq, budget, done, ctx, end, take_used);
+	return virtq_drain_pass(vq, budget, rearm, take_used);
 }
-
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
 	return virtq_pop_out(vq, take_used(vq), token, len);

@@ -7,7 +7,7 @@
  * chain's slots keep their links while it is in flight, which is what lets
  * a completion give the whole chain back in O(1).
  */
-#include "virtq_internal.h"
+#include "drain_pass.h"
 
 #define SPLIT_USED_EVENT(vq) (&(vq)->ring.split.avail->ring[(vq)->size])
 
@@ -178,7 +178,7 @@ int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsi
 }
 
 const struct virtq_ops virtq_split_ops = { virtq_split_add, virtq_split_get_used,
-					   virtq_split_add_table, virtq_split_deliver };
+					   virtq_split_add_table, virtq_split_drain };
 
 bool virtq_split_kick_prepare(struct virtq *vq)
 {
@@ -336,12 +336,10 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_tail(struct virtq *vq)
 	return take_used(vq, true);
 }
 
-unsigned virtq_split_deliver(struct virtq *vq, unsigned budget, virtq_done_fn *done, void *ctx,
-			     int *end)
+int virtq_split_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
-	return virtq_deliver(vq, budget, done, ctx, end, take_used_tail);
+	return virtq_drain_pass(vq, budget, rearm, take_used_tail);
 }
-
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
 	return virtq_pop_out(vq, take_used(vq, false), token, len);

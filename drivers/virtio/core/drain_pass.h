@@ -1,0 +1,77 @@
+/*
+ * One queue's drain pass (driver.h: virtio_queue_drain(), the interrupt
+ * and poll dispatch in dispatch.c), written once and instantiated by each
+ * layout around its own pop, inlined: one call per pass where a pop per
+ * chain would be a call with its registers saved each time.  Not a public
+ * header.
+ */
+#ifndef VIRTIO_DRAIN_PASS_H
+#define VIRTIO_DRAIN_PASS_H
+
+#include "device_internal.h"
+#include "virtq_internal.h"
+
+/*
+ * NAPI-like: the interrupt that started the pass is followed by polling
+ * for as long as completions keep coming.  Callbacks stay off while it
+ * pops (no used_event store and no barrier per entry, and the device
+ * raises no interrupt the pass would only find already handled); what
+ * done() resubmitted is notified once the ring is empty, and a device
+ * that completes inside the notification (QEMU aio=io_uring reading the
+ * page cache) has the next entries ready at once.  An empty ring with
+ * nothing left to notify is re-armed (and checked again), or, with
+ * `rearm` false, left off for the caller's busy-poll (drain_all()).
+ * `take` is the layout's pop (virtq_pop_t).
+ */
+static VIRTQ_ALWAYS_INLINE int virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm,
+						virtq_pop_t (*take)(struct virtq *vq))
+{
+	struct virtio_device *d = vq->vdev;
+	/* (Set once: virtio_queue_attach() refuses a queue attached twice.) */
+	virtq_done_fn *done = vq->owner.done;
+	void *ctx = vq->owner.ctx;
+	unsigned n = 0;
+
+	virtq_disable_cb(vq);
+	for (;;) {
+		int rc = virtio_device_error(d);
+		if (rc)
+			return rc; /* not live, or a done() gave up on the device */
+		if (n == budget) {
+			/* Not re-armed: the caller polls for the rest. */
+			virtq_kick(vq);
+			d->more = true;
+			return (int)n;
+		}
+		/* A done() latched the queue broken: what virtq_get_used()
+		 * would now say. */
+		if (VIRTQ_UNLIKELY(vq->broken)) {
+			virtio_device_note_reset(d, VIRTIO_EBROKEN);
+			return VIRTIO_EBROKEN;
+		}
+		virtq_pop_t p = take(vq);
+		if (p.len >= 0) {
+			done(ctx, p.token, (uint32_t)p.len, VIRTIO_OK);
+			n++;
+			continue;
+		}
+		if (p.len != VIRTQ_POP_EMPTY) {
+			rc = virtq_pop_rc(vq, p);
+			virtio_device_note_reset(d, VIRTIO_EBROKEN);
+			return rc;
+		}
+		/* Empty.  Resubmissions first: they may complete at once. */
+		if (virtq_unkicked(vq)) {
+			virtq_kick(vq);
+			continue;
+		}
+		if (!rearm)
+			return (int)n;
+		/* Re-arm, and drain again if something slipped in. */
+		if (virtq_enable_cb(vq))
+			return (int)n;
+		virtq_disable_cb(vq);
+	}
+}
+
+#endif
