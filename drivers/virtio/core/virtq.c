@@ -177,10 +177,8 @@ bool virtq_kick_prepare(struct virtq *vq)
 {
 	if (vq->broken || virtq_unkicked(vq) == 0)
 		return false;
-	bool need = vq->packed ? virtq_packed_kick_prepare(vq)
-			       : virtq_split_kick_prepare(vq);
-	VIRTQ_STAT(vq, notifies_suppressed, !need);
-	return need;
+	/* (A tail call: the layouts count notifies_suppressed.) */
+	return vq->packed ? virtq_packed_kick_prepare(vq) : virtq_split_kick_prepare(vq);
 }
 
 void virtq_notify(struct virtq *vq)

@@ -212,7 +212,7 @@ int virtq_packed_add_table(struct virtq *vq, const struct virtq_desc *table, uns
 const struct virtq_ops virtq_packed_ops = { virtq_packed_add, virtq_packed_get_used,
 					    virtq_packed_add_table, virtq_packed_drain };
 
-bool virtq_packed_kick_prepare(struct virtq *vq)
+static inline bool need_kick(struct virtq *vq)
 {
 	struct virtq_packed_event *dev = vq->ring.packed.device;
 	uint64_t added = virtq_unkicked(vq);
@@ -243,6 +243,13 @@ bool virtq_packed_kick_prepare(struct virtq *vq)
 	if ((bool)(off_wrap >> 15) != ((vq->avail_wrap_bits & VIRTQ_DESC_F_AVAIL) != 0))
 		event = (uint16_t)(event - vq->size);
 	need = virtq_need_event(event, new_off, old_off);
+	return need;
+}
+
+bool virtq_packed_kick_prepare(struct virtq *vq)
+{
+	bool need = need_kick(vq);
+	VIRTQ_STAT(vq, notifies_suppressed, !need);
 	return need;
 }
 

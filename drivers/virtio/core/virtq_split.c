@@ -184,8 +184,6 @@ bool virtq_split_kick_prepare(struct virtq *vq)
 {
 	uint64_t seq = vq->avail_seq;
 	uint64_t unkicked = seq - vq->kick_seq;
-	uint16_t new_idx = (uint16_t)seq;
-	uint16_t old_idx = (uint16_t)vq->kick_seq;
 	bool need;
 
 	vq->kick_seq = seq;
@@ -195,13 +193,18 @@ bool virtq_split_kick_prepare(struct virtq *vq)
 	if (vq->event_idx) {
 		virtio16_t *ev = split_avail_event(vq);
 		virtio_cache_invalidate(ev, sizeof(*ev));
+		uint64_t event = ld16(vq, ev);
+		/* virtq_need_event(event, new, old) with new and old the low
+		 * 16 bits of seq and kick_seq, compared in the top 16 bits of
+		 * 64: the shift does the 16-bit wrap, no zero-extension. */
 		need = unkicked >= VIRTQ_UNKICKED_MAX ||
-		       virtq_need_event(ld16(vq, ev), new_idx, old_idx);
+		       (seq - event - 1) << 48 < unkicked << 48;
 	} else {
 		virtio_cache_invalidate(&vq->ring.split.used->flags, 2);
 		need = !(ld16(vq, &vq->ring.split.used->flags) &
 			 VIRTQ_USED_F_NO_NOTIFY);
 	}
+	VIRTQ_STAT(vq, notifies_suppressed, !need);
 	return need;
 }
 
