@@ -21,7 +21,8 @@
  * page cache) has the next entries ready at once.  An empty ring with
  * nothing left to notify is re-armed (and checked again), or, with
  * `rearm` false, left off for the caller's busy-poll (drain_all()).
- * `take` is the layout's pop (virtq_pop_t).
+ * `take` is the layout's pop (virtq_pop_t), VIRTIO_EBROKEN once the queue
+ * is latched broken.
  */
 static VIRTQ_ALWAYS_INLINE int virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm,
 						virtq_pop_t (*take)(struct virtq *vq))
@@ -43,12 +44,8 @@ static VIRTQ_ALWAYS_INLINE int virtq_drain_pass(struct virtq *vq, unsigned budge
 			d->more = true;
 			return (int)n;
 		}
-		/* A done() latched the queue broken: what virtq_get_used()
-		 * would now say. */
-		if (VIRTQ_UNLIKELY(vq->broken)) {
-			virtio_device_note_reset(d, VIRTIO_EBROKEN);
-			return VIRTIO_EBROKEN;
-		}
+		/* (A done() may have latched the queue broken: the pop then
+		 * gives VIRTIO_EBROKEN, as virtq_get_used() would.) */
 		virtq_pop_t p = take(vq);
 		if (p.len >= 0) {
 			done(ctx, p.token, (uint32_t)p.len, VIRTIO_OK);

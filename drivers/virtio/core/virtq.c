@@ -253,7 +253,6 @@ static int broken_add_table(struct virtq *vq, const struct virtq_desc *table, un
 	(void)vq, (void)table, (void)n, (void)total, (void)writable, (void)token;
 	return VIRTIO_EBROKEN;
 }
-/* (Never popped: the pass stops at vq->broken first.) */
 static virtq_pop_t broken_take(struct virtq *vq)
 {
 	(void)vq;
@@ -271,6 +270,10 @@ void virtq_mark_broken(struct virtq *vq)
 	if (!vq->broken) {
 		vq->broken = true;
 		vq->ops = &broken_ops;
+		/* A split pop looks at vq->broken only where it would read
+		 * used.idx: make the next one read it (a drain that is
+		 * running keeps its layout's pop). */
+		vq->used_seen = vq->last_used;
 		virtio_device_fail(vq->vdev);
 	}
 }

@@ -292,8 +292,12 @@ bool virtq_packed_has_used(struct virtq *vq)
 	return used_state_slow(vq, bits) != 0;
 }
 
-static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq)
+/* `drain`: the drain pass's pop, which may find the queue latched broken
+ * by a done() (virtq_get_used() never gets here broken: the ops). */
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool drain)
 {
+	if (drain && VIRTQ_UNLIKELY(vq->broken))
+		return virtq_pop(NULL, VIRTIO_EBROKEN);
 	unsigned last_used = vq->last_used;
 	struct virtq_packed_desc *d = &vq->ring.packed.desc[last_used];
 	virtio_cache_invalidate(d, sizeof(*d));
@@ -369,13 +373,18 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq)
 	return virtq_pop(tok, written);
 }
 
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_drain(struct virtq *vq)
+{
+	return take_used(vq, true);
+}
+
 int virtq_packed_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
-	return virtq_drain_pass(vq, budget, rearm, take_used);
+	return virtq_drain_pass(vq, budget, rearm, take_used_drain);
 }
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	return virtq_pop_out(vq, take_used(vq), token, len);
+	return virtq_pop_out(vq, take_used(vq, false), token, len);
 }
 
 void virtq_packed_set_cb(struct virtq *vq, bool enable)

@@ -302,6 +302,10 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool tail)
 	 * taken: a batch of completions costs one read, one check and one
 	 * barrier, not one per entry. */
 	if (u.last_used == vq->used_seen) {
+		/* (virtq_mark_broken() sends the next pop here: a done()
+		 * in the drain may have latched the queue.) */
+		if (VIRTQ_UNLIKELY(vq->broken))
+			return virtq_pop(NULL, VIRTIO_EBROKEN);
 		unsigned idx = used_idx(vq, used);
 		unsigned ready = (uint16_t)(idx - u.last_used);
 		if (ready == 0)
@@ -318,14 +322,15 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool tail)
 		virtio_rmb();
 	}
 
-	struct virtq_used_elem *e = &used->ring[u.last_used & vq->ring_mask];
-	uint32_t size = vq->size;
+	unsigned mask = vq->ring_mask;
+	struct virtq_used_elem *e = &used->ring[u.last_used & mask];
 	struct virtq_slot *slots = vq->slots;
 	virtio_cache_invalidate(e, sizeof(*e));
 	u.id = VIRTQ_USED_ID(virtio32_load(&e->id, vq->legacy));
 	uint32_t written = virtio32_load(&e->len, vq->legacy);
 
-	if (!virtq_used_id_ok(slots, size, u.id))
+	/* (below size + 1 = the ring mask + 1: split sizes are powers of two) */
+	if (!virtq_used_id_ok(slots, mask + 1, u.id))
 		return virtq_pop_id_fault((uint32_t)u.id);
 	u.s = &slots[u.id];
 	if (VIRTQ_UNLIKELY(written > u.s->writable))
