@@ -22,10 +22,11 @@
  * nothing left to notify is re-armed (and checked again), or, with
  * `rearm` false, left off for the caller's busy-poll (drain_all()).
  * `take` is the layout's pop (virtq_pop_t), VIRTIO_EBROKEN once the queue
- * is latched broken.
+ * is latched broken, with `pass` (virtq_pass) read once by the caller.
  */
-static VIRTQ_ALWAYS_INLINE int virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm,
-						virtq_pop_t (*take)(struct virtq *vq))
+static VIRTQ_ALWAYS_INLINE int
+virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm, struct virtq_pass pass,
+		 virtq_pop_t (*take)(struct virtq *vq, const struct virtq_pass *pass))
 {
 	struct virtio_device *d = vq->vdev;
 	/* (Set once: virtio_queue_attach() refuses a queue attached twice.) */
@@ -46,7 +47,7 @@ static VIRTQ_ALWAYS_INLINE int virtq_drain_pass(struct virtq *vq, unsigned budge
 		}
 		/* (A done() may have latched the queue broken: the pop then
 		 * gives VIRTIO_EBROKEN, as virtq_get_used() would.) */
-		virtq_pop_t p = take(vq);
+		virtq_pop_t p = take(vq, &pass);
 		if (p.len >= 0) {
 			done(ctx, p.token, (uint32_t)p.len, VIRTIO_OK);
 			n++;

@@ -253,14 +253,14 @@ static int broken_add_table(struct virtq *vq, const struct virtq_desc *table, un
 	(void)vq, (void)table, (void)n, (void)total, (void)writable, (void)token;
 	return VIRTIO_EBROKEN;
 }
-static virtq_pop_t broken_take(struct virtq *vq)
+static virtq_pop_t broken_take(struct virtq *vq, const struct virtq_pass *pass)
 {
-	(void)vq;
+	(void)vq, (void)pass;
 	return virtq_pop(NULL, VIRTIO_EBROKEN);
 }
 static int broken_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
-	return virtq_drain_pass(vq, budget, rearm, broken_take);
+	return virtq_drain_pass(vq, budget, rearm, (struct virtq_pass){ 0 }, broken_take);
 }
 static const struct virtq_ops broken_ops = { broken_add, broken_get_used, broken_add_table,
 					     broken_drain };

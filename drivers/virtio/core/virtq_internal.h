@@ -244,6 +244,17 @@ static inline virtq_pop_t virtq_pop_id_fault(uint32_t id)
 	return virtq_pop((void *)(uintptr_t)id, VIRTQ_POP_ID_FAULT);
 }
 
+/*
+ * What a pop reads of the queue's own layout, which never changes while
+ * it is attached (a rebuild lays it out again in the same memory, the
+ * same way): a drain pass reads it once, not after every done().
+ */
+struct virtq_pass {
+	struct virtq_slot *slots;
+	void *ring;    /* split: the used ring; packed: the descriptor ring */
+	unsigned mask; /* split: size - 1 */
+};
+
 /* The device broke a rule: latch, fail the device, report. */
 int virtq_fault(struct virtq *vq, const char *why);
 

@@ -294,12 +294,18 @@ bool virtq_packed_has_used(struct virtq *vq)
 
 /* `drain`: the drain pass's pop, which may find the queue latched broken
  * by a done() (virtq_get_used() never gets here broken: the ops). */
-static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool drain)
+static inline struct virtq_pass pass_of(const struct virtq *vq)
+{
+	return (struct virtq_pass){ vq->slots, vq->ring.packed.desc, 0 };
+}
+
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct virtq_pass *pass,
+						 bool drain)
 {
 	if (drain && VIRTQ_UNLIKELY(vq->broken))
 		return virtq_pop(NULL, VIRTIO_EBROKEN);
 	unsigned last_used = vq->last_used;
-	struct virtq_packed_desc *d = &vq->ring.packed.desc[last_used];
+	struct virtq_packed_desc *d = (struct virtq_packed_desc *)pass->ring + last_used;
 	virtio_cache_invalidate(d, sizeof(*d));
 	uint16_t flags = virtio_le16_load(&d->flags);
 	uint16_t bits = flags & PACKED_BITS;
@@ -318,7 +324,7 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool drain)
 	virtio_rmb();
 	uint16_t id = virtio_le16_load(&d->id);
 	uint32_t written = virtio_le32_load(&d->len);
-	struct virtq_slot *slots = vq->slots;
+	struct virtq_slot *slots = pass->slots;
 	unsigned size = vq->size;
 
 	if (!virtq_used_id_ok(slots, size, id))
@@ -373,18 +379,20 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool drain)
 	return virtq_pop(tok, written);
 }
 
-static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_drain(struct virtq *vq)
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_drain(struct virtq *vq,
+						       const struct virtq_pass *pass)
 {
-	return take_used(vq, true);
+	return take_used(vq, pass, true);
 }
 
 int virtq_packed_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
-	return virtq_drain_pass(vq, budget, rearm, take_used_drain);
+	return virtq_drain_pass(vq, budget, rearm, pass_of(vq), take_used_drain);
 }
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	return virtq_pop_out(vq, take_used(vq, false), token, len);
+	struct virtq_pass pass = pass_of(vq);
+	return virtq_pop_out(vq, take_used(vq, &pass, false), token, len);
 }
 
 void virtq_packed_set_cb(struct virtq *vq, bool enable)

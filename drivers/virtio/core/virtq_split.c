@@ -293,10 +293,16 @@ static __attribute__((noinline, cold)) virtq_pop_t pop_len_over_cold(struct virt
 /* `tail`: the rare pop out of line as a tail call (the drain's, whose
  * result goes straight back), else inline (virtq_get_used()'s, which
  * still turns it into its own). */
-static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool tail)
+static inline struct virtq_pass pass_of(const struct virtq *vq)
+{
+	return (struct virtq_pass){ vq->slots, vq->ring.split.used, vq->ring_mask };
+}
+
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct virtq_pass *pass,
+						 bool tail)
 {
 	struct used u = { .last_used = vq->last_used };
-	struct virtq_used *used = vq->ring.split.used;
+	struct virtq_used *used = pass->ring;
 
 	/* used.idx is read when the entries it published last time are all
 	 * taken: a batch of completions costs one read, one check and one
@@ -322,9 +328,9 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool tail)
 		virtio_rmb();
 	}
 
-	unsigned mask = vq->ring_mask;
+	unsigned mask = pass->mask;
 	struct virtq_used_elem *e = &used->ring[u.last_used & mask];
-	struct virtq_slot *slots = vq->slots;
+	struct virtq_slot *slots = pass->slots;
 	virtio_cache_invalidate(e, sizeof(*e));
 	u.id = VIRTQ_USED_ID(virtio32_load(&e->id, vq->legacy));
 	uint32_t written = virtio32_load(&e->len, vq->legacy);
@@ -339,18 +345,20 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, bool tail)
 }
 
 /* The drain's pop: the rare cases as tail calls. */
-static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_tail(struct virtq *vq)
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_tail(struct virtq *vq,
+						      const struct virtq_pass *pass)
 {
-	return take_used(vq, true);
+	return take_used(vq, pass, true);
 }
 
 int virtq_split_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
-	return virtq_drain_pass(vq, budget, rearm, take_used_tail);
+	return virtq_drain_pass(vq, budget, rearm, pass_of(vq), take_used_tail);
 }
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
-	return virtq_pop_out(vq, take_used(vq, false), token, len);
+	struct virtq_pass pass = pass_of(vq);
+	return virtq_pop_out(vq, take_used(vq, &pass, false), token, len);
 }
 
 void virtq_split_set_cb(struct virtq *vq, bool enable)
