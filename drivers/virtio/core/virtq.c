@@ -290,8 +290,6 @@ int virtq_fault(struct virtq *vq, const char *why)
 int virtq_pop_rc(struct virtq *vq, virtq_pop_t p)
 {
 	int64_t len = p.len;
-	if (len == VIRTQ_POP_EMPTY)
-		return 0;
 	if (len == VIRTQ_POP_FAULT)
 		return virtq_fault(vq, p.token);
 	if (len == VIRTQ_POP_ID_FAULT)

@@ -258,8 +258,8 @@ struct virtq_pass {
 /* The device broke a rule: latch, fail the device, report. */
 int virtq_fault(struct virtq *vq, const char *why);
 
-/* A pop that is not a chain, as virtq_get_used() returns it: 0 or a
- * negative VIRTIO_E* (the fault latched). */
+/* A pop that is neither a chain nor VIRTQ_POP_EMPTY, as virtq_get_used()
+ * returns it: a negative VIRTIO_E* (a fault latched here). */
 int virtq_pop_rc(struct virtq *vq, virtq_pop_t p);
 
 /* virtq_get_used()'s result from a pop. */

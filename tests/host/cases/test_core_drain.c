@@ -83,6 +83,23 @@ TEST(core_drain_stops_when_done_gives_up_on_the_device)
 	drain_stopped_by_done(1, give_up, false);
 }
 
+/* A queue its driver latched broken outside any drain, used chains
+ * waiting: the next interrupt hands none over and reports the queue. */
+TEST(core_drain_of_a_queue_latched_broken)
+{
+	for (int packed = 0; packed < 2; packed++) {
+		struct tcore *t = tcore_up(layout_mask(packed), 64, 64);
+		t->sim->mode = SIM_DEFERRED;
+		static struct tchain c[4];
+		tcore_post_n(t, 0, c, 4);
+		CHECK_EQ(sim_process(t->sim), 4);
+		virtq_mark_broken(&t->vq[0]);
+		CHECK_ERR(virtio_device_interrupt(t->d), VIRTIO_EBROKEN);
+		CHECK_EQ(t->cq[0].used, 0);
+		CHECK(virtio_device_pending(t->d) & VIRTIO_PENDING_RECOVER);
+	}
+}
+
 /* ---- polling inside the drain ------------------------------------------ */
 
 /* What done() resubmits with virtio_queue_kick() reaches the device with
