@@ -212,7 +212,7 @@ static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void 
 }
 
 /*
- * One used chain as a layout's pop gives it (virtq_deliver() and
+ * One used chain as a layout's pop gives it (virtq_drain_pass() and
  * virtq_get_used() inline it): a token and a len, len 0..2^32-1 a chain
  * with that many bytes written; VIRTQ_POP_EMPTY nothing used;
  * VIRTQ_POP_FAULT a device that broke a rule, the token then the reason,

@@ -292,13 +292,13 @@ bool virtq_packed_has_used(struct virtq *vq)
 	return used_state_slow(vq, bits) != 0;
 }
 
-/* `drain`: the drain pass's pop, which may find the queue latched broken
- * by a done() (virtq_get_used() never gets here broken: the ops). */
 static inline struct virtq_pass pass_of(const struct virtq *vq)
 {
 	return (struct virtq_pass){ vq->slots, vq->ring.packed.desc, 0 };
 }
 
+/* `drain`: the drain pass's pop, which may find the queue latched broken
+ * by a done() (virtq_get_used() never gets here broken: the ops). */
 static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct virtq_pass *pass,
 						 bool drain)
 {
@@ -389,6 +389,7 @@ int virtq_packed_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
 	return virtq_drain_pass(vq, budget, rearm, pass_of(vq), take_used_drain);
 }
+
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
 	struct virtq_pass pass = pass_of(vq);

@@ -238,8 +238,8 @@ static inline void used_event_move(struct virtq *vq)
 	virtio_mb();
 }
 
-/* What the device reported a used chain, checked: the queue's fields the
- * checks read, the chain's slot and head id. */
+/* A used entry that passed its checks: the used index it was at, the
+ * chain's slot and head id. */
 struct used {
 	unsigned last_used;
 	struct virtq_slot *s;
@@ -274,8 +274,7 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
  * §2.8.4), not as a fault.  A legacy device's lengths are historically
  * wrong (§2.7.8.1: some count the readable bytes too): one past what was
  * posted is clamped to it.  Both are "more than posted", so the common
- * case costs one compare and the rest is this pop, out of line (a tail
- * call: the common one stays a leaf).
+ * case costs one compare and the rest is this pop (take_used()).
  */
 static VIRTQ_ALWAYS_INLINE virtq_pop_t pop_len_over(struct virtq *vq, struct used u)
 {
@@ -290,16 +289,16 @@ static __attribute__((noinline, cold)) virtq_pop_t pop_len_over_cold(struct virt
 	return pop_len_over(vq, (struct used){ vq->last_used, s, id });
 }
 
-/* `tail`: the rare pop out of line as a tail call (the drain's, whose
- * result goes straight back), else inline (virtq_get_used()'s, which
- * still turns it into its own). */
 static inline struct virtq_pass pass_of(const struct virtq *vq)
 {
 	return (struct virtq_pass){ vq->slots, vq->ring.split.used, vq->ring_mask };
 }
 
+/* `cold`: the rare pop out of line (the drain's: nothing of it is then
+ * loaded ahead on the common path), else inline (virtq_get_used()'s, a
+ * leaf that a call would make save registers). */
 static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct virtq_pass *pass,
-						 bool tail)
+						 bool cold)
 {
 	struct used u = { .last_used = vq->last_used };
 	struct virtq_used *used = pass->ring;
@@ -340,21 +339,22 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct 
 		return virtq_pop_id_fault((uint32_t)u.id);
 	u.s = &slots[u.id];
 	if (VIRTQ_UNLIKELY(written > u.s->writable))
-		return tail ? pop_len_over_cold(vq, u.s, u.id) : pop_len_over(vq, u);
+		return cold ? pop_len_over_cold(vq, u.s, u.id) : pop_len_over(vq, u);
 	return pop(vq, u, written);
 }
 
-/* The drain's pop: the rare cases as tail calls. */
-static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_tail(struct virtq *vq,
-						      const struct virtq_pass *pass)
+/* The drain's pop. */
+static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_drain(struct virtq *vq,
+						       const struct virtq_pass *pass)
 {
 	return take_used(vq, pass, true);
 }
 
 int virtq_split_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
-	return virtq_drain_pass(vq, budget, rearm, pass_of(vq), take_used_tail);
+	return virtq_drain_pass(vq, budget, rearm, pass_of(vq), take_used_drain);
 }
+
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)
 {
 	struct virtq_pass pass = pass_of(vq);
