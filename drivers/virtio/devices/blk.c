@@ -7,19 +7,12 @@
  * struct vblk_req never has to be DMA-reachable (its data buffers do).
  * Synchronous wrappers are in blk_sync.c.
  */
-#include "virtio/blk.h"
+#include "blk_internal.h"
 #include "virtio/errors.h"
 #include "virtio/platform.h"
 
 /* Status value pre-set in the slab: the device never writes it. */
 #define STATUS_UNWRITTEN 0xffu
-
-/* A body the hot path inlines with a constant buffer count (submit()). */
-#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
-#define VBLK_ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define VBLK_ALWAYS_INLINE
-#endif
 
 #define DRIVER_FEATURES                                                          \
 	(VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |   \
@@ -137,6 +130,7 @@ static int read_config(struct vblk *blk)
 	};
 	/* §5.2.5.1: with FLUSH but no CONFIG_WCE, assume writeback. */
 	in->writeback = in->config_wce ? c.writeback != 0 : in->flush;
+	blk->rw = vblk_rw_limits_of(in);
 	return VIRTIO_OK;
 }
 
@@ -184,6 +178,14 @@ static size_t virtq_part(uint16_t size, enum virtq_layout layout)
 			      VBLK_QUEUE_PART_ALIGN);
 }
 
+/* Queue `qi`, NULL when there is none.  The index as a size_t: gcc would
+ * sign-extend the uint16_t again on every request. */
+static struct vblk_queue *queue_at(const struct vblk *blk, uint16_t qi)
+{
+	size_t i = qi;
+	return i < VBLK_MAX_QUEUES ? blk->queues[i] : NULL;
+}
+
 size_t vblk_queue_mem_bytes(uint16_t size)
 {
 	return VBLK_QUEUE_MEM_BYTES_FROM(size, virtq_mem_bytes_max(size, VBLK_INDIRECT_MAX));
@@ -197,7 +199,7 @@ size_t vblk_queue_mem_bytes_for(const struct vblk *blk, uint16_t size)
 
 uint16_t vblk_queue_capacity(const struct vblk *blk, uint16_t qi, uint16_t ndata)
 {
-	const struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
+	const struct vblk_queue *q = queue_at(blk, qi);
 	if (!q || ndata > VBLK_MAX_DATA_SG)
 		return 0;
 	/* Header, data buffers, status; a slot each is never short (size). */
@@ -224,8 +226,11 @@ int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 	uint8_t *p = (uint8_t *)mem + vq_bytes;
 	q->dma = (struct vblk_slot_dma *)p;
 	q->free = (uint16_t *)(p + (size_t)size * sizeof(struct vblk_slot_dma));
-	for (uint16_t i = 0; i < size; i++)
+	for (uint16_t i = 0; i < size; i++) {
 		q->free[i] = (uint16_t)(size - 1 - i);
+		/* Never anything but 0 (§5.2.6): written once, not per request. */
+		q->dma[i].hdr.reserved = 0;
+	}
 	q->nfree = size;
 	/* With indirect tables, each slot's own: header and status never
 	 * move, so only the data entry is written per request (submit()). */
@@ -256,195 +261,116 @@ static bool data_is_writable(uint32_t type)
 	return type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_GET_ID;
 }
 
-static const struct vblk_range_limits *range_limits(const struct vblk_info *in, uint32_t type)
+/* The header's sector: FLUSH and GET_ID carry 0, a range command's is in
+ * its segment. */
+static uint64_t hdr_sector(const struct vblk_req *req)
 {
-	switch (type) {
-	case VIRTIO_BLK_T_DISCARD: return &in->discard;
-	case VIRTIO_BLK_T_WRITE_ZEROES: return &in->write_zeroes;
-	case VIRTIO_BLK_T_SECURE_ERASE: return &in->secure_erase;
-	default: return NULL;
-	}
-}
-
-/* sector..sector+count within the capacity, without overflow. */
-static bool in_capacity(const struct vblk_info *in, uint64_t sector, uint64_t count)
-{
-	return sector <= in->capacity && count <= in->capacity - sector;
-}
-
-/* Whole logical blocks: QEMU fails I/O that is not block aligned.
- * blk_size is a power of two >= 512 (read_config), so a mask will do. */
-static bool block_aligned(const struct vblk_info *in, uint64_t sector, uint64_t count)
-{
-	uint64_t mask = in->blk_size / VIRTIO_BLK_SECTOR - 1;
-	return ((sector | count) & mask) == 0;
-}
-
-static int validate_range(const struct vblk_info *in, const struct vblk_req *req)
-{
-	const struct vblk_range_limits *l = range_limits(in, req->type);
-	if (l->max_sectors == 0)
-		return VIRTIO_EUNSUPP; /* not negotiated */
-	if (in->read_only)
-		return VIRTIO_EROFS;
-	if (req->ndata || req->nsectors == 0 || req->nsectors > l->max_sectors)
-		return VIRTIO_EINVAL;
-	/* §5.2.6.2: unmap is a write-zeroes flag; nothing else is defined. */
-	uint32_t allowed = req->type == VIRTIO_BLK_T_WRITE_ZEROES ? VIRTIO_BLK_WZ_F_UNMAP : 0;
-	if (req->flags & ~allowed)
-		return VIRTIO_EINVAL;
-	if (!in_capacity(in, req->sector, req->nsectors))
-		return VIRTIO_ERANGE;
-	if (!block_aligned(in, req->sector, req->nsectors))
-		return VIRTIO_EALIGN;
-	return VIRTIO_OK;
-}
-
-/* Everything the device could refuse, refused here first.  Reads and
- * writes, the hot path, are checked before the switch over the rest. */
-static inline VBLK_ALWAYS_INLINE int validate(const struct vblk *blk, const struct vblk_req *req,
-					     uint16_t ndata)
-{
-	const struct vblk_info *in = &blk->info;
-	uint32_t type = req->type;
-	uint64_t bytes = 0;
-	uint32_t lens = 0; /* every length or'ed: one sector check for all */
-
-	if (ndata > VBLK_MAX_DATA_SG || (ndata && !req->data) || !req->done)
-		return VIRTIO_EINVAL;
-	if (in->seg_max && ndata > in->seg_max)
-		return VIRTIO_EINVAL;
-	for (uint16_t i = 0; i < ndata; i++) {
-		uint32_t len = req->data[i].len;
-		if (len == 0 || !req->data[i].addr || (in->size_max && len > in->size_max))
-			return VIRTIO_EINVAL;
-		lens |= len;
-		bytes += len;
-	}
-	/* Whole sectors per buffer: no sector straddles two buffers. */
-	if (type != VIRTIO_BLK_T_GET_ID && lens % VIRTIO_BLK_SECTOR)
-		return VIRTIO_EINVAL;
-
-	if (type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_OUT) {
-		if (type == VIRTIO_BLK_T_OUT && in->read_only)
-			return VIRTIO_EROFS;
-		if (ndata == 0)
-			return VIRTIO_EINVAL;
-		uint64_t sectors = bytes / VIRTIO_BLK_SECTOR;
-		if (!in_capacity(in, req->sector, sectors))
-			return VIRTIO_ERANGE;
-		if (!block_aligned(in, req->sector, sectors))
-			return VIRTIO_EALIGN;
-		return VIRTIO_OK;
-	}
-	switch (type) {
-	case VIRTIO_BLK_T_FLUSH:
-		if (!in->flush)
-			return VIRTIO_EUNSUPP;
-		return ndata == 0 ? VIRTIO_OK : VIRTIO_EINVAL;
-	case VIRTIO_BLK_T_GET_ID:
-		/* §5.2.6: exactly 20 bytes. */
-		return ndata == 1 && bytes == VIRTIO_BLK_ID_BYTES ? VIRTIO_OK
-								       : VIRTIO_EINVAL;
-	case VIRTIO_BLK_T_DISCARD:
-	case VIRTIO_BLK_T_WRITE_ZEROES:
-	case VIRTIO_BLK_T_SECURE_ERASE:
-		return validate_range(in, req);
-	default:
-		return VIRTIO_EINVAL;
-	}
-}
-
-/* A request of `ndata` data buffers validated, and the queue's next free
- * slot (*slot, *dmap) with its header written in the device's order (the
- * guest's on a legacy device) and its status byte pre-set; the slot stays
- * free until claim_slot(). */
-static inline VBLK_ALWAYS_INLINE int prepare_slot(const struct vblk *blk, struct vblk_queue *q,
-						  const struct vblk_req *req, uint16_t ndata,
-						  uint16_t *slot, struct vblk_slot_dma **dmap)
-{
-	int rc = validate(blk, req, ndata);
-	if (rc)
-		return rc;
-	if (q->nfree == 0)
-		return VIRTIO_ENOSPC;
-	*slot = q->free[q->nfree - 1];
-	struct vblk_slot_dma *dma = &q->dma[*slot];
-	*dmap = dma;
-	bool legacy = blk->vdev->legacy;
-	virtio32_store(&dma->hdr.type, req->type, legacy);
-	virtio32_store(&dma->hdr.reserved, 0, legacy);
-	/* FLUSH and GET_ID carry sector 0; a range command's is in its segment. */
 	bool rw = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_OUT;
-	virtio64_store(&dma->hdr.sector, rw ? req->sector : 0, legacy);
-	dma->status = STATUS_UNWRITTEN;
-	return VIRTIO_OK;
+	return rw ? req->sector : 0;
 }
 
-/* The request is on the ring in `slot`: the device owns it now. */
-static inline void claim_slot(struct vblk_queue *q, uint16_t qi, struct vblk_req *req,
-			      uint16_t slot)
+/* Slot `slot`'s header written in the device's order (the guest's on a
+ * legacy device; hdr.reserved is 0 since vblk_attach_queue()) and its
+ * status byte pre-set.  The values come in, not the request: the stores
+ * to DMA memory would otherwise make the compiler load its fields again. */
+static inline VBLK_ALWAYS_INLINE struct vblk_slot_dma *
+prepare_slot(const struct vblk *blk, struct vblk_queue *q, uint16_t slot, uint32_t type,
+	     uint64_t sector)
 {
-	q->nfree--;
+	struct vblk_slot_dma *dma = &q->dma[slot];
+	bool legacy = blk->vdev->legacy;
+	virtio32_store(&dma->hdr.type, type, legacy);
+	virtio64_store(&dma->hdr.sector, sector, legacy);
+	dma->status = STATUS_UNWRITTEN;
+	return dma;
+}
+
+/* No free slot: a broken queue says so first, as its virtq_add() would
+ * have (vblk_submit_nokick() leaves the broken check to it). */
+static int no_slot(const struct vblk_queue *q)
+{
+	return virtq_is_broken(&q->vq) ? VIRTIO_EBROKEN : VIRTIO_ENOSPC;
+}
+
+/* The slot (the top of the free stack, `nfree` deep) is the request's
+ * from here: taken before the chain is exposed, so a completion can never
+ * find the request without it.  `writable` is what a modern device must
+ * report used (request_done()).  A refused add gives the slot back
+ * (unclaim_slot()); the driver's fields of a refused request mean nothing
+ * (written is set by the completion). */
+static inline void claim_slot(struct vblk_queue *q, uint16_t nfree, uint16_t qi,
+			      struct vblk_req *req, uint16_t slot, uint32_t writable)
+{
+	q->nfree = (uint16_t)(nfree - 1);
 	req->queue = qi;
 	req->slot = slot;
-	req->written = 0;
+	req->used_min = writable;
 }
 
-/* A one-buffer request (a read, a write, GET_ID) on a queue with slot
- * tables: its data in entry 1 of the slot's table (header and status
- * entries are fixed since vblk_attach_queue()), and the table to the
- * ring as one descriptor.  The table is the device's until the request
- * is used. */
-static inline VBLK_ALWAYS_INLINE int submit_table(struct vblk *blk, struct vblk_queue *q,
-						  uint16_t qi, struct vblk_req *req)
+static inline void unclaim_slot(struct vblk_queue *q)
 {
-	uint16_t slot;
-	struct vblk_slot_dma *dma;
-	int rc = prepare_slot(blk, q, req, 1, &slot, &dma);
-	if (rc)
-		return rc;
-	const struct virtq_sg *data = req->data;
-	bool writable = data_is_writable(req->type);
+	q->nfree++; /* the slot is still on the free stack, right above it */
+}
+
+/* A one-buffer request (a read, a write, GET_ID), validated, on a queue
+ * with slot tables: its data in entry 1 of the slot's table (header and
+ * status entries are fixed since vblk_attach_queue()), and the table to
+ * the ring as one descriptor.  The table is the device's until the
+ * request is used. */
+static inline VBLK_ALWAYS_INLINE int submit_table(struct vblk *blk, struct vblk_queue *q,
+						  uint16_t qi, struct vblk_req *req,
+						  uint64_t sector, bool writable)
+{
+	uint16_t nfree = q->nfree;
+	if (nfree == 0)
+		return no_slot(q);
+	uint16_t slot = q->free[nfree - 1];
+	void *addr = req->data->addr;
+	uint32_t len = req->data->len;
+	struct vblk_slot_dma *dma = prepare_slot(blk, q, slot, req->type, sector);
 	/* Write back the caller's data, as the general path does. */
-	virtio_cache_clean(data->addr, data->len);
-	virtq_table_set(&q->vq, dma->table, 1, VBLK_TABLE_ENTRIES,
-			virtio_virt_to_dma(data->addr), data->len, writable);
+	virtio_cache_clean(addr, len);
+	virtq_table_set(&q->vq, dma->table, 1, VBLK_TABLE_ENTRIES, virtio_virt_to_dma(addr),
+			len, writable);
 	/* Header and status byte (the virtqueue cleans the table). */
 	virtio_cache_clean(dma, offsetof(struct vblk_slot_dma, table));
-	uint32_t total = (uint32_t)sizeof(dma->hdr) + data->len + 1;
-	rc = virtq_add_table(&q->vq, dma->table, VBLK_TABLE_ENTRIES, total,
-			     (writable ? data->len : 0) + 1, req);
+	uint32_t total = (uint32_t)sizeof(dma->hdr) + len + 1;
+	uint32_t in_bytes = (writable ? len : 0) + 1;
+	claim_slot(q, nfree, qi, req, slot, in_bytes);
+	int rc = virtq_add_table(&q->vq, dma->table, VBLK_TABLE_ENTRIES, total, in_bytes, req);
 	if (rc)
-		return rc;
-	claim_slot(q, qi, req, slot);
-	return VIRTIO_OK;
+		unclaim_slot(q);
+	return rc;
 }
 
-/* The submission of a request with `ndata` data buffers (== req->ndata)
- * as a chain: one body, inlined with ndata 1 (every read and write the
- * block layer makes without slot tables: its loops unroll and only the
- * three entries a request has are built) and once for any other count. */
+/* The submission of a validated request with `ndata` data buffers
+ * (== req->ndata) as a chain: one body, inlined with ndata 1 (every read
+ * and write the block layer makes without slot tables: its loops unroll
+ * and only the three entries a request has are built) and once for any
+ * other count. */
 static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue *q, uint16_t qi,
 					    struct vblk_req *req, uint16_t ndata)
 {
-	uint16_t slot;
-	struct vblk_slot_dma *dma;
-	int rc = prepare_slot(blk, q, req, ndata, &slot, &dma);
-	if (rc)
-		return rc;
+	uint16_t nfree = q->nfree;
+	if (nfree == 0)
+		return no_slot(q);
+	uint16_t slot = q->free[nfree - 1];
+	struct vblk_slot_dma *dma = prepare_slot(blk, q, slot, req->type, hdr_sector(req));
 	struct virtq_sg sg[VBLK_MAX_DATA_SG + 2];
 	unsigned n = 0;
+	uint32_t in_bytes = 1; /* the status byte, and the data the device fills */
+	bool writable = data_is_writable(req->type);
 	sg[n++] = (struct virtq_sg){ &dma->hdr, sizeof(dma->hdr) };
 	for (uint16_t i = 0; i < ndata; i++) {
 		sg[n++] = req->data[i];
+		if (writable)
+			in_bytes += req->data[i].len;
 		/* Write back the caller's data (a write's payload; for a read,
 		 * dirty lines that would otherwise land over the device's
 		 * data when evicted). */
 		virtio_cache_clean(req->data[i].addr, req->data[i].len);
 	}
-	bool rw = req->type == VIRTIO_BLK_T_IN || req->type == VIRTIO_BLK_T_OUT;
-	if (!rw && range_limits(&blk->info, req->type)) {
+	if (vblk_is_range(req->type)) {
 		/* One segment, built here in DMA memory (§5.2.6). */
 		virtio_le64_store(&dma->seg.sector, req->sector);
 		virtio_le32_store(&dma->seg.num_sectors, req->nsectors);
@@ -452,47 +378,59 @@ static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue 
 		sg[n++] = (struct virtq_sg){ &dma->seg, sizeof(dma->seg) };
 	}
 	sg[n++] = (struct virtq_sg){ &dma->status, 1 };
-	unsigned n_out = data_is_writable(req->type) ? 1 : n - 1;
+	unsigned n_out = writable ? 1 : n - 1;
 	virtio_cache_clean(&dma->hdr, offsetof(struct vblk_slot_dma, table));
 
-	rc = virtq_add(&q->vq, sg, n_out, n - n_out, req);
+	claim_slot(q, nfree, qi, req, slot, in_bytes);
+	int rc = virtq_add(&q->vq, sg, n_out, n - n_out, req);
 	if (rc)
-		return rc;
-	claim_slot(q, qi, req, slot);
-	return VIRTIO_OK;
+		unclaim_slot(q);
+	return rc;
 }
 
-/* Every request the slot table does not take, out of line: its chain
- * array and saved registers are not the table path's cost. */
+/* Every request vblk_rw_one_ok() did not take, out of line: its checks, chain
+ * array and saved registers are not the hot path's cost.  The broken
+ * check first, as before any argument check. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static int submit_chain(struct vblk *blk, struct vblk_queue *q, uint16_t qi,
-			struct vblk_req *req)
+static int submit_checked(struct vblk *blk, struct vblk_queue *q, uint16_t qi,
+			  struct vblk_req *req)
 {
+	if (virtq_is_broken(&q->vq))
+		return VIRTIO_EBROKEN;
+	int rc = vblk_validate(blk, req);
+	if (rc)
+		return rc;
+	if (req->ndata == 1 && q->tables)
+		return submit_table(blk, q, qi, req, hdr_sector(req), data_is_writable(req->type));
 	if (req->ndata == 1)
 		return submit(blk, q, qi, req, 1);
 	return submit(blk, q, qi, req, req->ndata);
 }
 
+/* A read or write of one buffer on a queue with slot tables (every one
+ * the kernel's block layer sends) is checked by vblk_rw_one_ok() and goes
+ * straight to its table.  The broken check is the virtqueue's there: a
+ * broken queue's virtq_add_table() is VIRTIO_EBROKEN and exposes nothing,
+ * the slot comes back (only its header and table entry were written, in
+ * vain), and no_slot() answers for a full one. */
 int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 {
-	struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
+	struct vblk_queue *q = queue_at(blk, qi);
 	if (!q)
 		return VIRTIO_EINVAL;
 	int rc = virtio_device_error(blk->vdev);
 	if (rc)
 		return rc;
-	if (virtq_is_broken(&q->vq))
-		return VIRTIO_EBROKEN;
-	if (req->ndata == 1 && q->tables)
-		return submit_table(blk, q, qi, req);
-	return submit_chain(blk, q, qi, req);
+	if (req->ndata == 1 && q->tables && vblk_rw_one_ok(blk, req))
+		return submit_table(blk, q, qi, req, req->sector, req->type == VIRTIO_BLK_T_IN);
+	return submit_checked(blk, q, qi, req);
 }
 
 void vblk_kick(struct vblk *blk, uint16_t qi)
 {
-	struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
+	struct vblk_queue *q = queue_at(blk, qi);
 	if (q)
 		virtio_queue_kick(&q->vq); /* from a done(): once the drain is through */
 }
@@ -505,25 +443,44 @@ int vblk_submit(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 	return rc;
 }
 
+/* OK first: it is nearly every completion. */
 static int status_to_error(uint8_t status)
 {
+	if (__builtin_expect(status == VIRTIO_BLK_S_OK, 1))
+		return VIRTIO_OK;
 	switch (status) {
-	case VIRTIO_BLK_S_OK: return VIRTIO_OK;
 	case VIRTIO_BLK_S_UNSUPP: return VIRTIO_EUNSUPP;
 	case STATUS_UNWRITTEN: return VIRTIO_ENOSTATUS;
 	default: return VIRTIO_EIO; /* IOERR, or a value the spec never defined */
 	}
 }
 
-/* The device-writable bytes of a request: its data when the device fills
- * it, then the status byte. */
-static uint32_t writable_bytes(const struct vblk_req *req)
+/* The slot back on the free stack, then the caller's done(). */
+static inline void finish(struct vblk_queue *q, struct vblk_req *req, uint16_t slot,
+			  int status)
 {
-	uint32_t n = 1;
-	if (data_is_writable(req->type))
-		for (uint16_t i = 0; i < req->ndata; i++)
-			n += req->data[i].len;
-	return n;
+	q->free[q->nfree++] = slot;
+	req->done(req, status);
+}
+
+/* Out of line, so request_done() saves no registers for them: a request
+ * that failed, and one whose used length makes the queue broken. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void request_failed(struct vblk_queue *q, struct vblk_req *req, int status)
+{
+	req->written = 0;
+	finish(q, req, req->slot, status);
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void used_len_fault(struct vblk_queue *q, struct vblk_req *req)
+{
+	virtio_queue_fault(&q->vq, "used length leaves out the status byte");
+	request_failed(q, req, VIRTIO_EBROKEN);
 }
 
 /* The queue's done(): a request the device used (status 0: its status
@@ -531,57 +488,40 @@ static uint32_t writable_bytes(const struct vblk_req *req)
  *
  * The used length: nothing past it may be trusted (§2.7.8.3), and the
  * status byte is the last writable byte, so a modern device must report
- * all of them written; less is a fault.  A legacy device's lengths are
- * ignored (§5.2.6.3: devices put the whole descriptor length there, or
- * only the status byte's); the virtqueue clamps them to what was
- * posted, and the pre-set status value still catches a status byte the
- * device never wrote. */
+ * all of them written (req->used_min, from the submission); less is a
+ * fault.  A legacy device's lengths are ignored (§5.2.6.3: devices put
+ * the whole descriptor length there, or only the status byte's); the
+ * virtqueue clamps them to what was posted, and the pre-set status value
+ * still catches a status byte the device never wrote. */
 static void request_done(void *ctx, void *token, uint32_t len, int status)
 {
 	struct vblk_queue *q = ctx;
 	struct vblk_req *req = token;
 
-	if (status == VIRTIO_OK && len < writable_bytes(req) && !q->vq.vdev->legacy) {
-		virtio_queue_fault(&q->vq, "used length leaves out the status byte");
-		status = VIRTIO_EBROKEN;
-	} else if (status == VIRTIO_OK) {
-		struct vblk_slot_dma *dma = &q->dma[req->slot];
-		virtio_cache_invalidate(&dma->status, 1);
-		/* What the device wrote, before the caller reads it. */
-		if (data_is_writable(req->type))
-			for (uint16_t i = 0; i < req->ndata; i++)
-				virtio_cache_invalidate(req->data[i].addr, req->data[i].len);
-		req->written = len;
-		status = status_to_error(dma->status);
+	if (__builtin_expect(status != VIRTIO_OK, 0)) {
+		request_failed(q, req, status);
+		return;
 	}
-	q->free[q->nfree++] = req->slot;
-	req->done(req, status);
+	/* Legacy looked up only for a short length: never, normally. */
+	if (__builtin_expect(len < req->used_min, 0) && !q->vq.vdev->legacy) {
+		used_len_fault(q, req);
+		return;
+	}
+	uint16_t slot = req->slot;
+	struct vblk_slot_dma *dma = &q->dma[slot];
+	virtio_cache_invalidate(&dma->status, 1);
+	/* What the device wrote, before the caller reads it. */
+	if (data_is_writable(req->type))
+		for (uint16_t i = 0; i < req->ndata; i++)
+			virtio_cache_invalidate(req->data[i].addr, req->data[i].len);
+	req->written = len;
+	finish(q, req, slot, status_to_error(dma->status));
 }
 
 int vblk_poll(struct vblk *blk, uint16_t qi)
 {
-	struct vblk_queue *q = qi < VBLK_MAX_QUEUES ? blk->queues[qi] : NULL;
+	struct vblk_queue *q = queue_at(blk, qi);
 	if (!q)
 		return VIRTIO_EINVAL;
 	return virtio_queue_drain(&q->vq, VIRTIO_DRAIN_BUDGET);
-}
-
-uint32_t vblk_range_chunk(const struct vblk *blk, uint32_t type, uint64_t sector,
-			  uint64_t count)
-{
-	const struct vblk_range_limits *l = range_limits(&blk->info, type);
-	if (!l || l->max_sectors == 0 || count == 0)
-		return 0;
-	uint64_t chunk = count < l->max_sectors ? count : l->max_sectors;
-	uint64_t per = blk->info.blk_size / VIRTIO_BLK_SECTOR;
-	if (l->alignment > 1 && chunk == l->max_sectors) {
-		/* End the piece on an alignment boundary so the next starts
-		 * on one (§5.2.5: discard_sector_alignment). */
-		uint64_t end = (sector + chunk) / l->alignment * l->alignment;
-		if (end > sector)
-			chunk = end - sector;
-	}
-	if (per > 1 && chunk > per)
-		chunk -= chunk % per; /* whole logical blocks */
-	return (uint32_t)chunk;
 }

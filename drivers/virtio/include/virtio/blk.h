@@ -37,13 +37,13 @@
 struct vblk_req {
 	/* Set by the caller. */
 	uint32_t type;                 /* VIRTIO_BLK_T_* */
+	uint32_t flags;                /* WRITE_ZEROES: VIRTIO_BLK_WZ_F_UNMAP */
 	uint64_t sector;               /* 512-byte units */
 	const struct virtq_sg *data;   /* IN/OUT data buffers, each a multiple
 					* of 512; GET_ID: one of 20 bytes */
 	uint16_t ndata;
 	uint32_t nsectors;             /* DISCARD, WRITE_ZEROES, SECURE_ERASE:
 					* the range; the driver builds the segment */
-	uint32_t flags;                /* WRITE_ZEROES: VIRTIO_BLK_WZ_F_UNMAP */
 	/* 0 or VIRTIO_E*; runs inside vblk_poll/vblk_interrupt (or the
 	 * core's abort/recover, with their error) and may submit new
 	 * requests (the slot is already free again). */
@@ -53,6 +53,10 @@ struct vblk_req {
 	uint16_t queue;
 	uint16_t slot;
 	uint32_t written; /* bytes the device said it wrote (advisory) */
+	/* In flight: the least used length a modern device may report (the
+	 * request's writable bytes), fixed at submission so the completion
+	 * need not add the buffers up again. */
+	uint32_t used_min;
 };
 
 /* Entries of a slot's pre-built indirect table: header, data, status. */
@@ -112,10 +116,20 @@ struct vblk_sync {
 	bool busy; /* submitted, done() not yet called */
 };
 
+/* The one-buffer read/write check's limits (blk.c's rw_one_ok()), derived
+ * from info whenever the driver reads the configuration.  The driver's. */
+struct vblk_rw_limits {
+	uint32_t len_limit;  /* info.size_max, UINT32_MAX for none */
+	uint32_t type_max;   /* VIRTIO_BLK_T_IN when read-only, else _OUT */
+	uint16_t block_mask; /* info.blk_size - 1 (blk_size <= 65536) */
+};
+
 struct vblk {
-	struct virtio_device *vdev;
-	struct vblk_info info;
+	/* First: every request indexes it (one shift and add). */
 	struct vblk_queue *queues[VBLK_MAX_QUEUES]; /* NULL: not attached */
+	struct virtio_device *vdev;
+	struct vblk_info info; /* the driver's: read it, never write it */
+	struct vblk_rw_limits rw;
 	struct vblk_sync sync;
 };
 
