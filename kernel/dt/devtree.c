@@ -9,15 +9,20 @@
  *
  * One walk over the structure block (after fdt_init() has validated it)
  * visits every node once, with the chain of open nodes and their cell
- * counts at hand, and keeps what each lookup below wants: the first node
- * of each compatible string (document order, as fdt_find_compatible()
- * would find it), every virtio-mmio slot, the root's memory, cpus,
- * chosen, aliases and reserved-memory children, the harts, and every
- * phandle.  What depends on another node (the UART stdout-path names,
- * the parents an IMSIC or interrupt-map refers to) is resolved after the
- * walk from what it kept.  Under TCG a boot pays for every instruction
- * the first time it runs, so one walk with little code beats a dozen
- * lookups that each walk the tree (issue 14: boot time).
+ * counts at hand, and keeps what the lookups want: the first node of each
+ * compatible string in document order (as fdt_find_compatible() finds
+ * it) with the properties of prop_names[], every virtio-mmio slot, the
+ * root's memory and its cpus, chosen, aliases and reserved-memory
+ * children, the harts, and every phandle.  What depends on another node
+ * (the UART stdout-path names, the nodes an IMSIC or interrupt-map refers
+ * to) is resolved after the walk from what it kept.
+ *
+ * Why so: under TCG a boot pays about 3 us for each block of code the
+ * first time it runs, far more than for running it, and this was a third
+ * of the kernel's blocks before the prompt (issue 14).  So the walk reads
+ * each property once through one loop, helpers are shared rather than
+ * inlined at every use, and a dozen lookups that each walked the tree
+ * became one walk.
  *
  * A node's properties are the ones before its first child, as fdt_prop()
  * sees them; of a name given twice the first counts.
@@ -30,6 +35,7 @@
 #define MAX_PHANDLES 64 /* QEMU virt: one per hart's interrupt controller, plus a few */
 #define MAX_APLICS   16 /* QEMU virt: two per socket */
 #define QEMU_TEST_BASE 0x100000 /* where a bare "syscon" counts as the test device */
+#define NOINLINE __attribute__((noinline)) /* one copy: each is one more block to translate */
 
 static struct dt_info info;
 static struct fdt fdt;
@@ -46,15 +52,19 @@ const struct fdt *devtree_fdt(void)
 
 /* ---- what the walk keeps ------------------------------------------------ */
 
-/* The properties the walk reads of every node. */
-enum {
-	P_COMPATIBLE, P_REG, P_DEVICE_TYPE, P_ADDRESS_CELLS, P_SIZE_CELLS, P_PHANDLE,
-	P_LINUX_PHANDLE, P_INTERRUPTS, P_INTERRUPTS_EXTENDED, P_COUNT
-};
-
 static const char *const prop_names[P_COUNT] = {
-	"compatible", "reg", "device_type", "#address-cells", "#size-cells", "phandle",
-	"linux,phandle", "interrupts", "interrupts-extended",
+	[P_COMPATIBLE] = "compatible", [P_REG] = "reg", [P_DEVICE_TYPE] = "device_type",
+	[P_ADDRESS_CELLS] = "#address-cells", [P_SIZE_CELLS] = "#size-cells",
+	[P_INTERRUPT_CELLS] = "#interrupt-cells", [P_PHANDLE] = "phandle",
+	[P_LINUX_PHANDLE] = "linux,phandle", [P_INTERRUPTS] = "interrupts",
+	[P_INTERRUPTS_EXTENDED] = "interrupts-extended", [P_TIMEBASE] = "timebase-frequency",
+	[P_BOOTARGS] = "bootargs", [P_STDOUT_PATH] = "stdout-path", [P_REG_SHIFT] = "reg-shift",
+	[P_REG_IO_WIDTH] = "reg-io-width", [P_CLOCK_FREQUENCY] = "clock-frequency",
+	[P_NDEV] = "riscv,ndev", [P_BUS_RANGE] = "bus-range", [P_RANGES] = "ranges",
+	[P_INTERRUPT_MAP_MASK] = "interrupt-map-mask", [P_INTERRUPT_MAP] = "interrupt-map",
+	[P_MSI_PARENT] = "msi-parent", [P_NUM_SOURCES] = "riscv,num-sources",
+	[P_NUM_IDS] = "riscv,num-ids", [P_IPI_ID] = "riscv,ipi-id",
+	[P_GUEST_INDEX_BITS] = "riscv,guest-index-bits",
 };
 
 /* The compatible strings something below looks for. */
@@ -68,17 +78,20 @@ static const char *const compat_names[C_COUNT] = {
 	"sifive,test1", "sifive,test0", "syscon", "virtio,mmio", "pci-host-ecam-generic",
 };
 
-struct prop {
-	const uint8_t *data; /* NULL: absent */
-	uint32_t len;
+/* The root's children that something below looks for, by name. */
+enum { R_CPUS, R_CHOSEN, R_ALIASES, R_RESERVED, R_COUNT };
+
+static const char *const root_names[R_COUNT] = {
+	"cpus", "chosen", "aliases", "reserved-memory",
 };
 
-/* A node some lookup wants, with its first reg entry decoded. */
+/* A node some lookup wants: its properties and its first reg entry. */
 struct node {
 	int off;             /* -1: none */
 	bool reg_ok;
 	uint64_t base, size;
 	uint32_t parent_ac;  /* the parent's #address-cells */
+	struct prop p[P_COUNT];
 };
 
 /* One open node of the walk. */
@@ -87,50 +100,75 @@ struct level {
 	const char *name;
 	uint32_t ac, sc;     /* the cells it sets for its children */
 	bool props_done;     /* a child began: later properties are not the node's */
+	bool reg_uint;       /* its reg is one or two cells: reg_value (fdt_prop_uint()) */
+	uint64_t reg_value;
+};
+
+struct phandle {
+	uint32_t phandle;
+	uint32_t ac0, ic0;   /* #address-cells, #interrupt-cells; 0 when absent */
+	bool parent_reg;     /* the parent's reg is one or two cells: parent_value */
+	uint64_t parent_value;
 };
 
 static struct {
-	struct prop p[P_COUNT];          /* of the innermost open node */
-	int chosen, aliases, cpus, reserved; /* root children, by name; -1: none */
+	struct node cur;                 /* the innermost open node, as it is read */
+	int root_child[R_COUNT];         /* -1: none */
+	struct node chosen;
 	bool timebase_found;             /* nonzero, in /cpus or (else) a child of it */
 	struct node first[C_COUNT];      /* the first node of each compatible */
 	struct node syscon;              /* the first syscon at QEMU_TEST_BASE */
 	struct node imsic;               /* the first S-level riscv,imsics */
-	struct prop imsic_ie;            /* its interrupts-extended */
 	struct node aplic[MAX_APLICS];
 	unsigned n_aplic;
 	bool aplic_overflow;
-	struct { uint32_t phandle; int node, parent; } ph[MAX_PHANDLES];
+	struct phandle ph[MAX_PHANDLES];
 	unsigned n_ph;
 	bool ph_overflow;
 	struct dt_range virtio_doc[DT_MAX_VIRTIO_MMIO]; /* kept slots, in document order */
 } w;
 
-
-static uint32_t pu32(const struct prop *p, uint32_t dflt)
+NOINLINE uint32_t devtree_u32(const struct prop *p, uint32_t dflt)
 {
 	return p->data && p->len == 4 ? cell(p->data, 0) : dflt;
 }
 
-/* fdt_prop_string()'s rule: NUL-terminated within its length. */
-static bool pstr_is(const struct prop *p, const char *s)
+/* fdt_prop_uint()'s rule: one or two cells. */
+static NOINLINE bool prop_uint(const struct prop *p, uint64_t *out)
 {
-	return p->data && p->len && p->data[p->len - 1] == '\0' &&
-	       strcmp((const char *)p->data, s) == 0;
+	if (!p->data || (p->len != 4 && p->len != 8))
+		return false;
+	*out = fdt_cells(p->data, p->len / 4);
+	return true;
 }
 
-uint32_t devtree_prop_u32(int node, const char *name, uint32_t dflt)
+/* fdt_prop_string()'s rule: NUL-terminated within its length. */
+static NOINLINE const char *prop_string(const struct prop *p)
 {
-	struct prop p = { 0 };
+	return p->data && p->len && p->data[p->len - 1] == '\0' ? (const char *)p->data : NULL;
+}
 
-	p.data = fdt_prop(&fdt, node, name, &p.len);
-	return pu32(&p, dflt);
+static NOINLINE bool prop_string_is(const struct prop *p, const char *s)
+{
+	const char *v = prop_string(p);
+
+	return v && strcmp(v, s) == 0;
+}
+
+/* Which of names[0..n) this is, or n. */
+static NOINLINE unsigned name_index(const char *name, const char *const *names, unsigned n)
+{
+	unsigned i = 0;
+
+	while (i < n && strcmp(name, names[i]) != 0)
+		i++;
+	return i;
 }
 
 /* Entry `index` of a reg property under a parent with these cell counts
  * (fdt_reg()'s rules). */
-static bool decode_reg(const struct prop *reg, uint32_t ac, uint32_t sc, unsigned index,
-		       uint64_t *base, uint64_t *size)
+static NOINLINE bool decode_reg(const struct prop *reg, uint32_t ac, uint32_t sc, unsigned index,
+				uint64_t *base, uint64_t *size)
 {
 	uint64_t entry = 4ull * (ac + sc);
 
@@ -143,22 +181,15 @@ static bool decode_reg(const struct prop *reg, uint32_t ac, uint32_t sc, unsigne
 
 /* First interrupt of a node: "interrupts" (first cell), or the cell after
  * the phandle in "interrupts-extended".  0 when it has none. */
-static uint32_t first_irq(const struct prop *irqs, const struct prop *ext)
+static NOINLINE uint32_t first_irq(const struct prop *p)
 {
+	const struct prop *irqs = &p[P_INTERRUPTS], *ext = &p[P_INTERRUPTS_EXTENDED];
+
 	if (irqs->data && irqs->len >= 4)
 		return cell(irqs->data, 0);
 	if (ext->data && ext->len >= 8)
 		return cell(ext->data, 1);
 	return 0;
-}
-
-static uint32_t node_irq(int node)
-{
-	struct prop irqs = { 0 }, ext = { 0 };
-
-	irqs.data = fdt_prop(&fdt, node, "interrupts", &irqs.len);
-	ext.data = fdt_prop(&fdt, node, "interrupts-extended", &ext.len);
-	return first_irq(&irqs, &ext);
 }
 
 /* Which of compat_names the stringlist holds (fdt_stringlist_contains()'s
@@ -172,135 +203,159 @@ static uint32_t compat_mask(const struct prop *p)
 		size_t n = strnlen(list + pos, p->len - pos);
 		if (n == p->len - pos)
 			break;
-		for (unsigned c = 0; c < C_COUNT; c++)
-			if (strcmp(list + pos, compat_names[c]) == 0)
-				mask |= 1u << c;
+		unsigned c = name_index(list + pos, compat_names, C_COUNT);
+		mask |= 1u << c; /* bit C_COUNT: none of them */
 		pos += (uint32_t)n + 1;
 	}
-	return mask;
+	return mask & ((1u << C_COUNT) - 1);
 }
 
-/* fdt_subnode()'s rule for a name without a unit address. */
-static bool name_is(const char *name, const char *want)
+/* fdt_subnode()'s rule: without '@' in the component, "memory" matches
+ * "memory@80000000" too. */
+static NOINLINE bool component_is(const char *name, const char *comp, size_t len)
 {
-	size_t n = strlen(want);
+	bool has_unit = false;
 
-	return strncmp(name, want, n) == 0 && (name[n] == '\0' || name[n] == '@');
+	for (size_t i = 0; i < len; i++)
+		has_unit |= comp[i] == '@';
+	return strncmp(name, comp, len) == 0 &&
+	       (name[len] == '\0' || (!has_unit && name[len] == '@'));
 }
 
-static void add_reserved(uint64_t base, uint64_t size)
+static NOINLINE void add_reserved(uint64_t base, uint64_t size)
 {
 	if (size && info.n_reserved < DT_MAX_RESERVED)
 		info.reserved[info.n_reserved++] = (struct dt_range){ base, size };
 }
 
 /* A register window of a device the kernel uses (the page tables map it). */
-static void add_mmio(uint64_t base, uint64_t size)
+static NOINLINE void add_mmio(uint64_t base, uint64_t size)
 {
 	if (size && info.n_mmio < DT_MAX_MMIO)
 		info.mmio[info.n_mmio++] = (struct dt_range){ base, size };
 }
 
-static void add_phandle(uint32_t ph, int node, int parent)
+/* ---- the walk ------------------------------------------------------------- */
+
+static void add_phandles(const struct node *n, const struct level *up)
 {
-	if (ph == 0)
-		return; /* never looked up */
-	if (w.n_ph == MAX_PHANDLES) {
-		w.ph_overflow = true;
-		return;
+	uint32_t ph[2] = { devtree_u32(&n->p[P_PHANDLE], 0), devtree_u32(&n->p[P_LINUX_PHANDLE], 0) };
+
+	for (unsigned i = 0; i < 2; i++) {
+		if (ph[i] == 0 || (i == 1 && ph[1] == ph[0]))
+			continue; /* 0 is never looked up */
+		if (w.n_ph == MAX_PHANDLES) {
+			w.ph_overflow = true;
+			return;
+		}
+		w.ph[w.n_ph++] = (struct phandle){
+			.phandle = ph[i],
+			.ac0 = devtree_u32(&n->p[P_ADDRESS_CELLS], 0),
+			.ic0 = devtree_u32(&n->p[P_INTERRUPT_CELLS], 0),
+			.parent_reg = up && up->reg_uint,
+			.parent_value = up ? up->reg_value : 0,
+		};
 	}
-	w.ph[w.n_ph].phandle = ph;
-	w.ph[w.n_ph].node = node;
-	w.ph[w.n_ph++].parent = parent;
 }
 
-static void add_virtio(uint64_t base, uint64_t size, uint32_t irq)
+static void add_virtio(const struct node *n)
 {
 	if (info.n_virtio_mmio == DT_MAX_VIRTIO_MMIO) {
 		info.n_virtio_mmio_dropped++;
 		return;
 	}
-	w.virtio_doc[info.n_virtio_mmio] = (struct dt_range){ base, size };
+	w.virtio_doc[info.n_virtio_mmio] = (struct dt_range){ n->base, n->size };
 	/* insertion sort: QEMU lists them in descending address order */
 	unsigned i = info.n_virtio_mmio++;
-	while (i > 0 && info.virtio_mmio[i - 1].base > base) {
+	while (i > 0 && info.virtio_mmio[i - 1].base > n->base) {
 		info.virtio_mmio[i] = info.virtio_mmio[i - 1];
 		i--;
 	}
-	info.virtio_mmio[i] = (struct dt_virtio_mmio){ .base = base, .size = size, .irq = irq };
+	info.virtio_mmio[i] = (struct dt_virtio_mmio){ n->base, n->size, first_irq(n->p) };
 }
 
-/* ---- the walk ------------------------------------------------------------- */
+/* A child of /cpus: a hart, and maybe where the timebase is. */
+static void visit_cpu(const struct node *n)
+{
+	uint64_t id;
+
+	if (prop_string_is(&n->p[P_DEVICE_TYPE], "cpu") && prop_uint(&n->p[P_REG], &id) &&
+	    info.n_harts < DT_MAX_HARTS)
+		info.harts[info.n_harts++] = (uint32_t)id;
+	/* some trees put the timebase in each cpu node instead */
+	if (!w.timebase_found)
+		w.timebase_found = prop_uint(&n->p[P_TIMEBASE], &info.timebase_hz) &&
+				   info.timebase_hz;
+}
+
+/* A child of the root. */
+static void visit_root_child(const struct node *n, const char *name)
+{
+	unsigned r = 0;
+
+	if (!info.mem_size && prop_string_is(&n->p[P_DEVICE_TYPE], "memory") && n->reg_ok &&
+	    n->size) {
+		info.mem_base = n->base;
+		info.mem_size = n->size;
+	}
+	while (r < R_COUNT && (w.root_child[r] >= 0 || !component_is(name, root_names[r],
+								      strlen(root_names[r]))))
+		r++;
+	if (r == R_COUNT)
+		return;
+	w.root_child[r] = n->off;
+	if (r == R_CPUS)
+		w.timebase_found = prop_uint(&n->p[P_TIMEBASE], &info.timebase_hz) &&
+				   info.timebase_hz;
+	else if (r == R_CHOSEN)
+		w.chosen = *n;
+}
 
 /*
- * The node at `lv` has all its properties (w.p): keep what the lookups
- * want of it.  `up` is its parent (NULL for the root), `depth` its depth.
+ * The node at `lv` has all its properties (w.cur.p): keep what the
+ * lookups want of it.  `up` is its parent (NULL for the root), `depth`
+ * its depth.
  */
 static void visit(struct level *lv, const struct level *up, int depth)
 {
-	const struct prop *p = w.p;
-	uint64_t base = 0, size = 0;
-	bool reg_ok = up && decode_reg(&p[P_REG], up->ac, up->sc, 0, &base, &size);
-	uint32_t mask = p[P_COMPATIBLE].data ? compat_mask(&p[P_COMPATIBLE]) : 0;
-	int parent = up ? up->off : -1;
+	struct node *n = &w.cur;
+	const struct prop *p = n->p;
 
 	lv->props_done = true;
-	lv->ac = pu32(&p[P_ADDRESS_CELLS], 2);
-	lv->sc = pu32(&p[P_SIZE_CELLS], 1);
-	uint32_t ph = pu32(&p[P_PHANDLE], 0), lph = pu32(&p[P_LINUX_PHANDLE], 0);
-	add_phandle(ph, lv->off, parent);
-	if (lph != ph)
-		add_phandle(lph, lv->off, parent);
+	lv->ac = devtree_u32(&p[P_ADDRESS_CELLS], 2);
+	lv->sc = devtree_u32(&p[P_SIZE_CELLS], 1);
+	lv->reg_uint = prop_uint(&p[P_REG], &lv->reg_value);
+	n->off = lv->off;
+	n->parent_ac = up ? up->ac : 0;
+	n->reg_ok = up && decode_reg(&p[P_REG], up->ac, up->sc, 0, &n->base, &n->size);
+	add_phandles(n, up);
 
-	struct node n = { lv->off, reg_ok, base, size, up ? up->ac : 0 };
+	uint32_t mask = p[P_COMPATIBLE].data ? compat_mask(&p[P_COMPATIBLE]) : 0;
 	for (unsigned c = 0; mask >> c; c++)
 		if ((mask >> c & 1) && w.first[c].off < 0)
-			w.first[c] = n;
-	if ((mask & 1u << C_SYSCON) && w.syscon.off < 0 && reg_ok && base == QEMU_TEST_BASE)
-		w.syscon = n;
-	if ((mask & 1u << C_VIRTIO_MMIO) && reg_ok)
-		add_virtio(base, size, first_irq(&p[P_INTERRUPTS], &p[P_INTERRUPTS_EXTENDED]));
+			w.first[c] = *n;
+	if (mask & 1u << C_VIRTIO_MMIO && n->reg_ok)
+		add_virtio(n);
+	if ((mask & 1u << C_SYSCON) && w.syscon.off < 0 && n->reg_ok && n->base == QEMU_TEST_BASE)
+		w.syscon = *n;
 	/* the S-level IMSIC: its interrupts-extended entries say 9, supervisor external */
-	if ((mask & 1u << C_IMSICS) && w.imsic.off < 0 && reg_ok &&
-	    p[P_INTERRUPTS_EXTENDED].data && p[P_INTERRUPTS_EXTENDED].len >= 8 &&
-	    cell(p[P_INTERRUPTS_EXTENDED].data, 1) == 9) {
-		w.imsic = n;
-		w.imsic_ie = p[P_INTERRUPTS_EXTENDED];
-	}
+	const struct prop *ie = &p[P_INTERRUPTS_EXTENDED];
+	if ((mask & 1u << C_IMSICS) && w.imsic.off < 0 && n->reg_ok && ie->data && ie->len >= 8 &&
+	    cell(ie->data, 1) == 9)
+		w.imsic = *n;
 	if (mask & 1u << C_APLIC) {
 		if (w.n_aplic < MAX_APLICS)
-			w.aplic[w.n_aplic++] = n;
+			w.aplic[w.n_aplic++] = *n;
 		else
 			w.aplic_overflow = true;
 	}
 
-	const char *name = lv->name;
 	if (depth == 1) {
-		if (!info.mem_size && pstr_is(&p[P_DEVICE_TYPE], "memory") && reg_ok && size) {
-			info.mem_base = base;
-			info.mem_size = size;
-		}
-		if (w.cpus < 0 && name_is(name, "cpus")) {
-			w.cpus = lv->off;
-			w.timebase_found = fdt_prop_uint(&fdt, lv->off, "timebase-frequency",
-							 &info.timebase_hz) && info.timebase_hz;
-		} else if (w.chosen < 0 && name_is(name, "chosen")) {
-			w.chosen = lv->off;
-		} else if (w.aliases < 0 && name_is(name, "aliases")) {
-			w.aliases = lv->off;
-		} else if (w.reserved < 0 && name_is(name, "reserved-memory")) {
-			w.reserved = lv->off;
-		}
-	} else if (depth == 2 && up->off == w.cpus) {
-		const struct prop *id = &p[P_REG]; /* the hart id, 1 or 2 cells */
-		if (pstr_is(&p[P_DEVICE_TYPE], "cpu") && id->data && (id->len == 4 || id->len == 8) &&
-		    info.n_harts < DT_MAX_HARTS)
-			info.harts[info.n_harts++] = (uint32_t)fdt_cells(id->data, id->len / 4);
-		/* some trees put the timebase in each cpu node instead */
-		if (!w.timebase_found)
-			w.timebase_found = fdt_prop_uint(&fdt, lv->off, "timebase-frequency",
-							 &info.timebase_hz) && info.timebase_hz;
-	} else if (depth == 2 && up->off == w.reserved) {
+		visit_root_child(n, lv->name);
+	} else if (depth == 2 && up->off == w.root_child[R_CPUS]) {
+		visit_cpu(n);
+	} else if (depth == 2 && up->off == w.root_child[R_RESERVED]) {
+		uint64_t base, size;
 		for (unsigned i = 0; decode_reg(&p[P_REG], up->ac, up->sc, i, &base, &size); i++)
 			add_reserved(base, size);
 	}
@@ -313,57 +368,69 @@ static void walk(void)
 	struct fdt_token t;
 
 	for (uint32_t off = (uint32_t)fdt.root; fdt_token(&fdt, off, &t); off = t.next) {
+		if (t.type == FDT_PROP) {
+			unsigned i = name_index(t.name, prop_names, P_COUNT);
+			if (depth >= 0 && !stack[depth].props_done && i < P_COUNT && !w.cur.p[i].data)
+				w.cur.p[i] = (struct prop){ t.data, t.len };
+			continue;
+		}
+		if (t.type == FDT_NOP)
+			continue;
+		/* a node begins or ends: its parent's (or its own) properties are complete */
+		if (depth >= 0 && !stack[depth].props_done)
+			visit(&stack[depth], depth ? &stack[depth - 1] : NULL, depth);
 		if (t.type == FDT_BEGIN_NODE) {
-			if (depth >= 0 && !stack[depth].props_done)
-				visit(&stack[depth], depth ? &stack[depth - 1] : NULL, depth);
 			if (++depth == FDT_MAX_DEPTH)
 				return; /* fdt_init() refuses such a tree */
 			stack[depth] = (struct level){ .off = (int)off, .name = t.name };
-			memset(w.p, 0, sizeof(w.p));
-		} else if (t.type == FDT_PROP) {
-			if (depth < 0 || stack[depth].props_done)
-				continue;
-			for (unsigned i = 0; i < P_COUNT; i++) {
-				if (strcmp(t.name, prop_names[i]) == 0) {
-					if (!w.p[i].data)
-						w.p[i] = (struct prop){ t.data, t.len };
-					break;
-				}
-			}
-		} else if (t.type == FDT_END_NODE) {
-			if (depth < 0)
-				return;
-			if (!stack[depth].props_done)
-				visit(&stack[depth], depth ? &stack[depth - 1] : NULL, depth);
-			depth--;
-		} else if (t.type == FDT_END) {
-			return;
+			memset(w.cur.p, 0, sizeof(w.cur.p));
+		} else if (t.type != FDT_END_NODE || --depth < -1) {
+			return; /* FDT_END */
 		}
 	}
 }
 
 /* ---- after the walk ----------------------------------------------------- */
 
-int devtree_phandle_node(uint32_t ph, int *parent)
+/* The entry of the phandle table for this phandle (fdt_find_phandle():
+ * the first node in document order), or NULL. */
+static const struct phandle *find_phandle(uint32_t ph, struct phandle *slow)
 {
 	if (ph == 0 || ph == 0xffffffffu)
-		return -1;
-	for (unsigned i = 0; i < w.n_ph; i++) {
-		if (w.ph[i].phandle == ph) {
-			*parent = w.ph[i].parent;
-			return w.ph[i].node;
-		}
-	}
+		return NULL;
+	for (unsigned i = 0; i < w.n_ph; i++)
+		if (w.ph[i].phandle == ph)
+			return &w.ph[i];
 	if (!w.ph_overflow)
-		return -1;
-	int n = fdt_find_phandle(&fdt, ph); /* past the table: the slow way */
-	*parent = fdt_parent(&fdt, n);
-	return n;
+		return NULL;
+	/* past what the table kept: the slow way */
+	int n = fdt_find_phandle(&fdt, ph);
+	uint32_t len;
+	if (n < 0)
+		return NULL;
+	const void *ac = fdt_prop(&fdt, n, "#address-cells", &len);
+	slow->ac0 = ac && len == 4 ? cell(ac, 0) : 0;
+	const void *ic = fdt_prop(&fdt, n, "#interrupt-cells", &len);
+	slow->ic0 = ic && len == 4 ? cell(ic, 0) : 0;
+	slow->parent_reg = fdt_prop_uint(&fdt, fdt_parent(&fdt, n), "reg", &slow->parent_value);
+	return slow;
+}
+
+bool devtree_irq_parent(uint32_t phandle, uint32_t *address_cells, uint32_t *interrupt_cells)
+{
+	struct phandle slow;
+	const struct phandle *e = find_phandle(phandle, &slow);
+
+	if (!e)
+		return false;
+	*address_cells = e->ac0;
+	*interrupt_cells = e->ic0;
+	return true;
 }
 
 /* The next component of a path: skips the slashes before it, returns its
  * length (0: the path is over). */
-static size_t next_component(const char **path)
+static NOINLINE size_t next_component(const char **path)
 {
 	size_t len = 0;
 
@@ -372,18 +439,6 @@ static size_t next_component(const char **path)
 	while ((*path)[len] && (*path)[len] != '/')
 		len++;
 	return len;
-}
-
-/* fdt_subnode()'s rule: without '@' in the component, "memory" matches
- * "memory@80000000" too. */
-static bool component_is(const char *name, const char *comp, size_t len)
-{
-	bool has_unit = false;
-
-	for (size_t i = 0; i < len; i++)
-		has_unit |= comp[i] == '@';
-	return strncmp(name, comp, len) == 0 &&
-	       (name[len] == '\0' || (!has_unit && name[len] == '@'));
 }
 
 /*
@@ -406,35 +461,44 @@ static int lookup_path(const char *path, int *parent)
 				path += len;
 				len = next_component(&path);
 			}
-		} else if (t.type == FDT_END_NODE) {
-			if (depth-- == matched)
-				return -1; /* the node matched so far has no such child */
-		} else if (t.type == FDT_END) {
-			return -1;
+		} else if ((t.type == FDT_END_NODE && depth-- == matched) || t.type == FDT_END) {
+			return -1; /* the node matched so far has no such child */
 		}
 	}
 	*parent = up;
 	return len ? -1 : node;
 }
 
-static bool is_16550(int node)
+/* All of prop_names[] of the node at off (fdt_prop()'s rules). */
+static void read_props(int off, struct prop *p)
 {
-	return fdt_is_compatible(&fdt, node, "ns16550a") ||
-	       fdt_is_compatible(&fdt, node, "ns16550");
+	struct fdt_token t;
+
+	memset(p, 0, sizeof(struct prop) * P_COUNT);
+	if (!fdt_token(&fdt, (uint32_t)off, &t) || t.type != FDT_BEGIN_NODE)
+		return;
+	for (off = (int)t.next; fdt_token(&fdt, (uint32_t)off, &t); off = (int)t.next) {
+		if (t.type == FDT_PROP) {
+			unsigned i = name_index(t.name, prop_names, P_COUNT);
+			if (i < P_COUNT && !p[i].data)
+				p[i] = (struct prop){ t.data, t.len };
+		} else if (t.type != FDT_NOP) {
+			return;
+		}
+	}
 }
 
 /* The UART /chosen/stdout-path names (when it is a 16550), else the first
  * ns16550a; and the bootargs, which live in /chosen too. */
 static void find_chosen_and_uart(void)
 {
-	struct node u = { .off = -1 };
-	const char *s;
+	const char *s = prop_string(&w.chosen.p[P_BOOTARGS]);
+	const struct node *u = &w.first[C_NS16550A];
 
-	s = fdt_prop_string(&fdt, w.chosen, "bootargs");
 	if (s && strlcpy(info.bootargs, s, sizeof(info.bootargs)) >= sizeof(info.bootargs))
 		info.bootargs_truncated = true;
 
-	s = fdt_prop_string(&fdt, w.chosen, "stdout-path");
+	s = prop_string(&w.chosen.p[P_STDOUT_PATH]);
 	if (s) {
 		/* "path:options" (e.g. ":115200n8"): the options are not ours */
 		char path[128];
@@ -445,29 +509,35 @@ static void find_chosen_and_uart(void)
 		}
 		path[n] = '\0';
 		/* an alias: /aliases/<name> holds the full path */
-		const char *abs = path[0] == '/' ? path : fdt_prop_string(&fdt, w.aliases, path);
+		const char *abs = path[0] == '/' ? path
+				  : fdt_prop_string(&fdt, w.root_child[R_ALIASES], path);
 		int parent = -1;
-		int node = abs && abs[0] == '/' ? lookup_path(abs, &parent) : -1;
-		if (node >= 0 && is_16550(node)) {
-			struct prop reg = { 0 };
-			reg.data = fdt_prop(&fdt, node, "reg", &reg.len);
-			u.off = node;
-			u.reg_ok = parent >= 0 &&
-				   decode_reg(&reg, devtree_prop_u32(parent, "#address-cells", 2),
-					      devtree_prop_u32(parent, "#size-cells", 1), 0, &u.base, &u.size);
+		int off = abs && abs[0] == '/' ? lookup_path(abs, &parent) : -1;
+		if (off >= 0) {
+			struct node *pn = &w.cur; /* the walk is over: reused */
+			read_props(off, pn->p);
+			uint32_t mask = compat_mask(&pn->p[P_COMPATIBLE]);
+			if (mask & (1u << C_NS16550A | 1u << C_NS16550)) {
+				struct prop cells[P_COUNT];
+				read_props(parent, cells);
+				pn->off = off;
+				pn->reg_ok = parent >= 0 &&
+					     decode_reg(&pn->p[P_REG], devtree_u32(&cells[P_ADDRESS_CELLS], 2),
+							devtree_u32(&cells[P_SIZE_CELLS], 1), 0, &pn->base,
+							&pn->size);
+				u = pn;
+			}
 		}
 	}
-	if (u.off < 0)
-		u = w.first[C_NS16550A];
-	if (u.off < 0 || !u.reg_ok)
+	if (u->off < 0 || !u->reg_ok)
 		return;
-	info.uart_base = u.base;
-	add_mmio(u.base, u.size);
+	info.uart_base = u->base;
+	add_mmio(u->base, u->size);
 	info.has_uart = true;
-	info.uart_irq = node_irq(u.off);
-	info.uart_reg_shift = devtree_prop_u32(u.off, "reg-shift", 0);
-	info.uart_reg_io_width = devtree_prop_u32(u.off, "reg-io-width", 1);
-	info.uart_clock_hz = devtree_prop_u32(u.off, "clock-frequency", 0);
+	info.uart_irq = first_irq(u->p);
+	info.uart_reg_shift = devtree_u32(&u->p[P_REG_SHIFT], 0);
+	info.uart_reg_io_width = devtree_u32(&u->p[P_REG_IO_WIDTH], 1);
+	info.uart_clock_hz = devtree_u32(&u->p[P_CLOCK_FREQUENCY], 0);
 }
 
 static void find_plic(void)
@@ -479,20 +549,8 @@ static void find_plic(void)
 		return;
 	info.plic_base = n->base;
 	add_mmio(n->base, n->size);
-	info.plic_ndev = devtree_prop_u32(n->off, "riscv,ndev", 0);
+	info.plic_ndev = devtree_u32(&n->p[P_NDEV], 0);
 	info.has_plic = info.plic_ndev != 0;
-}
-
-/* Hart id of the CPU whose interrupt-controller node has this phandle. */
-static bool intc_hart(uint32_t phandle, uint32_t *hart)
-{
-	int cpu = -1;
-	uint64_t id;
-
-	if (devtree_phandle_node(phandle, &cpu) < 0 || !fdt_prop_uint(&fdt, cpu, "reg", &id))
-		return false;
-	*hart = (uint32_t)id;
-	return true;
 }
 
 /* The S-level APLIC domain: msi-parent names the IMSIC. */
@@ -502,20 +560,22 @@ static void find_aplic(uint32_t imsic_phandle)
 
 	for (unsigned i = 0; i < w.n_aplic; i++) {
 		const struct node *a = &w.aplic[i];
-		if (devtree_prop_u32(a->off, "msi-parent", 0) == imsic_phandle && a->reg_ok) {
+		if (devtree_u32(&a->p[P_MSI_PARENT], 0) == imsic_phandle && a->reg_ok) {
 			info.aplic_base = a->base;
 			add_mmio(a->base, a->size);
-			info.aplic_nsources = devtree_prop_u32(a->off, "riscv,num-sources", 0);
+			info.aplic_nsources = devtree_u32(&a->p[P_NUM_SOURCES], 0);
 			return;
 		}
 	}
 	/* more than the walk kept: the rest the slow way */
 	for (int a = w.aplic_overflow ? w.aplic[MAX_APLICS - 1].off : -1;
 	     a >= 0 && (a = fdt_find_compatible(&fdt, a, "riscv,aplic")) >= 0;) {
-		if (devtree_prop_u32(a, "msi-parent", 0) == imsic_phandle &&
+		struct prop p[P_COUNT];
+		read_props(a, p);
+		if (devtree_u32(&p[P_MSI_PARENT], 0) == imsic_phandle &&
 		    fdt_reg(&fdt, a, 0, &info.aplic_base, &size)) {
 			add_mmio(info.aplic_base, size);
-			info.aplic_nsources = devtree_prop_u32(a, "riscv,num-sources", 0);
+			info.aplic_nsources = devtree_u32(&p[P_NUM_SOURCES], 0);
 			return;
 		}
 	}
@@ -524,29 +584,29 @@ static void find_aplic(uint32_t imsic_phandle)
 /*
  * The S-level IMSIC is the "riscv,imsics" node whose interrupts-extended
  * entries are (cpu interrupt controller, 9 = supervisor external); one
- * interrupt file per entry, in order.  The APLIC domain that delivers to
- * it names it as msi-parent.
+ * interrupt file per entry, in order, each a hart's: the cpu node above
+ * that interrupt controller.  The APLIC domain that delivers to it names
+ * it as msi-parent.
  */
 static void find_aia(void)
 {
 	const struct node *n = &w.imsic;
-	const uint8_t *ie = w.imsic_ie.data;
-	uint32_t len = w.imsic_ie.len;
+	const struct prop *ie = &n->p[P_INTERRUPTS_EXTENDED];
 
 	if (n->off < 0)
 		return;
-	for (uint32_t i = 0; (i + 1) * 8 <= len && info.imsic_n_harts < DT_MAX_HARTS; i++) {
-		uint32_t hart;
-		if (!intc_hart(cell(ie, 2 * i), &hart))
-			hart = ~0u;
-		info.imsic_harts[info.imsic_n_harts++] = hart;
+	for (uint32_t i = 0; (i + 1) * 8 <= ie->len && info.imsic_n_harts < DT_MAX_HARTS; i++) {
+		struct phandle slow;
+		const struct phandle *intc = find_phandle(cell(ie->data, 2 * i), &slow);
+		info.imsic_harts[info.imsic_n_harts++] =
+			intc && intc->parent_reg ? (uint32_t)intc->parent_value : ~0u;
 	}
-	uint32_t guest_bits = devtree_prop_u32(n->off, "riscv,guest-index-bits", 0);
+	uint32_t guest_bits = devtree_u32(&n->p[P_GUEST_INDEX_BITS], 0);
 	info.imsic_base = n->base;
 	info.imsic_stride = guest_bits < 20 ? 0x1000u << guest_bits : 0;
-	info.imsic_num_ids = devtree_prop_u32(n->off, "riscv,num-ids", 0);
-	info.imsic_ipi_id = devtree_prop_u32(n->off, "riscv,ipi-id", 0);
-	uint32_t phandle = devtree_prop_u32(n->off, "phandle", 0);
+	info.imsic_num_ids = devtree_u32(&n->p[P_NUM_IDS], 0);
+	info.imsic_ipi_id = devtree_u32(&n->p[P_IPI_ID], 0);
+	uint32_t phandle = devtree_u32(&n->p[P_PHANDLE], 0);
 	if (!info.imsic_stride || info.imsic_num_ids < 63 || info.imsic_num_ids > 2047 ||
 	    !phandle)
 		return;
@@ -570,25 +630,16 @@ static void find_test_device(void)
 
 static void find_pci(void)
 {
-	struct dt_pci *p = &info.pci;
+	struct dt_pci *pci = &info.pci;
 	const struct node *n = &w.first[C_PCI_ECAM];
-	uint32_t len;
-	const void *br;
 
 	if (n->off < 0 || !n->reg_ok)
 		return;
-	p->present = true;
-	p->ecam_base = n->base;
-	p->ecam_size = n->size;
-	add_mmio(p->ecam_base, p->ecam_size);
-	p->bus_start = 0;
-	p->bus_end = 255;
-	br = fdt_prop(&fdt, n->off, "bus-range", &len);
-	if (br && len == 8) {
-		p->bus_start = cell(br, 0);
-		p->bus_end = cell(br, 1);
-	}
-	devtree_pci_windows_and_irqs(p, n->off, n->parent_ac);
+	pci->present = true;
+	pci->ecam_base = n->base;
+	pci->ecam_size = n->size;
+	add_mmio(n->base, n->size);
+	devtree_pci_windows_and_irqs(pci, n->p, n->parent_ac);
 }
 
 int devtree_init(const void *dtb, char *err, size_t errlen)
@@ -597,10 +648,11 @@ int devtree_init(const void *dtb, char *err, size_t errlen)
 
 	memset(&info, 0, sizeof(info));
 	memset(&w, 0, sizeof(w));
-	w.chosen = w.aliases = w.cpus = w.reserved = -1;
-	w.syscon.off = w.imsic.off = -1;
+	for (unsigned r = 0; r < R_COUNT; r++)
+		w.root_child[r] = -1;
 	for (unsigned c = 0; c < C_COUNT; c++)
 		w.first[c].off = -1;
+	w.syscon.off = w.imsic.off = w.chosen.off = -1;
 	if (fdt_init(&fdt, dtb, DT_DTB_MAX_SIZE, err, errlen) < 0)
 		return -1;
 	info.dtb_base = (uintptr_t)dtb;

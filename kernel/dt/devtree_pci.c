@@ -8,21 +8,22 @@
  */
 #include "kernel/dt/devtree_priv.h"
 
-static void parse_pci_ranges(struct dt_pci *p, int node, uint32_t ac, uint32_t sc, uint32_t pac)
+static void parse_pci_ranges(struct dt_pci *pci, const struct prop *ranges, uint32_t ac,
+			     uint32_t sc, uint32_t pac)
 {
-	uint32_t len;
-	const void *r = fdt_prop(devtree_fdt(), node, "ranges", &len);
+	const uint8_t *r = ranges->data;
 	uint32_t entry = 3 + pac + sc; /* cells: pci address (3), cpu address, size */
 
 	if (!r || ac != 3 || pac > 2 || sc > 2)
 		return;
-	for (uint32_t i = 0; (i + 1) * entry * 4 <= len && p->n_ranges < DT_MAX_PCI_RANGES; i++) {
+	for (uint32_t i = 0; (i + 1) * entry * 4 <= ranges->len && pci->n_ranges < DT_MAX_PCI_RANGES;
+	     i++) {
 		uint32_t c = i * entry;
-		p->ranges[p->n_ranges++] = (struct dt_pci_range){
+		pci->ranges[pci->n_ranges++] = (struct dt_pci_range){
 			.flags = cell(r, c),
-			.pci_addr = fdt_cells((const uint8_t *)r + 4 * (c + 1), 2),
-			.cpu_addr = fdt_cells((const uint8_t *)r + 4 * (c + 3), pac),
-			.size = fdt_cells((const uint8_t *)r + 4 * (c + 3 + pac), sc),
+			.pci_addr = fdt_cells(r + 4 * (c + 1), 2),
+			.cpu_addr = fdt_cells(r + 4 * (c + 3), pac),
+			.size = fdt_cells(r + 4 * (c + 3 + pac), sc),
 		};
 	}
 }
@@ -33,50 +34,53 @@ static void parse_pci_ranges(struct dt_pci *p, int node, uint32_t ac, uint32_t s
  * #address-cells, 0 when absent), parent interrupt (parent's
  * #interrupt-cells).  The entry size depends on each parent, so walk it.
  */
-static void parse_pci_irq_map(struct dt_pci *p, int node, uint32_t ac)
+static void parse_pci_irq_map(struct dt_pci *pci, const struct prop *p, uint32_t ac)
 {
-	uint32_t ic = devtree_prop_u32(node, "#interrupt-cells", 1);
-	uint32_t len, total, pos = 0;
-	const void *m = fdt_prop(devtree_fdt(), node, "interrupt-map-mask", &len);
+	uint32_t ic = devtree_u32(&p[P_INTERRUPT_CELLS], 1);
+	const struct prop *mask = &p[P_INTERRUPT_MAP_MASK];
+	const uint8_t *m = p[P_INTERRUPT_MAP].data;
+	uint32_t total = p[P_INTERRUPT_MAP].len / 4, pos = 0;
 
 	if (ac != 3 || ic < 1)
 		return;
-	if (m && len == 4 * (ac + ic)) {
-		p->irq_mask_hi = cell(m, 0);
-		p->irq_mask_pin = cell(m, ac);
+	if (mask->data && mask->len == 4 * (ac + ic)) {
+		pci->irq_mask_hi = cell(mask->data, 0);
+		pci->irq_mask_pin = cell(mask->data, ac);
 	}
-	m = fdt_prop(devtree_fdt(), node, "interrupt-map", &len);
 	if (!m)
 		return;
-	total = len / 4;
 	/* Entries name the same parent over and over (QEMU virt: the PLIC,
-	 * 16 times): its cell counts are read once per run of them. */
+	 * 16 times): its cell counts are looked up once per run of them. */
 	uint32_t last_phandle = 0, pac = 0, pic = 0;
-	while (p->n_irq_map < DT_MAX_PCI_IRQ_MAP && total - pos >= ac + ic + 1) {
+	while (pci->n_irq_map < DT_MAX_PCI_IRQ_MAP && total - pos >= ac + ic + 1) {
 		uint32_t hi = cell(m, pos), pin = cell(m, pos + ac);
 		uint32_t phandle = cell(m, pos + ac + ic);
 		pos += ac + ic + 1;
 		if (phandle != last_phandle) {
-			int up, parent = devtree_phandle_node(phandle, &up);
-			if (parent < 0)
+			if (!devtree_irq_parent(phandle, &pac, &pic))
 				return;
-			pac = devtree_prop_u32(parent, "#address-cells", 0);
-			pic = devtree_prop_u32(parent, "#interrupt-cells", 0);
 			last_phandle = phandle;
 		}
 		if (pic == 0 || pac > total || pic > total || total - pos < pac + pic)
 			return;
-		p->irq_map[p->n_irq_map++] = (struct dt_pci_irq_map){
+		pci->irq_map[pci->n_irq_map++] = (struct dt_pci_irq_map){
 			.pci_addr_hi = hi, .pin = pin, .irq = cell(m, pos + pac),
 		};
 		pos += pac + pic;
 	}
 }
 
-void devtree_pci_windows_and_irqs(struct dt_pci *p, int node, uint32_t parent_ac)
+void devtree_pci_windows_and_irqs(struct dt_pci *pci, const struct prop *p, uint32_t parent_ac)
 {
-	uint32_t ac = devtree_prop_u32(node, "#address-cells", 2), sc = devtree_prop_u32(node, "#size-cells", 1);
+	uint32_t ac = devtree_u32(&p[P_ADDRESS_CELLS], 2);
+	const struct prop *br = &p[P_BUS_RANGE];
 
-	parse_pci_ranges(p, node, ac, sc, parent_ac);
-	parse_pci_irq_map(p, node, ac);
+	pci->bus_start = 0;
+	pci->bus_end = 255;
+	if (br->data && br->len == 8) {
+		pci->bus_start = cell(br->data, 0);
+		pci->bus_end = cell(br->data, 1);
+	}
+	parse_pci_ranges(pci, &p[P_RANGES], ac, devtree_u32(&p[P_SIZE_CELLS], 1), parent_ac);
+	parse_pci_irq_map(pci, p, ac);
 }
