@@ -45,8 +45,8 @@ static void (*receiver)(char c);
  * the whole transmit FIFO is empty.  Under QEMU each LSR read is an exit
  * that costs about as much as a third of the byte's own write, so one
  * read per FIFO-full rather than per byte. */
-static unsigned tx_burst = 1;
-static unsigned tx_room; /* bytes that may still go before LSR is read again */
+static unsigned tx_burst; /* 0: not yet known (the early UART, as the firmware left it) */
+static unsigned tx_room;  /* bytes that may still go before LSR is read again */
 
 static void rx_pull(void);
 
@@ -55,6 +55,12 @@ static uint8_t reg_read(unsigned reg)
 	uintptr_t a = base + ((uintptr_t)reg << shift);
 
 	return width == 4 ? (uint8_t)mmio_read32(a) : mmio_read8(a);
+}
+
+/* An 8250/16450 has no FIFO: IIR's top bits stay clear. */
+static unsigned fifo_depth(void)
+{
+	return (reg_read(IIR) & IIR_FIFOS) == IIR_FIFOS ? TX_FIFO : 1;
 }
 
 static void reg_write(unsigned reg, uint8_t v)
@@ -86,8 +92,7 @@ void uart_init(uintptr_t b, uint32_t reg_shift, uint32_t io_width, uint32_t cloc
 	}
 	reg_write(LCR, LCR_8N1);
 	reg_write(FCR, FCR_ENABLE);
-	/* an 8250/16450 has no FIFO: IIR's top bits stay clear */
-	tx_burst = (reg_read(IIR) & IIR_FIFOS) == IIR_FIFOS ? TX_FIFO : 1;
+	tx_burst = fifo_depth();
 	tx_room = 0;
 	reg_write(MCR, MCR_DTR_RTS_OUT2);
 }
@@ -131,6 +136,8 @@ void uart_putc_raw(char c)
 
 	for (int i = 0; tx_room == 0; i++) {
 		if ((reg_read(LSR) & LSR_THRE) || i == TX_SPIN_LIMIT) {
+			if (!tx_burst)
+				tx_burst = fifo_depth();
 			tx_room = i == TX_SPIN_LIMIT ? 1 : tx_burst;
 			break;
 		}

@@ -1,9 +1,9 @@
 /*
  * NS16550A UART: the kernel console.  Transmit is polled (simple, and
  * works before interrupts exist, e.g. in panic), one poll per 16 bytes
- * once uart_init() has found the FIFOs; receive is interrupt
- * driven, each byte handed to a receiver (the console input queue) so the
- * shell can sleep in wfi between keys.
+ * when IIR says the FIFOs are on; receive is interrupt driven, each byte
+ * handed to a receiver (the console input queue) so the shell can sleep in
+ * wfi between keys.
  */
 #ifndef DRIVERS_UART_NS16550_H
 #define DRIVERS_UART_NS16550_H
