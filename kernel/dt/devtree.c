@@ -18,11 +18,9 @@
  * to) is resolved after the walk from what it kept.
  *
  * Why so: under TCG a boot pays about 3 us for each block of code the
- * first time it runs, far more than for running it, and this was a third
- * of the kernel's blocks before the prompt (issue 14).  So the walk reads
- * each property once through one loop, helpers are shared rather than
- * inlined at every use, and a dozen lookups that each walked the tree
- * became one walk.
+ * first time it runs, and this was a third of the kernel's blocks before
+ * the prompt (issue 14): one loop reads every property, helpers are
+ * shared rather than inlined, one walk replaces a dozen lookups.
  *
  * A node's properties are the ones before its first child, as fdt_prop()
  * sees them; of a name given twice the first counts.
