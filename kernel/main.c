@@ -36,14 +36,6 @@
 #include "kernel/virtio/virtio.h"
 #include "lib/printf.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#ifdef __clang__
-#define COMPILER "clang " STR(__clang_major__) "." STR(__clang_minor__) "." STR(__clang_patchlevel__)
-#else
-#define COMPILER "gcc " __VERSION__
-#endif
-
 /* console=hvcN: how long the shell waits at boot for that port to appear */
 #define CONSOLE_WAIT_MS 2000
 
@@ -53,47 +45,6 @@ __attribute__((noreturn)) void kmain(unsigned long hartid, const void *dtb);
 static void uart_poll(void)
 {
 	uart_irq_handler(NULL);
-}
-
-static void print_banner(unsigned long hartid, const struct dt_info *dt)
-{
-	size_t used, total;
-
-	dma_usage(&used, &total);
-	kprintf("vdisk kernel (%s), boot hart %lu\n", COMPILER, hartid);
-	kprintf("  memory    0x%lx..0x%lx (%lu MiB)\n", (unsigned long)dt->mem_base,
-		(unsigned long)(dt->mem_base + dt->mem_size),
-		(unsigned long)(dt->mem_size >> 20));
-	kprintf("  kernel    0x%lx..0x%lx (%lu KiB)\n", (unsigned long)_start,
-		(unsigned long)_end, (unsigned long)((_end - _start) >> 10));
-	kprintf("  dtb       0x%lx (%lu bytes)\n", (unsigned long)dt->dtb_base,
-		(unsigned long)dt->dtb_size);
-	kprintf("  harts     %u (the kernel runs on hart %lu; the others park)\n", dt->n_harts, hartid);
-	kprintf("  timebase  %lu Hz\n", (unsigned long)dt->timebase_hz);
-	kprintf("  uart      0x%lx irq %u\n", (unsigned long)dt->uart_base, dt->uart_irq);
-	if (dt->has_plic)
-		kprintf("  plic      0x%lx, %u sources\n", (unsigned long)dt->plic_base,
-			dt->plic_ndev);
-	if (dt->has_aia)
-		kprintf("  aia       imsic 0x%lx (%u ids), aplic 0x%lx (%u sources)\n",
-			(unsigned long)dt->imsic_base, dt->imsic_num_ids,
-			(unsigned long)dt->aplic_base, dt->aplic_nsources);
-	kprintf("  irq       %s\n", irq_controller_name());
-	kprintf("  virtio    %u mmio slots", dt->n_virtio_mmio);
-	if (dt->n_virtio_mmio)
-		kprintf(" at 0x%lx..0x%lx", (unsigned long)dt->virtio_mmio[0].base,
-			(unsigned long)dt->virtio_mmio[dt->n_virtio_mmio - 1].base);
-	kprintf("\n");
-	if (dt->pci.present)
-		kprintf("  pci       ecam 0x%lx (%lu MiB), buses %u..%u, %u ranges, %u irq map entries\n",
-			(unsigned long)dt->pci.ecam_base, (unsigned long)(dt->pci.ecam_size >> 20),
-			dt->pci.bus_start, dt->pci.bus_end, dt->pci.n_ranges, dt->pci.n_irq_map);
-	kprintf("  paging    sv39, %u page-table pages\n", paging_tables_used());
-	kprintf("  dma pool  0x%lx..0x%lx (%lu MiB), virtual 0x%lx\n",
-		(unsigned long)dma_pool_start(), (unsigned long)dma_pool_end(),
-		(unsigned long)(total >> 20), (unsigned long)dma_pool_virt());
-	kprintf("  bootargs  \"%s\"%s\n", dt->bootargs,
-		dt->bootargs_truncated ? " (truncated)" : "");
 }
 
 /* The RAM after the kernel image; with the boot argument dma=high only
@@ -123,7 +74,10 @@ void kmain(unsigned long hartid, const void *dtb)
 	 * detaches it while the shell is on a console port) */
 	term_init();
 	trap_init();
-	kprintf("\nvdisk: hart %lu entered the kernel, device tree at %p\n", hartid, dtb);
+	/* The rest of the machine summary is the `sysinfo` command: every byte
+	 * on the UART costs the boot 3-5 us under QEMU (kernel/shell/sysinfo.c). */
+	kprintf("\n");
+	sysinfo_print_kernel(dtb);
 
 	if (devtree_init(dtb, err, sizeof(err)) < 0)
 		panic("cannot use the device tree at %p: %s", dtb, err);
@@ -147,7 +101,7 @@ void kmain(unsigned long hartid, const void *dtb)
 		panic("no interrupt controller (a PLIC, or an S-level IMSIC) in the device tree");
 	timer_init(dt->timebase_hz);
 	boottime_mark("sbi, irq, timer");
-	print_banner(hartid, dt);
+	sysinfo_print_boot();
 	boottime_mark("banner");
 
 	if (dt->has_uart && dt->uart_irq &&

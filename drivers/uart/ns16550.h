@@ -1,8 +1,9 @@
 /*
  * NS16550A UART: the kernel console.  Transmit is polled (simple, and
- * works before interrupts exist, e.g. in panic); receive is interrupt
- * driven, each byte handed to a receiver (the console input queue) so the
- * shell can sleep in wfi between keys.
+ * works before interrupts exist, e.g. in panic), one poll per 16 bytes
+ * when IIR says the FIFOs are on; receive is interrupt driven, each byte
+ * handed to a receiver (the console input queue) so the shell can sleep in
+ * wfi between keys.
  */
 #ifndef DRIVERS_UART_NS16550_H
 #define DRIVERS_UART_NS16550_H
@@ -15,8 +16,8 @@
 
 /*
  * Points the driver at a UART and programs it: 8N1, FIFOs on (not flushed:
- * typed-ahead input survives), all interrupts off.  reg_shift/io_width come from the device tree (0 and 1
- * on QEMU); clock_hz, when known, sets 115200 baud (QEMU ignores it).
+ * typed-ahead input survives), all interrupts off.  reg_shift/io_width
+ * come from the device tree (0 and 1 on QEMU); clock_hz, when known, sets 115200 baud (QEMU ignores it).
  * May be called again to move from the early UART to the DT one.
  */
 void uart_init(uintptr_t base, uint32_t reg_shift, uint32_t io_width, uint32_t clock_hz);

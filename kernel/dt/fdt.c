@@ -2,10 +2,11 @@
  * Flattened device tree walker (see fdt.h for the contract).
  *
  * Everything funnels through read_token(), the only function that reads
- * the structure block: it decodes one token at a given offset and refuses
- * if any part of it (the token word, a node name, a property header, value
- * or name) would lie outside its block.  fdt_init() runs it over the whole
- * tree once so that a bad blob is reported up front, with the reason.
+ * the structure block (fdt_token() hands it out): it decodes one token at
+ * a given offset and refuses if any part of it (the token word, a node
+ * name, a property header, value or name) would lie outside its block.
+ * fdt_init() runs it over the whole tree once so that a bad blob is
+ * reported up front, with the reason.
  * Multi-byte values are read a byte at a time, so alignment never matters.
  */
 #include <stdarg.h>
@@ -16,11 +17,11 @@
 
 #define HEADER_SIZE 40
 
-#define TOK_BEGIN_NODE 1
-#define TOK_END_NODE   2
-#define TOK_PROP       3
-#define TOK_NOP        4
-#define TOK_END        9
+#define TOK_BEGIN_NODE FDT_BEGIN_NODE
+#define TOK_END_NODE   FDT_END_NODE
+#define TOK_PROP       FDT_PROP
+#define TOK_NOP        FDT_NOP
+#define TOK_END        FDT_END
 
 enum tok_error {
 	TOK_OK,
@@ -44,15 +45,6 @@ static const char *const tok_error_text[] = {
 	[TOK_E_UNKNOWN] = "unknown token",
 };
 
-struct token {
-	uint32_t type;
-	uint32_t next;        /* offset of the following token */
-	const char *name;     /* BEGIN_NODE: node name; PROP: property name */
-	const uint8_t *data;  /* PROP value */
-	uint32_t len;         /* PROP value length */
-	uint32_t value;       /* the raw token word, for error messages */
-};
-
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -69,7 +61,7 @@ uint64_t fdt_cells(const void *p, uint32_t n)
 	return (uint64_t)be32(b) << 32 | be32(b + 4);
 }
 
-static enum tok_error read_token(const struct fdt *f, uint32_t off, struct token *t)
+static enum tok_error read_token(const struct fdt *f, uint32_t off, struct fdt_token *t)
 {
 	const uint8_t *s = f->blob + f->struct_off;
 	uint32_t end = f->struct_size;
@@ -127,6 +119,11 @@ static enum tok_error read_token(const struct fdt *f, uint32_t off, struct token
 	return TOK_OK;
 }
 
+bool fdt_token(const struct fdt *f, uint32_t off, struct fdt_token *t)
+{
+	return read_token(f, off, t) == TOK_OK;
+}
+
 static int PRINTF_LIKE(3, 4) fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -150,7 +147,7 @@ static int check_structure(struct fdt *f, char *err, size_t errlen)
 	int depth = -1;
 	bool root_closed = false;
 	uint32_t off = 0;
-	struct token t;
+	struct fdt_token t;
 
 	for (;;) {
 		enum tok_error e = read_token(f, off, &t);
@@ -262,7 +259,7 @@ int fdt_init(struct fdt *f, const void *blob, uint32_t max_size, char *err, size
 
 int fdt_next_node(const struct fdt *f, int node, int *depth)
 {
-	struct token t;
+	struct fdt_token t;
 	uint32_t off;
 	int cur;
 
@@ -288,7 +285,7 @@ int fdt_next_node(const struct fdt *f, int node, int *depth)
 
 int fdt_first_child(const struct fdt *f, int node)
 {
-	struct token t;
+	struct fdt_token t;
 	uint32_t off;
 
 	if (node < 0 || read_token(f, (uint32_t)node, &t) != TOK_OK ||
@@ -305,7 +302,7 @@ int fdt_first_child(const struct fdt *f, int node)
 
 int fdt_next_sibling(const struct fdt *f, int node)
 {
-	struct token t;
+	struct fdt_token t;
 	uint32_t off = (uint32_t)node;
 	int level = 0;
 
@@ -337,7 +334,7 @@ int fdt_parent(const struct fdt *f, int node)
 {
 	int open[FDT_MAX_DEPTH];
 	int depth = 0; /* nodes open */
-	struct token t;
+	struct fdt_token t;
 
 	if (f->root < 0 || node < 0)
 		return -1;
@@ -360,7 +357,7 @@ int fdt_parent(const struct fdt *f, int node)
 
 const char *fdt_name(const struct fdt *f, int node)
 {
-	struct token t;
+	struct fdt_token t;
 
 	if (node < 0 || read_token(f, (uint32_t)node, &t) != TOK_OK ||
 	    t.type != TOK_BEGIN_NODE)
@@ -370,7 +367,7 @@ const char *fdt_name(const struct fdt *f, int node)
 
 const void *fdt_prop(const struct fdt *f, int node, const char *name, uint32_t *len)
 {
-	struct token t;
+	struct fdt_token t;
 	uint32_t off;
 
 	if (node < 0 || read_token(f, (uint32_t)node, &t) != TOK_OK ||

@@ -43,6 +43,31 @@ struct fdt {
 int fdt_init(struct fdt *fdt, const void *blob, uint32_t max_size,
 	     char *err, size_t errlen);
 
+/* Structure block tokens (devicetree specification v0.4 section 5.4.1). */
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE   2
+#define FDT_PROP       3
+#define FDT_NOP        4
+#define FDT_END        9
+
+/* One decoded token. */
+struct fdt_token {
+	uint32_t type;        /* FDT_BEGIN_NODE .. FDT_END */
+	uint32_t next;        /* offset of the following token */
+	const char *name;     /* BEGIN_NODE: node name; PROP: property name */
+	const uint8_t *data;  /* PROP value (big-endian, 4-byte aligned: fdt_cells()) */
+	uint32_t len;         /* PROP value length */
+	uint32_t value;       /* the raw token word */
+};
+
+/*
+ * The token at structure offset `off` (the root node's is fdt->root), for
+ * a walk of its own over the tree in one pass.  False when there is no
+ * whole, well-formed token there: every part of it is checked against the
+ * blob's bounds, as for the accessors below.
+ */
+bool fdt_token(const struct fdt *fdt, uint32_t off, struct fdt_token *t);
+
 /* Reads the header's totalsize from an unvalidated blob, or 0 when the
  * magic is wrong.  Only reads the first 8 bytes. */
 uint32_t fdt_peek_totalsize(const void *blob);

@@ -403,9 +403,13 @@ int pci_init(void)
 		kprintf("pci: no memory window in the host bridge's ranges: BARs stay unassigned\n");
 	next_bus = host->bus_start + 1;
 	scan_bus(host->bus_start, -1, 0, mem64.present);
+	return result = (int)nfuncs;
+}
+
+void pci_print_all(void)
+{
 	for (unsigned i = 0; i < nfuncs; i++)
 		print_func(&funcs[i]);
-	return result = (int)nfuncs;
 }
 
 unsigned pci_count(void)

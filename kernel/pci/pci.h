@@ -80,6 +80,11 @@ struct pci_func {
 int pci_init(void);
 
 unsigned pci_count(void);
+
+/* One line per function found: place, ids, class, bridge buses, INTx and
+ * its interrupt, the BARs (the `sysinfo` command; the boot does not
+ * print them). */
+void pci_print_all(void);
 const struct pci_func *pci_get(unsigned i);
 
 /* Config access to a function found by pci_init(); off < 4096, naturally

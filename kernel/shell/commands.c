@@ -20,6 +20,8 @@ const struct shell_command shell_commands[] = {
 	  shell_cmd_ping, NULL },
 	{ "udp", NULL, NULL, NULL, shell_udp_commands },
 	{ "mem", "", "show how much of the DMA pool is in use", shell_cmd_mem, NULL },
+	{ "sysinfo", "", "the machine: memory, harts, devices, page tables, PCI functions",
+	  shell_cmd_sysinfo, NULL },
 	{ "poweroff", "", "stop the machine (QEMU exits with status 0)", shell_cmd_poweroff, NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

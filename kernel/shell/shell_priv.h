@@ -61,6 +61,7 @@ void shell_cmd_help(int argc, const struct shell_arg *argv);     /* dispatch.c *
 void shell_cmd_selftest(int argc, const struct shell_arg *argv); /* system.c */
 void shell_cmd_mem(int argc, const struct shell_arg *argv);      /* system.c */
 void shell_cmd_poweroff(int argc, const struct shell_arg *argv); /* system.c */
+void shell_cmd_sysinfo(int argc, const struct shell_arg *argv);  /* sysinfo.c */
 void shell_cmd_rng(int argc, const struct shell_arg *argv);      /* rng.c */
 extern const struct shell_command shell_blk_commands[];          /* blk.c */
 extern const struct shell_command shell_con_commands[];          /* con.c */

@@ -79,6 +79,7 @@ BAD = [
     # the dispatcher's word-count checks, whole lines (kernel/shell/dispatch.c)
     ("help x", "help: unexpected argument 'x' (usage: help)"),
     ("mem x", "mem: unexpected argument 'x' (usage: mem)"),
+    ("sysinfo x", "sysinfo: unexpected argument 'x' (usage: sysinfo)"),
     ("blk list x", "blk list: unexpected argument 'x' (usage: blk list)"),
     ("blk flush", "blk flush: missing DISK (usage: blk flush DISK)"),
     ("blk discard vda 0", "blk discard: missing COUNT (usage: blk discard DISK SECTOR COUNT)"),
@@ -127,6 +128,7 @@ HELP = [
     "  udp send IP PORT TEXT                send TEXT in one datagram",
     "  udp echo PORT [SECONDS]              send every datagram to PORT back (default 10 s)",
     "  mem                                  show how much of the DMA pool is in use",
+    "  sysinfo                              the machine: memory, harts, devices, page tables, PCI functions",
     "  poweroff                             stop the machine (QEMU exits with status 0)",
     "Numbers are decimal or 0x-hex.  Keys: Backspace, Ctrl-U (kill line),",
     "Ctrl-C (cancel line), Up/Down (history).",
@@ -200,6 +202,26 @@ def check_virtio_traffic(case, before, after):
          "virtio list: vdb's statistics did not move", repr(after.get(other)))
 
 
+def check_sysinfo(case, boot, lines):
+    """The boot prints three lines of the machine summary (kernel/shell/
+    sysinfo.c), `sysinfo` all of it: the same three, the RAM QEMU was given
+    (-m 256M at 0x80000000), one hart, both disks' slots among the eight,
+    and QEMU virt's PCI host bridge (1b36:0008) as a function."""
+    first = [l for l in boot if l.startswith("vdisk kernel (")]
+    kernel = boot[boot.index(first[0]) + 1:] if first else []  # after OpenSBI's
+    mine = [l for l in kernel if l.startswith("  ")]
+    case(len(first) == 1 and [l[:12] for l in mine] == ["  irq       ", "  dma pool  "],
+         "the boot prints the kernel line, irq and dma pool only", repr(first + mine))
+    case(all(l in lines for l in first + mine), "sysinfo repeats the boot's lines",
+         f"missing {[l for l in first + mine if l not in lines]!r}")
+    want = ["  memory    0x80000000..0x90000000 (256 MiB)", "  harts     1 (",
+            "  virtio    8 mmio slots at 0x10001000..0x10008000", "  paging    sv39, ",
+            "pci 00:00.0 1b36:0008 class 0600"]
+    missing = [w for w in want if not any(l.startswith(w) for l in lines)]
+    case(not missing, "sysinfo: memory, harts, virtio slots, paging, the PCI host bridge",
+         f"missing {missing!r} in {lines!r}")
+
+
 def main():
     case = Cases("shell")
 
@@ -246,6 +268,7 @@ def main():
                 lines = [l for l in c.before.replace("\r", "").split("\n")[1:] if l.strip()]
                 return lines
 
+            check_sysinfo(case, boot, run("sysinfo"))
             lines = run("blk list")
             case(len(lines) == 3 and "vda" in lines[1] and "vdb" in lines[2] and " ro " in lines[2],
                  "blk list shows both disks, vdb read-only", repr(lines))
