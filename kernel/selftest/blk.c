@@ -229,13 +229,14 @@ struct batch {
 	volatile unsigned done_in_irq;
 };
 
-static void batch_done(struct blkdev_io *io)
+static bool batch_done(struct blkdev_io *io)
 {
 	struct batch *b = io->ctx;
 
 	b->done++;
 	if (in_interrupt())
 		b->done_in_irq++;
+	return false;
 }
 
 /*
