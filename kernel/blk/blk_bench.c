@@ -61,10 +61,12 @@ struct bench {
 	uint64_t step;       /* sectors per request */
 	uint64_t cursor;     /* sequential: the next sector */
 	uint64_t last_start; /* sequential: the last sector a request may start at */
-	struct blk_hist hist; /* every latency; its total is the ops completed */
+	struct blk_hist hist; /* every latency */
 	/* The main loop's and the general path's. */
 	struct blkdev *dev;
 	uint64_t end;        /* no new requests after this time */
+	uint64_t allowed;    /* left at the start */
+	uint64_t failed;     /* requests that completed with an error */
 	uint32_t inflight;   /* requests the driver owns */
 	bool random, stop;
 	struct slot *parked; /* completed at a progress tick: the main loop resubmits */
@@ -116,10 +118,12 @@ static void halt(struct bench *b)
  * table.  Only the last goes on as usual (true: the driver resubmits);
  * the others end a chain.  Out of line, so the common path stays short.
  */
-__attribute__((noinline)) static bool bench_done_general(struct bench *b, struct slot *s,
-							 uint64_t now)
+__attribute__((noinline)) static bool bench_done_general(struct slot *s, uint64_t now)
 {
+	struct bench *b = s->io.ctx;
+
 	if (s->io.status != 0) {
+		b->failed++;
 		if (!b->err) {
 			b->err = s->io.status;
 			b->err_sector = s->io.sector;
@@ -168,7 +172,7 @@ static inline __attribute__((always_inline)) bool bench_done(struct blkdev_io *i
 
 	if (__builtin_expect(io->status != 0 || now >= b->check_at || b->left == 0 ||
 			     lat >= BLK_HIST_WINDOW_TICKS, 0))
-		return bench_done_general(b, s, now);
+		return bench_done_general(s, now);
 	b->hist.count[blk_hist_bucket_near(&b->hist, lat)]++;
 	if (lat > b->max)
 		b->max = lat;
@@ -232,6 +236,15 @@ static unsigned submit_list(struct bench *b, struct slot *list, int *first_rc)
 	return n;
 }
 
+/* Requests completed successfully so far, from what the completions
+ * count anyway (the common path counts no ops): each request submitted,
+ * which spent one of `allowed`, is in flight, failed, or done.  With
+ * interrupts masked, between completions. */
+static uint64_t completed(const struct bench *b)
+{
+	return (b->allowed - b->left) - b->inflight - b->failed;
+}
+
 static uint64_t muldiv(uint64_t a, uint64_t b, uint64_t c)
 {
 	return c ? (a / c) * b + (a % c) * b / c : 0;
@@ -240,7 +253,7 @@ static uint64_t muldiv(uint64_t a, uint64_t b, uint64_t c)
 static void print_progress(struct bench *b, uint64_t t0, uint64_t now, uint64_t *prev_ops,
 			   uint64_t *prev_t, uint64_t freq)
 {
-	uint64_t ops = blk_hist_total(&b->hist); /* interrupts are masked */
+	uint64_t ops = completed(b);
 	uint64_t dt = now - *prev_t;
 	uint64_t ms = muldiv(now - t0, 1000, freq);
 
@@ -269,7 +282,7 @@ static struct bench *setup(struct blkdev *dev, const struct blk_bench_params *p,
 	b->rng = 0x9E3779B97F4A7C15ull ^ rdtime();
 	if (!b->rng)
 		b->rng = 1;
-	b->left = p->count ? p->count : UINT64_MAX;
+	b->left = b->allowed = p->count ? p->count : UINT64_MAX;
 	b->dev = dev;
 
 	for (unsigned i = 0; i < p->qd; i++) {
@@ -370,7 +383,7 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 	}
 	intr_restore(saved);
 
-	uint64_t ops = blk_hist_total(&b->hist);
+	uint64_t ops = completed(b);
 	if (b->err) {
 		kprintf("blk bench: %s request at sector %lu failed: %s (%lu ops completed before)\n",
 			dev->name, (unsigned long)b->err_sector, kstrerror(b->err),
@@ -383,8 +396,8 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 		.ticks = b->last - t0,
 		.freq = freq,
 		.qd = filled,
-		.p50 = blk_hist_percentile(&b->hist, ops, 50, b->max),
-		.p99 = blk_hist_percentile(&b->hist, ops, 99, b->max),
+		.p50 = blk_hist_percentile(&b->hist, blk_hist_total(&b->hist), 50, b->max),
+		.p99 = blk_hist_percentile(&b->hist, blk_hist_total(&b->hist), 99, b->max),
 		.max = b->max,
 		.interrupts = trap_count_external() - irq0,
 		.notifies = dev->ops->notifies ? dev->ops->notifies(dev) - notifies0 : 0,

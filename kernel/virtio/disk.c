@@ -15,6 +15,8 @@
  */
 #include "kernel/virtio/disk.h"
 
+#include <stddef.h>
+
 #include "kernel/deferred.h"
 #include "kernel/dma.h"
 #include "kernel/errno.h"
@@ -49,12 +51,13 @@ struct disk_req {
 };
 
 struct disk {
-	/* What every request touches first: within a load's reach of the
+	/* What every request touches: blk first (a completion hands the
+	 * library r->disk as it is), the rest within a load's reach of the
 	 * start (the queues put everything after them kilobytes away). */
+	struct vblk blk;
 	struct disk_req *free_reqs;
 	uint16_t nqueues;
 	struct virtio_device *vdev;
-	struct vblk blk;
 	struct vblk_queue queues[VBLK_MAX_QUEUES];
 	uint32_t irq;
 	struct blkdev bdev;
@@ -78,14 +81,30 @@ static void disk_req_release(struct disk_req *r)
  * it back, or its resubmission was refused.  Never resubmitted (blkdev.h),
  * so done()'s answer is not looked at.  Out of line: disk_req_done()
  * saves no register for it. */
-__attribute__((noinline)) static void disk_req_failed(struct disk_req *r, struct blkdev_io *io,
-						      int status)
+__attribute__((noinline)) static void disk_req_failed(struct disk_req *r, int status)
 {
+	struct blkdev_io *io = r->io;
+
 	disk_req_release(r);
 	io->status = kerr_from_virtio(status);
 	io->completed = true;
 	if (io->done)
 		(void)io->done(io);
+}
+
+/* r's request once more, at the sector its done() has set.  The io is
+ * read again from r, here and in disk_req_failed(), not kept across the
+ * calls: one register less to save. */
+static inline void disk_req_again(struct disk_req *r)
+{
+	struct blkdev_io *io = r->io;
+
+	io->completed = false;
+	r->vreq.sector = io->sector;
+	/* the queue the library put it on last time: io->queue's, in range */
+	int rc = vblk_submit_nokick(&r->disk->blk, r->vreq.queue, &r->vreq);
+	if (__builtin_expect(rc != VIRTIO_OK, 0))
+		disk_req_failed(r, rc);
 }
 
 /*
@@ -105,7 +124,7 @@ static void disk_req_done(struct vblk_req *vreq, int status)
 	struct blkdev_io *io = r->io;
 
 	if (__builtin_expect(status != VIRTIO_OK, 0)) {
-		disk_req_failed(r, io, status);
+		disk_req_failed(r, status);
 		return;
 	}
 	io->status = KERR_OK;
@@ -114,12 +133,7 @@ static void disk_req_done(struct vblk_req *vreq, int status)
 		disk_req_release(r);
 		return;
 	}
-	io->completed = false;
-	r->vreq.sector = io->sector;
-	/* the queue the library put it on last time: io->queue's, in range */
-	int rc = vblk_submit_nokick(&r->disk->blk, r->vreq.queue, &r->vreq);
-	if (__builtin_expect(rc != VIRTIO_OK, 0))
-		disk_req_failed(r, io, rc);
+	disk_req_again(r);
 }
 
 /* The library's request for io in r (whose done, ctx and data pointer
