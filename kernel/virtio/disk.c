@@ -3,9 +3,11 @@
  *
  * Each disk gets its queue memory from the DMA pool and a pool of request
  * wrappers (one per ring slot) that tie a kernel struct blkdev_io to the
- * library's struct vblk_req.  Completions run in the interrupt handler; the
- * submit path masks interrupts so the two never interleave on a queue.
- * What the handler must not do (the rest of a drain past its budget, a
+ * library's struct vblk_req.  Completions run in the interrupt handler (or
+ * in a poll, interrupts masked); the submit path masks interrupts so the
+ * two never interleave on a queue, and a completion that resubmits its
+ * own request (blkdev.h, "Completion") is already masked.  What the
+ * handler must not do (the rest of a drain past its budget, a
  * reset and re-initialisation) it leaves to deferred work (deferred.h),
  * run from the kernel's wait loops with interrupts masked.
  *
@@ -111,12 +113,14 @@ static inline void disk_req_again(struct disk_req *r)
  * The library's done() of every request.  The common case in a stream of
  * requests is a done() that wants the same request again (blkdev.h,
  * "Completion"): r goes back to the library as it is, with the new
- * sector, and without a notification or an interrupt mask, because this
- * runs inside the drain of r's own queue (a success never comes from
- * anywhere else: aborts complete with an error), which masks interrupts
- * and notifies once for everything its callbacks add (driver.h,
- * virtio_queue_drain()).  The library validates the request again in
- * full, so nothing here needs to.
+ * sector, without a free-list round trip, an interrupt mask or a
+ * notification.  A success only ever comes from a drain of r's own queue
+ * (aborts and recoveries complete with an error), every drain here runs
+ * with interrupts masked (the handler, disk_poll(), disk_deferred(),
+ * disk_reinit()), and a drain notifies once for everything its callbacks
+ * add (driver.h, virtio_queue_drain()).  Type, buffer and length are the
+ * ones disk_req_fill() checked; the library validates the whole request
+ * again (capacity, read-only, alignment), so nothing more is needed here.
  */
 static void disk_req_done(struct vblk_req *vreq, int status)
 {
@@ -136,8 +140,8 @@ static void disk_req_done(struct vblk_req *vreq, int status)
 	disk_req_again(r);
 }
 
-/* The library's request for io in r (whose done, ctx and data pointer
- * were set once, disk_setup_queues()); 0 or KERR_EINVAL. */
+/* The library's request for io in r (whose done and data pointer were
+ * set once, disk_setup_queues()); 0 or KERR_EINVAL. */
 static int disk_req_fill(struct disk_req *r, const struct blkdev_io *io)
 {
 	struct vblk_req *v = &r->vreq;
@@ -363,7 +367,10 @@ static void disk_deferred(void *ctx)
 }
 
 /* Request queues, each with its ring memory and its share of the request
- * wrappers, from the DMA pool (given back by the caller on failure). */
+ * wrappers, from the DMA pool (given back by the caller on failure).  One
+ * wrapper more than the ring holds: a done() runs while its request's
+ * ring slot is free again but its wrapper is still taken (it may ask for
+ * the request again, blkdev.h), so what it submits instead finds one. */
 static int disk_setup_queues(struct disk *d)
 {
 	uint16_t want = d->blk.info.num_queues;
@@ -375,13 +382,14 @@ static int disk_setup_queues(struct disk *d)
 			break; /* fewer queues than num_queues says: use those */
 		size_t bytes = vblk_queue_mem_bytes_for(&d->blk, size);
 		void *mem = dma_alloc(bytes);
-		struct disk_req *reqs = dma_alloc(size * sizeof(*reqs));
+		unsigned nreqs = size + 1u;
+		struct disk_req *reqs = dma_alloc(nreqs * sizeof(*reqs));
 		if (!mem || !reqs)
 			return KERR_ENOMEM;
 		int rc = vblk_attach_queue(&d->blk, q, &d->queues[q], size, mem, bytes);
 		if (rc)
 			return kerr_from_virtio(rc);
-		for (uint16_t i = 0; i < size; i++) {
+		for (unsigned i = 0; i < nreqs; i++) {
 			reqs[i].disk = d;
 			reqs[i].vreq.done = disk_req_done;
 			reqs[i].vreq.data = &reqs[i].sg;
