@@ -383,7 +383,7 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 	}
 	intr_restore(saved);
 
-	uint64_t ops = completed(b);
+	uint64_t ops = completed(b), counted = blk_hist_total(&b->hist);
 	if (b->err) {
 		kprintf("blk bench: %s request at sector %lu failed: %s (%lu ops completed before)\n",
 			dev->name, (unsigned long)b->err_sector, kstrerror(b->err),
@@ -396,8 +396,8 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 		.ticks = b->last - t0,
 		.freq = freq,
 		.qd = filled,
-		.p50 = blk_hist_percentile(&b->hist, blk_hist_total(&b->hist), 50, b->max),
-		.p99 = blk_hist_percentile(&b->hist, blk_hist_total(&b->hist), 99, b->max),
+		.p50 = blk_hist_percentile(&b->hist, counted, 50, b->max),
+		.p99 = blk_hist_percentile(&b->hist, counted, 99, b->max),
 		.max = b->max,
 		.interrupts = trap_count_external() - irq0,
 		.notifies = dev->ops->notifies ? dev->ops->notifies(dev) - notifies0 : 0,
