@@ -7,10 +7,13 @@
  * memory is leaked on purpose: a late completion then only touches memory
  * nobody else will ever be handed.
  *
- * The hot path is bench_done(): one rdtime, a histogram increment, the
- * next offset (xorshift and a multiply-high, no division) and the
- * resubmission straight to the driver's submit op.  Nothing in it prints.
- * `make bench-instr` counts it (the "bench" layer).
+ * The hot path is bench_done(): one rdtime, a histogram increment (a
+ * table lookup, blk_hist.h), the next offset (xorshift and a
+ * multiply-high, no division), and true: the driver submits the slot
+ * again itself, inside its completion pass, with no call, interrupt mask
+ * or notification of its own (blkdev.h, "Completion").  Nothing in it
+ * prints, and it calls nothing (no frame).  `make bench-instr` counts it
+ * (the "bench" layer).
  *
  * Batching is the driver's: everything the callbacks of one completion
  * pass resubmit goes to the device with one notification (blkdev.h), and
@@ -28,6 +31,7 @@
  */
 #include "kernel/blk/blk_bench.h"
 
+#include "kernel/blk/blk_hist.h"
 #include "kernel/blk/blkdev.h"
 #include "kernel/dma.h"
 #include "kernel/riscv.h"
@@ -36,10 +40,6 @@
 #include "lib/printf.h"
 
 #define MAX_QUEUES 64
-#define SUB_BITS 6                       /* 64 buckets per power of two */
-#define SUB (1u << SUB_BITS)
-#define EXACT (2u * SUB)                 /* values below this have their own bucket */
-#define BUCKETS ((64u - SUB_BITS - 1u) * SUB + 2u * SUB) /* up to 2^64 - 1 */
 
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 
@@ -50,28 +50,29 @@ struct slot {
 };
 
 struct bench {
-	/* read or written by every completion */
-	struct blkdev *dev;
-	int (*submit)(struct blkdev *dev, struct blkdev_io *io); /* the driver's */
-	uint64_t submitted;  /* requests handed to the driver */
-	uint64_t limit;      /* requests the run may submit */
-	uint64_t check_at;   /* from this time on, completions take the slow path */
-	uint64_t end;        /* no new requests after this time */
+	/* Every completion's, up to the histogram's table pointer and the
+	 * start of its counters: all within a load's immediate of the base. */
+	uint64_t check_at;   /* from this time on, completions take the general
+			      * path; 0 once the run stops (halt()) */
+	uint64_t left;       /* requests the run may still submit */
+	uint64_t last, max;  /* the last completion's time; the longest latency */
 	uint64_t rng;        /* xorshift64 state */
 	uint64_t npos;       /* random: request-sized positions on the disk */
 	uint64_t step;       /* sectors per request */
 	uint64_t cursor;     /* sequential: the next sector */
 	uint64_t last_start; /* sequential: the last sector a request may start at */
-	uint64_t ops, errors, last, max;
+	struct blk_hist hist; /* every latency */
+	/* The main loop's and the general path's. */
+	struct blkdev *dev;
+	uint64_t end;        /* no new requests after this time */
+	uint64_t allowed;    /* left at the start */
+	uint64_t failed;     /* requests that completed with an error */
 	uint32_t inflight;   /* requests the driver owns */
 	bool random, stop;
 	struct slot *parked; /* completed at a progress tick: the main loop resubmits */
 	int err;             /* first failure */
 	uint64_t err_sector;
-	uint32_t hist[BUCKETS];
 };
-
-_Static_assert(BUCKETS == 3776, "bucket of UINT64_MAX is 3775");
 
 const char *blk_bench_op_name(const struct blk_bench_params *p)
 {
@@ -80,122 +81,117 @@ const char *blk_bench_op_name(const struct blk_bench_params *p)
 	return p->random ? "randread" : "read";
 }
 
-/* floor(log2(i)) for 1..255, filled once by setup(): the last byte of
- * the top-bit search below is a load instead of three more steps. */
-static uint8_t log2_byte[256];
-
-/* Log-linear: exact below 128 ticks, then the top 7 bits of the value. */
-static inline unsigned bucket_of(uint64_t v)
+static inline uint64_t random_sector(struct bench *b)
 {
-	unsigned msb = 0;
-	uint64_t t;
-
-	if (v < EXACT)
-		return (unsigned)v;
-	t = v;
-	if (t >> 32) { t >>= 32; msb += 32; }
-	if (t >> 16) { t >>= 16; msb += 16; }
-	if (t >> 8) { t >>= 8; msb += 8; }
-	msb += log2_byte[t];
-	return (msb - SUB_BITS + 1) * SUB + (unsigned)(v >> (msb - SUB_BITS)) - SUB;
+	uint64_t x = b->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	b->rng = x;
+	/* uniform in [0, npos) without a division */
+	return (uint64_t)(((unsigned __int128)x * b->npos) >> 64) * b->step;
 }
 
-/* The middle of bucket b (exact for the small ones). */
-static uint64_t bucket_value(unsigned b)
+static inline uint64_t sequential_sector(struct bench *b)
 {
-	if (b < EXACT)
-		return b;
-	unsigned msb = b / SUB + SUB_BITS - 1;
-	uint64_t low = (uint64_t)(b % SUB + SUB) << (msb - SUB_BITS);
-	return low + ((1ull << (msb - SUB_BITS)) >> 1);
-}
-
-static inline uint64_t next_sector(struct bench *b)
-{
-	if (b->random) {
-		uint64_t x = b->rng;
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		b->rng = x;
-		/* uniform in [0, npos) without a division */
-		return (uint64_t)(((unsigned __int128)x * b->npos) >> 64) * b->step;
-	}
 	uint64_t s = b->cursor, n = s + b->step;
 	b->cursor = n > b->last_start ? 0 : n;
 	return s;
 }
 
-static void submit_failed(struct bench *b, struct slot *s, int rc)
+static uint64_t next_sector(struct bench *b)
 {
-	if (!b->err) {
-		b->err = rc;
-		b->err_sector = s->io.sector;
-	}
+	return b->random ? random_sector(b) : sequential_sector(b);
+}
+
+/* No more requests: every completion from now on takes the general path
+ * (the fast one tests check_at only). */
+static void halt(struct bench *b)
+{
 	b->stop = true;
-	b->inflight--;
+	b->check_at = 0;
 }
 
-static inline void record(struct bench *b, uint64_t lat)
+/*
+ * A completion, in general: a failed request or resubmission, the
+ * progress tick, the end of the run, a latency beyond the histogram's
+ * table.  Only the last goes on as usual (true: the driver resubmits);
+ * the others end a chain.  Out of line, so the common path stays short.
+ */
+__attribute__((noinline)) static bool bench_done_general(struct slot *s, uint64_t now)
 {
-	b->hist[bucket_of(lat)]++;
-	if (lat > b->max)
-		b->max = lat;
-	b->ops++;
-}
+	struct bench *b = s->io.ctx;
 
-/* A completion that ends a chain: a failed request, the progress tick,
- * the end of the run.  Out of line, so the common path stays short. */
-__attribute__((noinline)) static void bench_done_slow(struct bench *b, struct slot *s,
-						      uint64_t now)
-{
-	if (s->io.status == 0) {
-		record(b, now - s->start);
-	} else {
+	if (s->io.status != 0) {
+		b->failed++;
 		if (!b->err) {
 			b->err = s->io.status;
 			b->err_sector = s->io.sector;
 		}
-		b->errors++;
-		b->stop = true;
+		halt(b);
+	} else {
+		uint64_t lat = now - s->start;
+		b->hist.count[blk_hist_bucket(lat)]++;
+		if (lat > b->max)
+			b->max = lat;
 	}
 	b->last = now;
-	if (b->stop || now >= b->end || b->submitted >= b->limit) {
-		b->stop = true;
+	if (now < b->check_at && b->left) {
+		b->left--;
+		s->io.sector = next_sector(b);
+		s->start = now;
+		return true;
+	}
+	if (b->stop || now >= b->end || b->left == 0) {
+		halt(b);
 	} else {
 		/* a progress tick: let the main loop run, it resubmits */
 		s->next = b->parked;
 		b->parked = s;
 	}
 	b->inflight--;
+	return false;
 }
 
-/* The completion callback, in IRQ context (see the comment at the top). */
-static void bench_done(struct blkdev_io *io)
+/*
+ * The completion callback, in IRQ context (see the comment at the top):
+ * the latency recorded, the next offset, and true, which has the driver
+ * submit the slot again from its completion pass (blkdev.h,
+ * "Completion").  blkdev_submit()'s checks passed for this slot at the
+ * fill, and every offset the generators make is on the disk by
+ * construction.  One compare per condition that leaves the common path:
+ * stop and the run's end are folded into check_at.
+ */
+static inline __attribute__((always_inline)) bool bench_done(struct blkdev_io *io,
+							     bool random)
 {
 	struct slot *s = (struct slot *)io;
 	struct bench *b = io->ctx;
 	uint64_t now = rdtime();
+	uint64_t lat = now - s->start;
 
-	if (__builtin_expect(io->status != 0 || now >= b->check_at || b->stop ||
-			     b->submitted >= b->limit, 0)) {
-		bench_done_slow(b, s, now);
-		return;
-	}
-	record(b, now - s->start);
+	if (__builtin_expect(io->status != 0 || now >= b->check_at || b->left == 0 ||
+			     lat >= BLK_HIST_WINDOW_TICKS, 0))
+		return bench_done_general(s, now);
+	b->hist.count[blk_hist_bucket_near(&b->hist, lat)]++;
+	if (lat > b->max)
+		b->max = lat;
 	b->last = now;
-	/* MORE: the completion pass notifies once for everything its
-	 * callbacks resubmit (blkdev.h), so the driver need not try */
-	io->flags = BLKDEV_F_MORE;
-	io->sector = next_sector(b);
+	b->left--;
+	io->sector = random ? random_sector(b) : sequential_sector(b);
 	s->start = now;
-	b->submitted++;
-	/* straight to the driver: blkdev_submit()'s checks passed for this
-	 * slot at the fill, and every offset next_sector() makes is on the
-	 * disk by construction */
-	int rc = b->submit(b->dev, io);
-	if (__builtin_expect(rc != 0, 0))
-		submit_failed(b, s, rc);
+	return true;
+}
+
+/* One callback per kind of run: the generator's test is made at setup. */
+static bool bench_done_random(struct blkdev_io *io)
+{
+	return bench_done(io, true);
+}
+
+static bool bench_done_sequential(struct blkdev_io *io)
+{
+	return bench_done(io, false);
 }
 
 /*
@@ -209,7 +205,7 @@ static unsigned submit_list(struct bench *b, struct slot *list, int *first_rc)
 {
 	uint16_t left[MAX_QUEUES] = { 0 };
 	bool failed[MAX_QUEUES] = { false };
-	uint64_t allowed = b->limit - b->submitted, k = 0;
+	uint64_t allowed = b->left, k = 0;
 	unsigned n = 0;
 
 	/* only the first `allowed` slots go: count those per queue */
@@ -224,11 +220,11 @@ static unsigned submit_list(struct bench *b, struct slot *list, int *first_rc)
 		s->io.flags = more ? BLKDEV_F_MORE : 0;
 		s->io.sector = next_sector(b);
 		s->start = rdtime();
-		b->submitted++;
+		b->left--;
 		b->inflight++;
 		int rc = blkdev_submit(b->dev, &s->io);
 		if (rc) {
-			b->submitted--;
+			b->left++;
 			b->inflight--;
 			failed[q] = true;
 			if (!*first_rc)
@@ -240,31 +236,24 @@ static unsigned submit_list(struct bench *b, struct slot *list, int *first_rc)
 	return n;
 }
 
+/* Requests completed successfully so far, from what the completions
+ * count anyway (the common path counts no ops): each request submitted,
+ * which spent one of `allowed`, is in flight, failed, or done.  With
+ * interrupts masked, between completions. */
+static uint64_t completed(const struct bench *b)
+{
+	return (b->allowed - b->left) - b->inflight - b->failed;
+}
+
 static uint64_t muldiv(uint64_t a, uint64_t b, uint64_t c)
 {
 	return c ? (a / c) * b + (a % c) * b / c : 0;
 }
 
-static uint64_t percentile(const struct bench *b, uint64_t total, unsigned pct)
-{
-	uint64_t rank = (total * pct + 99) / 100, seen = 0;
-
-	if (rank == 0)
-		rank = 1;
-	for (unsigned i = 0; i < BUCKETS; i++) {
-		seen += b->hist[i];
-		if (seen >= rank) {
-			uint64_t v = bucket_value(i);
-			return v > b->max ? b->max : v;
-		}
-	}
-	return b->max;
-}
-
 static void print_progress(struct bench *b, uint64_t t0, uint64_t now, uint64_t *prev_ops,
 			   uint64_t *prev_t, uint64_t freq)
 {
-	uint64_t ops = READ_ONCE(b->ops);
+	uint64_t ops = completed(b);
 	uint64_t dt = now - *prev_t;
 	uint64_t ms = muldiv(now - t0, 1000, freq);
 
@@ -285,9 +274,7 @@ static struct bench *setup(struct blkdev *dev, const struct blk_bench_params *p,
 
 	if (!b || !slots || !bufs)
 		return NULL;
-	for (unsigned i = 2; i < 256; i++)
-		log2_byte[i] = (uint8_t)(log2_byte[i / 2] + 1);
-	b->submit = dev->ops->submit;
+	blk_hist_init(&b->hist);
 	b->random = p->random;
 	b->step = p->size / BLKDEV_SECTOR;
 	b->npos = dev->sectors / b->step;
@@ -295,7 +282,7 @@ static struct bench *setup(struct blkdev *dev, const struct blk_bench_params *p,
 	b->rng = 0x9E3779B97F4A7C15ull ^ rdtime();
 	if (!b->rng)
 		b->rng = 1;
-	b->limit = p->count ? p->count : UINT64_MAX;
+	b->left = b->allowed = p->count ? p->count : UINT64_MAX;
 	b->dev = dev;
 
 	for (unsigned i = 0; i < p->qd; i++) {
@@ -303,7 +290,7 @@ static struct bench *setup(struct blkdev *dev, const struct blk_bench_params *p,
 			.op = p->write ? BLKDEV_WRITE : BLKDEV_READ,
 			.count = b->step,
 			.buf = bufs + (size_t)i * p->size,
-			.done = bench_done,
+			.done = p->random ? bench_done_random : bench_done_sequential,
 			.ctx = b,
 			.queue = (uint16_t)(i % p->queues),
 		};
@@ -350,7 +337,7 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 		dma_release(mark);
 		return -1;
 	}
-	if (filled < p->qd && (uint64_t)filled < b->limit)
+	if (filled < p->qd && (!p->count || filled < p->count))
 		kprintf("blk bench: %s took only %u of %u requests at once (%s); running at qd=%u\n",
 			dev->name, filled, p->qd, kstrerror(rc), filled);
 
@@ -375,7 +362,8 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 			next_progress += freq;
 			if (next_progress <= now)
 				next_progress = now + freq;
-			b->check_at = next_progress < b->end ? next_progress : b->end;
+			if (!b->stop) /* else check_at stays 0: halt() */
+				b->check_at = next_progress < b->end ? next_progress : b->end;
 			/* printed with interrupts masked: a completion chain in
 			 * IRQ context could otherwise hold the line back for a
 			 * whole second (the device idles ~0.3 ms meanwhile) */
@@ -386,7 +374,7 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 		wait_for_interrupt_until(next_progress < wake ? next_progress : wake);
 	}
 	if (stuck) {
-		b->stop = true;
+		halt(b);
 		intr_restore(saved);
 		kprintf("blk bench: %s stopped answering: %u requests still in flight after %u ms "
 			"without a completion; their buffers stay allocated\n",
@@ -395,24 +383,25 @@ int blk_bench_run(struct blkdev *dev, const struct blk_bench_params *p,
 	}
 	intr_restore(saved);
 
+	uint64_t ops = completed(b), counted = blk_hist_total(&b->hist);
 	if (b->err) {
 		kprintf("blk bench: %s request at sector %lu failed: %s (%lu ops completed before)\n",
 			dev->name, (unsigned long)b->err_sector, kstrerror(b->err),
-			(unsigned long)b->ops);
+			(unsigned long)ops);
 		dma_release(mark);
 		return -1;
 	}
 	*res = (struct blk_bench_result){
-		.ops = b->ops,
+		.ops = ops,
 		.ticks = b->last - t0,
 		.freq = freq,
 		.qd = filled,
-		.p50 = percentile(b, b->ops, 50),
-		.p99 = percentile(b, b->ops, 99),
+		.p50 = blk_hist_percentile(&b->hist, counted, 50, b->max),
+		.p99 = blk_hist_percentile(&b->hist, counted, 99, b->max),
 		.max = b->max,
 		.interrupts = trap_count_external() - irq0,
 		.notifies = dev->ops->notifies ? dev->ops->notifies(dev) - notifies0 : 0,
-		.capped = p->count && b->ops < p->count,
+		.capped = p->count && ops < p->count,
 	};
 	dma_release(mark);
 	return 0;

@@ -3,14 +3,14 @@
  * flight on one disk and measures throughput and per-request latency.
  *
  * Interrupt-driven: the completion callback (IRQ context) records the
- * request's latency and resubmits the slot at once; the driver notifies
- * the device once for everything resubmitted in one completion pass
- * (blkdev.h: submissions from done()).  The
- * caller's thread only fills the queue, sleeps in wfi, prints a progress
- * line every second and watches for a device that stops answering.
+ * request's latency and has the driver resubmit the slot at once (it
+ * returns true: blkdev.h, "Completion"); the driver notifies the device
+ * once for everything resubmitted in one completion pass.  The caller's
+ * thread only fills the queue, sleeps in wfi, prints a progress line
+ * every second and watches for a device that stops answering.
  *
  * Latency is read from the time CSR and kept in a log-linear histogram
- * (64 buckets per power of two: under 1.6 % bucket width).
+ * (blk_hist.h: 64 buckets per power of two, under 1.6 % bucket width).
  */
 #ifndef KERNEL_BLK_BENCH_H
 #define KERNEL_BLK_BENCH_H

@@ -105,10 +105,11 @@ int blkdev_submit(struct blkdev *dev, struct blkdev_io *io)
 	return dev->ops->submit(dev, io);
 }
 
-static void sync_done(struct blkdev_io *io)
+static bool sync_done(struct blkdev_io *io)
 {
 	/* the driver has already set io->completed; nothing more to do */
 	(void)io;
+	return false;
 }
 
 static struct sync_slot *get_slot(void)

@@ -49,21 +49,39 @@ struct blkdev_io {
 	uint32_t count;    /* sectors; 0 for FLUSH and GET_ID */
 	uint32_t flags;    /* BLKDEV_F_* */
 	void *buf;         /* count * 512 bytes, DMA-reachable */
-	void (*done)(struct blkdev_io *io); /* called once, from IRQ context;
-					     * may submit new requests: the
-					     * driver notifies the device once
-					     * for all a completion pass
-					     * resubmits (no BLKDEV_F_MORE
-					     * needed) */
+	bool (*done)(struct blkdev_io *io); /* called once per submission,
+					     * from IRQ context (may be NULL);
+					     * see "Completion" below */
 	void *ctx;         /* for the caller */
 	uint16_t queue;    /* request queue hint (taken modulo the driver's count) */
 	int status;        /* 0 or a KERR_* code (kernel/errno.h), valid in done() */
 	volatile bool completed;
 };
 
+/*
+ * Completion.  The driver sets io->status and io->completed, then calls
+ * io->done(io), interrupts masked, inside its completion pass.  done() may
+ * submit new requests (blkdev_submit()): the driver notifies the device
+ * once for everything a completion pass resubmits (no BLKDEV_F_MORE
+ * needed).
+ *
+ * done() returns false, or, after a successful READ or WRITE only (status
+ * 0), true to have the same request submitted again at once with a new
+ * io->sector: the cheap way to keep a queue full (a benchmark), with no
+ * submit call, no interrupt mask and no notification of its own (the
+ * completion pass has them all already).  The driver re-reads only
+ * the sector; op, count, buf, flags and queue stay what the first
+ * submission used, and blkdev_submit()'s checks are not repeated, so the
+ * caller keeps sector + count on the disk (the driver still refuses what
+ * its device cannot take).  io->completed is false again from there on.
+ * A resubmission the driver refuses completes io at once with the error
+ * in io->status (done() is called again, and its result ignored: a
+ * failure is never resubmitted this way).
+ */
 struct blkdev_ops {
 	/* Queue io; 0 when queued (done() follows), a KERR_* code otherwise
-	 * (done() is then never called).  May return KERR_ENOSPC (queue full). */
+	 * (done() is then never called).  May return KERR_ENOSPC (queue full).
+	 * Honours done()'s true (see "Completion"). */
 	int (*submit)(struct blkdev *dev, struct blkdev_io *io);
 	/* Drive completions without interrupts (used when interrupts are off). */
 	void (*poll)(struct blkdev *dev);

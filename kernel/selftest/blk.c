@@ -11,7 +11,10 @@
  *	200..263 if C >= 264     WRITE_ZEROES (then read back as zeros)
  *	300..363 if C >= 364     DISCARD (content afterwards unspecified: the
  *	                         host accepts old content or zeros there)
- * then a FLUSH when the cache is writeback.  The past-the-end writes are
+ * then a FLUSH when the cache is writeback.  The in-flight case's blocks
+ * are read once more through a single request that its done() resubmits
+ * (blkdev.h, "Completion"), the last time past the end, which the driver
+ * must refuse through one more done() with the error, never repeated.  The past-the-end writes are
  * refused by blkdev_submit() before a driver sees them.  A read-only disk
  * gets no successful write at all.  Every disk first reads block 0 between
  * canaries (the data must land exactly in the buffer the CPU sees) and is
@@ -229,13 +232,14 @@ struct batch {
 	volatile unsigned done_in_irq;
 };
 
-static void batch_done(struct blkdev_io *io)
+static bool batch_done(struct blkdev_io *io)
 {
 	struct batch *b = io->ctx;
 
 	b->done++;
 	if (in_interrupt())
 		b->done_in_irq++;
+	return false;
 }
 
 /*
@@ -342,6 +346,93 @@ static void case_in_flight(struct disk_run *r)
 	}
 	selftest_pass(r->t, name, "peak %u in flight, %u completions by interrupt%s", peak, BATCH_COUNT,
 		      depth_note(r, note, sizeof(note)));
+}
+
+/* One read request that its done() asks for again (blkdev.h,
+ * "Completion") block after block, then once past the end of the disk. */
+struct again {
+	struct blkdev_io io;
+	struct disk_run *r;
+	unsigned reads, want;    /* completed reads; how many to make */
+	volatile unsigned refusals; /* failed completions seen */
+	volatile bool finished;  /* a done() returned false */
+	int refused_status;
+	bool bad_data;
+	bool irq_completed;      /* every call in IRQ context, completed set */
+	char why[96];
+};
+
+static bool again_done(struct blkdev_io *io)
+{
+	struct again *a = io->ctx;
+
+	if (!in_interrupt() || !io->completed)
+		a->irq_completed = false;
+	if (io->status != 0) {
+		a->refusals++;
+		a->refused_status = io->status;
+		/* asked for again after a failure: the driver must not (a
+		 * second refusal here says it did; false ends it either way) */
+		if (a->refusals == 1)
+			return true;
+		a->finished = true;
+		return false;
+	}
+	if (!a->bad_data && !check_pattern(io->buf, io->sector, io->count, a->why, sizeof(a->why)))
+		a->bad_data = true;
+	memset(io->buf, 0, (size_t)io->count * SECTOR);
+	if (++a->reads < a->want) {
+		io->sector += io->count;
+		return true;
+	}
+	if (a->reads == a->want) {
+		io->sector = a->r->c; /* past the end: the driver refuses it */
+		return true;
+	}
+	a->finished = true;
+	return false;
+}
+
+static void case_resubmit(struct disk_run *r)
+{
+	uint64_t first = r->batch_first, last = first + (uint64_t)BATCH_COUNT * r->per - 1;
+	const char *name = case_name(r, "one request resubmitted by its done() over sectors "
+				     "%lu..%lu, then past the end", (unsigned long)first,
+				     (unsigned long)last);
+	struct again a = { .r = r, .want = BATCH_COUNT, .irq_completed = true };
+	uint64_t dl = deadline_in_ms(BATCH_TIMEOUT_MS);
+
+	if (skip_if_stuck(r, name))
+		return;
+	a.io = (struct blkdev_io){ .op = BLKDEV_READ, .sector = first, .count = r->per,
+				   .buf = r->buf, .done = again_done, .ctx = &a };
+	unsigned long saved = intr_save();
+	int rc = blkdev_submit(r->dev, &a.io);
+	/* done: the refusal (its done() said true, which must be ignored),
+	 * or a done() that said false */
+	while (rc == 0 && a.refusals == 0 && !a.finished && !deadline_passed(dl))
+		wait_for_interrupt_until(dl);
+	intr_restore(saved);
+	if (rc) {
+		fail_rc(r, name, "submit", rc);
+		return;
+	}
+	if (a.refusals == 0 && !a.finished) {
+		r->stuck = true;
+		selftest_fail(r->t, name, "timed out after %u ms, %u of %u reads completed",
+			      BATCH_TIMEOUT_MS, a.reads, a.want);
+		return;
+	}
+	if (a.reads != a.want || a.refusals != 1 || a.bad_data || !a.io.completed ||
+	    !a.irq_completed)
+		selftest_fail(r->t, name, "%u reads (want %u), %u refusals (want 1), completed %d, "
+			      "every done() in IRQ context and completed %d%s%s", a.reads, a.want,
+			      a.refusals, a.io.completed, a.irq_completed,
+			      a.bad_data ? "; data: " : "",
+			      a.bad_data ? a.why : "");
+	else
+		selftest_pass(r->t, name, "%u reads, then refused: %s", a.reads,
+			      kstrerror(a.refused_status));
 }
 
 static void expect_rc(struct disk_run *r, const char *name, int rc, int want, const char *want_name)
@@ -596,9 +687,10 @@ static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
 						MULTI_FIRST, MULTI_COUNT);
 			else
 				selftest_note(t, "%s: too small for the multi-sector case", dev->name);
-			if (r.c >= r.batch_first + (uint64_t)BATCH_COUNT * r.per)
+			if (r.c >= r.batch_first + (uint64_t)BATCH_COUNT * r.per) {
 				case_in_flight(&r);
-			else
+				case_resubmit(&r);
+			} else
 				selftest_note(t, "%s: too small for the in-flight case", dev->name);
 			case_write_zeroes(&r);
 			case_discard(&r);

@@ -45,6 +45,7 @@ static bool have_input(void)
 
 const struct selftest_suite selftest_suites[] = {
 	{ "lib", selftest_lib_suite, NULL },
+	{ "hist", selftest_hist_suite, NULL },
 	{ "irq", selftest_irq_suite, NULL },
 	{ "blk", selftest_blk_suite, NULL },
 	{ "virtio", virtio_selftest_suite, NULL },

@@ -20,6 +20,7 @@ struct selftest_suite {
 extern const struct selftest_suite selftest_suites[];
 
 void selftest_lib_suite(struct selftest_ctx *t);   /* lib.c */
+void selftest_hist_suite(struct selftest_ctx *t);  /* hist.c */
 void selftest_irq_suite(struct selftest_ctx *t);   /* irq.c */
 void selftest_blk_suite(struct selftest_ctx *t);   /* blk.c */
 void selftest_ioerr_suite(struct selftest_ctx *t); /* ioerr.c */

@@ -3,9 +3,11 @@
  *
  * Each disk gets its queue memory from the DMA pool and a pool of request
  * wrappers (one per ring slot) that tie a kernel struct blkdev_io to the
- * library's struct vblk_req.  Completions run in the interrupt handler; the
- * submit path masks interrupts so the two never interleave on a queue.
- * What the handler must not do (the rest of a drain past its budget, a
+ * library's struct vblk_req.  Completions run in the interrupt handler (or
+ * in a poll, interrupts masked); the submit path masks interrupts so the
+ * two never interleave on a queue, and a completion that resubmits its
+ * own request (blkdev.h, "Completion") is already masked.  What the
+ * handler must not do (the rest of a drain past its budget, a
  * reset and re-initialisation) it leaves to deferred work (deferred.h),
  * run from the kernel's wait loops with interrupts masked.
  *
@@ -14,6 +16,8 @@
  * status as in a return value.
  */
 #include "kernel/virtio/disk.h"
+
+#include <stddef.h>
 
 #include "kernel/deferred.h"
 #include "kernel/dma.h"
@@ -41,7 +45,7 @@
 struct disk;
 
 struct disk_req {
-	struct vblk_req vreq;
+	struct vblk_req vreq; /* first: the library's done() gets &vreq */
 	struct virtq_sg sg;
 	struct blkdev_io *io;
 	struct disk *disk;
@@ -49,12 +53,13 @@ struct disk_req {
 };
 
 struct disk {
-	/* What every request touches first: within a load's reach of the
+	/* What every request touches: blk first (a completion hands the
+	 * library r->disk as it is), the rest within a load's reach of the
 	 * start (the queues put everything after them kilobytes away). */
+	struct vblk blk;
 	struct disk_req *free_reqs;
 	uint16_t nqueues;
 	struct virtio_device *vdev;
-	struct vblk blk;
 	struct vblk_queue queues[VBLK_MAX_QUEUES];
 	uint32_t irq;
 	struct blkdev bdev;
@@ -65,22 +70,78 @@ struct disk {
 static struct disk disks[MAX_DISKS];
 static unsigned ndisks;
 
-static void disk_req_done(struct vblk_req *vreq, int status)
-{
-	struct disk_req *r = vreq->ctx;
-	struct blkdev_io *io = r->io;
+_Static_assert(offsetof(struct disk_req, vreq) == 0, "disk_req_done() casts the vblk_req");
 
-	r->io = NULL;
-	r->next_free = r->disk->free_reqs;
-	r->disk->free_reqs = r;
-	io->status = status ? kerr_from_virtio(status) : KERR_OK;
-	io->completed = true;
-	if (io->done)
-		io->done(io);
+static void disk_req_release(struct disk_req *r)
+{
+	struct disk *d = r->disk;
+	r->next_free = d->free_reqs;
+	d->free_reqs = r;
 }
 
-/* The library's request for io in r (whose done, ctx and data pointer
- * were set once, disk_setup_queues()); 0 or KERR_EINVAL. */
+/* io failed (`status`, a library code): the device said so, an abort took
+ * it back, or its resubmission was refused.  Never resubmitted (blkdev.h),
+ * so done()'s answer is not looked at.  Out of line: disk_req_done()
+ * saves no register for it. */
+__attribute__((noinline)) static void disk_req_failed(struct disk_req *r, int status)
+{
+	struct blkdev_io *io = r->io;
+
+	disk_req_release(r);
+	io->status = kerr_from_virtio(status);
+	io->completed = true;
+	if (io->done)
+		(void)io->done(io);
+}
+
+/* r's request once more, at the sector its done() has set.  The io is
+ * read again from r, here and in disk_req_failed(), not kept across the
+ * calls: one register less to save. */
+static inline void disk_req_again(struct disk_req *r)
+{
+	struct blkdev_io *io = r->io;
+
+	io->completed = false;
+	r->vreq.sector = io->sector;
+	/* the queue the library put it on last time: io->queue's, in range */
+	int rc = vblk_submit_nokick(&r->disk->blk, r->vreq.queue, &r->vreq);
+	if (__builtin_expect(rc != VIRTIO_OK, 0))
+		disk_req_failed(r, rc);
+}
+
+/*
+ * The library's done() of every request.  The common case in a stream of
+ * requests is a done() that wants the same request again (blkdev.h,
+ * "Completion"): r goes back to the library as it is, with the new
+ * sector, without a free-list round trip, an interrupt mask or a
+ * notification.  A success only ever comes from a drain of r's own queue
+ * (aborts and recoveries complete with an error), every drain here runs
+ * with interrupts masked (the handler, disk_poll(), disk_deferred(),
+ * disk_reinit()), and a drain notifies once for everything its callbacks
+ * add (driver.h, virtio_queue_drain()).  Type, buffer and length are the
+ * ones disk_req_fill() checked; the library validates the whole request
+ * again (capacity, read-only, alignment), so nothing more is needed here.
+ */
+static void disk_req_done(struct vblk_req *vreq, int status)
+{
+	struct disk_req *r = (struct disk_req *)vreq;
+	struct blkdev_io *io = r->io;
+
+	if (__builtin_expect(status != VIRTIO_OK, 0)) {
+		disk_req_failed(r, status);
+		return;
+	}
+	io->status = KERR_OK;
+	io->completed = true;
+	if (!io->done || !io->done(io)) {
+		disk_req_release(r);
+		return;
+	}
+	disk_req_again(r);
+}
+
+/* The library's request for io in r (whose done and data pointer were
+ * set once, disk_setup_queues()); 0 or KERR_EINVAL. */
 static int disk_req_fill(struct disk_req *r, const struct blkdev_io *io)
 {
 	struct vblk_req *v = &r->vreq;
@@ -133,7 +194,7 @@ static int disk_submit(struct blkdev *bdev, struct blkdev_io *io)
 		 * §5.2.5.1): every completed write is already durable. */
 		io->completed = true;
 		if (io->done)
-			io->done(io);
+			(void)io->done(io); /* not a read or write: never resubmitted */
 		return 0;
 	}
 	unsigned long irq = intr_save();
@@ -306,7 +367,10 @@ static void disk_deferred(void *ctx)
 }
 
 /* Request queues, each with its ring memory and its share of the request
- * wrappers, from the DMA pool (given back by the caller on failure). */
+ * wrappers, from the DMA pool (given back by the caller on failure).  One
+ * wrapper more than the ring holds: a done() runs while its request's
+ * ring slot is free again but its wrapper is still taken (it may ask for
+ * the request again, blkdev.h), so what it submits instead finds one. */
 static int disk_setup_queues(struct disk *d)
 {
 	uint16_t want = d->blk.info.num_queues;
@@ -318,16 +382,16 @@ static int disk_setup_queues(struct disk *d)
 			break; /* fewer queues than num_queues says: use those */
 		size_t bytes = vblk_queue_mem_bytes_for(&d->blk, size);
 		void *mem = dma_alloc(bytes);
-		struct disk_req *reqs = dma_alloc(size * sizeof(*reqs));
+		unsigned nreqs = size + 1u;
+		struct disk_req *reqs = dma_alloc(nreqs * sizeof(*reqs));
 		if (!mem || !reqs)
 			return KERR_ENOMEM;
 		int rc = vblk_attach_queue(&d->blk, q, &d->queues[q], size, mem, bytes);
 		if (rc)
 			return kerr_from_virtio(rc);
-		for (uint16_t i = 0; i < size; i++) {
+		for (unsigned i = 0; i < nreqs; i++) {
 			reqs[i].disk = d;
 			reqs[i].vreq.done = disk_req_done;
-			reqs[i].vreq.ctx = &reqs[i];
 			reqs[i].vreq.data = &reqs[i].sg;
 			reqs[i].next_free = d->free_reqs;
 			d->free_reqs = &reqs[i];
