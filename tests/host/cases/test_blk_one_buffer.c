@@ -118,8 +118,8 @@ static void same_verdicts(const struct sim_blk_opts *o, unsigned rounds)
 	CHECK(by_error[-VIRTIO_ERANGE] > 0);
 	CHECK(a->blk.info.blk_size == 512 || by_error[-VIRTIO_EALIGN] > 0);
 	CHECK(!a->blk.info.read_only || by_error[-VIRTIO_EROFS] > 0);
-	CHECK_EQ(a->blk.queues[0]->nfree, 16);
-	CHECK_EQ(b->blk.queues[0]->nfree, 16);
+	CHECK_EQ(vblk_queue_free_slots(a->blk.queues[0]), 16);
+	CHECK_EQ(vblk_queue_free_slots(b->blk.queues[0]), 16);
 }
 
 TEST(blk_one_buffer_same_verdicts_default)
@@ -194,7 +194,7 @@ static void refused_broken(struct tblk *t, uint8_t *b, uint16_t nfree)
 		treq_init(&r, reqs[i].type, reqs[i].sector, b, reqs[i].len, reqs[i].nseg);
 		CHECK_ERR(vblk_submit(&t->blk, 0, &r.req), VIRTIO_EBROKEN);
 		CHECK_EQ(r.done_calls, 0);
-		CHECK_EQ(q->nfree, nfree);
+		CHECK_EQ(vblk_queue_free_slots(q), nfree);
 	}
 	CHECK_EQ(t->sim->notifies, notifies);
 	CHECK_EQ(sim_avail_pending(t->sim, 0), pending);
@@ -229,7 +229,7 @@ TEST(blk_broken_queue_refuses_first_and_keeps_its_slots)
 		}
 		/* Every slot is back: the whole queue takes requests again. */
 		t->sim->mode = SIM_SYNC;
-		CHECK_EQ(q->nfree, 16);
+		CHECK_EQ(vblk_queue_free_slots(q), 16);
 		for (unsigned i = 0; i < 16; i++) {
 			treq_init(&r[i], VIRTIO_BLK_T_IN, i * 8, b, 4096, 1);
 			CHECK_OK(vblk_submit_nokick(&t->blk, 0, &r[i].req));
