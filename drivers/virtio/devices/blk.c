@@ -325,6 +325,13 @@ static inline void unclaim_slot(struct vblk_queue *q)
 	q->top++; /* the slot is still on the free stack, right above it */
 }
 
+/* q->data_tail[out], the index scaled on its own: gcc would otherwise add
+ * the array's offset to the index first (one more instruction). */
+static inline uint32_t data_tail(const struct vblk_queue *q, int out)
+{
+	return *(const uint32_t *)(const void *)((const char *)q->data_tail + (long)out * 4);
+}
+
 /* A one-buffer request (a read, a write, GET_ID), validated, on a queue
  * with slot tables: its data in entry 1 of the slot's table (header and
  * status entries are fixed since vblk_attach_queue()), and the table to
@@ -354,7 +361,7 @@ static inline VBLK_ALWAYS_INLINE int submit_table(struct vblk *blk, struct vblk_
 	struct virtq_desc *e = &dma->table[1];
 	virtio64_store(&e->addr, virtio_virt_to_dma(addr), legacy);
 	virtio32_store(&e->len, len, legacy);
-	*(volatile vblk_u32_alias *)(void *)&e->flags = q->data_tail[out];
+	*(volatile vblk_u32_alias *)(void *)&e->flags = data_tail(q, out);
 	/* Header and status byte (the virtqueue cleans the table). */
 	virtio_cache_clean(dma, offsetof(struct vblk_slot_dma, table));
 	uint32_t total = (uint32_t)sizeof(dma->hdr) + len + 1;
@@ -466,46 +473,77 @@ int vblk_submit(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 	return rc;
 }
 
-/* OK first: it is nearly every completion. */
-static int status_to_error(uint8_t status)
-{
-	if (__builtin_expect(status == VIRTIO_BLK_S_OK, 1))
-		return VIRTIO_OK;
-	switch (status) {
-	case VIRTIO_BLK_S_UNSUPP: return VIRTIO_EUNSUPP;
-	case STATUS_UNWRITTEN: return VIRTIO_ENOSTATUS;
-	default: return VIRTIO_EIO; /* IOERR, or a value the spec never defined */
-	}
-}
-
-/* The slot back on the free stack, then the caller's done(). */
-static inline void finish(struct vblk_queue *q, struct vblk_req *req,
-			  struct vblk_slot_dma *dma, int status)
+/* The slot back on the free stack. */
+static inline void put_slot(struct vblk_queue *q, struct vblk_slot_dma *dma)
 {
 	struct vblk_slot_dma **top = q->top;
 	*top = dma;
 	q->top = top + 1;
-	req->done(req, status);
 }
 
-/* Out of line, so request_done() saves no registers for them: a request
- * that failed, and one whose used length makes the queue broken. */
+/* Out of line, so request_done() saves no registers for them: a status
+ * byte other than OK (the slot is back already), and a request that
+ * failed without one. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void request_status(struct vblk_req *req, uint8_t status)
+{
+	int err = VIRTIO_EIO; /* IOERR, or a value the spec never defined */
+	if (status == VIRTIO_BLK_S_UNSUPP)
+		err = VIRTIO_EUNSUPP;
+	else if (status == STATUS_UNWRITTEN)
+		err = VIRTIO_ENOSTATUS;
+	req->done(req, err);
+}
+
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static void request_failed(struct vblk_queue *q, struct vblk_req *req, int status)
 {
 	req->written = 0;
-	finish(q, req, req->dma, status);
+	put_slot(q, req->dma);
+	req->done(req, status);
 }
 
+/* A request the device used with `len`: its status byte says how it went. */
+static inline VBLK_ALWAYS_INLINE void request_used(struct vblk_queue *q, struct vblk_req *req,
+						   uint32_t len)
+{
+	struct vblk_slot_dma *dma = req->dma;
+	virtio_cache_invalidate(&dma->status, 1);
+	uint8_t status = dma->status;
+	/* What the device wrote, before the caller reads it. */
+	if (data_is_writable(req->type))
+		for (uint16_t i = 0; i < req->ndata; i++)
+			virtio_cache_invalidate(req->data[i].addr, req->data[i].len);
+	/* The slot back before done() (which may submit again): its status
+	 * byte is read. */
+	put_slot(q, dma);
+	req->written = len;
+	if (__builtin_expect(status != VIRTIO_BLK_S_OK, 0)) {
+		request_status(req, status);
+		return;
+	}
+	req->done(req, VIRTIO_OK);
+}
+
+/* What request_done() does not take inline: a request an abort took back,
+ * and a used length below the request's writable bytes (see there). */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void used_len_fault(struct vblk_queue *q, struct vblk_req *req)
+static void request_rare(struct vblk_queue *q, struct vblk_req *req, uint32_t len, int status)
 {
-	virtio_queue_fault(&q->vq, "used length leaves out the status byte");
-	request_failed(q, req, VIRTIO_EBROKEN);
+	if (status != VIRTIO_OK) {
+		request_failed(q, req, status);
+	} else if (!q->vq.vdev->legacy) {
+		virtio_queue_fault(&q->vq, "used length leaves out the status byte");
+		request_failed(q, req, VIRTIO_EBROKEN);
+	} else {
+		request_used(q, req, len);
+	}
 }
 
 /* The queue's done(): a request the device used (status 0: its status
@@ -523,23 +561,11 @@ static void request_done(void *ctx, void *token, uint32_t len, int status)
 	struct vblk_queue *q = ctx;
 	struct vblk_req *req = token;
 
-	if (__builtin_expect(status != VIRTIO_OK, 0)) {
-		request_failed(q, req, status);
+	if (__builtin_expect(status != VIRTIO_OK || len < req->used_min, 0)) {
+		request_rare(q, req, len, status);
 		return;
 	}
-	/* Legacy looked up only for a short length: never, normally. */
-	if (__builtin_expect(len < req->used_min, 0) && !q->vq.vdev->legacy) {
-		used_len_fault(q, req);
-		return;
-	}
-	struct vblk_slot_dma *dma = req->dma;
-	virtio_cache_invalidate(&dma->status, 1);
-	/* What the device wrote, before the caller reads it. */
-	if (data_is_writable(req->type))
-		for (uint16_t i = 0; i < req->ndata; i++)
-			virtio_cache_invalidate(req->data[i].addr, req->data[i].len);
-	req->written = len;
-	finish(q, req, dma, status_to_error(dma->status));
+	request_used(q, req, len);
 }
 
 int vblk_poll(struct vblk *blk, uint16_t qi)
