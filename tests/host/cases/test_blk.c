@@ -569,6 +569,18 @@ static void one_buffer_table(int version, int packed, bool indirect)
 				const struct virtq_desc *e = &r[k].req.dma->table[1];
 				CHECK_EQ(virtio64_load(&e->addr, version == 1), virtio_virt_to_dma(b));
 				CHECK_EQ(virtio32_load(&e->len, version == 1), len);
+				/* Its flags copied from the queue's template:
+				 * what virtq_table_set() writes. */
+				uint16_t f = wr ? 0 : VIRTQ_DESC_F_WRITE;
+				if (packed) {
+					const struct virtq_packed_desc *p = (const void *)e;
+					CHECK_EQ(virtio_le16_load(&p->flags), f);
+					CHECK_EQ(virtio_le16_load(&p->id), 0);
+				} else {
+					CHECK_EQ(virtio16_load(&e->flags, version == 1),
+						 f | VIRTQ_DESC_F_NEXT);
+					CHECK_EQ(virtio16_load(&e->next, version == 1), 2);
+				}
 			}
 		}
 		CHECK_EQ(virtq_free_descs(&q->vq), indirect ? 6 : 2);
