@@ -11,10 +11,6 @@
 #include "virtio/errors.h"
 #include "virtio/platform.h"
 
-/* Bytes 12..15 of a table entry, stored as one word over its two 16-bit
- * fields (submit_table()). */
-typedef uint32_t __attribute__((may_alias)) vblk_u32_alias;
-
 /* Status value pre-set in the slab: the device never writes it. */
 #define STATUS_UNWRITTEN 0xffu
 
@@ -239,22 +235,25 @@ int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 		q->dma[i].hdr.reserved = 0;
 	}
 	q->top = q->free + 1 + size;
-	/* With indirect tables, each slot's own: header and status never
-	 * move, so only the data entry is written per request (submit_table()),
-	 * its flags copied from data_tail[]. */
+	/* With indirect tables, each slot's own for a read and a write:
+	 * header (but its sector) and status never move, so only the data
+	 * entry's address and length are written per request (submit_table()).
+	 * Built whether or not the queue has tables: then no table the
+	 * submission could point the device at is ever unwritten. */
 	q->tables = virtq_has_indirect(&q->vq);
-	for (unsigned out = 0; out < 2 && q->tables; out++) {
-		struct virtq_desc t[VBLK_TABLE_ENTRIES];
-		virtq_table_set(&q->vq, t, 1, VBLK_TABLE_ENTRIES, 0, 0, out == 0);
-		__builtin_memcpy(&q->data_tail[out], &t[1].flags, sizeof(q->data_tail[out]));
-	}
-	for (uint16_t i = 0; i < size && q->tables; i++) {
+	for (uint16_t i = 0; i < size; i++) {
 		struct vblk_slot_dma *dma = &q->dma[i];
-		virtq_table_set(&q->vq, dma->table, 0, VBLK_TABLE_ENTRIES,
-				virtio_virt_to_dma(&dma->hdr), sizeof(dma->hdr), false);
-		virtq_table_set(&q->vq, dma->table, 1, VBLK_TABLE_ENTRIES, 0, 0, false);
-		virtq_table_set(&q->vq, dma->table, 2, VBLK_TABLE_ENTRIES,
-				virtio_virt_to_dma(&dma->status), 1, true);
+		for (unsigned out = 0; out < 2; out++) {
+			struct vblk_slot_rw *rw = &dma->rw[out];
+			virtio32_store(&rw->hdr.type, out ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
+				       blk->vdev->legacy);
+			rw->hdr.reserved = 0;
+			virtq_table_set(&q->vq, rw->table, 0, VBLK_TABLE_ENTRIES,
+					virtio_virt_to_dma(&rw->hdr), sizeof(rw->hdr), false);
+			virtq_table_set(&q->vq, rw->table, 1, VBLK_TABLE_ENTRIES, 0, 0, out == 0);
+			virtq_table_set(&q->vq, rw->table, 2, VBLK_TABLE_ENTRIES,
+					virtio_virt_to_dma(&dma->status), 1, true);
+		}
 	}
 	blk->queues[qi] = q;
 	return VIRTIO_OK;
@@ -267,6 +266,10 @@ int vblk_start(struct vblk *blk)
 	virtio_device_ready(blk->vdev);
 	return VIRTIO_OK;
 }
+
+_Static_assert(sizeof(struct vblk_slot_rw) == 64 && offsetof(struct vblk_slot_dma, rw) == 0 &&
+		       sizeof(struct vblk_slot_dma) % VIRTQ_TABLE_ENTRY_BYTES == 0,
+	       "a slot's tables 16-aligned, a write's 64 bytes past a read's");
 
 /* Is the data direction device-writable for this request type? */
 static bool data_is_writable(uint32_t type)
@@ -325,28 +328,19 @@ static inline void unclaim_slot(struct vblk_queue *q)
 	q->top++; /* the slot is still on the free stack, right above it */
 }
 
-/* q->data_tail[out], the index scaled on its own: gcc would otherwise add
- * the array's offset to the index first (one more instruction). */
-static inline uint32_t data_tail(const struct vblk_queue *q, int out)
-{
-	return *(const uint32_t *)(const void *)((const char *)q->data_tail + (long)out * 4);
-}
-
-/* A one-buffer request (a read, a write, GET_ID), validated, on a queue
- * with slot tables: its data in entry 1 of the slot's table (header and
- * status entries are fixed since vblk_attach_queue()), and the table to
- * the ring as one descriptor.  `out` is 1 when the device reads the data
- * (a write), 0 when it writes them (an int: a read's or write's type
- * indexes data_tail[] as it is loaded, no zero-extension).  The table is
- * the device's until the request is used.
- *
- * The entry's address and length are where both layouts put them (bytes
- * 0..11: §2.7.5 split, §2.8.13 packed), the rest is the queue's
- * data_tail[out], made by virtq_table_set(): three stores, no layout
- * branch. */
+/* A one-buffer read or write (`out`: its type, VIRTIO_BLK_T_OUT for a
+ * write), validated, on a queue with slot tables: the slot's rw[out] has
+ * its header and table ready since vblk_attach_queue(), so the sector,
+ * the status byte's pre-set value and the data entry's address and length
+ * (bytes 0..11 in both layouts: §2.7.5 split, §2.8.13 packed) are all
+ * that is written; the table goes to the ring as one descriptor and is
+ * the device's until the request is used.  (`out` an int: the type
+ * indexes rw[] as it is loaded, no zero-extension; `sector` as loaded
+ * before the stores to DMA memory, which the compiler would otherwise
+ * read it again after.) */
 static inline VBLK_ALWAYS_INLINE int submit_table(struct vblk *blk, struct vblk_queue *q,
-						  uint16_t qi, struct vblk_req *req,
-						  uint64_t sector, int out)
+						  uint16_t qi, struct vblk_req *req, uint64_t sector,
+						  int out)
 {
 	struct vblk_slot_dma **top = q->top;
 	struct vblk_slot_dma *dma = top[-1];
@@ -355,19 +349,22 @@ static inline VBLK_ALWAYS_INLINE int submit_table(struct vblk *blk, struct vblk_
 	void *addr = req->data->addr;
 	uint32_t len = req->data->len;
 	bool legacy = blk->vdev->legacy;
-	prepare_slot(blk, dma, req->type, sector);
+	dma->status = STATUS_UNWRITTEN;
+	struct vblk_slot_rw *rw = &dma->rw[(long)out];
+	struct virtq_desc *table = rw->table;
+	virtio64_store(&rw->hdr.sector, sector, legacy);
 	/* Write back the caller's data, as the general path does. */
 	virtio_cache_clean(addr, len);
-	struct virtq_desc *e = &dma->table[1];
+	struct virtq_desc *e = &table[1];
 	virtio64_store(&e->addr, virtio_virt_to_dma(addr), legacy);
 	virtio32_store(&e->len, len, legacy);
-	*(volatile vblk_u32_alias *)(void *)&e->flags = data_tail(q, out);
 	/* Header and status byte (the virtqueue cleans the table). */
-	virtio_cache_clean(dma, offsetof(struct vblk_slot_dma, table));
-	uint32_t total = (uint32_t)sizeof(dma->hdr) + len + 1;
-	uint32_t in_bytes = (len & ((uint32_t)out - 1u)) + 1; /* out 0: the data and status */
+	virtio_cache_clean(&rw->hdr, sizeof(rw->hdr));
+	virtio_cache_clean(&dma->status, 1);
+	uint32_t total = (uint32_t)sizeof(rw->hdr) + len + 1;
+	uint32_t in_bytes = (len & ((uint32_t)out - 1u)) + 1; /* a read: the data and status */
 	claim_slot(q, top, qi, req, dma, in_bytes);
-	int rc = virtq_add_table(&q->vq, dma->table, VBLK_TABLE_ENTRIES, total, in_bytes, req);
+	int rc = virtq_add_table(&q->vq, table, VBLK_TABLE_ENTRIES, total, in_bytes, req);
 	if (rc)
 		unclaim_slot(q);
 	return rc;
@@ -409,7 +406,7 @@ static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue 
 	}
 	sg[n++] = (struct virtq_sg){ &dma->status, 1 };
 	unsigned n_out = writable ? 1 : n - 1;
-	virtio_cache_clean(&dma->hdr, offsetof(struct vblk_slot_dma, table));
+	virtio_cache_clean(&dma->hdr, offsetof(struct vblk_slot_dma, pad) - offsetof(struct vblk_slot_dma, hdr));
 
 	claim_slot(q, top, qi, req, dma, in_bytes);
 	int rc = virtq_add(&q->vq, sg, n_out, n - n_out, req);
@@ -432,8 +429,8 @@ static int submit_checked(struct vblk *blk, uint16_t qi, struct vblk_req *req,
 	int rc = vblk_validate(blk, req);
 	if (rc)
 		return rc;
-	if (req->ndata == 1 && q->tables)
-		return submit_table(blk, q, qi, req, hdr_sector(req), !data_is_writable(req->type));
+	if (req->ndata == 1 && q->tables && req->type <= VIRTIO_BLK_T_OUT)
+		return submit_table(blk, q, qi, req, req->sector, (int)req->type);
 	if (req->ndata == 1)
 		return submit(blk, q, qi, req, 1);
 	return submit(blk, q, qi, req, req->ndata);

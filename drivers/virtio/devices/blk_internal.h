@@ -48,8 +48,11 @@ _Static_assert(VBLK_FAST_MAX_BYTES >= 512 && VBLK_FAST_MAX_BYTES <= UINT32_MAX,
  * side by side).  Its rules, merged over blk->rw:
  *   ndata == 1                 within VBLK_MAX_DATA_SG and any seg_max
  *   type < type_end            a read, or a write to a writable disk; none
- *                              without tables (INDIRECT_DESC: every queue
- *                              has them then, vblk_attach_queue())
+ *                              without INDIRECT_DESC, which gives every
+ *                              queue tables (features never change after
+ *                              the probe, recovery.c); a queue without
+ *                              them would refuse the add, nothing worse:
+ *                              every slot's tables are built at attach
  *   len - 1 < len_limit        1..size_max bytes; 32-bit, so len 0 wraps
  *                              to UINT32_MAX, never below
  *   (sector*512 | len) & block_mask == 0, in 32 bits

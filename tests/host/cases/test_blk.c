@@ -566,7 +566,7 @@ static void one_buffer_table(int version, int packed, bool indirect)
 			CHECK_OK(vblk_submit(&t->blk, 0, &r[k].req));
 			if (indirect) {
 				/* entry 1 of the slot's table is this buffer */
-				const struct virtq_desc *e = &r[k].req.dma->table[1];
+				const struct virtq_desc *e = &r[k].req.dma->rw[wr].table[1];
 				CHECK_EQ(virtio64_load(&e->addr, version == 1), virtio_virt_to_dma(b));
 				CHECK_EQ(virtio32_load(&e->len, version == 1), len);
 				/* Its flags copied from the queue's template:

@@ -69,14 +69,23 @@ struct vblk_req {
 
 /* Entries of a slot's pre-built indirect table: header, data, status. */
 #define VBLK_TABLE_ENTRIES 3
-/* Driver-private per-request DMA area: header, range segment, status, and
- * the indirect table of a one-buffer request, laid out at attach. */
+/* A one-buffer read (rw[0]) or write (rw[1]) as laid out at attach: its
+ * header, type included, and its table, which only the data entry's
+ * address and length change in. */
+struct vblk_slot_rw {
+	struct virtq_desc table[VBLK_TABLE_ENTRIES];
+	struct virtio_blk_req_hdr hdr;
+};
+/* Driver-private per-request DMA area: the two one-buffer layouts (first:
+ * a read's table is the slot's address, a write's one stride on), the
+ * header of any other request, range segment, and status (every
+ * request's). */
 struct vblk_slot_dma {
+	struct vblk_slot_rw rw[2];
 	struct virtio_blk_req_hdr hdr;
 	struct virtio_blk_range_seg seg;
 	uint8_t status;
 	uint8_t pad[15];
-	struct virtq_desc table[VBLK_TABLE_ENTRIES];
 };
 
 /* The free slots are a stack of pointers over a NULL at free[0]: a pop
@@ -86,11 +95,7 @@ struct vblk_queue {
 	struct vblk_slot_dma **top;  /* above the last free slot */
 	struct vblk_slot_dma *dma;   /* [vq.size] */
 	struct vblk_slot_dma **free; /* [vq.size + 1] */
-	/* Bytes 12..15 of a table's data entry (flags and link, or id and
-	 * flags) as virtq_table_set() lays them out for this queue: [0] for
-	 * data the device writes (a read), [1] for data it reads. */
-	uint32_t data_tail[2];
-	bool tables;                 /* one-buffer requests go through dma[].table */
+	bool tables;                 /* one-buffer reads and writes go through dma[].rw */
 };
 
 /* Slots free: requests the queue could still take. */
