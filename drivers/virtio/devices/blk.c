@@ -470,17 +470,8 @@ int vblk_submit(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 	return rc;
 }
 
-/* The slot back on the free stack. */
-static inline void put_slot(struct vblk_queue *q, struct vblk_slot_dma *dma)
-{
-	struct vblk_slot_dma **top = q->top;
-	*top = dma;
-	q->top = top + 1;
-}
-
-/* Out of line, so request_done() saves no registers for them: a status
- * byte other than OK (the slot is back already), and a request that
- * failed without one. */
+/* Out of line, so request_done() saves no registers for it: a status
+ * byte other than OK. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
@@ -494,30 +485,17 @@ static void request_status(struct vblk_req *req, uint8_t status)
 	req->done(req, err);
 }
 
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static void request_failed(struct vblk_queue *q, struct vblk_req *req, int status)
+/* A request the device used with `len` (its slot already back): its
+ * status byte says how it went. */
+static inline VBLK_ALWAYS_INLINE void request_used(struct vblk_req *req,
+						   struct vblk_slot_dma *dma, uint32_t len)
 {
-	req->written = 0;
-	put_slot(q, req->dma);
-	req->done(req, status);
-}
-
-/* A request the device used with `len`: its status byte says how it went. */
-static inline VBLK_ALWAYS_INLINE void request_used(struct vblk_queue *q, struct vblk_req *req,
-						   uint32_t len)
-{
-	struct vblk_slot_dma *dma = req->dma;
 	virtio_cache_invalidate(&dma->status, 1);
 	uint8_t status = dma->status;
 	/* What the device wrote, before the caller reads it. */
 	if (data_is_writable(req->type))
 		for (uint16_t i = 0; i < req->ndata; i++)
 			virtio_cache_invalidate(req->data[i].addr, req->data[i].len);
-	/* The slot back before done() (which may submit again): its status
-	 * byte is read. */
-	put_slot(q, dma);
 	req->written = len;
 	if (__builtin_expect(status != VIRTIO_BLK_S_OK, 0)) {
 		request_status(req, status);
@@ -526,25 +504,32 @@ static inline VBLK_ALWAYS_INLINE void request_used(struct vblk_queue *q, struct 
 	req->done(req, VIRTIO_OK);
 }
 
-/* What request_done() does not take inline: a request an abort took back,
- * and a used length below the request's writable bytes (see there). */
+/* What request_done() does not take inline (the slot is back already): a
+ * request an abort took back, and a used length below the request's
+ * writable bytes (see there). */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static void request_rare(struct vblk_queue *q, struct vblk_req *req, uint32_t len, int status)
 {
-	if (status != VIRTIO_OK) {
-		request_failed(q, req, status);
-	} else if (!q->vq.vdev->legacy) {
-		virtio_queue_fault(&q->vq, "used length leaves out the status byte");
-		request_failed(q, req, VIRTIO_EBROKEN);
-	} else {
-		request_used(q, req, len);
+	if (status == VIRTIO_OK && q->vq.vdev->legacy) {
+		request_used(req, req->dma, len);
+		return;
 	}
+	if (status == VIRTIO_OK) {
+		virtio_queue_fault(&q->vq, "used length leaves out the status byte");
+		status = VIRTIO_EBROKEN;
+	}
+	req->written = 0;
+	req->done(req, status);
 }
 
 /* The queue's done(): a request the device used (status 0: its status
  * byte says how it went) or one an abort took back (status < 0).
+ *
+ * The slot goes back first, whatever the outcome: nothing can take it
+ * before done() runs (which may submit again), and its status byte is
+ * read before that.
  *
  * The used length: nothing past it may be trusted (§2.7.8.3), and the
  * status byte is the last writable byte, so a modern device must report
@@ -557,12 +542,16 @@ static void request_done(void *ctx, void *token, uint32_t len, int status)
 {
 	struct vblk_queue *q = ctx;
 	struct vblk_req *req = token;
+	struct vblk_slot_dma **top = q->top;
+	struct vblk_slot_dma *dma = req->dma;
 
+	*top = dma;
+	q->top = top + 1;
 	if (__builtin_expect(status != VIRTIO_OK || len < req->used_min, 0)) {
 		request_rare(q, req, len, status);
 		return;
 	}
-	request_used(q, req, len);
+	request_used(req, dma, len);
 }
 
 int vblk_poll(struct vblk *blk, uint16_t qi)
