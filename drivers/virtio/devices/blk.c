@@ -130,7 +130,7 @@ static int read_config(struct vblk *blk)
 	};
 	/* §5.2.5.1: with FLUSH but no CONFIG_WCE, assume writeback. */
 	in->writeback = in->config_wce ? c.writeback != 0 : in->flush;
-	blk->rw = vblk_rw_limits_of(in);
+	blk->rw = vblk_rw_limits_of(blk);
 	return VIRTIO_OK;
 }
 
@@ -140,8 +140,10 @@ static void config_changed(void *ctx)
 {
 	struct vblk *blk = ctx;
 	uint64_t cap;
-	if (virtio_config_read64(blk->vdev, VIRTIO_BLK_CFG_CAPACITY, &cap) == VIRTIO_OK)
+	if (virtio_config_read64(blk->vdev, VIRTIO_BLK_CFG_CAPACITY, &cap) == VIRTIO_OK) {
 		blk->info.capacity = cap;
+		blk->rw = vblk_rw_limits_of(blk); /* its sector_end */
+	}
 }
 
 static int reinit(void *ctx)
@@ -170,7 +172,7 @@ int vblk_probe(struct vblk *blk, struct virtio_device *vdev, uint64_t mask)
 }
 
 /* Layout of a queue's block: virtq memory (rounded up to
- * VBLK_QUEUE_PART_ALIGN) | slot slab | free stack, as blk.h's
+ * VBLK_QUEUE_PART_ALIGN) | slot slab | free stack (pointers), as blk.h's
  * VBLK_QUEUE_MEM_BYTES_FROM() adds it up. */
 static size_t virtq_part(uint16_t size, enum virtq_layout layout)
 {
@@ -225,23 +227,33 @@ int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 		return rc;
 	uint8_t *p = (uint8_t *)mem + vq_bytes;
 	q->dma = (struct vblk_slot_dma *)p;
-	q->free = (uint16_t *)(p + (size_t)size * sizeof(struct vblk_slot_dma));
+	q->free = (struct vblk_slot_dma **)(p + (size_t)size * sizeof(struct vblk_slot_dma));
+	q->free[0] = NULL; /* the bottom: an empty stack pops NULL */
 	for (uint16_t i = 0; i < size; i++) {
-		q->free[i] = (uint16_t)(size - 1 - i);
+		q->free[1 + i] = &q->dma[size - 1 - i];
 		/* Never anything but 0 (§5.2.6): written once, not per request. */
 		q->dma[i].hdr.reserved = 0;
 	}
-	q->nfree = size;
-	/* With indirect tables, each slot's own: header and status never
-	 * move, so only the data entry is written per request (submit()). */
+	q->top = q->free + 1 + size;
+	/* With indirect tables, each slot's own for a read and a write:
+	 * header (but its sector) and status never move, so only the data
+	 * entry's address and length are written per request (submit_table()).
+	 * Built whether or not the queue has tables: then no table the
+	 * submission could point the device at is ever unwritten. */
 	q->tables = virtq_has_indirect(&q->vq);
-	for (uint16_t i = 0; i < size && q->tables; i++) {
+	for (uint16_t i = 0; i < size; i++) {
 		struct vblk_slot_dma *dma = &q->dma[i];
-		virtq_table_set(&q->vq, dma->table, 0, VBLK_TABLE_ENTRIES,
-				virtio_virt_to_dma(&dma->hdr), sizeof(dma->hdr), false);
-		virtq_table_set(&q->vq, dma->table, 1, VBLK_TABLE_ENTRIES, 0, 0, false);
-		virtq_table_set(&q->vq, dma->table, 2, VBLK_TABLE_ENTRIES,
-				virtio_virt_to_dma(&dma->status), 1, true);
+		for (unsigned out = 0; out < 2; out++) {
+			struct vblk_slot_rw *rw = &dma->rw[out];
+			virtio32_store(&rw->hdr.type, out ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
+				       blk->vdev->legacy);
+			rw->hdr.reserved = 0;
+			virtq_table_set(&q->vq, rw->table, 0, VBLK_TABLE_ENTRIES,
+					virtio_virt_to_dma(&rw->hdr), sizeof(rw->hdr), false);
+			virtq_table_set(&q->vq, rw->table, 1, VBLK_TABLE_ENTRIES, 0, 0, out == 0);
+			virtq_table_set(&q->vq, rw->table, 2, VBLK_TABLE_ENTRIES,
+					virtio_virt_to_dma(&dma->status), 1, true);
+		}
 	}
 	blk->queues[qi] = q;
 	return VIRTIO_OK;
@@ -254,6 +266,10 @@ int vblk_start(struct vblk *blk)
 	virtio_device_ready(blk->vdev);
 	return VIRTIO_OK;
 }
+
+_Static_assert(sizeof(struct vblk_slot_rw) == 64 && offsetof(struct vblk_slot_dma, rw) == 0 &&
+		       sizeof(struct vblk_slot_dma) % VIRTQ_TABLE_ENTRY_BYTES == 0,
+	       "a slot's tables 16-aligned, a write's 64 bytes past a read's");
 
 /* Is the data direction device-writable for this request type? */
 static bool data_is_writable(uint32_t type)
@@ -269,75 +285,86 @@ static uint64_t hdr_sector(const struct vblk_req *req)
 	return rw ? req->sector : 0;
 }
 
-/* Slot `slot`'s header written in the device's order (the guest's on a
+/* The slot's header written in the device's order (the guest's on a
  * legacy device; hdr.reserved is 0 since vblk_attach_queue()) and its
  * status byte pre-set.  The values come in, not the request: the stores
  * to DMA memory would otherwise make the compiler load its fields again. */
-static inline VBLK_ALWAYS_INLINE struct vblk_slot_dma *
-prepare_slot(const struct vblk *blk, struct vblk_queue *q, uint16_t slot, uint32_t type,
-	     uint64_t sector)
+static inline VBLK_ALWAYS_INLINE void prepare_slot(const struct vblk *blk,
+						   struct vblk_slot_dma *dma, uint32_t type,
+						   uint64_t sector)
 {
-	struct vblk_slot_dma *dma = &q->dma[slot];
 	bool legacy = blk->vdev->legacy;
 	virtio32_store(&dma->hdr.type, type, legacy);
 	virtio64_store(&dma->hdr.sector, sector, legacy);
 	dma->status = STATUS_UNWRITTEN;
-	return dma;
 }
 
-/* No free slot: a broken queue says so first, as its virtq_add() would
- * have (vblk_submit_nokick() leaves the broken check to it). */
+/* No free slot (the top of the stack is its NULL bottom).  A broken
+ * queue says so first, as its virtq_add() would have (vblk_submit_nokick()
+ * leaves the broken check to it). */
 static int no_slot(const struct vblk_queue *q)
 {
 	return virtq_is_broken(&q->vq) ? VIRTIO_EBROKEN : VIRTIO_ENOSPC;
 }
 
-/* The slot (the top of the free stack, `nfree` deep) is the request's
- * from here: taken before the chain is exposed, so a completion can never
- * find the request without it.  `writable` is what a modern device must
- * report used (request_done()).  A refused add gives the slot back
- * (unclaim_slot()); the driver's fields of a refused request mean nothing
- * (written is set by the completion). */
-static inline void claim_slot(struct vblk_queue *q, uint16_t nfree, uint16_t qi,
-			      struct vblk_req *req, uint16_t slot, uint32_t writable)
+/* The slot at top[-1] is the request's from here: taken before the chain
+ * is exposed, so a completion can never find the request without it.
+ * `writable` is what a modern device must report used (request_done()).
+ * A refused add gives the slot back (unclaim_slot()); the driver's fields
+ * of a refused request mean nothing (written is set by the completion).
+ * `top` as read before the slot's stores: the compiler would read q->top
+ * again after them. */
+static inline void claim_slot(struct vblk_queue *q, struct vblk_slot_dma **top, uint16_t qi,
+			      struct vblk_req *req, struct vblk_slot_dma *dma, uint32_t writable)
 {
-	q->nfree = (uint16_t)(nfree - 1);
-	req->queue = qi;
-	req->slot = slot;
+	q->top = top - 1;
+	req->dma = dma;
 	req->used_min = writable;
+	req->queue = qi;
 }
 
 static inline void unclaim_slot(struct vblk_queue *q)
 {
-	q->nfree++; /* the slot is still on the free stack, right above it */
+	q->top++; /* the slot is still on the free stack, right above it */
 }
 
-/* A one-buffer request (a read, a write, GET_ID), validated, on a queue
- * with slot tables: its data in entry 1 of the slot's table (header and
- * status entries are fixed since vblk_attach_queue()), and the table to
- * the ring as one descriptor.  The table is the device's until the
- * request is used. */
+/* A one-buffer read or write (`out`: its type, VIRTIO_BLK_T_OUT for a
+ * write), validated, on a queue with slot tables: the slot's rw[out] has
+ * its header and table ready since vblk_attach_queue(), so the sector,
+ * the status byte's pre-set value and the data entry's address and length
+ * (bytes 0..11 in both layouts: §2.7.5 split, §2.8.13 packed) are all
+ * that is written; the table goes to the ring as one descriptor and is
+ * the device's until the request is used.  (`out` an int: the type
+ * indexes rw[] as it is loaded, no zero-extension; `sector` as loaded
+ * before the stores to DMA memory, which the compiler would otherwise
+ * read it again after.) */
 static inline VBLK_ALWAYS_INLINE int submit_table(struct vblk *blk, struct vblk_queue *q,
-						  uint16_t qi, struct vblk_req *req,
-						  uint64_t sector, bool writable)
+						  uint16_t qi, struct vblk_req *req, uint64_t sector,
+						  int out)
 {
-	uint16_t nfree = q->nfree;
-	if (nfree == 0)
+	struct vblk_slot_dma **top = q->top;
+	struct vblk_slot_dma *dma = top[-1];
+	if (!dma)
 		return no_slot(q);
-	uint16_t slot = q->free[nfree - 1];
 	void *addr = req->data->addr;
 	uint32_t len = req->data->len;
-	struct vblk_slot_dma *dma = prepare_slot(blk, q, slot, req->type, sector);
+	bool legacy = blk->vdev->legacy;
+	dma->status = STATUS_UNWRITTEN;
+	struct vblk_slot_rw *rw = &dma->rw[(long)out];
+	struct virtq_desc *table = rw->table;
+	virtio64_store(&rw->hdr.sector, sector, legacy);
 	/* Write back the caller's data, as the general path does. */
 	virtio_cache_clean(addr, len);
-	virtq_table_set(&q->vq, dma->table, 1, VBLK_TABLE_ENTRIES, virtio_virt_to_dma(addr),
-			len, writable);
+	struct virtq_desc *e = &table[1];
+	virtio64_store(&e->addr, virtio_virt_to_dma(addr), legacy);
+	virtio32_store(&e->len, len, legacy);
 	/* Header and status byte (the virtqueue cleans the table). */
-	virtio_cache_clean(dma, offsetof(struct vblk_slot_dma, table));
-	uint32_t total = (uint32_t)sizeof(dma->hdr) + len + 1;
-	uint32_t in_bytes = (writable ? len : 0) + 1;
-	claim_slot(q, nfree, qi, req, slot, in_bytes);
-	int rc = virtq_add_table(&q->vq, dma->table, VBLK_TABLE_ENTRIES, total, in_bytes, req);
+	virtio_cache_clean(&rw->hdr, sizeof(rw->hdr));
+	virtio_cache_clean(&dma->status, 1);
+	uint32_t total = (uint32_t)sizeof(rw->hdr) + len + 1;
+	uint32_t in_bytes = (len & ((uint32_t)out - 1u)) + 1; /* a read: the data and status */
+	claim_slot(q, top, qi, req, dma, in_bytes);
+	int rc = virtq_add_table(&q->vq, table, VBLK_TABLE_ENTRIES, total, in_bytes, req);
 	if (rc)
 		unclaim_slot(q);
 	return rc;
@@ -351,11 +378,11 @@ static inline VBLK_ALWAYS_INLINE int submit_table(struct vblk *blk, struct vblk_
 static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue *q, uint16_t qi,
 					    struct vblk_req *req, uint16_t ndata)
 {
-	uint16_t nfree = q->nfree;
-	if (nfree == 0)
+	struct vblk_slot_dma **top = q->top;
+	struct vblk_slot_dma *dma = top[-1];
+	if (!dma)
 		return no_slot(q);
-	uint16_t slot = q->free[nfree - 1];
-	struct vblk_slot_dma *dma = prepare_slot(blk, q, slot, req->type, hdr_sector(req));
+	prepare_slot(blk, dma, req->type, hdr_sector(req));
 	struct virtq_sg sg[VBLK_MAX_DATA_SG + 2];
 	unsigned n = 0;
 	uint32_t in_bytes = 1; /* the status byte, and the data the device fills */
@@ -379,9 +406,9 @@ static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue 
 	}
 	sg[n++] = (struct virtq_sg){ &dma->status, 1 };
 	unsigned n_out = writable ? 1 : n - 1;
-	virtio_cache_clean(&dma->hdr, offsetof(struct vblk_slot_dma, table));
+	virtio_cache_clean(&dma->hdr, offsetof(struct vblk_slot_dma, pad) - offsetof(struct vblk_slot_dma, hdr));
 
-	claim_slot(q, nfree, qi, req, slot, in_bytes);
+	claim_slot(q, top, qi, req, dma, in_bytes);
 	int rc = virtq_add(&q->vq, sg, n_out, n - n_out, req);
 	if (rc)
 		unclaim_slot(q);
@@ -394,16 +421,16 @@ static inline VBLK_ALWAYS_INLINE int submit(struct vblk *blk, struct vblk_queue 
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static int submit_checked(struct vblk *blk, struct vblk_queue *q, uint16_t qi,
-			  struct vblk_req *req)
+static int submit_checked(struct vblk *blk, uint16_t qi, struct vblk_req *req,
+			  struct vblk_queue *q)
 {
 	if (virtq_is_broken(&q->vq))
 		return VIRTIO_EBROKEN;
 	int rc = vblk_validate(blk, req);
 	if (rc)
 		return rc;
-	if (req->ndata == 1 && q->tables)
-		return submit_table(blk, q, qi, req, hdr_sector(req), data_is_writable(req->type));
+	if (req->ndata == 1 && q->tables && req->type <= VIRTIO_BLK_T_OUT)
+		return submit_table(blk, q, qi, req, req->sector, (int)req->type);
 	if (req->ndata == 1)
 		return submit(blk, q, qi, req, 1);
 	return submit(blk, q, qi, req, req->ndata);
@@ -423,9 +450,9 @@ int vblk_submit_nokick(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 	int rc = virtio_device_error(blk->vdev);
 	if (rc)
 		return rc;
-	if (req->ndata == 1 && q->tables && vblk_rw_one_ok(blk, req))
-		return submit_table(blk, q, qi, req, req->sector, req->type == VIRTIO_BLK_T_IN);
-	return submit_checked(blk, q, qi, req);
+	if (vblk_rw_one_ok(blk, req))
+		return submit_table(blk, q, qi, req, req->sector, (int)req->type);
+	return submit_checked(blk, qi, req, q);
 }
 
 void vblk_kick(struct vblk *blk, uint16_t qi)
@@ -443,48 +470,66 @@ int vblk_submit(struct vblk *blk, uint16_t qi, struct vblk_req *req)
 	return rc;
 }
 
-/* OK first: it is nearly every completion. */
-static int status_to_error(uint8_t status)
+/* Out of line, so request_done() saves no registers for it: a status
+ * byte other than OK. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void request_status(struct vblk_req *req, uint8_t status)
 {
-	if (__builtin_expect(status == VIRTIO_BLK_S_OK, 1))
-		return VIRTIO_OK;
-	switch (status) {
-	case VIRTIO_BLK_S_UNSUPP: return VIRTIO_EUNSUPP;
-	case STATUS_UNWRITTEN: return VIRTIO_ENOSTATUS;
-	default: return VIRTIO_EIO; /* IOERR, or a value the spec never defined */
+	int err = VIRTIO_EIO; /* IOERR, or a value the spec never defined */
+	if (status == VIRTIO_BLK_S_UNSUPP)
+		err = VIRTIO_EUNSUPP;
+	else if (status == STATUS_UNWRITTEN)
+		err = VIRTIO_ENOSTATUS;
+	req->done(req, err);
+}
+
+/* A request the device used with `len` (its slot already back): its
+ * status byte says how it went. */
+static inline VBLK_ALWAYS_INLINE void request_used(struct vblk_req *req,
+						   struct vblk_slot_dma *dma, uint32_t len)
+{
+	virtio_cache_invalidate(&dma->status, 1);
+	uint8_t status = dma->status;
+	/* What the device wrote, before the caller reads it. */
+	if (data_is_writable(req->type))
+		for (uint16_t i = 0; i < req->ndata; i++)
+			virtio_cache_invalidate(req->data[i].addr, req->data[i].len);
+	req->written = len;
+	if (__builtin_expect(status != VIRTIO_BLK_S_OK, 0)) {
+		request_status(req, status);
+		return;
 	}
+	req->done(req, VIRTIO_OK);
 }
 
-/* The slot back on the free stack, then the caller's done(). */
-static inline void finish(struct vblk_queue *q, struct vblk_req *req, uint16_t slot,
-			  int status)
-{
-	q->free[q->nfree++] = slot;
-	req->done(req, status);
-}
-
-/* Out of line, so request_done() saves no registers for them: a request
- * that failed, and one whose used length makes the queue broken. */
+/* What request_done() does not take inline (the slot is back already): a
+ * request an abort took back, and a used length below the request's
+ * writable bytes (see there). */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void request_failed(struct vblk_queue *q, struct vblk_req *req, int status)
+static void request_rare(struct vblk_queue *q, struct vblk_req *req, uint32_t len, int status)
 {
+	if (status == VIRTIO_OK && q->vq.vdev->legacy) {
+		request_used(req, req->dma, len);
+		return;
+	}
+	if (status == VIRTIO_OK) {
+		virtio_queue_fault(&q->vq, "used length leaves out the status byte");
+		status = VIRTIO_EBROKEN;
+	}
 	req->written = 0;
-	finish(q, req, req->slot, status);
-}
-
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static void used_len_fault(struct vblk_queue *q, struct vblk_req *req)
-{
-	virtio_queue_fault(&q->vq, "used length leaves out the status byte");
-	request_failed(q, req, VIRTIO_EBROKEN);
+	req->done(req, status);
 }
 
 /* The queue's done(): a request the device used (status 0: its status
  * byte says how it went) or one an abort took back (status < 0).
+ *
+ * The slot goes back first, whatever the outcome: nothing can take it
+ * before done() runs (which may submit again), and its status byte is
+ * read before that.
  *
  * The used length: nothing past it may be trusted (§2.7.8.3), and the
  * status byte is the last writable byte, so a modern device must report
@@ -497,25 +542,16 @@ static void request_done(void *ctx, void *token, uint32_t len, int status)
 {
 	struct vblk_queue *q = ctx;
 	struct vblk_req *req = token;
+	struct vblk_slot_dma **top = q->top;
+	struct vblk_slot_dma *dma = req->dma;
 
-	if (__builtin_expect(status != VIRTIO_OK, 0)) {
-		request_failed(q, req, status);
+	*top = dma;
+	q->top = top + 1;
+	if (__builtin_expect(status != VIRTIO_OK || len < req->used_min, 0)) {
+		request_rare(q, req, len, status);
 		return;
 	}
-	/* Legacy looked up only for a short length: never, normally. */
-	if (__builtin_expect(len < req->used_min, 0) && !q->vq.vdev->legacy) {
-		used_len_fault(q, req);
-		return;
-	}
-	uint16_t slot = req->slot;
-	struct vblk_slot_dma *dma = &q->dma[slot];
-	virtio_cache_invalidate(&dma->status, 1);
-	/* What the device wrote, before the caller reads it. */
-	if (data_is_writable(req->type))
-		for (uint16_t i = 0; i < req->ndata; i++)
-			virtio_cache_invalidate(req->data[i].addr, req->data[i].len);
-	req->written = len;
-	finish(q, req, slot, status_to_error(dma->status));
+	request_used(req, dma, len);
 }
 
 int vblk_poll(struct vblk *blk, uint16_t qi)

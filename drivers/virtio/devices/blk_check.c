@@ -98,12 +98,20 @@ int vblk_validate(const struct vblk *blk, const struct vblk_req *req)
 	}
 }
 
-struct vblk_rw_limits vblk_rw_limits_of(const struct vblk_info *in)
+struct vblk_rw_limits vblk_rw_limits_of(const struct vblk *blk)
 {
+	const struct vblk_info *in = &blk->info;
+	uint32_t len_limit = in->size_max && in->size_max < VBLK_FAST_MAX_BYTES
+				     ? in->size_max : VBLK_FAST_MAX_BYTES;
+	/* 0 for a size_max below a sector: then no length passes the
+	 * block mask anyway, whatever sector_end is. */
+	uint64_t longest = len_limit / VIRTIO_BLK_SECTOR;
+	uint32_t type_end = in->read_only ? VIRTIO_BLK_T_IN + 1 : VIRTIO_BLK_T_OUT + 1;
 	return (struct vblk_rw_limits){
+		.sector_end = in->capacity >= longest ? in->capacity - longest + 1 : 0,
+		.len_limit = len_limit,
+		.type_end = virtio_has_feature(blk->vdev, VIRTIO_F_INDIRECT_DESC) ? type_end : 0,
 		.block_mask = (uint16_t)(in->blk_size - 1u),
-		.len_limit = in->size_max ? in->size_max : UINT32_MAX,
-		.type_max = in->read_only ? VIRTIO_BLK_T_IN : VIRTIO_BLK_T_OUT,
 	};
 }
 

@@ -33,39 +33,50 @@ static inline bool vblk_in_capacity(const struct vblk_info *in, uint64_t sector,
  * the broken queue's, nor a full one's: the caller's. */
 int vblk_validate(const struct vblk *blk, const struct vblk_req *req);
 
-/* blk->rw for the configuration in `in` (read_config()). */
-struct vblk_rw_limits vblk_rw_limits_of(const struct vblk_info *in);
+/* blk->rw for blk->info and the negotiated features. */
+struct vblk_rw_limits vblk_rw_limits_of(const struct vblk *blk);
 
 _Static_assert(VIRTIO_BLK_T_IN == 0 && VIRTIO_BLK_T_OUT == 1, "vblk_rw_one_ok() compares the type");
+_Static_assert(VBLK_FAST_MAX_BYTES >= 512 && VBLK_FAST_MAX_BYTES <= UINT32_MAX,
+	       "vblk_rw_limits_of(): a sector at least, a 32-bit length");
 
 /*
  * A read or write of one data buffer that vblk_validate() would accept,
- * in a few compares; false sends the request to vblk_validate() for the
- * verdict and its error, so this may only accept less than it, never more
- * (test_blk_one_buffer.c holds the two side by side).  Its rules, merged
- * over blk->rw:
- *   type <= type_max           a read, or a write to a writable disk
- *   len - 1 < len_limit        1..size_max bytes (none: any but 0); 32-bit,
- *                              so len 0 wraps to UINT32_MAX, never below
+ * on a queue with slot tables, in a few compares; false sends the request
+ * to vblk_validate() for the verdict and its error, so this may only
+ * accept less than it, never more (test_blk_one_buffer.c holds the two
+ * side by side).  Its rules, merged over blk->rw:
+ *   ndata == 1                 within VBLK_MAX_DATA_SG and any seg_max
+ *   type < type_end            a read, or a write to a writable disk; none
+ *                              without INDIRECT_DESC, which gives every
+ *                              queue tables (features never change after
+ *                              the probe, recovery.c); a queue without
+ *                              them would refuse the add, nothing worse:
+ *                              every slot's tables are built at attach
+ *   len - 1 < len_limit        1..size_max bytes; 32-bit, so len 0 wraps
+ *                              to UINT32_MAX, never below
  *   (sector*512 | len) & block_mask == 0, in 32 bits
  *                              whole sectors (blk_size >= 512) and whole
  *                              logical blocks at both ends: blk_size is a
  *                              power of two <= 65536, so the sector bits
  *                              cut off are never in the mask
- *   vblk_in_capacity()         as vblk_validate()
- * ndata 1 is within VBLK_MAX_DATA_SG and any non-zero seg_max.
+ *   sector < sector_end        capacity - len_limit / 512 + 1: any length
+ *                              that passed ends within the capacity, one
+ *                              compare and no overflow (the last
+ *                              len_limit bytes of the disk are the full
+ *                              check's)
  */
 static inline VBLK_ALWAYS_INLINE bool vblk_rw_one_ok(const struct vblk *blk,
 						     const struct vblk_req *req)
 {
 	const struct virtq_sg *d = req->data;
-	if (req->type > blk->rw.type_max || !d || !req->done || !d->addr)
+	if (req->ndata != 1 || req->type >= blk->rw.type_end || !d || !req->done || !d->addr)
 		return false;
 	uint32_t len = d->len;
 	uint64_t sector = req->sector;
 	if (len - 1u >= blk->rw.len_limit || (((uint32_t)sector << 9 | len) & blk->rw.block_mask))
 		return false;
-	return vblk_in_capacity(&blk->info, sector, len / VIRTIO_BLK_SECTOR);
+	return sector < blk->rw.sector_end;
 }
 
 #endif

@@ -566,9 +566,21 @@ static void one_buffer_table(int version, int packed, bool indirect)
 			CHECK_OK(vblk_submit(&t->blk, 0, &r[k].req));
 			if (indirect) {
 				/* entry 1 of the slot's table is this buffer */
-				const struct virtq_desc *e = &q->dma[r[k].req.slot].table[1];
+				const struct virtq_desc *e = &r[k].req.dma->rw[wr].table[1];
 				CHECK_EQ(virtio64_load(&e->addr, version == 1), virtio_virt_to_dma(b));
 				CHECK_EQ(virtio32_load(&e->len, version == 1), len);
+				/* Its flags copied from the queue's template:
+				 * what virtq_table_set() writes. */
+				uint16_t f = wr ? 0 : VIRTQ_DESC_F_WRITE;
+				if (packed) {
+					const struct virtq_packed_desc *p = (const void *)e;
+					CHECK_EQ(virtio_le16_load(&p->flags), f);
+					CHECK_EQ(virtio_le16_load(&p->id), 0);
+				} else {
+					CHECK_EQ(virtio16_load(&e->flags, version == 1),
+						 f | VIRTQ_DESC_F_NEXT);
+					CHECK_EQ(virtio16_load(&e->next, version == 1), 2);
+				}
 			}
 		}
 		CHECK_EQ(virtq_free_descs(&q->vq), indirect ? 6 : 2);

@@ -1,8 +1,9 @@
 /*
- * The one-buffer read/write path of vblk_submit_nokick() (blk.c's
- * rw_one_ok() and submit_table()): a few merged compares take such a
- * request straight to its slot table, and everything else goes through
- * the full argument check.  The merged compares must accept nothing the
+ * The one-buffer read/write path of vblk_submit_nokick() (blk_internal.h's
+ * vblk_rw_one_ok() and blk.c's submit_table()): a few merged compares
+ * over limits derived at configuration time take such a request straight
+ * to its slot table, and everything else goes through the full argument
+ * check.  The merged compares must accept nothing the
  * full check refuses, and refuse nothing it accepts with another error;
  * a broken queue's refusal, left to the virtqueue on that path, must come
  * first and cost no slot.
@@ -24,7 +25,9 @@ static const uint32_t types[] = {
 static uint32_t pick_len(const struct vblk_info *in)
 {
 	uint32_t size_max = in->size_max ? in->size_max : 8192;
-	switch (unit_rand_below(14)) {
+	switch (unit_rand_below(16)) {
+	case 14: return VBLK_FAST_MAX_BYTES + (unit_rand_below(3) - 1u) * 512;
+	case 15: return VBLK_FAST_MAX_BYTES + (unit_rand_below(3) - 1u) * in->blk_size;
 	case 0: return unit_rand_below(3);                   /* 0, 1, 2 */
 	case 1: return size_max;
 	case 2: return size_max + 512;
@@ -39,11 +42,14 @@ static uint32_t pick_len(const struct vblk_info *in)
 	}
 }
 
-/* A sector near the ends of the disk, or anything. */
+/* A sector near the ends of the disk (and where the merged check hands
+ * over to the full one), or anything. */
 static uint64_t pick_sector(uint64_t cap, uint32_t len)
 {
 	uint64_t sectors = len / 512;
-	switch (unit_rand_below(10)) {
+	switch (unit_rand_below(12)) {
+	case 10: return cap - VBLK_FAST_MAX_BYTES / 512 + unit_rand_below(3) - 1;
+	case 11: return (cap - VBLK_FAST_MAX_BYTES / 512 - unit_rand_below(4)) & ~7ull;
 	case 0: return cap - sectors;      /* ends at the capacity (or wraps) */
 	case 1: return cap - sectors + 1;  /* one past */
 	case 2: return cap;
@@ -118,8 +124,8 @@ static void same_verdicts(const struct sim_blk_opts *o, unsigned rounds)
 	CHECK(by_error[-VIRTIO_ERANGE] > 0);
 	CHECK(a->blk.info.blk_size == 512 || by_error[-VIRTIO_EALIGN] > 0);
 	CHECK(!a->blk.info.read_only || by_error[-VIRTIO_EROFS] > 0);
-	CHECK_EQ(a->blk.queues[0]->nfree, 16);
-	CHECK_EQ(b->blk.queues[0]->nfree, 16);
+	CHECK_EQ(vblk_queue_free_slots(a->blk.queues[0]), 16);
+	CHECK_EQ(vblk_queue_free_slots(b->blk.queues[0]), 16);
 }
 
 TEST(blk_one_buffer_same_verdicts_default)
@@ -136,6 +142,44 @@ TEST(blk_one_buffer_same_verdicts_limits)
 	unit_srand(13);
 	o = (struct sim_blk_opts){ .size_max = 4608, .blk_size = 1024, .sectors = 2000 };
 	same_verdicts(&o, 4000);
+	/* No size_max, and a disk not much longer than the merged check's
+	 * longest request. */
+	unit_srand(16);
+	o = (struct sim_blk_opts){ .sectors = VBLK_FAST_MAX_BYTES / 512 + 40 };
+	same_verdicts(&o, 4000);
+}
+
+/* A disk shorter than the merged check's longest request: no sector is
+ * below its bound (it takes nothing), the full check takes what fits. */
+TEST(blk_one_buffer_disk_shorter_than_the_merged_limit)
+{
+	unit_srand(17);
+	struct sim_blk_opts o = { .sectors = VBLK_FAST_MAX_BYTES / 512 - 8 };
+	same_verdicts(&o, 3000);
+	struct tblk *t = tblk_with_opts(ALL_FEATURES, 16, &o);
+	CHECK_EQ(t->blk.rw.sector_end, 0);
+	uint8_t *b = tbuf(4096, 5);
+	CHECK_OK(vblk_read(&t->blk, o.sectors - 8, b, 8, 10 * MS));
+	CHECK_ERR(vblk_read(&t->blk, o.sectors - 7, b, 8, 10 * MS), VIRTIO_ERANGE);
+}
+
+/* A size_max below a sector: the merged check's bound of lengths is less
+ * than a sector, and like the full check it takes no read or write. */
+TEST(blk_one_buffer_size_max_below_a_sector)
+{
+	struct sim_blk_opts o = { .size_max = 256 };
+	struct tblk *t = tblk_with_opts(ALL_FEATURES, 16, &o);
+	CHECK(t->blk.queues[0]->tables);
+	CHECK(t->blk.rw.type_end > 0);
+	uint8_t *b = tbuf(4096, 6);
+	for (uint32_t len = 0; len <= 1024; len += 128) {
+		struct treq r;
+		treq_init(&r, len % 256 ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, 8, b, 512, 1);
+		r.sg[0].len = len;
+		CHECK_ERR(vblk_submit(&t->blk, 0, &r.req), VIRTIO_EINVAL);
+		CHECK_EQ(r.done_calls, 0);
+	}
+	CHECK_EQ(vblk_queue_free_slots(t->blk.queues[0]), 16);
 }
 
 TEST(blk_one_buffer_same_verdicts_read_only_and_legacy)
@@ -194,7 +238,7 @@ static void refused_broken(struct tblk *t, uint8_t *b, uint16_t nfree)
 		treq_init(&r, reqs[i].type, reqs[i].sector, b, reqs[i].len, reqs[i].nseg);
 		CHECK_ERR(vblk_submit(&t->blk, 0, &r.req), VIRTIO_EBROKEN);
 		CHECK_EQ(r.done_calls, 0);
-		CHECK_EQ(q->nfree, nfree);
+		CHECK_EQ(vblk_queue_free_slots(q), nfree);
 	}
 	CHECK_EQ(t->sim->notifies, notifies);
 	CHECK_EQ(sim_avail_pending(t->sim, 0), pending);
@@ -229,7 +273,7 @@ TEST(blk_broken_queue_refuses_first_and_keeps_its_slots)
 		}
 		/* Every slot is back: the whole queue takes requests again. */
 		t->sim->mode = SIM_SYNC;
-		CHECK_EQ(q->nfree, 16);
+		CHECK_EQ(vblk_queue_free_slots(q), 16);
 		for (unsigned i = 0; i < 16; i++) {
 			treq_init(&r[i], VIRTIO_BLK_T_IN, i * 8, b, 4096, 1);
 			CHECK_OK(vblk_submit_nokick(&t->blk, 0, &r[i].req));

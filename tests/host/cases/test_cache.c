@@ -88,7 +88,10 @@ static void ring_order(int packed)
 	/* The request header the device reads: cleaned before the doorbell. */
 	bool hdr = false, status = false;
 	for (unsigned s = 0; s < q->vq.size; s++) {
-		hdr |= seen(SIM_CACHE_CLEAN, &q->dma[s].hdr, sizeof(q->dma[s].hdr), (int)n0, 0);
+		/* (A read of one buffer: its slot's pre-built read header.) */
+		const struct virtio_blk_req_hdr *h =
+			q->tables ? &q->dma[s].rw[VIRTIO_BLK_T_IN].hdr : &q->dma[s].hdr;
+		hdr |= seen(SIM_CACHE_CLEAN, h, sizeof(*h), (int)n0, 0);
 		status |= seen(SIM_CACHE_INVALIDATE, &q->dma[s].status, 1, -1, c0 + 1);
 	}
 	CHECK_MSG(hdr, "request header not cleaned before the notification");

@@ -149,7 +149,7 @@ TEST(core_abort_stuck_reset_blk_requests_fail_and_stay)
 	CHECK_ERR(virtio_device_abort(t->blk.vdev, VIRTIO_ETIMEDOUT), VIRTIO_EDEAD);
 	CHECK_EQ(r[0].done_calls, 0);
 	CHECK_EQ(r[1].done_calls, 0);
-	CHECK_EQ(t->blk.queues[0]->nfree, 6); /* their slots are not reused */
+	CHECK_EQ(vblk_queue_free_slots(t->blk.queues[0]), 6); /* their slots are not reused */
 	struct treq x;
 	treq_init(&x, VIRTIO_BLK_T_IN, 5, tbuf(512, 4), 512, 1);
 	CHECK_ERR(vblk_submit(&t->blk, 0, &x.req), VIRTIO_EDEAD);
@@ -161,7 +161,7 @@ TEST(core_abort_stuck_reset_blk_requests_fail_and_stay)
 		CHECK_EQ(r[i].done_calls, 1);
 		CHECK_ERR(r[i].status, VIRTIO_ETIMEDOUT);
 	}
-	CHECK_EQ(t->blk.queues[0]->nfree, 8);
+	CHECK_EQ(vblk_queue_free_slots(t->blk.queues[0]), 8);
 	d->mode = SIM_SYNC;
 	CHECK_OK(vblk_read(&t->blk, 5, x.buf, 1, 5 * MS));
 	CHECK(memcmp(x.buf, t->b->disk + 5 * 512, 512) == 0);

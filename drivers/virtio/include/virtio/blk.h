@@ -33,6 +33,14 @@
 #ifndef VBLK_MAX_QUEUES
 #define VBLK_MAX_QUEUES 8
 #endif
+/* The longest read or write the submission's merged check takes (longer
+ * ones, and those ending in the last this many bytes of the disk, go
+ * through the full check). */
+#ifndef VBLK_FAST_MAX_BYTES
+#define VBLK_FAST_MAX_BYTES (128u * 1024)
+#endif
+
+struct vblk_slot_dma;
 
 struct vblk_req {
 	/* Set by the caller. */
@@ -50,34 +58,51 @@ struct vblk_req {
 	void (*done)(struct vblk_req *req, int status);
 	void *ctx;
 	/* Set by the driver. */
-	uint16_t queue;
-	uint16_t slot;
+	struct vblk_slot_dma *dma; /* in flight: its slot (header, status) */
 	uint32_t written; /* bytes the device said it wrote (advisory) */
 	/* In flight: the least used length a modern device may report (the
 	 * request's writable bytes), fixed at submission so the completion
 	 * need not add the buffers up again. */
 	uint32_t used_min;
+	uint16_t queue;
 };
 
 /* Entries of a slot's pre-built indirect table: header, data, status. */
 #define VBLK_TABLE_ENTRIES 3
-/* Driver-private per-request DMA area: header, range segment, status, and
- * the indirect table of a one-buffer request, laid out at attach. */
+/* A one-buffer read (rw[0]) or write (rw[1]) as laid out at attach: its
+ * header, type included, and its table, which only the data entry's
+ * address and length change in. */
+struct vblk_slot_rw {
+	struct virtq_desc table[VBLK_TABLE_ENTRIES];
+	struct virtio_blk_req_hdr hdr;
+};
+/* Driver-private per-request DMA area: the two one-buffer layouts (first:
+ * a read's table is the slot's address, a write's one stride on), the
+ * header of any other request, range segment, and status (every
+ * request's). */
 struct vblk_slot_dma {
+	struct vblk_slot_rw rw[2];
 	struct virtio_blk_req_hdr hdr;
 	struct virtio_blk_range_seg seg;
 	uint8_t status;
 	uint8_t pad[15];
-	struct virtq_desc table[VBLK_TABLE_ENTRIES];
 };
 
+/* The free slots are a stack of pointers over a NULL at free[0]: a pop
+ * is one load and a test, a push one store, and neither scales an index. */
 struct vblk_queue {
 	struct virtq vq;
-	struct vblk_slot_dma *dma; /* [vq.size] */
-	uint16_t *free;            /* [vq.size]: stack of free slot numbers */
-	uint16_t nfree;
-	bool tables;               /* one-buffer requests go through dma[].table */
+	struct vblk_slot_dma **top;  /* above the last free slot */
+	struct vblk_slot_dma *dma;   /* [vq.size] */
+	struct vblk_slot_dma **free; /* [vq.size + 1] */
+	bool tables;                 /* one-buffer reads and writes go through dma[].rw */
 };
+
+/* Slots free: requests the queue could still take. */
+static inline uint16_t vblk_queue_free_slots(const struct vblk_queue *q)
+{
+	return (uint16_t)(q->top - q->free - 1);
+}
 
 /* Limits of a range command; max_* 0 means the command is unavailable. */
 struct vblk_range_limits {
@@ -116,11 +141,14 @@ struct vblk_sync {
 	bool busy; /* submitted, done() not yet called */
 };
 
-/* The one-buffer read/write check's limits (blk.c's rw_one_ok()), derived
- * from info whenever the driver reads the configuration.  The driver's. */
+/* The one-buffer read/write check's limits (blk_internal.h's
+ * vblk_rw_one_ok()), derived from info and the features whenever the
+ * driver reads the configuration or the capacity changes.  The driver's. */
 struct vblk_rw_limits {
-	uint32_t len_limit;  /* info.size_max, UINT32_MAX for none */
-	uint32_t type_max;   /* VIRTIO_BLK_T_IN when read-only, else _OUT */
+	uint64_t sector_end; /* below it, any length up to len_limit fits the capacity */
+	uint32_t len_limit;  /* info.size_max, at most VBLK_FAST_MAX_BYTES */
+	uint32_t type_end;   /* 0 without slot tables; else past VIRTIO_BLK_T_IN (read-only)
+			      * or _OUT */
 	uint16_t block_mask; /* info.blk_size - 1 (blk_size <= 65536) */
 };
 
@@ -155,9 +183,10 @@ size_t vblk_queue_mem_bytes(uint16_t size);
 /* The virtqueue's part of the block is rounded up to this, so that the
  * request slab starts on its own cache line. */
 #define VBLK_QUEUE_PART_ALIGN 64u
-#define VBLK_QUEUE_MEM_BYTES_FROM(size, virtq_bytes)         \
-	(VIRTQ_ALIGN_UP(virtq_bytes, VBLK_QUEUE_PART_ALIGN) + \
-	 (size_t)(size) * (sizeof(struct vblk_slot_dma) + sizeof(uint16_t)))
+#define VBLK_QUEUE_MEM_BYTES_FROM(size, virtq_bytes)                          \
+	(VIRTQ_ALIGN_UP(virtq_bytes, VBLK_QUEUE_PART_ALIGN) +                  \
+	 (size_t)(size) * (sizeof(struct vblk_slot_dma) + sizeof(void *)) + \
+	 sizeof(void *))
 #define VBLK_QUEUE_MEM_BYTES_FOR(size, layout) \
 	VBLK_QUEUE_MEM_BYTES_FROM(size, VIRTQ_MEM_BYTES(size, layout, VBLK_INDIRECT_MAX))
 #define VBLK_QUEUE_MEM_BYTES(size) \
