@@ -152,8 +152,10 @@ static void map_range(uintptr_t va, uint64_t pa, uint64_t size, unsigned perm, c
 	}
 }
 
-/* Rounded out to whole pages: a 256-byte UART window takes its page. */
-static void map_identity(uint64_t base, uint64_t size, unsigned perm, const char *what)
+/* Rounded out to whole pages: a 256-byte UART window takes its page.  Not
+ * inlined: one copy of its blocks for TCG to translate at boot rather than
+ * one per caller (issue 14). */
+static __attribute__((noinline)) void map_identity(uint64_t base, uint64_t size, unsigned perm, const char *what)
 {
 	uint64_t first = base & ~(PAGE_SIZE - 1);
 	uint64_t end = (base + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
