@@ -38,12 +38,24 @@ _start:
 	la	t0, boot_entry_time
 	sd	t2, 0(t0)
 
+	/*
+	 * 64 bytes a round (linker.ld aligns both ends to 64): one loop
+	 * branch per eight stores rather than per store.  Under TCG the
+	 * ~400 KiB of .bss cost ~190k guest instructions at a store a round.
+	 */
 	la	t0, __bss_start
 	la	t1, __bss_end
-1:	bgeu	t0, t1, 2f
-	sd	zero, 0(t0)
-	addi	t0, t0, 8
-	j	1b
+	bgeu	t0, t1, 2f
+1:	sd	zero, 0(t0)
+	sd	zero, 8(t0)
+	sd	zero, 16(t0)
+	sd	zero, 24(t0)
+	sd	zero, 32(t0)
+	sd	zero, 40(t0)
+	sd	zero, 48(t0)
+	sd	zero, 56(t0)
+	addi	t0, t0, 64
+	bltu	t0, t1, 1b
 2:
 	/* a0 (hart id) and a1 (dtb) are still untouched */
 	call	kmain

@@ -6,7 +6,6 @@
 #include "kernel/dt/devtree.h"
 #include "kernel/dma.h"
 #include "kernel/panic.h"
-#include "lib/kstring.h"
 
 static uint64_t pool_start, pool_end;   /* physical */
 static uintptr_t virt_start, virt_end, next;
@@ -52,6 +51,28 @@ void dma_init(uint64_t start, uint64_t end, const struct dt_range *reserved, uns
 	dma_window = (struct dma_window){ virt_start, virt_end };
 }
 
+/*
+ * Whole pages, eight words a round: a disk's bring-up takes ~120 KiB of
+ * the pool, and under TCG memset()'s word at a time was ~60k guest
+ * instructions of it (issue 14); this is about a third of that.
+ */
+static void zero_pages(void *p, size_t bytes)
+{
+	uint64_t *w = p, *end = (uint64_t *)((uintptr_t)p + bytes);
+
+	_Static_assert(DMA_PAGE % 64 == 0, "whole rounds of eight words per page");
+	for (; w < end; w += 8) {
+		w[0] = 0;
+		w[1] = 0;
+		w[2] = 0;
+		w[3] = 0;
+		w[4] = 0;
+		w[5] = 0;
+		w[6] = 0;
+		w[7] = 0;
+	}
+}
+
 void *dma_alloc(size_t bytes)
 {
 	if (bytes == 0 || bytes > virt_end - next)
@@ -61,7 +82,7 @@ void *dma_alloc(size_t bytes)
 		return NULL;
 	void *p = (void *)next;
 	next += rounded;
-	memset(p, 0, rounded);
+	zero_pages(p, rounded);
 	return p;
 }
 

@@ -3,7 +3,7 @@
  * the self-test (bootargs contain the word "selftest") or the shell.
  *
  *   console (early UART) -> trap vector -> device tree -> real UART ->
- *   DMA pool -> paging -> SBI, PLIC, timer -> interrupts on -> park the
+ *   DMA pool -> paging -> PLIC, timer -> interrupts on -> park the
  *   other harts -> drivers (virtio) -> selftest or shell (on the console
  *   port that console=hvcN names, once it is up)
  *
@@ -27,7 +27,6 @@
 #include "kernel/irq/irq.h"
 #include "kernel/net/iface.h"
 #include "kernel/riscv.h"
-#include "kernel/sbi.h"
 #include "kernel/selftest/selftest.h"
 #include "kernel/shell/shell.h"
 #include "kernel/selftest/soak.h"
@@ -96,11 +95,10 @@ void kmain(unsigned long hartid, const void *dtb)
 	init_dma_pool(dt);
 	paging_init();
 	boottime_mark("uart, dma pool, paging");
-	sbi_init();
 	if (irq_init((uint32_t)hartid) < 0)
 		panic("no interrupt controller (a PLIC, or an S-level IMSIC) in the device tree");
 	timer_init(dt->timebase_hz);
-	boottime_mark("sbi, irq, timer");
+	boottime_mark("irq, timer");
 	sysinfo_print_boot();
 	boottime_mark("banner");
 
@@ -112,9 +110,10 @@ void kmain(unsigned long hartid, const void *dtb)
 		conin_add_poller(uart_poll);
 	}
 
-	csr_set(sie, SIE_SEIE | SIE_STIE);
+	csr_set(sie, SIE_SEIE); /* SIE_STIE: the timer's, while armed */
 	intr_on();
-	harts_park_others();
+	if (dt->n_harts > 1) /* one hart: nothing to park, nothing to wait for */
+		harts_park_others();
 	boottime_mark("other harts parked");
 
 	input_keyboard_attach(); /* keyboards type into the shell, next to the UART */

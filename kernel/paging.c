@@ -94,11 +94,11 @@ static void map_through_table(uintptr_t va, uint64_t pa, int level, unsigned per
 		map_page(va + i * step, pa + i * step, level - 1, perm, what);
 }
 
-/* One leaf of level_bytes(level) at va.  Mapping the same thing twice is
- * fine (two windows sharing a page); anything else there is a bug. */
-static void map_page(uintptr_t va, uint64_t pa, int level, unsigned perm, const char *what)
+/* The entry for va at `level`, with the tables above it made as needed;
+ * NULL when a larger page already maps va to pa with perm (two windows
+ * sharing a page).  A different mapping there is a bug. */
+static uint64_t *slot(uintptr_t va, uint64_t pa, int level, unsigned perm, const char *what)
 {
-	uint64_t leaf = make_pte(pa, perm | PTE_V | PTE_G | PTE_A | PTE_D);
 	uint64_t *t = tables[0];
 
 	for (int l = LEVELS - 1; l > level; l--) {
@@ -112,14 +112,23 @@ static void map_page(uintptr_t va, uint64_t pa, int level, unsigned perm, const 
 			/* a larger page already covers va: the same mapping? */
 			uint64_t off = va & (level_bytes(l) - 1);
 			if (pte_pa(*e) + off == pa && (*e & PTE_LEAF) == perm)
-				return;
+				return NULL;
 			panic("paging: %s at 0x%lx overlaps an earlier mapping", what,
 			      (unsigned long)va);
 		}
 		t = table_at(pte_pa(*e));
 	}
-	uint64_t *e = &t[vpn(va, level)];
-	if (*e == leaf)
+	return &t[vpn(va, level)];
+}
+
+/* One leaf of level_bytes(level) at va.  Mapping the same thing twice is
+ * fine (two windows sharing a page); anything else there is a bug. */
+static void map_page(uintptr_t va, uint64_t pa, int level, unsigned perm, const char *what)
+{
+	uint64_t leaf = make_pte(pa, perm | PTE_V | PTE_G | PTE_A | PTE_D);
+	uint64_t *e = slot(va, pa, level, perm, what);
+
+	if (!e || *e == leaf)
 		return;
 	if ((*e & PTE_V) && !(*e & PTE_LEAF) && level > 0) {
 		map_through_table(va, pa, level, perm, what);
@@ -130,30 +139,64 @@ static void map_page(uintptr_t va, uint64_t pa, int level, unsigned perm, const 
 	*e = leaf;
 }
 
+/*
+ * 4 KiB pages up to the end of va's leaf table (at most `pages`): one walk
+ * for the run rather than one per page, the same checks per entry.  A
+ * larger page covering the first one covers the run (it stays inside one
+ * 2 MiB table), and maps all of it the same way if it maps the first so.
+ * Returns the pages done.  The kernel image and the DMA pool's first
+ * stretch are hundreds of such pages at boot (issue 14).
+ */
+static uint64_t map_small_run(uintptr_t va, uint64_t pa, uint64_t pages, unsigned perm,
+			      const char *what)
+{
+	uint64_t n = PTES - vpn(va, 0);
+	uint64_t *e = slot(va, pa, 0, perm, what);
+
+	if (n > pages)
+		n = pages;
+	for (uint64_t i = 0; e && i < n; i++) {
+		uint64_t leaf = make_pte(pa + i * PAGE_SIZE, perm | PTE_V | PTE_G | PTE_A | PTE_D);
+		if (e[i] == leaf)
+			continue;
+		if (e[i] & PTE_V)
+			panic("paging: %s at 0x%lx overlaps an earlier mapping", what,
+			      (unsigned long)(va + i * PAGE_SIZE));
+		e[i] = leaf;
+	}
+	return n;
+}
+
 /* [va, va + size) -> [pa, pa + size), all page-aligned, with the largest
  * pages that both addresses' alignment and the remaining size allow. */
 static void map_range(uintptr_t va, uint64_t pa, uint64_t size, unsigned perm, const char *what)
 {
 	if (size == 0)
 		return;
-	if (!canonical(va) || !canonical(va + size - 1) || va + size - 1 < va ||
+	if (((va | pa | size) & (PAGE_SIZE - 1)) || !canonical(va) || !canonical(va + size - 1) ||
+	    va + size - 1 < va ||
 	    ((va ^ (va + size - 1)) >> 63) || pa >> (PTE_PPN_BITS + PAGE_SHIFT))
-		panic("paging: cannot map %s at 0x%lx..0x%lx (physical 0x%lx): beyond Sv39's reach",
+		panic("paging: cannot map %s at 0x%lx..0x%lx (physical 0x%lx): not whole pages, or beyond Sv39's reach",
 		      what, (unsigned long)va, (unsigned long)(va + size), (unsigned long)pa);
 	while (size) {
 		int level = LEVELS - 1;
 		while (level > 0 && (((va | pa) & (level_bytes(level) - 1)) ||
 				     size < level_bytes(level)))
 			level--;
-		map_page(va, pa, level, perm, what);
-		va += level_bytes(level);
-		pa += level_bytes(level);
-		size -= level_bytes(level);
+		uint64_t bytes = level ? level_bytes(level)
+				       : map_small_run(va, pa, size >> PAGE_SHIFT, perm, what) << PAGE_SHIFT;
+		if (level)
+			map_page(va, pa, level, perm, what);
+		va += bytes;
+		pa += bytes;
+		size -= bytes;
 	}
 }
 
-/* Rounded out to whole pages: a 256-byte UART window takes its page. */
-static void map_identity(uint64_t base, uint64_t size, unsigned perm, const char *what)
+/* Rounded out to whole pages: a 256-byte UART window takes its page.  Not
+ * inlined: one copy of its blocks for TCG to translate at boot rather than
+ * one per caller (issue 14). */
+static __attribute__((noinline)) void map_identity(uint64_t base, uint64_t size, unsigned perm, const char *what)
 {
 	uint64_t first = base & ~(PAGE_SIZE - 1);
 	uint64_t end = (base + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);

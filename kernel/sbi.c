@@ -5,7 +5,12 @@
  */
 #include "kernel/sbi.h"
 
-static bool have_time, have_srst, have_hsm;
+/* Each extension is probed when first used, not at boot: under TCG every
+ * ecall's path through the firmware is code translated for the first time
+ * (issue 14), and a boot before the prompt needs none of them. */
+enum { EXT_TIME, EXT_SRST, EXT_HSM, EXT_COUNT };
+static const long ext_ids[EXT_COUNT] = { SBI_EXT_TIME, SBI_EXT_SRST, SBI_EXT_HSM };
+static signed char ext_state[EXT_COUNT]; /* 0 not probed yet, 1 present, -1 absent */
 
 static struct sbiret sbi_call3(long ext, long fid, long arg0, long arg1, long arg2)
 {
@@ -35,16 +40,16 @@ bool sbi_has_extension(long ext)
 	return r.error == 0 && r.value != 0;
 }
 
-void sbi_init(void)
+static bool have(unsigned ext)
 {
-	have_time = sbi_has_extension(SBI_EXT_TIME);
-	have_srst = sbi_has_extension(SBI_EXT_SRST);
-	have_hsm = sbi_has_extension(SBI_EXT_HSM);
+	if (!ext_state[ext])
+		ext_state[ext] = sbi_has_extension(ext_ids[ext]) ? 1 : -1;
+	return ext_state[ext] > 0;
 }
 
 void sbi_set_timer(uint64_t stime_value)
 {
-	if (have_time)
+	if (have(EXT_TIME))
 		sbi_call(SBI_EXT_TIME, 0, (long)stime_value, 0);
 	else
 		sbi_call(SBI_LEGACY_SET_TIMER, 0, (long)stime_value, 0);
@@ -52,14 +57,14 @@ void sbi_set_timer(uint64_t stime_value)
 
 struct sbiret sbi_system_reset(uint32_t type, uint32_t reason)
 {
-	if (!have_srst)
+	if (!have(EXT_SRST))
 		return (struct sbiret){ .error = -2 /* SBI_ERR_NOT_SUPPORTED */ };
 	return sbi_call(SBI_EXT_SRST, 0, type, reason);
 }
 
 struct sbiret sbi_hart_start(unsigned long hartid, uintptr_t start_addr, unsigned long opaque)
 {
-	if (!have_hsm)
+	if (!have(EXT_HSM))
 		return (struct sbiret){ .error = -2 /* SBI_ERR_NOT_SUPPORTED */ };
 	return sbi_call3(SBI_EXT_HSM, 0, (long)hartid, (long)start_addr, (long)opaque);
 }

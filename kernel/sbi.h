@@ -1,7 +1,8 @@
 /*
  * Calls into the SBI firmware (OpenSBI) with ecall.  Only what the kernel
- * uses: the timer and system reset.  sbi_init() probes which extensions
- * exist so the callers need not care.
+ * uses: the timer, system reset and hart start.  Each call probes its
+ * extension the first time (and falls back or refuses without it), so the
+ * callers need not care.
  */
 #ifndef KERNEL_SBI_H
 #define KERNEL_SBI_H
@@ -26,7 +27,6 @@ struct sbiret {
 	long value;
 };
 
-void sbi_init(void);
 bool sbi_has_extension(long ext);
 
 /* Programs the next timer interrupt for an absolute `time` CSR value and

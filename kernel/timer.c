@@ -2,7 +2,12 @@
  * Timer: time from the `time` CSR, wake-ups from the SBI timer (see
  * timer.h).  Only one thing ever waits at a time in this single-threaded
  * kernel, so the SBI timer follows the current wait's deadline and is
- * disarmed when it fires.  A wait whose deadline is no earlier than the
+ * disarmed when it fires.  Disarmed means sie.STIE off: a compare value
+ * in the past (the one that fired, or whatever the firmware left) keeps
+ * STIP pending, which is harmless while STIE is off, and the next arm
+ * writes its own value before turning STIE on.  So neither the boot nor
+ * a timer interrupt makes an SBI call; under TCG the firmware's path of
+ * each is code translated for the first time (issue 14).  A wait whose deadline is no earlier than the
  * one armed keeps it (an early wake-up is allowed): the SBI call is an
  * M-mode round trip, and a waiter woken by every completion (a benchmark
  * at QD 1) would otherwise make one per request.
@@ -20,9 +25,7 @@ static uint64_t armed = NEVER; /* the compare value the SBI timer holds */
 void timer_init(uint64_t timebase_hz)
 {
 	freq_hz = timebase_hz;
-	/* the firmware may leave a stale compare value: start disarmed */
-	sbi_set_timer(NEVER);
-	csr_set(sie, SIE_STIE);
+	csr_clear(sie, SIE_STIE); /* disarmed (see the top) */
 }
 
 uint64_t timer_frequency(void)
@@ -93,8 +96,9 @@ void wait_for_interrupt_until(uint64_t deadline)
 	 * and leave us asleep with nothing left to wake us. */
 	if (!worked && !deadline_passed(deadline)) {
 		if (deadline < armed) {
-			sbi_set_timer(deadline);
+			sbi_set_timer(deadline); /* clears a stale STIP first */
 			armed = deadline;
+			csr_set(sie, SIE_STIE);
 		}
 		wfi();
 	}
@@ -115,7 +119,7 @@ void sleep_ms(uint32_t ms)
 
 void timer_handle_interrupt(void)
 {
-	/* Writing a new compare value is the only way to clear STIP. */
-	sbi_set_timer(NEVER);
+	/* STIP stays pending until the next arm writes a compare value */
+	csr_clear(sie, SIE_STIE);
 	armed = NEVER;
 }

@@ -47,8 +47,9 @@ uint64_t deadline_remaining_ns(uint64_t deadline);
  * first, and lets pending interrupt handlers run before returning.  Arms
  * the SBI timer for the deadline, so the wfi cannot sleep past it.  Runs
  * deferred work first (deferred.h), and then returns without sleeping.
- * Returns with sstatus.SIE as it found it.  Needs sie.STIE/SEIE set (kmain
- * does that); must not be called from an interrupt handler.
+ * Returns with sstatus.SIE as it found it.  Needs sie.SEIE set (kmain does
+ * that; sie.STIE is the timer's own); must not be called from an interrupt
+ * handler.
  */
 void wait_for_interrupt_until(uint64_t deadline);
 

@@ -511,7 +511,12 @@ static void find_chosen_and_uart(void)
 				  : fdt_prop_string(&fdt, w.root_child[R_ALIASES], path);
 		int parent = -1;
 		int off = abs && abs[0] == '/' ? lookup_path(abs, &parent) : -1;
-		if (off >= 0) {
+		/* The usual case: the first node of either compatible, which
+		 * the walk kept and read already (the same properties and reg
+		 * as below); u is the ns16550a one. */
+		if (off >= 0 && off == w.first[C_NS16550].off)
+			u = &w.first[C_NS16550];
+		else if (off >= 0 && off != u->off) {
 			struct node *pn = &w.cur; /* the walk is over: reused */
 			read_props(off, pn->p);
 			uint32_t mask = compat_mask(&pn->p[P_COMPATIBLE]);

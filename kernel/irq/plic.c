@@ -91,8 +91,10 @@ const struct irq_chip *plic_init(uint64_t base, uint32_t nsources, uint32_t hart
 	n_sources = nsources < IRQ_MAX_LINES ? nsources : IRQ_MAX_LINES - 1;
 	context = 2 * hart + 1;
 
-	for (uint32_t src = 1; src <= n_sources; src++)
-		mmio_write32(plic_base + PLIC_PRIORITY(src), 0);
+	/* Only the enable bits: a source this context has not enabled never
+	 * reaches it, whatever priority it was left with, and plic_enable()
+	 * sets the priority before the enable bit (one write per source in
+	 * use rather than one per source at boot). */
 	for (uint32_t w = 0; w <= n_sources / 32; w++)
 		mmio_write32(plic_base + PLIC_ENABLE(context) + 4 * w, 0);
 	/* threshold 0: any source with priority >= 1 interrupts us */
