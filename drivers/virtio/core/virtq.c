@@ -305,6 +305,7 @@ int virtq_reclaim(struct virtq *vq, void **token)
 		if (vq->slots[i].ndesc) {
 			vq->slots[i].ndesc = 0;
 			vq->in_flight--;
+			VIRTQ_STAT(vq, chains_added, 1); /* added, never popped */
 			*token = vq->slots[i].token;
 			return 1;
 		}
@@ -315,5 +316,8 @@ int virtq_reclaim(struct virtq *vq, void **token)
 int virtq_get_stats(const struct virtq *vq, struct virtq_stats *out)
 {
 	*out = vq->stats;
+	/* (virtq_count_added(): the field holds the reclaimed chains.) */
+	if (VIRTIO_STATS)
+		out->chains_added += out->used_popped + vq->in_flight;
 	return VIRTIO_STATS ? VIRTIO_OK : VIRTIO_ENOTSUP;
 }

@@ -16,20 +16,27 @@
 #define VIRTQ_STAT(vq, counter, n) ((void)0)
 #endif
 
-/* The layouts count where the totals are at hand: a chain committed with
- * `bytes` in all, a used chain popped with `written` bytes. */
+/*
+ * The layouts count where the totals are at hand: a chain committed with
+ * `bytes` in all; a used chain popped by virtq_get_used() with `written`
+ * bytes, or a drain pass's `n` chains with `written` in all, counted once
+ * at the pass's end (a done() that reads the statistics during a pass
+ * does not see the pass's own chains yet).  chains_added is not counted:
+ * every chain added is popped, in flight or reclaimed, so the field
+ * holds only the reclaimed ones and virtq_get_stats() adds the rest.
+ */
 static inline void virtq_count_added(struct virtq *vq, uint64_t bytes)
 {
-	VIRTQ_STAT(vq, chains_added, 1);
 	VIRTQ_STAT(vq, bytes_posted, bytes);
 	(void)vq;
 	(void)bytes;
 }
-static inline void virtq_count_used(struct virtq *vq, uint32_t written)
+static inline void virtq_count_used(struct virtq *vq, uint64_t n, uint64_t written)
 {
-	VIRTQ_STAT(vq, used_popped, 1);
+	VIRTQ_STAT(vq, used_popped, n);
 	VIRTQ_STAT(vq, bytes_used, written);
 	(void)vq;
+	(void)n;
 	(void)written;
 }
 

@@ -246,9 +246,11 @@ struct used {
 	virtq_used_id id;
 };
 
-/* Hand back the used chain, `written` bytes. */
+/* Hand back the used chain, `written` bytes.  `drain`: the drain pass's
+ * pop, which counts per pass and, callbacks off throughout the pass
+ * (drain_pass.h), has no event index to move. */
 static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
-						uint32_t written)
+						uint32_t written, bool drain)
 {
 	struct virtq_slot *s = u.s;
 	void *tok = s->token;
@@ -260,9 +262,11 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
 	vq->num_free = (uint16_t)(vq->num_free + ndesc);
 	vq->in_flight--;
 	vq->last_used = (uint16_t)(u.last_used + 1);
-	virtq_count_used(vq, written);
-	if (vq->event_on_pop)
-		used_event_move(vq);
+	if (!drain) {
+		virtq_count_used(vq, 1, written);
+		if (vq->event_on_pop)
+			used_event_move(vq);
+	}
 	return virtq_pop(tok, written);
 }
 
@@ -276,17 +280,17 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
  * posted is clamped to it.  Both are "more than posted", so the common
  * case costs one compare and the rest is this pop (take_used()).
  */
-static VIRTQ_ALWAYS_INLINE virtq_pop_t pop_len_over(struct virtq *vq, struct used u)
+static VIRTQ_ALWAYS_INLINE virtq_pop_t pop_len_over(struct virtq *vq, struct used u, bool drain)
 {
 	if (u.s->writable != 0 && !vq->legacy)
 		return virtq_pop_fault("used length exceeds the writable buffers");
-	return pop(vq, u, u.s->writable);
+	return pop(vq, u, u.s->writable, drain);
 }
 static __attribute__((noinline, cold)) virtq_pop_t pop_len_over_cold(struct virtq *vq,
 								     struct virtq_slot *s,
 								     virtq_used_id id)
 {
-	return pop_len_over(vq, (struct used){ vq->last_used, s, id });
+	return pop_len_over(vq, (struct used){ vq->last_used, s, id }, true);
 }
 
 static inline struct virtq_pass pass_of(const struct virtq *vq)
@@ -294,11 +298,12 @@ static inline struct virtq_pass pass_of(const struct virtq *vq)
 	return (struct virtq_pass){ vq->slots, vq->ring.split.used, vq->ring_mask };
 }
 
-/* `cold`: the rare pop out of line (the drain's: nothing of it is then
- * loaded ahead on the common path), else inline (virtq_get_used()'s, a
- * leaf that a call would make save registers). */
+/* `drain`: the drain pass's pop (see pop()), with the rare pop out of line
+ * (nothing of it is then loaded ahead on the common path); else
+ * virtq_get_used()'s, inline: a leaf that a call would make save
+ * registers. */
 static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct virtq_pass *pass,
-						 bool cold)
+						 bool drain)
 {
 	struct used u = { .last_used = vq->last_used };
 	struct virtq_used *used = pass->ring;
@@ -339,8 +344,8 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct 
 		return virtq_pop_id_fault((uint32_t)u.id);
 	u.s = &slots[u.id];
 	if (VIRTQ_UNLIKELY(written > u.s->writable))
-		return cold ? pop_len_over_cold(vq, u.s, u.id) : pop_len_over(vq, u);
-	return pop(vq, u, written);
+		return drain ? pop_len_over_cold(vq, u.s, u.id) : pop_len_over(vq, u, false);
+	return pop(vq, u, written, drain);
 }
 
 /* The drain's pop. */
