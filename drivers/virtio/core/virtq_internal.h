@@ -279,20 +279,7 @@ static inline int virtq_pop_out(struct virtq *vq, virtq_pop_t p, void **token, u
 	return 1;
 }
 
-/*
- * The request path of a queue, chosen once: the layout's at creation, the
- * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
- * virtq_add() and virtq_get_used() are one indirect jump, and the layouts
- * need not look at vq->broken.
- */
-struct virtq_ops {
-	int (*add)(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out, unsigned n_in,
-		   void *token);
-	int (*get_used)(struct virtq *vq, void **token, uint32_t *len);
-	int (*add_table)(struct virtq *vq, const struct virtq_desc *table, unsigned n,
-			 uint32_t total, uint32_t writable, void *token);
-	int (*drain)(struct virtq *vq, unsigned budget, bool rearm); /* drain_pass.h */
-};
+/* The layouts' request paths (struct virtq_ops, virtq.h). */
 extern const struct virtq_ops virtq_split_ops, virtq_packed_ops;
 
 /* Point the queue at its ring, laid out as virtq_ring_layout() says. */
@@ -319,14 +306,14 @@ bool virtq_packed_has_used(struct virtq *vq);
 void virtq_packed_set_cb(struct virtq *vq, bool enable);
 
 /*
- * A used id the device may return: in range and a chain in flight (never
- * one already used, never a non-head, whose ndesc is 0).  Otherwise the
- * caller returns virtq_pop_id_fault().
+ * A used id the device may return: at most max_id (the queue size - 1)
+ * and a chain in flight (never one already used, never a non-head, whose
+ * ndesc is 0).  Otherwise the caller returns virtq_pop_id_fault().
  */
-static inline bool virtq_used_id_ok(const struct virtq_slot *slots, uint32_t size,
+static inline bool virtq_used_id_ok(const struct virtq_slot *slots, uint32_t max_id,
 				    virtq_used_id id)
 {
-	return (uint64_t)id < size && slots[id].ndesc != 0;
+	return (uint64_t)id <= max_id && slots[id].ndesc != 0;
 }
 
 

@@ -339,8 +339,8 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct 
 	u.id = VIRTQ_USED_ID(virtio32_load(&e->id, vq->legacy));
 	uint32_t written = virtio32_load(&e->len, vq->legacy);
 
-	/* (below size + 1 = the ring mask + 1: split sizes are powers of two) */
-	if (!virtq_used_id_ok(slots, mask + 1, u.id))
+	/* (at most the ring mask: split sizes are powers of two) */
+	if (!virtq_used_id_ok(slots, mask, u.id))
 		return virtq_pop_id_fault((uint32_t)u.id);
 	u.s = &slots[u.id];
 	if (VIRTQ_UNLIKELY(written > u.s->writable))

@@ -101,7 +101,21 @@ struct virtq_owner {
 	uint16_t indirect_max;  /* as asked for (the queue's own is 0 without INDIRECT_DESC) */
 };
 
-struct virtq_ops;
+/*
+ * The request path of a queue, chosen once: the layout's at creation, the
+ * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
+ * virtq_add(), virtq_add_table() and virtq_get_used() are one indirect
+ * call from the caller, and the layouts need not look at vq->broken.
+ * Private to the library: call the functions below.
+ */
+struct virtq_ops {
+	int (*add)(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out, unsigned n_in,
+		   void *token);
+	int (*get_used)(struct virtq *vq, void **token, uint32_t *len);
+	int (*add_table)(struct virtq *vq, const struct virtq_desc *table, unsigned n,
+			 uint32_t total, uint32_t writable, void *token);
+	int (*drain)(struct virtq *vq, unsigned budget, bool rearm); /* drain_pass.h */
+};
 
 struct virtq {
 	const struct virtq_ops *ops; /* the layout's request path; a broken queue's refuses */
@@ -268,8 +282,12 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
  * VIRTIO_EINVAL for an empty or oversized chain, VIRTIO_EBROKEN when
  * latched broken.
  */
-int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
-	      unsigned n_in, void *token);
+static inline int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+			    unsigned n_in, void *token)
+{
+	/* The layout checks the arguments (virtq_chain_check). */
+	return vq->ops->add(vq, sg, n_out, n_in, token);
+}
 
 /*
  * A chain the caller lays out once in an indirect table of its own
@@ -316,8 +334,12 @@ static inline void virtq_table_set(const struct virtq *vq, struct virtq_desc *ta
 	virtio16_store(&d->flags, (uint16_t)(f | (more ? VIRTQ_DESC_F_NEXT : 0)), vq->legacy);
 	virtio16_store(&d->next, (uint16_t)(more ? i + 1 : 0), vq->legacy);
 }
-int virtq_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
-		    uint32_t total, uint32_t writable, void *token);
+static inline int virtq_add_table(struct virtq *vq, const struct virtq_desc *table,
+				  unsigned n, uint32_t total, uint32_t writable, void *token)
+{
+	/* The layout checks the arguments (virtq_table_check). */
+	return vq->ops->add_table(vq, table, n, total, writable, token);
+}
 
 /* Does the device want a notification for what was added since the last
  * kick (§2.7.10, §2.8.10)?  Then virtq_notify(). */
@@ -334,7 +356,10 @@ static inline void virtq_kick(struct virtq *vq)
  * are set; 0: nothing used; VIRTIO_EBROKEN: the device broke the rules
  * (the queue is now latched broken).
  */
-int virtq_get_used(struct virtq *vq, void **token, uint32_t *len);
+static inline int virtq_get_used(struct virtq *vq, void **token, uint32_t *len)
+{
+	return vq->ops->get_used(vq, token, len);
+}
 
 /* Used-buffer notifications.  virtq_enable_cb() returns false when used
  * entries arrived meanwhile (the re-arm race): process them, then retry. */
