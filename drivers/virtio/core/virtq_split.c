@@ -106,7 +106,7 @@ static inline void publish(struct virtq *vq, unsigned head)
 	/* Descriptors and the ring entry before the index that exposes them
 	 * (§2.7.13.3.1). */
 	virtio_wmb();
-	st16(vq, &avail->idx, (uint16_t)seq);
+	virtq_ring_st16(&avail->idx, (uint16_t)seq, vq->legacy);
 	virtio_cache_clean(&avail->idx, sizeof(avail->idx));
 }
 
