@@ -159,6 +159,13 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
 	return vdev->ops->queue_enable(vdev, index, size, &a);
 }
 
+int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+	      unsigned n_in, void *token)
+{
+	/* A tail call: the layout checks the arguments (virtq_chain_check). */
+	return vq->ops->add(vq, sg, n_out, n_in, token);
+}
+
 bool virtq_kick_prepare(struct virtq *vq)
 {
 	if (vq->broken || virtq_unkicked(vq) == 0)
@@ -184,6 +191,11 @@ void virtq_notify(struct virtq *vq)
 	virtio_wmb_io();
 	vq->vdev->ops->notify(vq->vdev, vq->index, value);
 	VIRTQ_STAT(vq, notifies, 1);
+}
+
+int virtq_get_used(struct virtq *vq, void **token, uint32_t *len)
+{
+	return vq->ops->get_used(vq, token, len);
 }
 
 bool virtq_has_used(struct virtq *vq)

@@ -57,28 +57,42 @@ static inline void write_desc(const struct virtq *vq, struct virtq_desc *d, cons
 	st16(vq, &d->next, next);
 }
 
-/* Ring descriptor `d` pointing at an indirect table of `n` entries,
- * which is written and goes to memory first. */
-static inline void write_table_head(struct virtq *vq, struct virtq_desc *d,
+/*
+ * Slot `s`'s ring descriptor pointing at an indirect table of `n`
+ * entries, which is written and goes to memory first.  A head that points
+ * at the same table as the last time it was written whole (a driver's
+ * tables are its request slots, and a completed chain's descriptor is the
+ * next one handed out) keeps its address and flags: only the length is
+ * written again, and the table is neither translated (virtio_virt_to_dma(),
+ * whose checks passed for this very pointer) nor its address stored.
+ * Nothing is read back from the ring: s->head_table is the driver's own
+ * record, cleared by every other store to the descriptor (add_chain()).
+ * A device that rewrote a descriptor misleads only its own reads.
+ */
+static inline void write_table_head(struct virtq *vq, struct virtq_slot *s,
 				    const struct virtq_desc *table, unsigned n)
 {
+	struct virtq_desc *d = s->desc;
 	virtio_cache_clean(table, n * sizeof(*table));
-	virtio64_store(&d->addr, virtio_virt_to_dma(table), vq->legacy);
 	virtio32_store(&d->len, (uint32_t)(n * sizeof(*table)), vq->legacy);
-	/* flags INDIRECT and next 0 are neighbours (§2.7.5) at a 4-aligned
-	 * offset, each in the device's order with flags first: one 32-bit
-	 * store of two constants */
-	virtio32_t *flags_next = (virtio32_t *)(void *)&d->flags;
-	if (VIRTIO_CPU_BIG_ENDIAN && vq->legacy) /* the guest's order, big-endian */
-		virtio32_store(flags_next, (uint32_t)VIRTQ_DESC_F_INDIRECT << 16, true);
-	else
-		virtio32_store(flags_next, VIRTQ_DESC_F_INDIRECT, false);
+	if (s->head_table != table) {
+		s->head_table = table;
+		virtio64_store(&d->addr, virtio_virt_to_dma(table), vq->legacy);
+		/* flags INDIRECT and next 0 are neighbours (§2.7.5) at a
+		 * 4-aligned offset, each in the device's order with flags
+		 * first: one 32-bit store of two constants */
+		virtio32_t *flags_next = (virtio32_t *)(void *)&d->flags;
+		if (VIRTIO_CPU_BIG_ENDIAN && vq->legacy) /* the guest's order, big-endian */
+			virtio32_store(flags_next, (uint32_t)VIRTQ_DESC_F_INDIRECT << 16, true);
+		else
+			virtio32_store(flags_next, VIRTQ_DESC_F_INDIRECT, false);
+	}
 	virtio_cache_clean(d, sizeof(*d));
 }
 
 /* The chain in this head's own indirect table, entries linked in order,
  * and the ring descriptor that points at it. */
-static inline void write_indirect(struct virtq *vq, uint16_t head, struct virtq_desc *d,
+static inline void write_indirect(struct virtq *vq, uint16_t head, struct virtq_slot *s,
 				  const struct virtq_sg *sg, unsigned n_out, unsigned n)
 {
 	struct virtq_desc *ind = virtq_indirect_table(vq, head);
@@ -91,7 +105,7 @@ static inline void write_indirect(struct virtq *vq, uint16_t head, struct virtq_
 		virtio32_store(&ind[i].len, sg[i].len, vq->legacy);
 		st16(vq, &ind[i].flags, f); /* next: i + 1 since virtq_split_init() */
 	}
-	write_table_head(vq, d, ind, n);
+	write_table_head(vq, s, ind, n);
 }
 
 /* Put chain `head` in the avail ring and expose it. */
@@ -126,7 +140,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 
 	unsigned next = head;
 	if (need == 1 && n > 1) {
-		write_indirect(vq, (uint16_t)head, s->desc, sg, n_out, n);
+		write_indirect(vq, (uint16_t)head, s, sg, n_out, n);
 		next = s->next;
 		s->tail = s;
 	} else {
@@ -141,6 +155,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 			last = next;
 			next = slots[last].next;
 			struct virtq_desc *d = slots[last].desc;
+			slots[last].head_table = NULL; /* write_table_head() */
 			write_desc(vq, d, sg[i].addr, sg[i].len, f, (uint16_t)next);
 			virtio_cache_clean(d, sizeof(*d));
 		}
@@ -172,7 +187,7 @@ int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsi
 	struct virtq_slot *s = virtq_book(vq, head, token, 1, &sums);
 	vq->free_head = s->next;
 	s->tail = s;
-	write_table_head(vq, s->desc, table, n);
+	write_table_head(vq, s, table, n);
 	publish(vq, head);
 	return VIRTIO_OK;
 }

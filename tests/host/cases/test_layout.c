@@ -95,13 +95,14 @@ TEST(layout_blk_sizes_per_device)
 		}
 	}
 	/* The embedder's 8-entry queue: a page on a modern split device, no
-	 * longer the legacy page layout's 6288 bytes (indirect tables of 8
-	 * entries: a chain is never longer than the queue; 48 bytes a slot
-	 * for blk's pre-built one-buffer tables). */
+	 * longer the legacy page layout's 6544 bytes (indirect tables of 8
+	 * entries: a chain is never longer than the queue; 64 bytes a
+	 * virtqueue slot; 48 bytes a slot for blk's pre-built one-buffer
+	 * tables). */
 	CHECK(VBLK_QUEUE_MEM_BYTES_FOR(8, VIRTQ_LAYOUT_SPLIT) <= 4096);
 	CHECK(VBLK_QUEUE_MEM_BYTES_FOR(8, VIRTQ_LAYOUT_PACKED) <= 4096);
-	CHECK_EQ(VBLK_QUEUE_MEM_BYTES_FOR(8, VIRTQ_LAYOUT_SPLIT_LEGACY), 6288);
-	CHECK_EQ(VBLK_QUEUE_MEM_BYTES(8), 6288);
+	CHECK_EQ(VBLK_QUEUE_MEM_BYTES_FOR(8, VIRTQ_LAYOUT_SPLIT_LEGACY), 6544);
+	CHECK_EQ(VBLK_QUEUE_MEM_BYTES(8), 6544);
 }
 
 /* What the device is told: the areas at the layout's offsets in the block,

@@ -44,8 +44,8 @@ struct virtq_sg {
 };
 
 /* Per chain bookkeeping, private to the driver (never read from the ring).
- * 32 bytes on a 64-bit machine: a power of two, so that a used id becomes
- * its slot with one shift (24 would take four instructions on RV64). */
+ * 64 bytes on a 64-bit machine: a power of two, so that a used id becomes
+ * its slot with one shift (40 would take four instructions on RV64). */
 struct virtq_slot {
 	void *token;
 	struct virtq_slot *tail; /* split: the slot of the chain's last descriptor (a
@@ -57,6 +57,10 @@ struct virtq_slot {
 		struct virtq_desc *desc; /* split: ring descriptor i, this slot's */
 		void *table;             /* packed: indirect table i, buffer id i's */
 	};
+	/* split: the indirect table ring descriptor i points at, as the driver
+	 * last wrote it whole; NULL when it holds anything else */
+	const void *head_table;
+	uint64_t pad[3]; /* to the power of two */
 };
 
 /* Chains longer than this go through an indirect table when the device
@@ -104,8 +108,9 @@ struct virtq_owner {
 /*
  * The request path of a queue, chosen once: the layout's at creation, the
  * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
- * virtq_add(), virtq_add_table() and virtq_get_used() are one indirect
- * call from the caller, and the layouts need not look at vq->broken.
+ * virtq_add() and virtq_get_used() are one indirect jump, virtq_add_table()
+ * (inline: a driver's per-request path) one indirect call from the
+ * caller, and the layouts need not look at vq->broken.
  * Private to the library: call the functions below.
  */
 struct virtq_ops {
@@ -282,12 +287,8 @@ int virtq_create(struct virtq *vq, struct virtio_device *vdev, uint16_t index,
  * VIRTIO_EINVAL for an empty or oversized chain, VIRTIO_EBROKEN when
  * latched broken.
  */
-static inline int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
-			    unsigned n_in, void *token)
-{
-	/* The layout checks the arguments (virtq_chain_check). */
-	return vq->ops->add(vq, sg, n_out, n_in, token);
-}
+int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
+	      unsigned n_in, void *token);
 
 /*
  * A chain the caller lays out once in an indirect table of its own
@@ -356,10 +357,7 @@ static inline void virtq_kick(struct virtq *vq)
  * are set; 0: nothing used; VIRTIO_EBROKEN: the device broke the rules
  * (the queue is now latched broken).
  */
-static inline int virtq_get_used(struct virtq *vq, void **token, uint32_t *len)
-{
-	return vq->ops->get_used(vq, token, len);
-}
+int virtq_get_used(struct virtq *vq, void **token, uint32_t *len);
 
 /* Used-buffer notifications.  virtq_enable_cb() returns false when used
  * entries arrived meanwhile (the re-arm race): process them, then retry. */
