@@ -40,6 +40,24 @@ static inline void virtq_count_used(struct virtq *vq, uint64_t n, uint64_t writt
 	(void)written;
 }
 
+/*
+ * struct virtq's counts: num_free in one half, in_flight in the other.
+ * Neither half ever carries into the other: num_free never drops below 0
+ * (the adds check it) nor in_flight below 0 (a pop takes a chain in
+ * flight), and both stay at most the queue size, below 2^16.
+ */
+#define VIRTQ_FREE_UNIT (VIRTIO_CPU_BIG_ENDIAN ? 1u << 16 : 1u)
+#define VIRTQ_CHAIN_UNIT (VIRTIO_CPU_BIG_ENDIAN ? 1u : 1u << 16)
+/* A chain of `ndesc` ring descriptors posted (need) or used. */
+static inline void virtq_counts_posted(struct virtq *vq, unsigned ndesc)
+{
+	vq->counts += VIRTQ_CHAIN_UNIT - ndesc * VIRTQ_FREE_UNIT;
+}
+static inline void virtq_counts_used(struct virtq *vq, unsigned ndesc)
+{
+	vq->counts += ndesc * VIRTQ_FREE_UNIT - VIRTQ_CHAIN_UNIT;
+}
+
 static inline size_t virtq_align(size_t x, size_t a)
 {
 	return (x + a - 1) & ~(a - 1);
@@ -224,10 +242,7 @@ static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void 
 	struct virtq_slot *s = &vq->slots[id];
 	/* (The queue's counters first: after a store to the slot the
 	 * compiler would read them again.) */
-	unsigned num_free = vq->num_free;
-	uint32_t in_flight = vq->in_flight;
-	vq->num_free = (uint16_t)(num_free - need);
-	vq->in_flight = in_flight + 1;
+	virtq_counts_posted(vq, need);
 	virtq_count_added(vq, sums->total);
 	s->token = token;
 	s->writable = sums->writable;

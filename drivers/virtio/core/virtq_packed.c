@@ -353,8 +353,7 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct 
 	s->ndesc = 0;
 	s->next = vq->free_head;
 	vq->free_head = id;
-	vq->num_free = (uint16_t)(vq->num_free + ndesc);
-	vq->in_flight--;
+	virtq_counts_used(vq, ndesc);
 	/* Past the chain (its length as recorded, never the ring's word);
 	 * no modulo, the ring size need not be a power of two. */
 	uint16_t lap = vq->used_wrap_bits;

@@ -274,8 +274,7 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
 	/* Give the chain back: its links are still intact in the slots. */
 	s->tail->next = vq->free_head;
 	vq->free_head = (uint16_t)u.id;
-	vq->num_free = (uint16_t)(vq->num_free + ndesc);
-	vq->in_flight--;
+	virtq_counts_used(vq, ndesc);
 	vq->last_used = (uint16_t)(u.last_used + 1);
 	if (!drain) {
 		virtq_count_used(vq, 1, written);

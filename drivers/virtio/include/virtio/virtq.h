@@ -136,7 +136,6 @@ struct virtq {
 	bool broken;
 	bool event_on_pop;      /* EVENT_IDX with callbacks on: move the event index on each pop */
 	uint16_t indirect_max;  /* entries per indirect table; 0 = none */
-	uint16_t num_free;      /* free ring descriptors */
 	uint16_t avail_idx;     /* packed: next avail offset (split: avail_seq's low 16 bits) */
 	uint16_t last_used;     /* split: next used index; packed: next used offset */
 	uint16_t used_seen;     /* split: used.idx as last read; up to it the entries are
@@ -147,7 +146,21 @@ struct virtq {
 	 * they stand for, so that a lap's bits are never recomputed. */
 	uint16_t avail_wrap_bits; /* of a descriptor made available in the driver's lap */
 	uint16_t used_wrap_bits;  /* of a descriptor the device used in its lap */
-	uint32_t in_flight;     /* chains posted and not yet used */
+	/* Free ring descriptors and chains posted and not yet used, the two
+	 * halves of one word (`counts`): an add or a pop moves both with one
+	 * load, add and store (virtq_internal.h). */
+	union {
+		struct {
+#if VIRTIO_CPU_BIG_ENDIAN
+			uint16_t in_flight;
+			uint16_t num_free;
+#else
+			uint16_t num_free;
+			uint16_t in_flight;
+#endif
+		};
+		uint32_t counts;
+	};
 	/* Made available since virtq_create(), never wrapping: split chains
 	 * (the shadow avail.idx is the low 16 bits), packed descriptors; and
 	 * the count at the last notify decision.  What lies between is what
