@@ -338,14 +338,15 @@ bool virtq_packed_has_used(struct virtq *vq);
 void virtq_packed_set_cb(struct virtq *vq, bool enable);
 
 /*
- * A used id the device may return: at most max_id (the queue size - 1)
- * and a chain in flight (never one already used, never a non-head, whose
- * ndesc is 0).  Otherwise the caller returns virtq_pop_id_fault().
+ * A used id the device may return: `in_range` (the caller's compare with
+ * the queue size, in the form its registers make cheapest) and a chain in
+ * flight (never one already used, never a non-head, whose ndesc is 0).
+ * Otherwise the caller returns virtq_pop_id_fault().
  */
-static inline bool virtq_used_id_ok(const struct virtq_slot *slots, uint32_t max_id,
+static inline bool virtq_used_id_ok(const struct virtq_slot *slots, bool in_range,
 				    virtq_used_id id)
 {
-	return (uint64_t)id <= max_id && slots[id].ndesc != 0;
+	return in_range && slots[id].ndesc != 0;
 }
 
 

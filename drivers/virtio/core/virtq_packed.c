@@ -327,7 +327,7 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct 
 	struct virtq_slot *slots = pass->slots;
 	unsigned size = vq->size;
 
-	if (!virtq_used_id_ok(slots, size - 1u, id))
+	if (!virtq_used_id_ok(slots, id < size, id))
 		return virtq_pop_id_fault(id);
 	struct virtq_slot *s = &slots[id];
 	/*

@@ -354,7 +354,7 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct 
 	uint32_t written = virtio32_load(&e->len, vq->legacy);
 
 	/* (at most the ring mask: split sizes are powers of two) */
-	if (!virtq_used_id_ok(slots, mask, u.id))
+	if (!virtq_used_id_ok(slots, (uint64_t)u.id <= mask, u.id))
 		return virtq_pop_id_fault((uint32_t)u.id);
 	u.s = &slots[u.id];
 	if (VIRTQ_UNLIKELY(written > u.s->writable))
