@@ -23,6 +23,12 @@
  * `rearm` false, left off for the caller's busy-poll (drain_all()).
  * `take` is the layout's pop (virtq_pop_t), VIRTIO_EBROKEN once the queue
  * is latched broken, with `pass` (virtq_pass) read once by the caller.
+ *
+ * The pops neither count nor move an event index: the pass counts its
+ * chains and bytes once, at its end, and callbacks are off while it runs.
+ * A done() that turns them on anyway is covered by the pass's end: every
+ * way out but an error re-arms (virtq_enable_cb() moves the index) or is
+ * left to the caller's poll, which re-arms in turn (dispatch.c).
  */
 static VIRTQ_ALWAYS_INLINE int
 virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm, struct virtq_pass pass,
@@ -33,22 +39,26 @@ virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm, struct virtq_pas
 	virtq_done_fn *done = vq->owner.done;
 	void *ctx = vq->owner.ctx;
 	unsigned n = 0;
+	uint64_t written = 0;
+	int rc;
 
 	virtq_disable_cb(vq);
 	for (;;) {
-		int rc = virtio_device_error(d);
+		rc = virtio_device_error(d);
 		if (rc)
-			return rc; /* not live, or a done() gave up on the device */
+			break; /* not live, or a done() gave up on the device */
 		if (n == budget) {
 			/* Not re-armed: the caller polls for the rest. */
 			virtq_kick(vq);
 			d->more = true;
-			return (int)n;
+			rc = (int)n;
+			break;
 		}
 		/* (A done() may have latched the queue broken: the pop then
 		 * gives VIRTIO_EBROKEN, as virtq_get_used() would.) */
 		virtq_pop_t p = take(vq, &pass);
 		if (p.len >= 0) {
+			written += (uint32_t)p.len;
 			done(ctx, p.token, (uint32_t)p.len, VIRTIO_OK);
 			n++;
 			continue;
@@ -56,20 +66,23 @@ virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm, struct virtq_pas
 		if (p.len != VIRTQ_POP_EMPTY) {
 			rc = virtq_pop_rc(vq, p);
 			virtio_device_note_reset(d, VIRTIO_EBROKEN);
-			return rc;
+			break;
 		}
 		/* Empty.  Resubmissions first: they may complete at once. */
 		if (virtq_unkicked(vq)) {
 			virtq_kick(vq);
 			continue;
 		}
+		rc = (int)n;
 		if (!rearm)
-			return (int)n;
+			break;
 		/* Re-arm, and drain again if something slipped in. */
 		if (virtq_enable_cb(vq))
-			return (int)n;
+			break;
 		virtq_disable_cb(vq);
 	}
+	virtq_count_used(vq, n, written);
+	return rc;
 }
 
 #endif

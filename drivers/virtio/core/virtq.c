@@ -166,13 +166,6 @@ int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out,
 	return vq->ops->add(vq, sg, n_out, n_in, token);
 }
 
-int virtq_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
-		    uint32_t total, uint32_t writable, void *token)
-{
-	/* A tail call: the layout checks the arguments (virtq_table_check). */
-	return vq->ops->add_table(vq, table, n, total, writable, token);
-}
-
 bool virtq_kick_prepare(struct virtq *vq)
 {
 	if (vq->broken || virtq_unkicked(vq) == 0)
@@ -305,6 +298,7 @@ int virtq_reclaim(struct virtq *vq, void **token)
 		if (vq->slots[i].ndesc) {
 			vq->slots[i].ndesc = 0;
 			vq->in_flight--;
+			VIRTQ_STAT(vq, chains_added, 1); /* added, never popped */
 			*token = vq->slots[i].token;
 			return 1;
 		}
@@ -315,5 +309,8 @@ int virtq_reclaim(struct virtq *vq, void **token)
 int virtq_get_stats(const struct virtq *vq, struct virtq_stats *out)
 {
 	*out = vq->stats;
+	/* (virtq_count_added(): the field holds the reclaimed chains.) */
+	if (VIRTIO_STATS)
+		out->chains_added += out->used_popped + vq->in_flight;
 	return VIRTIO_STATS ? VIRTIO_OK : VIRTIO_ENOTSUP;
 }

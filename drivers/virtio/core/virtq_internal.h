@@ -16,21 +16,46 @@
 #define VIRTQ_STAT(vq, counter, n) ((void)0)
 #endif
 
-/* The layouts count where the totals are at hand: a chain committed with
- * `bytes` in all, a used chain popped with `written` bytes. */
+/*
+ * The layouts count where the totals are at hand: a chain committed with
+ * `bytes` in all; a used chain popped by virtq_get_used() with `written`
+ * bytes, or a drain pass's `n` chains with `written` in all, counted once
+ * at the pass's end (a done() that reads the statistics during a pass
+ * does not see the pass's own chains yet).  chains_added is not counted:
+ * every chain added is popped, in flight or reclaimed, so the field
+ * holds only the reclaimed ones and virtq_get_stats() adds the rest.
+ */
 static inline void virtq_count_added(struct virtq *vq, uint64_t bytes)
 {
-	VIRTQ_STAT(vq, chains_added, 1);
 	VIRTQ_STAT(vq, bytes_posted, bytes);
 	(void)vq;
 	(void)bytes;
 }
-static inline void virtq_count_used(struct virtq *vq, uint32_t written)
+static inline void virtq_count_used(struct virtq *vq, uint64_t n, uint64_t written)
 {
-	VIRTQ_STAT(vq, used_popped, 1);
+	VIRTQ_STAT(vq, used_popped, n);
 	VIRTQ_STAT(vq, bytes_used, written);
 	(void)vq;
+	(void)n;
 	(void)written;
+}
+
+/*
+ * struct virtq's counts: num_free in one half, in_flight in the other.
+ * Neither half ever carries into the other: num_free never drops below 0
+ * (the adds check it) nor in_flight below 0 (a pop takes a chain in
+ * flight), and both stay at most the queue size, below 2^16.
+ */
+#define VIRTQ_FREE_UNIT (VIRTIO_CPU_BIG_ENDIAN ? 1u << 16 : 1u)
+#define VIRTQ_CHAIN_UNIT (VIRTIO_CPU_BIG_ENDIAN ? 1u : 1u << 16)
+/* A chain of `ndesc` ring descriptors posted (need) or used. */
+static inline void virtq_counts_posted(struct virtq *vq, unsigned ndesc)
+{
+	vq->counts += VIRTQ_CHAIN_UNIT - ndesc * VIRTQ_FREE_UNIT;
+}
+static inline void virtq_counts_used(struct virtq *vq, unsigned ndesc)
+{
+	vq->counts += ndesc * VIRTQ_FREE_UNIT - VIRTQ_CHAIN_UNIT;
 }
 
 static inline size_t virtq_align(size_t x, size_t a)
@@ -76,6 +101,23 @@ typedef int64_t virtq_used_id;
 typedef uint64_t virtq_used_id;
 #define VIRTQ_USED_ID(raw) ((uint64_t)(raw))
 #endif
+
+/*
+ * A 16-bit ring index the device reads, stored in its order (§2.7.3) as
+ * one store the compiler can neither tear nor drop: a relaxed atomic
+ * store, the volatile accessor's guarantee without the zero-extension
+ * GCC puts before a volatile halfword store (two instructions on RV64).
+ * Ordering is still the caller's barrier.
+ */
+static inline void virtq_ring_st16(virtio16_t *p, uint16_t v, bool legacy)
+{
+#if defined(__GNUC__)
+	__atomic_store_n((VIRTIO_FORCE uint16_t *)p, legacy ? v : VIRTIO_LE16(v),
+			 __ATOMIC_RELAXED);
+#else
+	virtio16_store(p, v, legacy);
+#endif
+}
 
 /* A branch only a rule-breaking (or legacy) device takes. */
 #if defined(__GNUC__)
@@ -200,10 +242,7 @@ static inline struct virtq_slot *virtq_book(struct virtq *vq, unsigned id, void 
 	struct virtq_slot *s = &vq->slots[id];
 	/* (The queue's counters first: after a store to the slot the
 	 * compiler would read them again.) */
-	unsigned num_free = vq->num_free;
-	uint32_t in_flight = vq->in_flight;
-	vq->num_free = (uint16_t)(num_free - need);
-	vq->in_flight = in_flight + 1;
+	virtq_counts_posted(vq, need);
 	virtq_count_added(vq, sums->total);
 	s->token = token;
 	s->writable = sums->writable;
@@ -272,20 +311,7 @@ static inline int virtq_pop_out(struct virtq *vq, virtq_pop_t p, void **token, u
 	return 1;
 }
 
-/*
- * The request path of a queue, chosen once: the layout's at creation, the
- * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
- * virtq_add() and virtq_get_used() are one indirect jump, and the layouts
- * need not look at vq->broken.
- */
-struct virtq_ops {
-	int (*add)(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out, unsigned n_in,
-		   void *token);
-	int (*get_used)(struct virtq *vq, void **token, uint32_t *len);
-	int (*add_table)(struct virtq *vq, const struct virtq_desc *table, unsigned n,
-			 uint32_t total, uint32_t writable, void *token);
-	int (*drain)(struct virtq *vq, unsigned budget, bool rearm); /* drain_pass.h */
-};
+/* The layouts' request paths (struct virtq_ops, virtq.h). */
 extern const struct virtq_ops virtq_split_ops, virtq_packed_ops;
 
 /* Point the queue at its ring, laid out as virtq_ring_layout() says. */
@@ -312,14 +338,15 @@ bool virtq_packed_has_used(struct virtq *vq);
 void virtq_packed_set_cb(struct virtq *vq, bool enable);
 
 /*
- * A used id the device may return: in range and a chain in flight (never
- * one already used, never a non-head, whose ndesc is 0).  Otherwise the
- * caller returns virtq_pop_id_fault().
+ * A used id the device may return: `in_range` (the caller's compare with
+ * the queue size, in the form its registers make cheapest) and a chain in
+ * flight (never one already used, never a non-head, whose ndesc is 0).
+ * Otherwise the caller returns virtq_pop_id_fault().
  */
-static inline bool virtq_used_id_ok(const struct virtq_slot *slots, uint32_t size,
+static inline bool virtq_used_id_ok(const struct virtq_slot *slots, bool in_range,
 				    virtq_used_id id)
 {
-	return (uint64_t)id < size && slots[id].ndesc != 0;
+	return in_range && slots[id].ndesc != 0;
 }
 
 

@@ -327,7 +327,7 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct 
 	struct virtq_slot *slots = pass->slots;
 	unsigned size = vq->size;
 
-	if (!virtq_used_id_ok(slots, size, id))
+	if (!virtq_used_id_ok(slots, id < size, id))
 		return virtq_pop_id_fault(id);
 	struct virtq_slot *s = &slots[id];
 	/*
@@ -353,9 +353,7 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct 
 	s->ndesc = 0;
 	s->next = vq->free_head;
 	vq->free_head = id;
-	vq->num_free = (uint16_t)(vq->num_free + ndesc);
-	vq->in_flight--;
-	virtq_count_used(vq, written);
+	virtq_counts_used(vq, ndesc);
 	/* Past the chain (its length as recorded, never the ring's word);
 	 * no modulo, the ring size need not be a power of two. */
 	uint16_t lap = vq->used_wrap_bits;
@@ -367,7 +365,11 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct 
 	vq->last_used = (uint16_t)last_used;
 	vq->used_wrap_bits = lap;
 
-	if (vq->event_on_pop) {
+	/* (The drain pass counts per pass, and keeps callbacks off
+	 * throughout: drain_pass.h.) */
+	if (!drain)
+		virtq_count_used(vq, 1, written);
+	if (!drain && vq->event_on_pop) {
 		struct virtq_packed_event *drv = vq->ring.packed.driver;
 		virtio_le16_store(&drv->off_wrap, (uint16_t)(last_used | (lap & 0x8000u)));
 		virtio_cache_clean(drv, sizeof(*drv));

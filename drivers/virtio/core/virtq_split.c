@@ -57,28 +57,42 @@ static inline void write_desc(const struct virtq *vq, struct virtq_desc *d, cons
 	st16(vq, &d->next, next);
 }
 
-/* Ring descriptor `d` pointing at an indirect table of `n` entries,
- * which is written and goes to memory first. */
-static inline void write_table_head(struct virtq *vq, struct virtq_desc *d,
+/*
+ * Slot `s`'s ring descriptor pointing at an indirect table of `n`
+ * entries, which is written and goes to memory first.  A head that points
+ * at the same table as the last time it was written whole (a driver's
+ * tables are its request slots, and a completed chain's descriptor is the
+ * next one handed out) keeps its address and flags: only the length is
+ * written again, and the table is neither translated (virtio_virt_to_dma(),
+ * whose checks passed for this very pointer) nor its address stored.
+ * Nothing is read back from the ring: s->head_table is the driver's own
+ * record, cleared by every other store to the descriptor (add_chain()).
+ * A device that rewrote a descriptor misleads only its own reads.
+ */
+static inline void write_table_head(struct virtq *vq, struct virtq_slot *s,
 				    const struct virtq_desc *table, unsigned n)
 {
+	struct virtq_desc *d = s->desc;
 	virtio_cache_clean(table, n * sizeof(*table));
-	virtio64_store(&d->addr, virtio_virt_to_dma(table), vq->legacy);
 	virtio32_store(&d->len, (uint32_t)(n * sizeof(*table)), vq->legacy);
-	/* flags INDIRECT and next 0 are neighbours (§2.7.5) at a 4-aligned
-	 * offset, each in the device's order with flags first: one 32-bit
-	 * store of two constants */
-	virtio32_t *flags_next = (virtio32_t *)(void *)&d->flags;
-	if (VIRTIO_CPU_BIG_ENDIAN && vq->legacy) /* the guest's order, big-endian */
-		virtio32_store(flags_next, (uint32_t)VIRTQ_DESC_F_INDIRECT << 16, true);
-	else
-		virtio32_store(flags_next, VIRTQ_DESC_F_INDIRECT, false);
+	if (s->head_table != table) {
+		s->head_table = table;
+		virtio64_store(&d->addr, virtio_virt_to_dma(table), vq->legacy);
+		/* flags INDIRECT and next 0 are neighbours (§2.7.5) at a
+		 * 4-aligned offset, each in the device's order with flags
+		 * first: one 32-bit store of two constants */
+		virtio32_t *flags_next = (virtio32_t *)(void *)&d->flags;
+		if (VIRTIO_CPU_BIG_ENDIAN && vq->legacy) /* the guest's order, big-endian */
+			virtio32_store(flags_next, (uint32_t)VIRTQ_DESC_F_INDIRECT << 16, true);
+		else
+			virtio32_store(flags_next, VIRTQ_DESC_F_INDIRECT, false);
+	}
 	virtio_cache_clean(d, sizeof(*d));
 }
 
 /* The chain in this head's own indirect table, entries linked in order,
  * and the ring descriptor that points at it. */
-static inline void write_indirect(struct virtq *vq, uint16_t head, struct virtq_desc *d,
+static inline void write_indirect(struct virtq *vq, uint16_t head, struct virtq_slot *s,
 				  const struct virtq_sg *sg, unsigned n_out, unsigned n)
 {
 	struct virtq_desc *ind = virtq_indirect_table(vq, head);
@@ -91,7 +105,7 @@ static inline void write_indirect(struct virtq *vq, uint16_t head, struct virtq_
 		virtio32_store(&ind[i].len, sg[i].len, vq->legacy);
 		st16(vq, &ind[i].flags, f); /* next: i + 1 since virtq_split_init() */
 	}
-	write_table_head(vq, d, ind, n);
+	write_table_head(vq, s, ind, n);
 }
 
 /* Put chain `head` in the avail ring and expose it. */
@@ -106,7 +120,7 @@ static inline void publish(struct virtq *vq, unsigned head)
 	/* Descriptors and the ring entry before the index that exposes them
 	 * (§2.7.13.3.1). */
 	virtio_wmb();
-	st16(vq, &avail->idx, (uint16_t)seq);
+	virtq_ring_st16(&avail->idx, (uint16_t)seq, vq->legacy);
 	virtio_cache_clean(&avail->idx, sizeof(avail->idx));
 }
 
@@ -126,7 +140,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 
 	unsigned next = head;
 	if (need == 1 && n > 1) {
-		write_indirect(vq, (uint16_t)head, s->desc, sg, n_out, n);
+		write_indirect(vq, (uint16_t)head, s, sg, n_out, n);
 		next = s->next;
 		s->tail = s;
 	} else {
@@ -141,6 +155,7 @@ static VIRTQ_ALWAYS_INLINE int add_chain(struct virtq *vq, const struct virtq_sg
 			last = next;
 			next = slots[last].next;
 			struct virtq_desc *d = slots[last].desc;
+			slots[last].head_table = NULL; /* write_table_head() */
 			write_desc(vq, d, sg[i].addr, sg[i].len, f, (uint16_t)next);
 			virtio_cache_clean(d, sizeof(*d));
 		}
@@ -172,7 +187,7 @@ int virtq_split_add_table(struct virtq *vq, const struct virtq_desc *table, unsi
 	struct virtq_slot *s = virtq_book(vq, head, token, 1, &sums);
 	vq->free_head = s->next;
 	s->tail = s;
-	write_table_head(vq, s->desc, table, n);
+	write_table_head(vq, s, table, n);
 	publish(vq, head);
 	return VIRTIO_OK;
 }
@@ -246,9 +261,11 @@ struct used {
 	virtq_used_id id;
 };
 
-/* Hand back the used chain, `written` bytes. */
+/* Hand back the used chain, `written` bytes.  `drain`: the drain pass's
+ * pop, which counts per pass and, callbacks off throughout the pass
+ * (drain_pass.h), has no event index to move. */
 static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
-						uint32_t written)
+						uint32_t written, bool drain)
 {
 	struct virtq_slot *s = u.s;
 	void *tok = s->token;
@@ -257,12 +274,13 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
 	/* Give the chain back: its links are still intact in the slots. */
 	s->tail->next = vq->free_head;
 	vq->free_head = (uint16_t)u.id;
-	vq->num_free = (uint16_t)(vq->num_free + ndesc);
-	vq->in_flight--;
+	virtq_counts_used(vq, ndesc);
 	vq->last_used = (uint16_t)(u.last_used + 1);
-	virtq_count_used(vq, written);
-	if (vq->event_on_pop)
-		used_event_move(vq);
+	if (!drain) {
+		virtq_count_used(vq, 1, written);
+		if (vq->event_on_pop)
+			used_event_move(vq);
+	}
 	return virtq_pop(tok, written);
 }
 
@@ -276,17 +294,17 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t pop(struct virtq *vq, struct used u,
  * posted is clamped to it.  Both are "more than posted", so the common
  * case costs one compare and the rest is this pop (take_used()).
  */
-static VIRTQ_ALWAYS_INLINE virtq_pop_t pop_len_over(struct virtq *vq, struct used u)
+static VIRTQ_ALWAYS_INLINE virtq_pop_t pop_len_over(struct virtq *vq, struct used u, bool drain)
 {
 	if (u.s->writable != 0 && !vq->legacy)
 		return virtq_pop_fault("used length exceeds the writable buffers");
-	return pop(vq, u, u.s->writable);
+	return pop(vq, u, u.s->writable, drain);
 }
 static __attribute__((noinline, cold)) virtq_pop_t pop_len_over_cold(struct virtq *vq,
 								     struct virtq_slot *s,
 								     virtq_used_id id)
 {
-	return pop_len_over(vq, (struct used){ vq->last_used, s, id });
+	return pop_len_over(vq, (struct used){ vq->last_used, s, id }, true);
 }
 
 static inline struct virtq_pass pass_of(const struct virtq *vq)
@@ -294,11 +312,12 @@ static inline struct virtq_pass pass_of(const struct virtq *vq)
 	return (struct virtq_pass){ vq->slots, vq->ring.split.used, vq->ring_mask };
 }
 
-/* `cold`: the rare pop out of line (the drain's: nothing of it is then
- * loaded ahead on the common path), else inline (virtq_get_used()'s, a
- * leaf that a call would make save registers). */
+/* `drain`: the drain pass's pop (see pop()), with the rare pop out of line
+ * (nothing of it is then loaded ahead on the common path); else
+ * virtq_get_used()'s, inline: a leaf that a call would make save
+ * registers. */
 static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct virtq_pass *pass,
-						 bool cold)
+						 bool drain)
 {
 	struct used u = { .last_used = vq->last_used };
 	struct virtq_used *used = pass->ring;
@@ -334,13 +353,13 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used(struct virtq *vq, const struct 
 	u.id = VIRTQ_USED_ID(virtio32_load(&e->id, vq->legacy));
 	uint32_t written = virtio32_load(&e->len, vq->legacy);
 
-	/* (below size + 1 = the ring mask + 1: split sizes are powers of two) */
-	if (!virtq_used_id_ok(slots, mask + 1, u.id))
+	/* (at most the ring mask: split sizes are powers of two) */
+	if (!virtq_used_id_ok(slots, (uint64_t)u.id <= mask, u.id))
 		return virtq_pop_id_fault((uint32_t)u.id);
 	u.s = &slots[u.id];
 	if (VIRTQ_UNLIKELY(written > u.s->writable))
-		return cold ? pop_len_over_cold(vq, u.s, u.id) : pop_len_over(vq, u);
-	return pop(vq, u, written);
+		return drain ? pop_len_over_cold(vq, u.s, u.id) : pop_len_over(vq, u, false);
+	return pop(vq, u, written, drain);
 }
 
 /* The drain's pop. */

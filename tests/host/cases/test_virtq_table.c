@@ -270,3 +270,52 @@ TEST(virtq_table_token_back_once_and_only_when_used)
 		CHECK_EQ(virtq_in_flight(&t.vq), 1);
 	}
 }
+
+/*
+ * A split head descriptor keeps a table's address and flags while it points
+ * at the same table again (write_table_head()); every other chain written
+ * over it must drop that: a direct chain, the queue's own indirect table
+ * (virtq_add() of three buffers), another caller table.  Each step reuses
+ * the one descriptor the last completion freed, and the echo device
+ * checks the data that went through whatever the descriptor said.
+ */
+TEST(virtq_table_head_rewritten_by_other_chains)
+{
+	struct tvq t;
+	up(&t, false, true, 4);
+	struct ttable a, b;
+	struct tchain ca, cb, direct, own;
+	make3(&t, &a, &ca, 11);
+	make3(&t, &b, &cb, 12);
+	uint32_t lens[3] = { 8, 64, 1 };
+	tchain_make(&direct, tmem_alloc(256, 64), 1, 1, lens, 13);
+	tchain_make(&own, tmem_alloc(256, 64), 1, 2, lens, 14);
+	struct {
+		struct ttable *tab; /* NULL: virtq_add() of `c` */
+		struct tchain *c;
+		bool indirect;
+	} steps[] = {
+		{ &a, &ca, true },      { &a, &ca, true },  { NULL, &direct, false },
+		{ &a, &ca, true },      { &b, &cb, true },  { &a, &ca, true },
+		{ NULL, &own, true },   { &a, &ca, true },  { NULL, &direct, false },
+		{ NULL, &own, true },   { &a, &ca, true },
+	};
+	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		unsigned before = t.sim->q[0].indirect_chains;
+		/* tables rewritten in place: a new pattern for the device to echo */
+		tchain_make(steps[i].c, steps[i].c->sg[0].addr, steps[i].c->n_out,
+			    steps[i].c->n_in, steps[i].tab ? (uint32_t[]){ 16, 512, 1 } : lens,
+			    100 + i);
+		if (steps[i].tab) {
+			table_of(&t, steps[i].tab, steps[i].c);
+			CHECK_OK(add(&t, steps[i].tab, steps[i].c));
+		} else {
+			CHECK_OK(virtq_add(&t.vq, steps[i].c->sg, steps[i].c->n_out,
+					   steps[i].c->n_in, steps[i].c));
+		}
+		virtq_kick(&t.vq);
+		tvq_pop_one(&t, steps[i].c, steps[i].c);
+		CHECK_EQ(t.sim->q[0].indirect_chains, before + (steps[i].indirect ? 1u : 0u));
+	}
+	CHECK(!virtq_is_broken(&t.vq));
+}

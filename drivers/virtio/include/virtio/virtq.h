@@ -44,8 +44,8 @@ struct virtq_sg {
 };
 
 /* Per chain bookkeeping, private to the driver (never read from the ring).
- * 32 bytes on a 64-bit machine: a power of two, so that a used id becomes
- * its slot with one shift (24 would take four instructions on RV64). */
+ * 64 bytes on a 64-bit machine: a power of two, so that a used id becomes
+ * its slot with one shift (40 would take four instructions on RV64). */
 struct virtq_slot {
 	void *token;
 	struct virtq_slot *tail; /* split: the slot of the chain's last descriptor (a
@@ -57,6 +57,10 @@ struct virtq_slot {
 		struct virtq_desc *desc; /* split: ring descriptor i, this slot's */
 		void *table;             /* packed: indirect table i, buffer id i's */
 	};
+	/* split: the indirect table ring descriptor i points at, as the driver
+	 * last wrote it whole; NULL when it holds anything else */
+	const void *head_table;
+	uint64_t pad[3]; /* to the power of two */
 };
 
 /* Chains longer than this go through an indirect table when the device
@@ -101,7 +105,22 @@ struct virtq_owner {
 	uint16_t indirect_max;  /* as asked for (the queue's own is 0 without INDIRECT_DESC) */
 };
 
-struct virtq_ops;
+/*
+ * The request path of a queue, chosen once: the layout's at creation, the
+ * broken queue's (every call VIRTIO_EBROKEN) when it latches broken.  So
+ * virtq_add() and virtq_get_used() are one indirect jump, virtq_add_table()
+ * (inline: a driver's per-request path) one indirect call from the
+ * caller, and the layouts need not look at vq->broken.
+ * Private to the library: call the functions below.
+ */
+struct virtq_ops {
+	int (*add)(struct virtq *vq, const struct virtq_sg *sg, unsigned n_out, unsigned n_in,
+		   void *token);
+	int (*get_used)(struct virtq *vq, void **token, uint32_t *len);
+	int (*add_table)(struct virtq *vq, const struct virtq_desc *table, unsigned n,
+			 uint32_t total, uint32_t writable, void *token);
+	int (*drain)(struct virtq *vq, unsigned budget, bool rearm); /* drain_pass.h */
+};
 
 struct virtq {
 	const struct virtq_ops *ops; /* the layout's request path; a broken queue's refuses */
@@ -117,7 +136,6 @@ struct virtq {
 	bool broken;
 	bool event_on_pop;      /* EVENT_IDX with callbacks on: move the event index on each pop */
 	uint16_t indirect_max;  /* entries per indirect table; 0 = none */
-	uint16_t num_free;      /* free ring descriptors */
 	uint16_t avail_idx;     /* packed: next avail offset (split: avail_seq's low 16 bits) */
 	uint16_t last_used;     /* split: next used index; packed: next used offset */
 	uint16_t used_seen;     /* split: used.idx as last read; up to it the entries are
@@ -128,7 +146,21 @@ struct virtq {
 	 * they stand for, so that a lap's bits are never recomputed. */
 	uint16_t avail_wrap_bits; /* of a descriptor made available in the driver's lap */
 	uint16_t used_wrap_bits;  /* of a descriptor the device used in its lap */
-	uint32_t in_flight;     /* chains posted and not yet used */
+	/* Free ring descriptors and chains posted and not yet used, the two
+	 * halves of one word (`counts`): an add or a pop moves both with one
+	 * load, add and store (virtq_internal.h). */
+	union {
+		struct {
+#if VIRTIO_CPU_BIG_ENDIAN
+			uint16_t in_flight;
+			uint16_t num_free;
+#else
+			uint16_t num_free;
+			uint16_t in_flight;
+#endif
+		};
+		uint32_t counts;
+	};
 	/* Made available since virtq_create(), never wrapping: split chains
 	 * (the shadow avail.idx is the low 16 bits), packed descriptors; and
 	 * the count at the last notify decision.  What lies between is what
@@ -316,8 +348,12 @@ static inline void virtq_table_set(const struct virtq *vq, struct virtq_desc *ta
 	virtio16_store(&d->flags, (uint16_t)(f | (more ? VIRTQ_DESC_F_NEXT : 0)), vq->legacy);
 	virtio16_store(&d->next, (uint16_t)(more ? i + 1 : 0), vq->legacy);
 }
-int virtq_add_table(struct virtq *vq, const struct virtq_desc *table, unsigned n,
-		    uint32_t total, uint32_t writable, void *token);
+static inline int virtq_add_table(struct virtq *vq, const struct virtq_desc *table,
+				  unsigned n, uint32_t total, uint32_t writable, void *token)
+{
+	/* The layout checks the arguments (virtq_table_check). */
+	return vq->ops->add_table(vq, table, n, total, writable, token);
+}
 
 /* Does the device want a notification for what was added since the last
  * kick (§2.7.10, §2.8.10)?  Then virtq_notify(). */
