@@ -22,7 +22,11 @@
  * nothing left to notify is re-armed (and checked again), or, with
  * `rearm` false, left off for the caller's busy-poll (drain_all()).
  * `take` is the layout's pop (virtq_pop_t), VIRTIO_EBROKEN once the queue
- * is latched broken, with `pass` (virtq_pass) read once by the caller.
+ * is latched broken, with `pass` (virtq_pass) read once by the caller;
+ * `kick` the layout's notify decision, called straight from the empty
+ * path: an empty pop has just found the queue not broken and the test
+ * for something unkicked is the pass's own (virtq_kick_prepare()'s
+ * checks, already made).
  *
  * The pops neither count nor move an event index: the pass counts its
  * chains and bytes once, at its end, and callbacks are off while it runs.
@@ -32,7 +36,8 @@
  */
 static VIRTQ_ALWAYS_INLINE int
 virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm, struct virtq_pass pass,
-		 virtq_pop_t (*take)(struct virtq *vq, const struct virtq_pass *pass))
+		 virtq_pop_t (*take)(struct virtq *vq, const struct virtq_pass *pass),
+		 bool (*kick)(struct virtq *vq))
 {
 	struct virtio_device *d = vq->vdev;
 	/* (Set once: virtio_queue_attach() refuses a queue attached twice.) */
@@ -70,7 +75,8 @@ virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm, struct virtq_pas
 		}
 		/* Empty.  Resubmissions first: they may complete at once. */
 		if (virtq_unkicked(vq)) {
-			virtq_kick(vq);
+			if (kick(vq))
+				virtq_notify(vq);
 			continue;
 		}
 		rc = (int)n;

@@ -208,6 +208,7 @@ bool virtq_has_used(struct virtq *vq)
 bool virtq_enable_cb(struct virtq *vq)
 {
 	vq->event_on_pop = vq->event_idx;
+	vq->cb_off = false;
 	if (vq->packed)
 		virtq_packed_set_cb(vq, true);
 	else
@@ -221,6 +222,12 @@ bool virtq_enable_cb(struct virtq *vq)
 
 void virtq_disable_cb(struct virtq *vq)
 {
+	/* Already off: the ring says so still.  (With EVENT_IDX the index
+	 * left behind is reached again only after 2^16 completions: at worst
+	 * one interrupt that finds the ring drained.) */
+	if (vq->cb_off)
+		return;
+	vq->cb_off = true;
 	vq->event_on_pop = false;
 	if (vq->packed)
 		virtq_packed_set_cb(vq, false);
@@ -253,7 +260,8 @@ static virtq_pop_t broken_take(struct virtq *vq, const struct virtq_pass *pass)
 }
 static int broken_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
-	return virtq_drain_pass(vq, budget, rearm, (struct virtq_pass){ 0 }, broken_take);
+	return virtq_drain_pass(vq, budget, rearm, (struct virtq_pass){ 0 }, broken_take,
+				virtq_kick_prepare);
 }
 static const struct virtq_ops broken_ops = { broken_add, broken_get_used, broken_add_table,
 					     broken_drain };

@@ -389,7 +389,8 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_drain(struct virtq *vq,
 
 int virtq_packed_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
-	return virtq_drain_pass(vq, budget, rearm, pass_of(vq), take_used_drain);
+	return virtq_drain_pass(vq, budget, rearm, pass_of(vq), take_used_drain,
+				virtq_packed_kick_prepare);
 }
 
 int virtq_packed_get_used(struct virtq *vq, void **token, uint32_t *len)

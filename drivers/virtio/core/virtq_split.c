@@ -371,7 +371,8 @@ static VIRTQ_ALWAYS_INLINE virtq_pop_t take_used_drain(struct virtq *vq,
 
 int virtq_split_drain(struct virtq *vq, unsigned budget, bool rearm)
 {
-	return virtq_drain_pass(vq, budget, rearm, pass_of(vq), take_used_drain);
+	return virtq_drain_pass(vq, budget, rearm, pass_of(vq), take_used_drain,
+				virtq_split_kick_prepare);
 }
 
 int virtq_split_get_used(struct virtq *vq, void **token, uint32_t *len)

@@ -135,6 +135,7 @@ struct virtq {
 	bool event_idx;
 	bool broken;
 	bool event_on_pop;      /* EVENT_IDX with callbacks on: move the event index on each pop */
+	bool cb_off;            /* callbacks off since the last virtq_disable_cb() */
 	uint16_t indirect_max;  /* entries per indirect table; 0 = none */
 	uint16_t avail_idx;     /* packed: next avail offset (split: avail_seq's low 16 bits) */
 	uint16_t last_used;     /* split: next used index; packed: next used offset */
