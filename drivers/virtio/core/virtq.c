@@ -187,10 +187,13 @@ void virtq_notify(struct virtq *vq)
 		else
 			value |= (uint32_t)(uint16_t)vq->avail_seq << 16;
 	}
+	/* (Counted first: the transport's notify is then a tail call, with
+	 * no frame kept across it.) */
+	VIRTQ_STAT(vq, notifies, 1);
+	struct virtio_device *d = vq->vdev;
 	/* Ring stores (index or flags) before the doorbell store. */
 	virtio_wmb_io();
-	vq->vdev->ops->notify(vq->vdev, vq->index, value);
-	VIRTQ_STAT(vq, notifies, 1);
+	d->ops->notify(d, vq->index, value);
 }
 
 int virtq_get_used(struct virtq *vq, void **token, uint32_t *len)

@@ -212,8 +212,8 @@ bool virtq_split_kick_prepare(struct virtq *vq)
 		/* virtq_need_event(event, new, old) with new and old the low
 		 * 16 bits of seq and kick_seq, compared in the top 16 bits of
 		 * 64: the shift does the 16-bit wrap, no zero-extension. */
-		need = unkicked >= VIRTQ_UNKICKED_MAX ||
-		       (seq - event - 1) << 48 < unkicked << 48;
+		need = (unkicked >= VIRTQ_UNKICKED_MAX) |
+		       ((seq - event - 1) << 48 < unkicked << 48);
 	} else {
 		virtio_cache_invalidate(&vq->ring.split.used->flags, 2);
 		need = !(ld16(vq, &vq->ring.split.used->flags) &
