@@ -235,31 +235,29 @@ int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 	 * submission could point the device at is ever unwritten. */
 	q->tables = virtq_has_indirect(&q->vq);
 	bool legacy = blk->vdev->legacy;
-	struct vblk_slot_dma *first = &q->dma[0];
+	/* Both layouts once, the general way, but for the addresses of the
+	 * slot's own header and status: each slot copies them and sets
+	 * those where submit_table() sets the data entry's (a third of the
+	 * stores, and one short loop, for the 256 slots of each disk at
+	 * boot, issue 14). */
+	struct vblk_slot_rw layout[2];
 	for (unsigned out = 0; out < 2; out++) {
-		struct vblk_slot_rw *rw = &first->rw[out];
+		struct vblk_slot_rw *rw = &layout[out];
 		virtio32_store(&rw->hdr.type, out ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, legacy);
 		rw->hdr.reserved = 0;
-		virtq_table_set(&q->vq, rw->table, 0, VBLK_TABLE_ENTRIES,
-				virtio_virt_to_dma(&rw->hdr), sizeof(rw->hdr), false);
+		rw->hdr.sector = 0;
+		virtq_table_set(&q->vq, rw->table, 0, VBLK_TABLE_ENTRIES, 0, sizeof(rw->hdr), false);
 		virtq_table_set(&q->vq, rw->table, 1, VBLK_TABLE_ENTRIES, 0, 0, out == 0);
-		virtq_table_set(&q->vq, rw->table, 2, VBLK_TABLE_ENTRIES,
-				virtio_virt_to_dma(&first->status), 1, true);
+		virtq_table_set(&q->vq, rw->table, 2, VBLK_TABLE_ENTRIES, 0, 1, true);
 	}
-	/* Every other slot: the first one's layouts, with its own header and
-	 * status addresses where submit_table() puts the data entry's (a
-	 * third of the stores, and a short loop per slot, for the 256 slots
-	 * of each disk at boot, issue 14). */
 	for (uint16_t i = 0; i < size; i++) {
 		struct vblk_slot_dma *dma = &q->dma[i];
-		q->free[size - i] = dma; /* the first slot on top */
+		q->free[size - i] = dma; /* slot 0 on top */
 		/* Never anything but 0 (§5.2.6): written once, not per request. */
 		dma->hdr.reserved = 0;
-		if (i == 0)
-			continue;
 		for (unsigned out = 0; out < 2; out++) {
 			struct vblk_slot_rw *rw = &dma->rw[out];
-			*rw = first->rw[out];
+			*rw = layout[out];
 			virtio64_store(&rw->table[0].addr, virtio_virt_to_dma(&rw->hdr), legacy);
 			virtio64_store(&rw->table[2].addr, virtio_virt_to_dma(&dma->status), legacy);
 		}
