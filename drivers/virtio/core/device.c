@@ -182,7 +182,7 @@ int virtio_config_read_fields(struct virtio_device *d, const struct virtio_confi
 		 * 1, 2, 4 and 8 of 0x116), no element, no output, too many
 		 * accesses (checked every field: the sum never wraps). */
 		accesses += f[i].count * (w == 8 ? 2u : 1u);
-		if ((w > 8) | !((0x116u >> (w & 15)) & 1) | (f[i].count == 0) | !f[i].out |
+		if ((w > 8) | (((0x116u >> (w & 15)) & 1) == 0) | (f[i].count == 0) | (f[i].out == NULL) |
 		    (accesses > VIRTIO_CONFIG_READ_MAX))
 			return VIRTIO_EINVAL;
 	}
