@@ -92,7 +92,8 @@ struct spec {
 	int prec;    /* -1 when absent */
 };
 
-/* Emits `body` (len bytes, no sign) with prefix, padding and precision. */
+/* Emits `body` (len bytes, no sign) with prefix, padding and precision:
+ * a number's digits, or text (no prefix, no precision, format()). */
 static void emit_number(struct sink *s, const struct spec *sp, const char *prefix,
 			const char *body, int len)
 {
@@ -132,19 +133,6 @@ static void emit_unsigned(struct sink *s, const struct spec *sp, const char *pre
 		v /= base;
 	} while (v);
 	emit_number(s, sp, prefix, tmp + n, (int)sizeof(tmp) - n);
-}
-
-static void emit_string(struct sink *s, const struct spec *sp, const char *str)
-{
-	if (!str)
-		str = "(null)";
-	int len = (int)strnlen(str, sp->prec >= 0 ? (size_t)sp->prec : SIZE_MAX);
-	if (!sp->left)
-		put_repeat(s, ' ', sp->width - len);
-	for (int i = 0; i < len; i++)
-		s->put(s, str[i]);
-	if (sp->left)
-		put_repeat(s, ' ', sp->width - len);
 }
 
 enum length { LEN_CHAR, LEN_SHORT, LEN_INT, LEN_LONG, LEN_LLONG, LEN_SIZE };
@@ -264,15 +252,26 @@ static void format(struct sink *s, const char *fmt, va_list *ap)
 			emit_unsigned(s, &sp, "0x", (uintptr_t)va_arg(*ap, void *), 16, false);
 			break;
 		case 's':
-			emit_string(s, &sp, va_arg(*ap, const char *));
-			break;
 		case 'c': {
-			char c = (char)va_arg(*ap, int);
-			if (!sp.left)
-				put_repeat(s, ' ', sp.width - 1);
-			s->put(s, c);
-			if (sp.left)
-				put_repeat(s, ' ', sp.width - 1);
+			/* Text is a number's field without its sign, zeros or
+			 * precision (which cuts a string short instead): the
+			 * same code pads both, one copy for the boot's first
+			 * lines to run (issue 14). */
+			char c;
+			const char *str;
+			int n;
+			if (*fmt == 'c') {
+				c = (char)va_arg(*ap, int);
+				str = &c;
+				n = 1;
+			} else {
+				str = va_arg(*ap, const char *);
+				if (!str)
+					str = "(null)";
+				n = (int)strnlen(str, sp.prec >= 0 ? (size_t)sp.prec : SIZE_MAX);
+			}
+			struct spec text = { .left = sp.left, .width = sp.width, .prec = -1 };
+			emit_number(s, &text, "", str, n);
 			break;
 		}
 		case '%':

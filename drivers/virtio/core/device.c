@@ -132,48 +132,42 @@ uint16_t virtio_queue_max(struct virtio_device *d, uint16_t index)
 	return d->ops->queue_max(d, index);
 }
 
-/* The accesses of a field list, in order, into v[] (or, with `compare`,
- * checked against v[]): false when a value differs. */
-static bool read_pass(struct virtio_device *d, const struct virtio_config_field *f, unsigned n,
-		      uint32_t *v, bool compare)
+/* What walk() does with each access of a field list. */
+enum pass { READ, COMPARE, STORE };
+
+/* The accesses of a field list, in order: READ them into v[], COMPARE
+ * them with v[] (false when a value differs), or STORE v[] into the
+ * fields' outputs, at their widths.  One loop for the three, and byte
+ * stores for every width: this runs at bring-up, where each distinct
+ * branch is a block QEMU translates for that one use (issue 14).  A
+ * 64-bit field is two 32-bit accesses, low half first; the low half goes
+ * where the guest keeps it, except in a legacy field of a big-endian
+ * guest, which comes in the guest's own order already (§2.5.3). */
+static bool walk(struct virtio_device *d, const struct virtio_config_field *f, unsigned n,
+		 uint32_t *v, enum pass pass)
 {
 	bool same = true;
-	unsigned k = 0;
+	unsigned k = 0, swap = VIRTIO_CPU_BIG_ENDIAN && !d->legacy;
 
 	for (unsigned i = 0; i < n; i++) {
-		unsigned width = f[i].width == 8 ? 4 : f[i].width;
-		unsigned accesses = f[i].count * (f[i].width == 8 ? 2u : 1u);
+		unsigned wide = f[i].width == 8, width = wide ? 4 : f[i].width;
+		unsigned accesses = (unsigned)f[i].count << wide;
 		for (unsigned a = 0; a < accesses; a++, k++) {
+			if (pass == STORE) {
+				uint8_t *out = (uint8_t *)f[i].out + width * (a ^ (wide & swap));
+				for (unsigned b = 0; b < width; b++)
+					out[VIRTIO_CPU_BIG_ENDIAN ? width - 1 - b : b] =
+						(uint8_t)(v[k] >> (8 * b));
+				continue;
+			}
 			uint32_t x = d->ops->config_read(d, f[i].off + a * width, width);
-			if (compare)
+			if (pass == COMPARE)
 				same &= x == v[k];
 			else
 				v[k] = x;
 		}
 	}
 	return same;
-}
-
-/* v[] into the fields' outputs, at their widths. */
-static void store(const struct virtio_device *d, const struct virtio_config_field *f,
-		  unsigned n, const uint32_t *v)
-{
-	/* A 64-bit field's low half comes first, except in a legacy field of
-	 * a big-endian guest: the guest's own order (§2.5.3). */
-	unsigned lo = d->legacy && VIRTIO_CPU_BIG_ENDIAN;
-	for (unsigned i = 0; i < n; i++) {
-		for (unsigned e = 0; e < f[i].count; e++) {
-			switch (f[i].width) {
-			case 1: ((uint8_t *)f[i].out)[e] = (uint8_t)*v++; break;
-			case 2: ((uint16_t *)f[i].out)[e] = (uint16_t)*v++; break;
-			case 4: ((uint32_t *)f[i].out)[e] = *v++; break;
-			default: /* 8: two halves */
-				((uint64_t *)f[i].out)[e] = v[lo] | (uint64_t)v[1 - lo] << 32;
-				v += 2;
-				break;
-			}
-		}
-	}
 }
 
 int virtio_config_read_fields(struct virtio_device *d, const struct virtio_config_field *f,
@@ -184,19 +178,21 @@ int virtio_config_read_fields(struct virtio_device *d, const struct virtio_confi
 
 	for (unsigned i = 0; i < n; i++) {
 		unsigned w = f[i].width;
-		if ((w != 1 && w != 2 && w != 4 && w != 8) || f[i].count == 0 || !f[i].out)
-			return VIRTIO_EINVAL;
+		/* One test for all: a width that is not 1, 2, 4 or 8 (bits
+		 * 1, 2, 4 and 8 of 0x116), no element, no output, too many
+		 * accesses (checked every field: the sum never wraps). */
 		accesses += f[i].count * (w == 8 ? 2u : 1u);
-		if (accesses > VIRTIO_CONFIG_READ_MAX)
+		if ((w > 8) | (((0x116u >> (w & 15)) & 1) == 0) | (f[i].count == 0) | (f[i].out == NULL) |
+		    (accesses > VIRTIO_CONFIG_READ_MAX))
 			return VIRTIO_EINVAL;
 	}
 	for (unsigned tries = 0; tries < VIRTIO_CONFIG_RETRIES; tries++) {
 		uint32_t before = d->ops->config_generation(d);
-		read_pass(d, f, n, v, false);
+		walk(d, f, n, v, READ);
 		/* Legacy has no generation counter: the same values twice. */
-		if (d->legacy ? read_pass(d, f, n, v, true)
+		if (d->legacy ? walk(d, f, n, v, COMPARE)
 			      : d->ops->config_generation(d) == before) {
-			store(d, f, n, v);
+			walk(d, f, n, v, STORE);
 			return VIRTIO_OK;
 		}
 		virtio_relax();

@@ -37,33 +37,48 @@ struct raw_config {
 	uint32_t secure_erase[3]; /* max sectors, max segments, alignment */
 };
 
-/* The fields to read (14 at most): each only when its feature was
- * negotiated. */
-struct field_list {
-	struct virtio_config_field f[16];
-	unsigned n;
+/* The fields the driver reads, each only when its feature was negotiated
+ * (ALWAYS: capacity), as one table walked by one loop: the boot runs this
+ * once per disk, and a loop is translated once where fourteen conditional
+ * calls were fourteen blocks of their own (issue 14). */
+#define ALWAYS 0xffu
+#define RAW(member) (uint8_t)offsetof(struct raw_config, member)
+static const struct config_want {
+	uint8_t feature, off, width, count, at; /* at: the offset in struct raw_config */
+} config_wants[] = {
+	{ ALWAYS, VIRTIO_BLK_CFG_CAPACITY, 8, 1, RAW(capacity) },
+	{ VIRTIO_BLK_F_SIZE_MAX, VIRTIO_BLK_CFG_SIZE_MAX, 4, 1, RAW(size_max) },
+	{ VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_CFG_SEG_MAX, 4, 1, RAW(seg_max) },
+	{ VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_CFG_BLK_SIZE, 4, 1, RAW(blk_size) },
+	{ VIRTIO_BLK_F_TOPOLOGY, VIRTIO_BLK_CFG_PHYS_BLOCK_EXP, 1, 1, RAW(physical_block_exp) },
+	{ VIRTIO_BLK_F_TOPOLOGY, VIRTIO_BLK_CFG_ALIGNMENT_OFFSET, 1, 1, RAW(alignment_offset) },
+	{ VIRTIO_BLK_F_TOPOLOGY, VIRTIO_BLK_CFG_MIN_IO_SIZE, 2, 1, RAW(min_io_size) },
+	{ VIRTIO_BLK_F_TOPOLOGY, VIRTIO_BLK_CFG_OPT_IO_SIZE, 4, 1, RAW(opt_io_size) },
+	{ VIRTIO_BLK_F_CONFIG_WCE, VIRTIO_BLK_CFG_WRITEBACK, 1, 1, RAW(writeback) },
+	{ VIRTIO_BLK_F_MQ, VIRTIO_BLK_CFG_NUM_QUEUES, 2, 1, RAW(num_queues) },
+	{ VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS, 4, 3, RAW(discard) },
+	{ VIRTIO_BLK_F_WRITE_ZEROES, VIRTIO_BLK_CFG_MAX_WZ_SECTORS, 4, 2, RAW(write_zeroes) },
+	{ VIRTIO_BLK_F_WRITE_ZEROES, VIRTIO_BLK_CFG_WZ_MAY_UNMAP, 1, 1, RAW(write_zeroes_may_unmap) },
+	{ VIRTIO_BLK_F_SECURE_ERASE, VIRTIO_BLK_CFG_MAX_SE_SECTORS, 4, 3, RAW(secure_erase) },
 };
-
-/* `count` fields of `width` bytes at `off`, into `out`, if negotiated. */
-static void want(struct field_list *l, bool negotiated, uint32_t off, void *out, size_t width,
-		 uint16_t count)
-{
-	if (negotiated)
-		l->f[l->n++] = (struct virtio_config_field){ off, (uint8_t)width, count, out };
-}
+#undef RAW
+#define N_WANTS (sizeof config_wants / sizeof config_wants[0])
+_Static_assert(sizeof(struct raw_config) <= 255 && VIRTIO_BLK_CFG_MAX_SE_SECTORS <= 255,
+	       "config_want's offsets fit a byte");
 
 /* A range command's limits: max sectors, max segments, alignment (if the
  * command has one).  A device offering the command but a zero limit would
- * make it unusable; take "one segment of any size" instead. */
+ * make it unusable; take "one segment of any size" instead.  Selects, not
+ * branches: each branch of code run once per boot is a block QEMU
+ * translates for that one run (issue 14). */
 static struct vblk_range_limits range_limits_from(bool negotiated, const uint32_t *raw,
 						  bool has_alignment)
 {
-	if (!negotiated)
-		return (struct vblk_range_limits){ 0 };
+	uint32_t keep = 0u - (uint32_t)negotiated; /* all ones, or 0: none of it */
 	return (struct vblk_range_limits){
-		.max_sectors = raw[0] ? raw[0] : UINT32_MAX,
-		.max_seg = raw[1] ? raw[1] : 1,
-		.alignment = has_alignment ? raw[2] : 0,
+		.max_sectors = (raw[0] - (uint32_t)(raw[0] == 0)) & keep, /* 0: UINT32_MAX */
+		.max_seg = (raw[1] + (uint32_t)(raw[1] == 0)) & keep,     /* 0: 1 */
+		.alignment = has_alignment ? raw[2] & keep : 0,
 	};
 }
 
@@ -75,35 +90,18 @@ static int read_config(struct vblk *blk)
 	struct virtio_device *d = blk->vdev;
 	struct vblk_info *in = &blk->info;
 	struct raw_config c = { .blk_size = 512 };
-	struct field_list l = { .n = 0 };
+	struct virtio_config_field f[N_WANTS];
+	unsigned n = 0;
 
-	want(&l, true, VIRTIO_BLK_CFG_CAPACITY, &c.capacity, sizeof c.capacity, 1);
-	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_SIZE_MAX), VIRTIO_BLK_CFG_SIZE_MAX,
-	     &c.size_max, sizeof c.size_max, 1);
-	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_SEG_MAX), VIRTIO_BLK_CFG_SEG_MAX,
-	     &c.seg_max, sizeof c.seg_max, 1);
-	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_BLK_SIZE), VIRTIO_BLK_CFG_BLK_SIZE,
-	     &c.blk_size, sizeof c.blk_size, 1);
+	for (const struct config_want *w = config_wants; w < config_wants + N_WANTS; w++)
+		if (w->feature == ALWAYS || virtio_has_feature(d, w->feature))
+			f[n++] = (struct virtio_config_field){ w->off, w->width, w->count,
+							       (uint8_t *)&c + w->at };
 	bool topology = virtio_has_feature(d, VIRTIO_BLK_F_TOPOLOGY);
-	want(&l, topology, VIRTIO_BLK_CFG_PHYS_BLOCK_EXP, &c.physical_block_exp,
-	     sizeof c.physical_block_exp, 1);
-	want(&l, topology, VIRTIO_BLK_CFG_ALIGNMENT_OFFSET, &c.alignment_offset,
-	     sizeof c.alignment_offset, 1);
-	want(&l, topology, VIRTIO_BLK_CFG_MIN_IO_SIZE, &c.min_io_size, sizeof c.min_io_size, 1);
-	want(&l, topology, VIRTIO_BLK_CFG_OPT_IO_SIZE, &c.opt_io_size, sizeof c.opt_io_size, 1);
-	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_CONFIG_WCE), VIRTIO_BLK_CFG_WRITEBACK,
-	     &c.writeback, sizeof c.writeback, 1);
-	want(&l, virtio_has_feature(d, VIRTIO_BLK_F_MQ), VIRTIO_BLK_CFG_NUM_QUEUES,
-	     &c.num_queues, sizeof c.num_queues, 1);
 	bool discard = virtio_has_feature(d, VIRTIO_BLK_F_DISCARD);
-	want(&l, discard, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS, c.discard, sizeof c.discard[0], 3);
 	bool wz = virtio_has_feature(d, VIRTIO_BLK_F_WRITE_ZEROES);
-	want(&l, wz, VIRTIO_BLK_CFG_MAX_WZ_SECTORS, c.write_zeroes, sizeof c.write_zeroes[0], 2);
-	want(&l, wz, VIRTIO_BLK_CFG_WZ_MAY_UNMAP, &c.write_zeroes_may_unmap,
-	     sizeof c.write_zeroes_may_unmap, 1);
 	bool se = virtio_has_feature(d, VIRTIO_BLK_F_SECURE_ERASE);
-	want(&l, se, VIRTIO_BLK_CFG_MAX_SE_SECTORS, c.secure_erase, sizeof c.secure_erase[0], 3);
-	int rc = virtio_config_read_fields(d, l.f, l.n);
+	int rc = virtio_config_read_fields(d, f, n);
 	if (rc)
 		return rc;
 
@@ -229,11 +227,6 @@ int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 	q->dma = (struct vblk_slot_dma *)p;
 	q->free = (struct vblk_slot_dma **)(p + (size_t)size * sizeof(struct vblk_slot_dma));
 	q->free[0] = NULL; /* the bottom: an empty stack pops NULL */
-	for (uint16_t i = 0; i < size; i++) {
-		q->free[1 + i] = &q->dma[size - 1 - i];
-		/* Never anything but 0 (§5.2.6): written once, not per request. */
-		q->dma[i].hdr.reserved = 0;
-	}
 	q->top = q->free + 1 + size;
 	/* With indirect tables, each slot's own for a read and a write:
 	 * header (but its sector) and status never move, so only the data
@@ -241,18 +234,32 @@ int vblk_attach_queue(struct vblk *blk, uint16_t qi, struct vblk_queue *q,
 	 * Built whether or not the queue has tables: then no table the
 	 * submission could point the device at is ever unwritten. */
 	q->tables = virtq_has_indirect(&q->vq);
+	bool legacy = blk->vdev->legacy;
+	/* Both layouts once, the general way, but for the addresses of the
+	 * slot's own header and status: each slot copies them and sets
+	 * those where submit_table() sets the data entry's (a third of the
+	 * stores, and one short loop, for the 256 slots of each disk at
+	 * boot, issue 14). */
+	struct vblk_slot_rw layout[2];
+	for (unsigned out = 0; out < 2; out++) {
+		struct vblk_slot_rw *rw = &layout[out];
+		virtio32_store(&rw->hdr.type, out ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, legacy);
+		rw->hdr.reserved = 0;
+		rw->hdr.sector = 0;
+		virtq_table_set(&q->vq, rw->table, 0, VBLK_TABLE_ENTRIES, 0, sizeof(rw->hdr), false);
+		virtq_table_set(&q->vq, rw->table, 1, VBLK_TABLE_ENTRIES, 0, 0, out == 0);
+		virtq_table_set(&q->vq, rw->table, 2, VBLK_TABLE_ENTRIES, 0, 1, true);
+	}
 	for (uint16_t i = 0; i < size; i++) {
 		struct vblk_slot_dma *dma = &q->dma[i];
+		q->free[size - i] = dma; /* slot 0 on top */
+		/* Never anything but 0 (§5.2.6): written once, not per request. */
+		dma->hdr.reserved = 0;
 		for (unsigned out = 0; out < 2; out++) {
 			struct vblk_slot_rw *rw = &dma->rw[out];
-			virtio32_store(&rw->hdr.type, out ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
-				       blk->vdev->legacy);
-			rw->hdr.reserved = 0;
-			virtq_table_set(&q->vq, rw->table, 0, VBLK_TABLE_ENTRIES,
-					virtio_virt_to_dma(&rw->hdr), sizeof(rw->hdr), false);
-			virtq_table_set(&q->vq, rw->table, 1, VBLK_TABLE_ENTRIES, 0, 0, out == 0);
-			virtq_table_set(&q->vq, rw->table, 2, VBLK_TABLE_ENTRIES,
-					virtio_virt_to_dma(&dma->status), 1, true);
+			*rw = layout[out];
+			virtio64_store(&rw->table[0].addr, virtio_virt_to_dma(&rw->hdr), legacy);
+			virtio64_store(&rw->table[2].addr, virtio_virt_to_dma(&dma->status), legacy);
 		}
 	}
 	blk->queues[qi] = q;

@@ -162,3 +162,63 @@ TEST(config_read_fields_widths_arrays_and_limits)
 	CHECK_ERR(virtio_config_read_fields(vd, &many, 1), VIRTIO_EINVAL);
 	CHECK_ERR(virtio_config_read_bytes(vd, 0, big, VIRTIO_CONFIG_READ_MAX + 1), VIRTIO_EINVAL);
 }
+
+/* The field list's checks one by one (each alone refuses the read), and
+ * a 64-bit field whose halves differ: low half first, into the guest's
+ * own order. */
+TEST(config_read_fields_refusals_and_halves)
+{
+	struct sim_blk_opts o = { .size_max = 0x11223344, .seg_max = 0x55667788 };
+	struct tblk t;
+	struct virtio_device *vd = probed(&t, &o);
+	uint64_t both = 0;
+	uint32_t out = 0;
+	static const uint8_t widths[] = { 0, 3, 5, 6, 7, 9, 12, 16, 24, 255 };
+	for (unsigned i = 0; i < sizeof widths; i++) {
+		struct virtio_config_field f = { 0, widths[i], 1, &out };
+		CHECK_ERR(virtio_config_read_fields(vd, &f, 1), VIRTIO_EINVAL);
+	}
+	struct virtio_config_field none = { 0, 4, 0, &out }, nowhere = { 0, 4, 1, NULL };
+	CHECK_ERR(virtio_config_read_fields(vd, &none, 1), VIRTIO_EINVAL);
+	CHECK_ERR(virtio_config_read_fields(vd, &nowhere, 1), VIRTIO_EINVAL);
+	/* 40 fields of two 64-bit values are 160 accesses, one more is too many */
+	uint64_t wide[41][2];
+	struct virtio_config_field many[41];
+	for (unsigned i = 0; i < 41; i++)
+		many[i] = (struct virtio_config_field){ 0, 8, 2, wide[i] };
+	CHECK_OK(virtio_config_read_fields(vd, many, 40));
+	CHECK_ERR(virtio_config_read_fields(vd, many, 41), VIRTIO_EINVAL);
+	/* a good field after a bad one: still refused, nothing stored */
+	struct virtio_config_field mixed[] = { { VIRTIO_BLK_CFG_SIZE_MAX, 4, 1, &out },
+					       { 0, 4, 0, &out } };
+	out = 7;
+	CHECK_ERR(virtio_config_read_fields(vd, mixed, 2), VIRTIO_EINVAL);
+	CHECK_EQ(out, 7);
+	CHECK_OK(virtio_config_read64(vd, VIRTIO_BLK_CFG_SIZE_MAX, &both));
+	CHECK_EQ(both, 0x5566778811223344ull);
+}
+
+/* A range command offered with zero limits: "one segment of any size"; a
+ * command not offered: no limits at all, whatever the fields hold. */
+TEST(config_zero_range_limits_and_commands_not_offered)
+{
+	struct sim_blk_opts o = { 0 };
+	struct sim_dev *d = sim_blk_new(&o);
+	sim_put_le(d->config + VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS, 0, 4);
+	sim_put_le(d->config + VIRTIO_BLK_CFG_MAX_DISCARD_SEG, 0, 4);
+	sim_put_le(d->config + VIRTIO_BLK_CFG_DISCARD_ALIGNMENT, 0, 4);
+	struct tblk t;
+	CHECK_OK(tblk_probe(&t, d, ALL_FEATURES));
+	CHECK(sim_has(d, VIRTIO_BLK_F_DISCARD));
+	CHECK_EQ(t.blk.info.discard.max_sectors, UINT32_MAX);
+	CHECK_EQ(t.blk.info.discard.max_seg, 1);
+	CHECK_EQ(t.blk.info.discard.alignment, 0);
+
+	struct sim_dev *d2 = sim_blk_new(&o);
+	sim_put_le(d2->config + VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS, 99, 4);
+	sim_put_le(d2->config + VIRTIO_BLK_CFG_MAX_DISCARD_SEG, 3, 4);
+	struct tblk t2;
+	CHECK_OK(tblk_probe(&t2, d2, ALL_FEATURES & ~VIRTIO_BIT(VIRTIO_BLK_F_DISCARD)));
+	CHECK_EQ(t2.blk.info.discard.max_sectors, 0);
+	CHECK_EQ(t2.blk.info.discard.max_seg, 0);
+}
