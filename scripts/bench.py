@@ -5,8 +5,8 @@ In one invocation:
   1. for each QEMU back end, aio=threads (QEMU's default), aio=io_uring (if
      it works here; otherwise a line says so) and null-co (read-zeroes=off:
      QEMU's own cost, no data), on a 256 MiB raw image of random bytes
-     (build/bench/scratch.img, made once, read through first so it sits in
-     the host page cache), back to back:
+     (build/bench/scratch.img, made once, read through before every boot
+     and every run so it sits in the host page cache: warm()), back to back:
        the ceiling probe (../shared/limit-probe, probe-ceiling.elf: a
          minimal polled guest, 4 KiB random reads at QD 1, 8, 32, 128),
        our kernel (build/kernel.elf) at the same four depths,
@@ -46,6 +46,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -130,8 +131,35 @@ def make_image(path):
     os.replace(path + ".tmp", path)
 
 
-def warm(path):
+# The most bytes of the image found evicted from the page cache since the
+# previous read-through, over the read-throughs between runs (fincore).
+EVICTION = {"max_bytes": 0, "checks": 0}
+
+
+def resident_bytes(path):
+    """How many bytes of `path` are in the page cache (util-linux fincore),
+    or None when that cannot be told."""
+    if not shutil.which("fincore"):
+        return None
+    p = subprocess.run(["fincore", "-n", "-b", "-o", "RES", path], capture_output=True,
+                       text=True)
+    try:
+        return int(p.stdout.split()[0])
+    except (IndexError, ValueError):
+        return None
+
+
+def warm(path, track=True):
+    """Reads the image through so that it sits in the host page cache.  Done
+    before every boot and every run: this VM's host takes clean pages back
+    even with gigabytes free (a few MB a minute measured with fincore), and
+    a random read that misses goes to the disk, at 100 times the cost;
+    `track` records what had gone since the previous read-through."""
+    before = resident_bytes(path) if track else None
     subprocess.run(["cat", path], stdout=subprocess.DEVNULL, check=True)
+    if before is not None:
+        EVICTION["checks"] += 1
+        EVICTION["max_bytes"] = max(EVICTION["max_bytes"], os.path.getsize(path) - before)
 
 
 def host_dd(path, reps):
@@ -241,6 +269,8 @@ def run_probe(probe, backend, image, logfile):
     fields} and None, or None and why not."""
     argv = base_argv(probe) + drive_args(backend, image, 1)
     logfile.write(f"\n\n##### {' '.join(shlex.quote(a) for a in argv)}\n")
+    if backend != "null-co":
+        warm(image)
     try:
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                            errors="replace", timeout=180)  # run() kills our QEMU on timeout
@@ -289,6 +319,8 @@ def session(kernel, backend, image, queues, runs, secs, logfile, results, proble
             log("   " + problems[-1])
         for op, size, qd, nq in runs:
             cmd = f"blk bench vda {op} {size_word(size)} {qd} {secs}s {nq}"
+            if backend != "null-co":
+                warm(image)
             t0 = time.monotonic()
             out = g.run(cmd, secs + 30)
             r = parse_bench(out)
@@ -415,7 +447,11 @@ def build_report(results, uboot, dd, meta, problems, net=(), ceilings=None, boot
     lines.append(f"make bench: kernel {meta['kernel']}, QEMU {meta['qemu']}, "
                  f"{meta['nproc']} host CPUs, load average {meta['load_start']} at start, "
                  f"{meta['load_end']} at end")
-    lines.append(f"image: {meta['image']} (256 MiB random, in the host page cache); "
+    ev = meta.get("eviction") or {}
+    cached = ("in the host page cache, read through before every run" +
+              (f": at most {ev['max_bytes'] / 1024:.0f} KiB had gone since the previous "
+               f"read-through, over {ev['checks']} checks" if ev.get("checks") else ""))
+    lines.append(f"image: {meta['image']} (256 MiB random, {cached}); "
                  f"-m 512M -smp 1, cache=writeback; {meta['secs']} s per run; MB = 1e6 B")
     if uboot:
         lines.append("U-Boot (QD 1, one request at a time, net per request, "
@@ -588,7 +624,7 @@ def main():
             "load_start": " ".join(open("/proc/loadavg").read().split()[:3]),
             "date": time.strftime("%Y-%m-%d %H:%M:%S")}
     make_image(image)
-    warm(image)
+    warm(image, track=False)  # what went before this run is not this run's
     problems = []
     backends = list(BACKENDS)
     ok, why = io_uring_works(qemu, image)
@@ -647,6 +683,7 @@ def main():
         problems += why
         boot = boot_times(kernel, 3 if quick else 7, logfile, problems)
     meta["load_end"] = " ".join(open("/proc/loadavg").read().split()[:3])
+    meta["eviction"] = dict(EVICTION)
     meta["wall_secs"] = round(time.monotonic() - t_start, 1)
     report, targets, ceil, mq = build_report(results, uboot, dd, meta, problems, net, ceilings,
                                              boot)

@@ -12,6 +12,9 @@ queues at QD 128 against one queue (same boot, same device).
     scripts/ceiling_quick.py [--kernel build/kernel.elf[,other.elf]] [--rounds 2]
                              [--backends io_uring,null-co] [--probe DIR]
 
+A kernel named ELF@opts gets `,opts` on its -device (for example
+build/kernel.elf@indirect_desc=off): an A/B of a device feature, one build.
+
 The probe is built with `make -C ../shared/limit-probe OUT=build/probe`
 (done here when missing); nothing is written into ../shared.  Only QEMU
 processes started here are ended, by their pid.
@@ -37,16 +40,27 @@ def drive(backend, image):
     return "file=%s,if=none,id=d0,format=raw,cache=writeback,aio=%s" % (image, backend)
 
 
-def qemu_line(elf, backend, image, queues):
-    dev = "virtio-blk-device,drive=d0,num-queues=%d" % queues
+def qemu_line(elf, backend, image, queues, devopts=""):
+    dev = "virtio-blk-device,drive=d0,num-queues=%d" % queues + devopts
     return ["qemu-system-riscv64", "-machine", "virt", "-nographic", "-bios", "default",
             "-m", "512M", "-smp", "1", "-global", "virtio-mmio.force-legacy=false",
             "-kernel", elf, "-drive", drive(backend, image), "-device", dev]
 
 
+def warm(image):
+    """Into the host page cache again before every boot: this VM's host takes
+    clean pages back even with memory free (scripts/bench.py, warm())."""
+    with open(image, "rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
 def run_kernel(elf, backend, image, secs):
-    """{(qd, queues): iops} from one boot."""
-    cmd = qemu_line(elf, backend, image, 4)
+    """{(qd, queues): iops} from one boot.  `elf` may end in @options for
+    the kernel's -device (e.g. @indirect_desc=off), for an A/B of a device
+    feature on the same build."""
+    elf, _, opts = elf.partition("@")
+    cmd = qemu_line(elf, backend, image, 4, "," + opts if opts else "")
     p = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", timeout=120)
     out = {}
     try:
@@ -78,7 +92,8 @@ def run_probe(elf, backend, image):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kernel", default=os.path.join(ROOT, "build/kernel.elf"),
-                    help="kernel ELF, or several comma-separated (before/after), interleaved")
+                    help="kernel ELF, or several comma-separated (before/after), interleaved;"
+                    " ELF@opts adds opts to the kernel's -device")
     ap.add_argument("--probe", default=os.path.join(ROOT, "build/probe"))
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--secs", type=int, default=2)
@@ -94,9 +109,6 @@ def main():
         os.makedirs(os.path.dirname(image), exist_ok=True)
         with open(image, "wb") as f:
             f.write(os.urandom(IMAGE_BYTES))
-    with open(image, "rb") as f:  # into the host page cache
-        while f.read(1 << 24):
-            pass
 
     kernels = args.kernel.split(",")
     for backend in args.backends.split(","):
@@ -104,8 +116,10 @@ def main():
         probe = {}
         for _ in range(args.rounds):
             for i, elf in enumerate(kernels):
+                warm(image)
                 for k, v in run_kernel(elf, backend, image, args.secs).items():
                     kern[i].setdefault(k, []).append(v)
+            warm(image)
             for k, v in run_probe(probe_elf, backend, image).items():
                 probe.setdefault(k, []).append(v)
         print("%s (medians of %d interleaved boots each)" % (backend, args.rounds))
