@@ -4,10 +4,11 @@
  * kernel, so the SBI timer follows the current wait's deadline and is
  * disarmed when it fires.  The boot makes no SBI call for it: sie.STIE
  * starts off and the first wait arms (under TCG the firmware's path is
- * code translated for the first time, issue 14).  A wait whose deadline is no earlier than
- * the one armed keeps it (an early wake-up is allowed): the SBI call is
- * an M-mode round trip, and a waiter woken by every completion (a
- * benchmark at QD 1) would otherwise make one per request.
+ * code translated for the first time, issue 14).  A wait whose deadline
+ * is no earlier than the one armed keeps it (an early wake-up is
+ * allowed): the SBI call is an M-mode round trip, and a waiter woken by
+ * every completion (a benchmark at QD 1) would otherwise make one per
+ * request.
  *
  * Disarming after it fires also writes a compare value that never comes,
  * one SBI call per timer interrupt, to take STIP down: a pending bit is
@@ -16,7 +17,7 @@
  * lock at every exit from translated code (every CSR access), against
  * its main loop: a polled benchmark that never sleeps (aio=io_uring,
  * QD 128) blocked on that lock 9-16 times per 1000 requests with STIP
- * left pending, under 1.1 without, and ran ~15 % faster (README, "What
+ * left pending, under 1.2 without, and ran 6-15 % faster (README, "What
  * an instruction costs under TCG").
  */
 #include "kernel/deferred.h"

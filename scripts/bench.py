@@ -46,7 +46,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
@@ -56,13 +55,13 @@ import pexpect
 
 import bench_net
 import bench_plot
+from bench_image import EVICTION, host_dd, make_image, warm
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "qemu"))
 import boottime  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROMPT = "vdisk> "
-IMAGE_BYTES = 256 << 20
 UBOOT_DIR = os.path.join(ROOT, "..", "shared", "peer-uboot")
 UBOOT_SIZES = {512: "512B", 4096: "4KiB", 131072: "128KiB", 1 << 20: "1MiB"}
 SECS = 3  # per bench command
@@ -119,64 +118,7 @@ def size_word(size):
     return str(size)
 
 
-# -- the image and the host ------------------------------------------------------
-def make_image(path):
-    if os.path.exists(path) and os.path.getsize(path) == IMAGE_BYTES:
-        return
-    log(f"creating {os.path.relpath(path, ROOT)} (256 MiB of random bytes)")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path + ".tmp", "wb") as f:
-        for _ in range(IMAGE_BYTES >> 20):
-            f.write(os.urandom(1 << 20))
-    os.replace(path + ".tmp", path)
-
-
-# The most bytes of the image found evicted from the page cache since the
-# previous read-through, over the read-throughs between runs (fincore).
-EVICTION = {"max_bytes": 0, "checks": 0}
-
-
-def resident_bytes(path):
-    """How many bytes of `path` are in the page cache (util-linux fincore),
-    or None when that cannot be told."""
-    if not shutil.which("fincore"):
-        return None
-    p = subprocess.run(["fincore", "-n", "-b", "-o", "RES", path], capture_output=True,
-                       text=True)
-    try:
-        return int(p.stdout.split()[0])
-    except (IndexError, ValueError):
-        return None
-
-
-def warm(path, track=True):
-    """Reads the image through so that it sits in the host page cache.  Done
-    before every boot and every run: this VM's host takes clean pages back
-    even with gigabytes free (a few MB a minute measured with fincore), and
-    a random read that misses goes to the disk, at 100 times the cost;
-    `track` records what had gone since the previous read-through."""
-    before = resident_bytes(path) if track else None
-    subprocess.run(["cat", path], stdout=subprocess.DEVNULL, check=True)
-    if before is not None:
-        EVICTION["checks"] += 1
-        EVICTION["max_bytes"] = max(EVICTION["max_bytes"], os.path.getsize(path) - before)
-
-
-def host_dd(path, reps):
-    out = {}
-    for bs, nbytes in (("1M", 1 << 20), ("4k", 4096)):
-        rates = []
-        for _ in range(reps):
-            p = subprocess.run(["dd", f"if={path}", "of=/dev/null", f"bs={bs}"],
-                               capture_output=True, text=True, check=True)
-            m = re.search(r"^(\d+) bytes .* copied, ([0-9.e-]+) s", p.stderr, re.M)
-            rates.append(int(m.group(1)) / float(m.group(2)))
-        med = statistics.median(rates)
-        out[bs] = {"MBps": round(med / 1e6, 1), "iops": round(med / nbytes),
-                   "MBps_all": [round(r / 1e6, 1) for r in rates]}
-    return out
-
-
+# -- the host ------------------------------------------------------------------
 def io_uring_works(qemu, image):
     """Whether -drive aio=io_uring opens here (kernel, seccomp, QEMU build):
     start QEMU stopped and quit it from the monitor."""
@@ -633,7 +575,7 @@ def main():
                                    text=True).stdout.split("\n")[0].replace("QEMU emulator version ", ""),
             "load_start": " ".join(open("/proc/loadavg").read().split()[:3]),
             "date": time.strftime("%Y-%m-%d %H:%M:%S")}
-    make_image(image)
+    make_image(image, log)
     warm(image, track=False)  # what went before this run is not this run's
     problems = []
     backends = list(BACKENDS)
@@ -656,7 +598,6 @@ def main():
         # Per back end, back to back: probe, kernel, probe, kernel on a
         # 4-queue device: the ratios compare figures minutes apart at most.
         for backend in backends:
-            warm(image)
             probes = []
             if probe:
                 rows, why = run_probe(probe, backend, image, logfile)
@@ -673,7 +614,6 @@ def main():
         # host writing back the pages our writes dirtied must not disturb
         # any read figure.
         for backend in backends:
-            warm(image)
             session(kernel, backend, image, 1, runs["reads"], secs, logfile, results, problems)
         if not args.no_uboot:
             warm(image)
@@ -686,7 +626,6 @@ def main():
         warm(image)
         dd = host_dd(image, 1 if quick else 5)
         for backend in backends:
-            warm(image)
             session(kernel, backend, image, 1, runs["writes"], secs, logfile, results, problems)
         log("== net bench")
         net, why = bench_net.run(kernel, secs, quick, logfile)

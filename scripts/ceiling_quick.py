@@ -28,10 +28,11 @@ import sys
 
 import pexpect
 
+from bench_image import make_image, warm
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROMPT = "vdisk> "
 QDS = (1, 8, 32, 128)
-IMAGE_BYTES = 256 << 20
 
 
 def drive(backend, image):
@@ -45,14 +46,6 @@ def qemu_line(elf, backend, image, queues, devopts=""):
     return ["qemu-system-riscv64", "-machine", "virt", "-nographic", "-bios", "default",
             "-m", "512M", "-smp", "1", "-global", "virtio-mmio.force-legacy=false",
             "-kernel", elf, "-drive", drive(backend, image), "-device", dev]
-
-
-def warm(image):
-    """Into the host page cache again before every boot: this VM's host takes
-    clean pages back even with memory free (scripts/bench.py, warm())."""
-    with open(image, "rb") as f:
-        while f.read(1 << 24):
-            pass
 
 
 def run_kernel(elf, backend, image, secs):
@@ -105,10 +98,7 @@ def main():
         subprocess.run(["make", "-s", "-C", os.path.join(ROOT, "..", "shared", "limit-probe"),
                         "OUT=" + os.path.abspath(args.probe)], check=True)
     image = os.path.join(ROOT, "build", "ceiling", "random.img")
-    if not os.path.exists(image):
-        os.makedirs(os.path.dirname(image), exist_ok=True)
-        with open(image, "wb") as f:
-            f.write(os.urandom(IMAGE_BYTES))
+    make_image(image)
 
     kernels = args.kernel.split(",")
     for backend in args.backends.split(","):
@@ -116,10 +106,10 @@ def main():
         probe = {}
         for _ in range(args.rounds):
             for i, elf in enumerate(kernels):
-                warm(image)
+                warm(image, track=False)  # before every boot (bench_image.py)
                 for k, v in run_kernel(elf, backend, image, args.secs).items():
                     kern[i].setdefault(k, []).append(v)
-            warm(image)
+            warm(image, track=False)
             for k, v in run_probe(probe_elf, backend, image).items():
                 probe.setdefault(k, []).append(v)
         print("%s (medians of %d interleaved boots each)" % (backend, args.rounds))
