@@ -346,13 +346,13 @@ def main():
             case(any("vda sector 4095" in l for l in lines), "the new last sector reads",
                  repr(lines[:2]))
             # 256 in flight: an interrupt completes at most the library's
-            # budget (64 a queue); the rest must arrive through the deferred
-            # drain the kernel's wait loop runs.  More completions than
-            # 64 per interrupt prove that path carried some.
+            # budget (VIRTIO_DRAIN_BUDGET, 128 a queue); the rest must arrive
+            # through the deferred drain the kernel's wait loop runs.  More
+            # completions than 128 per interrupt prove that path carried some.
             lines = run("blk bench vda randread 4096 256 5000")
             m = re.search(r"ops=(\d+) .*irqs=(\d+)", " ".join(lines))
             ops, irqs = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-            case(ops == 5000 and ops > 64 * irqs,
+            case(ops == 5000 and ops > 128 * irqs,
                  "qd 256: every completion arrives, past the interrupt's budget too",
                  f"{ops} ops, {irqs} interrupts; {lines[-1:]!r}")
             c.sendline("poweroff")

@@ -9,7 +9,8 @@
 
 TEST(core_drain_budget_bounds_the_interrupt)
 {
-	struct tcore *t = tcore_up(ALL_FEATURES, 256, 256);
+	/* two descriptors a chain: room for more than a budget */
+	struct tcore *t = tcore_up(ALL_FEATURES, 512, 512);
 	t->sim->mode = SIM_DEFERRED;
 	enum { N = VIRTIO_DRAIN_BUDGET + 36 };
 	static struct tchain c[N];
