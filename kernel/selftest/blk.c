@@ -22,6 +22,9 @@
  * sectors or more is asked for one read of more than 4 GiB, which must be
  * refused.
  *
+ * The in-flight cases are in blk_inflight.c, the state and helpers they
+ * share in blk_run.h.
+ *
  * If any request times out the device still owns its buffer, so from then
  * on this disk's remaining cases are skipped and its buffers are leaked
  * rather than released back to the DMA pool.
@@ -32,37 +35,19 @@
 #include "kernel/blk/blkdev.h"
 #include "kernel/dma.h"
 #include "kernel/riscv.h"
+#include "kernel/selftest/blk_run.h"
 #include "kernel/selftest/suites.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "lib/kstring.h"
 #include "lib/printf.h"
 
-#define SECTOR BLKDEV_SECTOR
 #define MULTI_FIRST 64
 #define MULTI_COUNT 16
-#define BATCH_FIRST 128       /* 512-byte blocks: sectors 128..159 */
-#define BATCH_FIRST_BIG 1024  /* larger blocks: BATCH_COUNT blocks from here */
-#define BATCH_COUNT 32
-#define BATCH_MIN_PEAK 8
-#define BATCH_TIMEOUT_MS 10000
 #define ZEROES_FIRST 200
 #define ZEROES_COUNT 64
 #define DISCARD_FIRST 300
 #define DISCARD_COUNT 64
-
-struct disk_run {
-	struct selftest_ctx *t;
-	struct blkdev *dev;
-	uint64_t c;          /* capacity in sectors */
-	uint32_t per;        /* sectors per logical block: the unit of every I/O */
-	uint64_t batch_first; /* first sector of the in-flight case */
-	uint8_t *buf;        /* BATCH_COUNT blocks */
-	uint8_t *ref;        /* one block */
-	struct blkdev_io *ios; /* BATCH_COUNT requests */
-	bool stuck;          /* a request timed out: stop using the disk */
-	char name[96];
-};
 
 /* Byte i of sector s; the host recomputes exactly this. */
 static uint8_t pattern_byte(uint64_t s, unsigned i)
@@ -70,7 +55,7 @@ static uint8_t pattern_byte(uint64_t s, unsigned i)
 	return (uint8_t)(((uint32_t)s * 131u) ^ (i * 7u) ^ 0x5Au);
 }
 
-static void fill_pattern(uint8_t *buf, uint64_t first, uint32_t count)
+void blkst_fill_pattern(uint8_t *buf, uint64_t first, uint32_t count)
 {
 	for (uint32_t k = 0; k < count; k++)
 		for (unsigned i = 0; i < SECTOR; i++)
@@ -78,7 +63,7 @@ static void fill_pattern(uint8_t *buf, uint64_t first, uint32_t count)
 }
 
 /* Compares against the pattern; on a mismatch describes the first one. */
-static bool check_pattern(const uint8_t *buf, uint64_t first, uint32_t count,
+bool blkst_check_pattern(const uint8_t *buf, uint64_t first, uint32_t count,
 			  char *why, size_t whylen)
 {
 	for (uint32_t k = 0; k < count; k++) {
@@ -95,7 +80,7 @@ static bool check_pattern(const uint8_t *buf, uint64_t first, uint32_t count,
 	return true;
 }
 
-static const char *PRINTF_LIKE(2, 3) case_name(struct disk_run *r, const char *fmt, ...)
+const char *blkst_case_name(struct disk_run *r, const char *fmt, ...)
 {
 	va_list ap;
 	int n = ksnprintf(r->name, sizeof(r->name), "%s: ", r->dev->name);
@@ -107,14 +92,14 @@ static const char *PRINTF_LIKE(2, 3) case_name(struct disk_run *r, const char *f
 }
 
 /* Fails the case for a driver/registry error rc; notes a timeout. */
-static void fail_rc(struct disk_run *r, const char *name, const char *what, int rc)
+void blkst_fail_rc(struct disk_run *r, const char *name, const char *what, int rc)
 {
 	if (rc == KERR_ETIMEDOUT)
 		r->stuck = true;
 	selftest_fail(r->t, name, "%s: %s (%d)", what, kstrerror(rc), rc);
 }
 
-static bool skip_if_stuck(struct disk_run *r, const char *name)
+bool blkst_skip_if_stuck(struct disk_run *r, const char *name)
 {
 	if (r->stuck)
 		selftest_note(r->t, "skipped '%s': an earlier request timed out", name);
@@ -123,7 +108,7 @@ static bool skip_if_stuck(struct disk_run *r, const char *name)
 
 static bool case_geometry(struct disk_run *r)
 {
-	const char *name = case_name(r, "geometry");
+	const char *name = blkst_case_name(r, "geometry");
 	uint32_t bs = r->dev->block_size;
 
 	if (r->c == 0) {
@@ -152,7 +137,7 @@ static bool case_geometry(struct disk_run *r)
 static void case_read_lands(struct disk_run *r)
 {
 	static const uint8_t canary[2] = { 0xa5, 0x5a };
-	const char *name = case_name(r, "a read lands exactly in its buffer");
+	const char *name = blkst_case_name(r, "a read lands exactly in its buffer");
 	size_t block = (size_t)r->per * SECTOR;
 	uint8_t *data = r->buf + block; /* r->buf holds BATCH_COUNT >= 3 blocks */
 
@@ -160,7 +145,7 @@ static void case_read_lands(struct disk_run *r)
 		memset(r->buf, canary[k], 3 * block);
 		int rc = blkdev_read(r->dev, 0, r->per, data);
 		if (rc) {
-			fail_rc(r, name, "read", rc);
+			blkst_fail_rc(r, name, "read", rc);
 			return;
 		}
 		for (size_t i = 0; i < block; i++) {
@@ -188,251 +173,24 @@ static void case_write_read(struct disk_run *r, const char *name, uint64_t first
 	char why[96];
 	int rc;
 
-	if (skip_if_stuck(r, name))
+	if (blkst_skip_if_stuck(r, name))
 		return;
-	fill_pattern(r->buf, first, count);
+	blkst_fill_pattern(r->buf, first, count);
 	rc = blkdev_write(r->dev, first, count, r->buf);
 	if (rc) {
-		fail_rc(r, name, "write", rc);
+		blkst_fail_rc(r, name, "write", rc);
 		return;
 	}
 	memset(r->buf, 0, (size_t)count * SECTOR);
 	rc = blkdev_read(r->dev, first, count, r->buf);
 	if (rc) {
-		fail_rc(r, name, "read", rc);
+		blkst_fail_rc(r, name, "read", rc);
 		return;
 	}
-	if (check_pattern(r->buf, first, count, why, sizeof(why)))
+	if (blkst_check_pattern(r->buf, first, count, why, sizeof(why)))
 		selftest_pass(r->t, name, NULL);
 	else
 		selftest_fail(r->t, name, "%s", why);
-}
-
-/* The peak the in-flight case must reach: BATCH_MIN_PEAK, or all the
- * disk's queue holds when that is less (a 4-entry ring without indirect
- * descriptors holds one 3-descriptor request). */
-static unsigned min_peak(const struct disk_run *r)
-{
-	unsigned depth = r->dev->queue_depth;
-	return depth && depth < BATCH_MIN_PEAK ? depth : BATCH_MIN_PEAK;
-}
-
-/* " (the queue holds N requests at once)" when the disk says. */
-static const char *depth_note(const struct disk_run *r, char *buf, size_t len)
-{
-	unsigned depth = r->dev->queue_depth;
-	if (!depth)
-		return "";
-	ksnprintf(buf, len, "; the queue holds %u request%s at once", depth, depth == 1 ? "" : "s");
-	return buf;
-}
-
-struct batch {
-	volatile unsigned done;
-	volatile unsigned done_in_irq;
-};
-
-static bool batch_done(struct blkdev_io *io)
-{
-	struct batch *b = io->ctx;
-
-	b->done++;
-	if (in_interrupt())
-		b->done_in_irq++;
-	return false;
-}
-
-/*
- * BATCH_COUNT single-sector requests to BATCH_FIRST.., all submitted before
- * waiting for any.  Submission runs with interrupts masked, so a device
- * that completes instantly (QEMU completes inside the notify) still has
- * every request outstanding from the driver's point of view until the
- * wait below opens the interrupt window.  A submit error while requests
- * are outstanding is taken as "queue full": wait for completions, retry.
- * Returns false (with why) on failure.
- */
-static bool run_batch(struct disk_run *r, enum blkdev_op op, unsigned *peak,
-		      char *why, size_t whylen)
-{
-	struct batch b = { 0 };
-	uint64_t dl = deadline_in_ms(BATCH_TIMEOUT_MS);
-	unsigned submitted = 0;
-	unsigned long saved = intr_save();
-
-	*peak = 0;
-	while (submitted < BATCH_COUNT && !deadline_passed(dl)) {
-		struct blkdev_io *io = &r->ios[submitted];
-		*io = (struct blkdev_io){
-			.op = op, .sector = r->batch_first + (uint64_t)submitted * r->per,
-			.count = r->per, .buf = r->buf + (size_t)submitted * r->per * SECTOR,
-			.done = batch_done, .ctx = &b,
-		};
-		int rc = blkdev_submit(r->dev, io);
-		if (rc == 0) {
-			submitted++;
-			if (submitted - b.done > *peak)
-				*peak = submitted - b.done;
-			continue;
-		}
-		if (submitted == b.done) {
-			/* nothing outstanding, so not a full queue: a real error */
-			intr_restore(saved);
-			ksnprintf(why, whylen, "submit of sector %lu failed with nothing in flight: %s (%d)",
-				  (unsigned long)(r->batch_first + (uint64_t)submitted * r->per),
-				  kstrerror(rc), rc);
-			return false;
-		}
-		wait_for_interrupt_until(dl);
-	}
-	while (b.done < submitted && !deadline_passed(dl))
-		wait_for_interrupt_until(dl);
-	intr_restore(saved);
-
-	if (b.done < submitted || submitted < BATCH_COUNT) {
-		r->stuck = b.done < submitted;
-		ksnprintf(why, whylen, "timed out after %u ms: %u submitted, %u completed",
-			  BATCH_TIMEOUT_MS, submitted, b.done);
-		return false;
-	}
-	for (unsigned i = 0; i < BATCH_COUNT; i++) {
-		if (r->ios[i].status) {
-			ksnprintf(why, whylen, "request for sector %lu failed: %s (%d)",
-				  (unsigned long)(r->batch_first + (uint64_t)i * r->per),
-				  kstrerror(r->ios[i].status),
-				  r->ios[i].status);
-			return false;
-		}
-	}
-	if (b.done != BATCH_COUNT || b.done_in_irq != BATCH_COUNT) {
-		ksnprintf(why, whylen, "%u done() calls, %u of them from interrupt context; want %u and %u",
-			  b.done, b.done_in_irq, BATCH_COUNT, BATCH_COUNT);
-		return false;
-	}
-	if (*peak < min_peak(r)) {
-		ksnprintf(why, whylen, "at most %u requests were in flight at once; want >= %u",
-			  *peak, min_peak(r));
-		return false;
-	}
-	return true;
-}
-
-static void case_in_flight(struct disk_run *r)
-{
-	uint64_t first = r->batch_first, last = first + (uint64_t)BATCH_COUNT * r->per - 1;
-	uint32_t sectors = BATCH_COUNT * r->per;
-	const char *name = case_name(r, "%u writes in flight (sectors %lu..%lu)", BATCH_COUNT,
-				     (unsigned long)first, (unsigned long)last);
-	char why[128], note[48];
-	unsigned peak;
-
-	if (skip_if_stuck(r, name))
-		return;
-	fill_pattern(r->buf, first, sectors);
-	if (!run_batch(r, BLKDEV_WRITE, &peak, why, sizeof(why))) {
-		selftest_fail(r->t, name, "%s", why);
-		selftest_note(r->t, "%s: no in-flight read case without the writes", r->dev->name);
-		return;
-	}
-	selftest_pass(r->t, name, "peak %u in flight, %u completions by interrupt%s", peak, BATCH_COUNT,
-		      depth_note(r, note, sizeof(note)));
-
-	name = case_name(r, "%u reads in flight (sectors %lu..%lu)", BATCH_COUNT,
-			 (unsigned long)first, (unsigned long)last);
-	memset(r->buf, 0, (size_t)sectors * SECTOR);
-	if (!run_batch(r, BLKDEV_READ, &peak, why, sizeof(why)) ||
-	    !check_pattern(r->buf, first, sectors, why, sizeof(why))) {
-		selftest_fail(r->t, name, "%s", why);
-		return;
-	}
-	selftest_pass(r->t, name, "peak %u in flight, %u completions by interrupt%s", peak, BATCH_COUNT,
-		      depth_note(r, note, sizeof(note)));
-}
-
-/* One read request that its done() asks for again (blkdev.h,
- * "Completion") block after block, then once past the end of the disk. */
-struct again {
-	struct blkdev_io io;
-	struct disk_run *r;
-	unsigned reads, want;    /* completed reads; how many to make */
-	volatile unsigned refusals; /* failed completions seen */
-	volatile bool finished;  /* a done() returned false */
-	int refused_status;
-	bool bad_data;
-	bool irq_completed;      /* every call in IRQ context, completed set */
-	char why[96];
-};
-
-static bool again_done(struct blkdev_io *io)
-{
-	struct again *a = io->ctx;
-
-	if (!in_interrupt() || !io->completed)
-		a->irq_completed = false;
-	if (io->status != 0) {
-		a->refusals++;
-		a->refused_status = io->status;
-		/* asked for again after a failure: the driver must not (a
-		 * second refusal here says it did; false ends it either way) */
-		if (a->refusals == 1)
-			return true;
-		a->finished = true;
-		return false;
-	}
-	if (!a->bad_data && !check_pattern(io->buf, io->sector, io->count, a->why, sizeof(a->why)))
-		a->bad_data = true;
-	memset(io->buf, 0, (size_t)io->count * SECTOR);
-	if (++a->reads < a->want) {
-		io->sector += io->count;
-		return true;
-	}
-	if (a->reads == a->want) {
-		io->sector = a->r->c; /* past the end: the driver refuses it */
-		return true;
-	}
-	a->finished = true;
-	return false;
-}
-
-static void case_resubmit(struct disk_run *r)
-{
-	uint64_t first = r->batch_first, last = first + (uint64_t)BATCH_COUNT * r->per - 1;
-	const char *name = case_name(r, "one request resubmitted by its done() over sectors "
-				     "%lu..%lu, then past the end", (unsigned long)first,
-				     (unsigned long)last);
-	struct again a = { .r = r, .want = BATCH_COUNT, .irq_completed = true };
-	uint64_t dl = deadline_in_ms(BATCH_TIMEOUT_MS);
-
-	if (skip_if_stuck(r, name))
-		return;
-	a.io = (struct blkdev_io){ .op = BLKDEV_READ, .sector = first, .count = r->per,
-				   .buf = r->buf, .done = again_done, .ctx = &a };
-	unsigned long saved = intr_save();
-	int rc = blkdev_submit(r->dev, &a.io);
-	/* done: the refusal (its done() said true, which must be ignored),
-	 * or a done() that said false */
-	while (rc == 0 && a.refusals == 0 && !a.finished && !deadline_passed(dl))
-		wait_for_interrupt_until(dl);
-	intr_restore(saved);
-	if (rc) {
-		fail_rc(r, name, "submit", rc);
-		return;
-	}
-	if (a.refusals == 0 && !a.finished) {
-		r->stuck = true;
-		selftest_fail(r->t, name, "timed out after %u ms, %u of %u reads completed",
-			      BATCH_TIMEOUT_MS, a.reads, a.want);
-		return;
-	}
-	if (a.reads != a.want || a.refusals != 1 || a.bad_data || !a.io.completed ||
-	    !a.irq_completed)
-		selftest_fail(r->t, name, "%u reads (want %u), %u refusals (want 1), completed %d, "
-			      "every done() in IRQ context and completed %d%s%s", a.reads, a.want,
-			      a.refusals, a.io.completed, a.irq_completed,
-			      a.bad_data ? "; data: " : "",
-			      a.bad_data ? a.why : "");
-	else
-		selftest_pass(r->t, name, "%u reads, then refused: %s", a.reads,
-			      kstrerror(a.refused_status));
 }
 
 static void expect_rc(struct disk_run *r, const char *name, int rc, int want, const char *want_name)
@@ -440,7 +198,7 @@ static void expect_rc(struct disk_run *r, const char *name, int rc, int want, co
 	if (rc == want)
 		selftest_pass(r->t, name, NULL);
 	else if (rc == KERR_ETIMEDOUT)
-		fail_rc(r, name, "instead of failing fast", rc);
+		blkst_fail_rc(r, name, "instead of failing fast", rc);
 	else
 		selftest_fail(r->t, name, "got %d (%s), want %s", rc,
 			      kstrerror(rc), want_name);
@@ -448,11 +206,11 @@ static void expect_rc(struct disk_run *r, const char *name, int rc, int want, co
 
 static void case_past_end(struct disk_run *r)
 {
-	const char *name = case_name(r, "read at sector C=%lu is refused", (unsigned long)r->c);
+	const char *name = blkst_case_name(r, "read at sector C=%lu is refused", (unsigned long)r->c);
 	char why[96];
 	int rc;
 
-	if (skip_if_stuck(r, name))
+	if (blkst_skip_if_stuck(r, name))
 		return;
 	expect_rc(r, name, blkdev_read(r->dev, r->c, 1, r->buf), KERR_ERANGE, "KERR_ERANGE");
 	if (r->dev->read_only)
@@ -460,19 +218,19 @@ static void case_past_end(struct disk_run *r)
 
 	/* The last block plus one more: reaches one block past the end. */
 	uint64_t last = r->c - r->per;
-	name = case_name(r, "write at sector C-%u count %u is refused", r->per, 2 * r->per);
+	name = blkst_case_name(r, "write at sector C-%u count %u is refused", r->per, 2 * r->per);
 	memset(r->buf, 0xee, 2 * r->per * SECTOR);
 	expect_rc(r, name, blkdev_write(r->dev, last, 2 * r->per, r->buf), KERR_ERANGE,
 		  "KERR_ERANGE");
 
-	name = case_name(r, "last block intact after the refused write");
-	if (skip_if_stuck(r, name))
+	name = blkst_case_name(r, "last block intact after the refused write");
+	if (blkst_skip_if_stuck(r, name))
 		return;
 	memset(r->buf, 0, r->per * SECTOR);
 	rc = blkdev_read(r->dev, last, r->per, r->buf);
 	if (rc)
-		fail_rc(r, name, "read", rc);
-	else if (check_pattern(r->buf, last, r->per, why, sizeof(why)))
+		blkst_fail_rc(r, name, "read", rc);
+	else if (blkst_check_pattern(r->buf, last, r->per, why, sizeof(why)))
 		selftest_pass(r->t, name, NULL);
 	else
 		selftest_fail(r->t, name, "%s", why);
@@ -485,8 +243,8 @@ static void case_past_end(struct disk_run *r)
 static void case_huge_request(struct disk_run *r)
 {
 	const uint32_t count = (1u << 23) + 1;
-	const char *name = case_name(r, "a read of 2^32 + 512 bytes is refused, not cut short");
-	if (r->c < count || skip_if_stuck(r, name))
+	const char *name = blkst_case_name(r, "a read of 2^32 + 512 bytes is refused, not cut short");
+	if (r->c < count || blkst_skip_if_stuck(r, name))
 		return;
 	/* r->buf is far smaller: a driver that truncated the length would
 	 * read 512 bytes into it and call that success. */
@@ -495,37 +253,37 @@ static void case_huge_request(struct disk_run *r)
 
 static void case_read_only(struct disk_run *r)
 {
-	const char *name = case_name(r, "write to read-only disk is refused");
+	const char *name = blkst_case_name(r, "write to read-only disk is refused");
 	uint64_t reads[3] = { 0, r->c / 2 / r->per * r->per, r->c - r->per };
 	int rc;
 
 	rc = blkdev_read(r->dev, 0, r->per, r->ref);
 	if (rc) {
-		fail_rc(r, name, "reading sector 0 first", rc);
+		blkst_fail_rc(r, name, "reading sector 0 first", rc);
 		return;
 	}
 	for (unsigned i = 0; i < r->per * SECTOR; i++)
 		r->buf[i] = (uint8_t)~r->ref[i];
 	expect_rc(r, name, blkdev_write(r->dev, 0, r->per, r->buf), KERR_EROFS, "KERR_EROFS");
 
-	name = case_name(r, "sector 0 unchanged after the refused write");
-	if (skip_if_stuck(r, name))
+	name = blkst_case_name(r, "sector 0 unchanged after the refused write");
+	if (blkst_skip_if_stuck(r, name))
 		return;
 	memset(r->buf, 0, r->per * SECTOR);
 	rc = blkdev_read(r->dev, 0, r->per, r->buf);
 	if (rc)
-		fail_rc(r, name, "read", rc);
+		blkst_fail_rc(r, name, "read", rc);
 	else
 		selftest_check(r->t, memcmp(r->buf, r->ref, r->per * SECTOR) == 0, name,
 			       "sector 0 differs from what was read before the write");
 
 	for (unsigned k = 0; k < 3; k++) {
-		name = case_name(r, "read sector %lu", (unsigned long)reads[k]);
-		if (skip_if_stuck(r, name))
+		name = blkst_case_name(r, "read sector %lu", (unsigned long)reads[k]);
+		if (blkst_skip_if_stuck(r, name))
 			return;
 		rc = blkdev_read(r->dev, reads[k], r->per, r->buf);
 		if (rc)
-			fail_rc(r, name, "read", rc);
+			blkst_fail_rc(r, name, "read", rc);
 		else
 			selftest_pass(r->t, name, NULL);
 	}
@@ -564,23 +322,23 @@ static bool range_applies(struct disk_run *r, uint32_t cap, const char *what,
 
 static void case_write_zeroes(struct disk_run *r)
 {
-	const char *name = case_name(r, "WRITE_ZEROES sectors %u..%u reads back zeros",
+	const char *name = blkst_case_name(r, "WRITE_ZEROES sectors %u..%u reads back zeros",
 				     ZEROES_FIRST, ZEROES_FIRST + ZEROES_COUNT - 1);
 	int rc;
 
 	if (!range_applies(r, BLKDEV_CAP_WRITE_ZEROES, "WRITE_ZEROES", ZEROES_FIRST, ZEROES_COUNT) ||
-	    skip_if_stuck(r, name))
+	    blkst_skip_if_stuck(r, name))
 		return;
 	rc = blkdev_write_zeroes(r->dev, ZEROES_FIRST, ZEROES_COUNT, false);
 	if (rc) {
-		fail_rc(r, name, "write-zeroes", rc);
+		blkst_fail_rc(r, name, "write-zeroes", rc);
 		return;
 	}
 	for (unsigned done = 0; done < ZEROES_COUNT; done += BATCH_COUNT) {
 		memset(r->buf, 0xa5, BATCH_COUNT * SECTOR);
 		rc = blkdev_read(r->dev, ZEROES_FIRST + done, BATCH_COUNT, r->buf);
 		if (rc) {
-			fail_rc(r, name, "read", rc);
+			blkst_fail_rc(r, name, "read", rc);
 			return;
 		}
 		for (unsigned i = 0; i < BATCH_COUNT * SECTOR; i++) {
@@ -596,47 +354,47 @@ static void case_write_zeroes(struct disk_run *r)
 
 static void case_discard(struct disk_run *r)
 {
-	const char *name = case_name(r, "DISCARD sectors %u..%u", DISCARD_FIRST,
+	const char *name = blkst_case_name(r, "DISCARD sectors %u..%u", DISCARD_FIRST,
 				     DISCARD_FIRST + DISCARD_COUNT - 1);
 	int rc;
 
 	if (!range_applies(r, BLKDEV_CAP_DISCARD, "DISCARD", DISCARD_FIRST, DISCARD_COUNT) ||
-	    skip_if_stuck(r, name))
+	    blkst_skip_if_stuck(r, name))
 		return;
 	rc = blkdev_discard(r->dev, DISCARD_FIRST, DISCARD_COUNT);
 	if (rc)
-		fail_rc(r, name, "discard", rc);
+		blkst_fail_rc(r, name, "discard", rc);
 	else
 		selftest_pass(r->t, name, NULL);
 }
 
 static void case_flush(struct disk_run *r)
 {
-	const char *name = case_name(r, "FLUSH after the writes");
+	const char *name = blkst_case_name(r, "FLUSH after the writes");
 	int rc;
 
 	if (!offered(r, BLKDEV_CAP_FLUSH, "FLUSH", "the cache is writethrough") ||
-	    skip_if_stuck(r, name))
+	    blkst_skip_if_stuck(r, name))
 		return;
 	rc = blkdev_flush(r->dev);
 	if (rc)
-		fail_rc(r, name, "flush", rc);
+		blkst_fail_rc(r, name, "flush", rc);
 	else
 		selftest_pass(r->t, name, "writeback cache");
 }
 
 static void case_get_id(struct disk_run *r)
 {
-	const char *name = case_name(r, "GET_ID");
+	const char *name = blkst_case_name(r, "GET_ID");
 	char id[BLKDEV_ID_BYTES + 1];
 	int rc;
 
 	if (!offered(r, BLKDEV_CAP_GET_ID, "GET_ID", "the disk does not offer it") ||
-	    skip_if_stuck(r, name))
+	    blkst_skip_if_stuck(r, name))
 		return;
 	rc = blkdev_get_id(r->dev, id);
 	if (rc) {
-		fail_rc(r, name, "get-id", rc);
+		blkst_fail_rc(r, name, "get-id", rc);
 		return;
 	}
 	for (char *p = id; *p; p++) {
@@ -665,7 +423,7 @@ static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
 	r.ios = dma_alloc(BATCH_COUNT * sizeof(struct blkdev_io));
 	if (!r.buf || !r.ref || !r.ios) {
 		dma_release(mark);
-		selftest_fail(t, case_name(&r, "buffers"), "DMA pool exhausted");
+		selftest_fail(t, blkst_case_name(&r, "buffers"), "DMA pool exhausted");
 		return;
 	}
 
@@ -675,21 +433,21 @@ static void run_disk(struct selftest_ctx *t, struct blkdev *dev)
 			case_read_only(&r);
 		} else {
 			uint64_t mid = r.c / 2 / r.per * r.per, last = r.c - r.per;
-			case_write_read(&r, case_name(&r, "write+read block at sector 0"), 0, r.per);
-			case_write_read(&r, case_name(&r, "write+read block at sector C/2=%lu",
+			case_write_read(&r, blkst_case_name(&r, "write+read block at sector 0"), 0, r.per);
+			case_write_read(&r, blkst_case_name(&r, "write+read block at sector C/2=%lu",
 						      (unsigned long)mid), mid, r.per);
-			case_write_read(&r, case_name(&r, "write+read block at sector C-%u=%lu",
+			case_write_read(&r, blkst_case_name(&r, "write+read block at sector C-%u=%lu",
 						      r.per, (unsigned long)last), last, r.per);
 			if (r.c >= MULTI_FIRST + MULTI_COUNT)
-				case_write_read(&r, case_name(&r, "%u-sector request (sectors %u..%u)",
+				case_write_read(&r, blkst_case_name(&r, "%u-sector request (sectors %u..%u)",
 							      MULTI_COUNT, MULTI_FIRST,
 							      MULTI_FIRST + MULTI_COUNT - 1),
 						MULTI_FIRST, MULTI_COUNT);
 			else
 				selftest_note(t, "%s: too small for the multi-sector case", dev->name);
 			if (r.c >= r.batch_first + (uint64_t)BATCH_COUNT * r.per) {
-				case_in_flight(&r);
-				case_resubmit(&r);
+				blkst_case_in_flight(&r);
+				blkst_case_resubmit(&r);
 			} else
 				selftest_note(t, "%s: too small for the in-flight case", dev->name);
 			case_write_zeroes(&r);
