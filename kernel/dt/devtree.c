@@ -126,70 +126,6 @@ static struct {
 	struct dt_range virtio_doc[DT_MAX_VIRTIO_MMIO]; /* kept slots, in document order */
 } w;
 
-NOINLINE uint32_t devtree_u32(const struct prop *p, uint32_t dflt)
-{
-	return p->data && p->len == 4 ? cell(p->data, 0) : dflt;
-}
-
-/* fdt_prop_uint()'s rule: one or two cells. */
-static NOINLINE bool prop_uint(const struct prop *p, uint64_t *out)
-{
-	if (!p->data || (p->len != 4 && p->len != 8))
-		return false;
-	*out = fdt_cells(p->data, p->len / 4);
-	return true;
-}
-
-/* fdt_prop_string()'s rule: NUL-terminated within its length. */
-static NOINLINE const char *prop_string(const struct prop *p)
-{
-	return p->data && p->len && p->data[p->len - 1] == '\0' ? (const char *)p->data : NULL;
-}
-
-static NOINLINE bool prop_string_is(const struct prop *p, const char *s)
-{
-	const char *v = prop_string(p);
-
-	return v && strcmp(v, s) == 0;
-}
-
-/* Which of names[0..n) this is, or n. */
-static NOINLINE unsigned name_index(const char *name, const char *const *names, unsigned n)
-{
-	unsigned i = 0;
-
-	while (i < n && strcmp(name, names[i]) != 0)
-		i++;
-	return i;
-}
-
-/* Entry `index` of a reg property under a parent with these cell counts
- * (fdt_reg()'s rules). */
-static NOINLINE bool decode_reg(const struct prop *reg, uint32_t ac, uint32_t sc, unsigned index,
-				uint64_t *base, uint64_t *size)
-{
-	uint64_t entry = 4ull * (ac + sc);
-
-	if (!reg->data || ac == 0 || ac > 2 || sc > 2 || ((uint64_t)index + 1) * entry > reg->len)
-		return false;
-	*base = fdt_cells(reg->data + index * entry, ac);
-	*size = fdt_cells(reg->data + index * entry + 4 * ac, sc);
-	return true;
-}
-
-/* First interrupt of a node: "interrupts" (first cell), or the cell after
- * the phandle in "interrupts-extended".  0 when it has none. */
-static NOINLINE uint32_t first_irq(const struct prop *p)
-{
-	const struct prop *irqs = &p[P_INTERRUPTS], *ext = &p[P_INTERRUPTS_EXTENDED];
-
-	if (irqs->data && irqs->len >= 4)
-		return cell(irqs->data, 0);
-	if (ext->data && ext->len >= 8)
-		return cell(ext->data, 1);
-	return 0;
-}
-
 /* Which of compat_names the stringlist holds (fdt_stringlist_contains()'s
  * rules: an unterminated last string is ignored). */
 static uint32_t compat_mask(const struct prop *p)
@@ -201,23 +137,11 @@ static uint32_t compat_mask(const struct prop *p)
 		size_t n = strnlen(list + pos, p->len - pos);
 		if (n == p->len - pos)
 			break;
-		unsigned c = name_index(list + pos, compat_names, C_COUNT);
+		unsigned c = devtree_name_index(list + pos, compat_names, C_COUNT);
 		mask |= 1u << c; /* bit C_COUNT: none of them */
 		pos += (uint32_t)n + 1;
 	}
 	return mask & ((1u << C_COUNT) - 1);
-}
-
-/* fdt_subnode()'s rule: without '@' in the component, "memory" matches
- * "memory@80000000" too. */
-static NOINLINE bool component_is(const char *name, const char *comp, size_t len)
-{
-	bool has_unit = false;
-
-	for (size_t i = 0; i < len; i++)
-		has_unit |= comp[i] == '@';
-	return strncmp(name, comp, len) == 0 &&
-	       (name[len] == '\0' || (!has_unit && name[len] == '@'));
 }
 
 static NOINLINE void add_reserved(uint64_t base, uint64_t size)
@@ -269,7 +193,7 @@ static void add_virtio(const struct node *n)
 		info.virtio_mmio[i] = info.virtio_mmio[i - 1];
 		i--;
 	}
-	info.virtio_mmio[i] = (struct dt_virtio_mmio){ n->base, n->size, first_irq(n->p) };
+	info.virtio_mmio[i] = (struct dt_virtio_mmio){ n->base, n->size, devtree_first_irq(n->p) };
 }
 
 /* A child of /cpus: a hart, and maybe where the timebase is. */
@@ -277,12 +201,12 @@ static void visit_cpu(const struct node *n)
 {
 	uint64_t id;
 
-	if (prop_string_is(&n->p[P_DEVICE_TYPE], "cpu") && prop_uint(&n->p[P_REG], &id) &&
+	if (devtree_prop_string_is(&n->p[P_DEVICE_TYPE], "cpu") && devtree_prop_uint(&n->p[P_REG], &id) &&
 	    info.n_harts < DT_MAX_HARTS)
 		info.harts[info.n_harts++] = (uint32_t)id;
 	/* some trees put the timebase in each cpu node instead */
 	if (!w.timebase_found)
-		w.timebase_found = prop_uint(&n->p[P_TIMEBASE], &info.timebase_hz) &&
+		w.timebase_found = devtree_prop_uint(&n->p[P_TIMEBASE], &info.timebase_hz) &&
 				   info.timebase_hz;
 }
 
@@ -291,19 +215,19 @@ static void visit_root_child(const struct node *n, const char *name)
 {
 	unsigned r = 0;
 
-	if (!info.mem_size && prop_string_is(&n->p[P_DEVICE_TYPE], "memory") && n->reg_ok &&
+	if (!info.mem_size && devtree_prop_string_is(&n->p[P_DEVICE_TYPE], "memory") && n->reg_ok &&
 	    n->size) {
 		info.mem_base = n->base;
 		info.mem_size = n->size;
 	}
-	while (r < R_COUNT && (w.root_child[r] >= 0 || !component_is(name, root_names[r],
+	while (r < R_COUNT && (w.root_child[r] >= 0 || !devtree_component_is(name, root_names[r],
 								      strlen(root_names[r]))))
 		r++;
 	if (r == R_COUNT)
 		return;
 	w.root_child[r] = n->off;
 	if (r == R_CPUS)
-		w.timebase_found = prop_uint(&n->p[P_TIMEBASE], &info.timebase_hz) &&
+		w.timebase_found = devtree_prop_uint(&n->p[P_TIMEBASE], &info.timebase_hz) &&
 				   info.timebase_hz;
 	else if (r == R_CHOSEN)
 		w.chosen = *n;
@@ -322,10 +246,10 @@ static void visit(struct level *lv, const struct level *up, int depth)
 	lv->props_done = true;
 	lv->ac = devtree_u32(&p[P_ADDRESS_CELLS], 2);
 	lv->sc = devtree_u32(&p[P_SIZE_CELLS], 1);
-	lv->reg_uint = prop_uint(&p[P_REG], &lv->reg_value);
+	lv->reg_uint = devtree_prop_uint(&p[P_REG], &lv->reg_value);
 	n->off = lv->off;
 	n->parent_ac = up ? up->ac : 0;
-	n->reg_ok = up && decode_reg(&p[P_REG], up->ac, up->sc, 0, &n->base, &n->size);
+	n->reg_ok = up && devtree_decode_reg(&p[P_REG], up->ac, up->sc, 0, &n->base, &n->size);
 	add_phandles(n, up);
 
 	uint32_t mask = p[P_COMPATIBLE].data ? compat_mask(&p[P_COMPATIBLE]) : 0;
@@ -354,7 +278,7 @@ static void visit(struct level *lv, const struct level *up, int depth)
 		visit_cpu(n);
 	} else if (depth == 2 && up->off == w.root_child[R_RESERVED]) {
 		uint64_t base, size;
-		for (unsigned i = 0; decode_reg(&p[P_REG], up->ac, up->sc, i, &base, &size); i++)
+		for (unsigned i = 0; devtree_decode_reg(&p[P_REG], up->ac, up->sc, i, &base, &size); i++)
 			add_reserved(base, size);
 	}
 }
@@ -367,7 +291,7 @@ static void walk(void)
 
 	for (uint32_t off = (uint32_t)fdt.root; fdt_token(&fdt, off, &t); off = t.next) {
 		if (t.type == FDT_PROP) {
-			unsigned i = name_index(t.name, prop_names, P_COUNT);
+			unsigned i = devtree_name_index(t.name, prop_names, P_COUNT);
 			if (depth >= 0 && !stack[depth].props_done && i < P_COUNT && !w.cur.p[i].data)
 				w.cur.p[i] = (struct prop){ t.data, t.len };
 			continue;
@@ -452,7 +376,7 @@ static int lookup_path(const char *path, int *parent)
 
 	for (uint32_t off = (uint32_t)fdt.root; len && fdt_token(&fdt, off, &t); off = t.next) {
 		if (t.type == FDT_BEGIN_NODE) {
-			if (++depth == matched + 1 && component_is(t.name, path, len)) {
+			if (++depth == matched + 1 && devtree_component_is(t.name, path, len)) {
 				up = node;
 				node = (int)off;
 				matched = depth;
@@ -477,7 +401,7 @@ static void read_props(int off, struct prop *p)
 		return;
 	for (off = (int)t.next; fdt_token(&fdt, (uint32_t)off, &t); off = (int)t.next) {
 		if (t.type == FDT_PROP) {
-			unsigned i = name_index(t.name, prop_names, P_COUNT);
+			unsigned i = devtree_name_index(t.name, prop_names, P_COUNT);
 			if (i < P_COUNT && !p[i].data)
 				p[i] = (struct prop){ t.data, t.len };
 		} else if (t.type != FDT_NOP) {
@@ -490,13 +414,13 @@ static void read_props(int off, struct prop *p)
  * ns16550a; and the bootargs, which live in /chosen too. */
 static void find_chosen_and_uart(void)
 {
-	const char *s = prop_string(&w.chosen.p[P_BOOTARGS]);
+	const char *s = devtree_prop_string(&w.chosen.p[P_BOOTARGS]);
 	const struct node *u = &w.first[C_NS16550A];
 
 	if (s && strlcpy(info.bootargs, s, sizeof(info.bootargs)) >= sizeof(info.bootargs))
 		info.bootargs_truncated = true;
 
-	s = prop_string(&w.chosen.p[P_STDOUT_PATH]);
+	s = devtree_prop_string(&w.chosen.p[P_STDOUT_PATH]);
 	if (s) {
 		/* "path:options" (e.g. ":115200n8"): the options are not ours */
 		char path[128];
@@ -525,7 +449,7 @@ static void find_chosen_and_uart(void)
 				read_props(parent, cells);
 				pn->off = off;
 				pn->reg_ok = parent >= 0 &&
-					     decode_reg(&pn->p[P_REG], devtree_u32(&cells[P_ADDRESS_CELLS], 2),
+					     devtree_decode_reg(&pn->p[P_REG], devtree_u32(&cells[P_ADDRESS_CELLS], 2),
 							devtree_u32(&cells[P_SIZE_CELLS], 1), 0, &pn->base,
 							&pn->size);
 				u = pn;
@@ -537,7 +461,7 @@ static void find_chosen_and_uart(void)
 	info.uart_base = u->base;
 	add_mmio(u->base, u->size);
 	info.has_uart = true;
-	info.uart_irq = first_irq(u->p);
+	info.uart_irq = devtree_first_irq(u->p);
 	info.uart_reg_shift = devtree_u32(&u->p[P_REG_SHIFT], 0);
 	info.uart_reg_io_width = devtree_u32(&u->p[P_REG_IO_WIDTH], 1);
 	info.uart_clock_hz = devtree_u32(&u->p[P_CLOCK_FREQUENCY], 0);

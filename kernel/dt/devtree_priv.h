@@ -1,9 +1,13 @@
 /*
- * Shared between devtree.c and devtree_pci.c; not for the rest of the
- * kernel.
+ * Shared between devtree.c, devtree_prop.c and devtree_pci.c; not for
+ * the rest of the kernel.
  */
 #ifndef KERNEL_DEVTREE_PRIV_H
 #define KERNEL_DEVTREE_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "kernel/dt/devtree.h"
 
@@ -28,8 +32,27 @@ static inline uint32_t cell(const void *data, uint32_t i)
 	return (uint32_t)fdt_cells((const uint8_t *)data + 4 * i, 1);
 }
 
+/* Property values by fdt.c's rules (devtree_prop.c). */
 /* A one-cell property's value, or dflt when absent or of another size. */
 uint32_t devtree_u32(const struct prop *p, uint32_t dflt);
+/* One or two cells into *out (fdt_prop_uint()); false otherwise. */
+bool devtree_prop_uint(const struct prop *p, uint64_t *out);
+/* The string, NUL-terminated within its length (fdt_prop_string()), or NULL. */
+const char *devtree_prop_string(const struct prop *p);
+bool devtree_prop_string_is(const struct prop *p, const char *s);
+/* Which of names[0..n) this is, or n. */
+unsigned devtree_name_index(const char *name, const char *const *names, unsigned n);
+/* Entry `index` of a reg property under a parent with these cell counts
+ * (fdt_reg()'s rules). */
+bool devtree_decode_reg(const struct prop *reg, uint32_t ac, uint32_t sc, unsigned index,
+			uint64_t *base, uint64_t *size);
+/* The first interrupt of a node from its properties p (P_COUNT of them):
+ * "interrupts", else the cell after the phandle in "interrupts-extended";
+ * 0 when it has none. */
+uint32_t devtree_first_irq(const struct prop *p);
+/* A node name against one path component (fdt_subnode()'s rule: without
+ * '@' in the component, "memory" matches "memory@80000000" too). */
+bool devtree_component_is(const char *name, const char *comp, size_t len);
 
 /* The #address-cells and #interrupt-cells (0 when absent) of the node
  * with this phandle, which interrupt-map entries name as their parent;

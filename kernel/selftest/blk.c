@@ -34,11 +34,8 @@
 
 #include "kernel/blk/blkdev.h"
 #include "kernel/dma.h"
-#include "kernel/riscv.h"
 #include "kernel/selftest/blk_run.h"
 #include "kernel/selftest/suites.h"
-#include "kernel/timer.h"
-#include "kernel/trap.h"
 #include "lib/kstring.h"
 #include "lib/printf.h"
 
