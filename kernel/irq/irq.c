@@ -18,12 +18,35 @@ struct irq_line {
 	void (*fn[IRQ_MAX_SHARED])(void *ctx); /* the first n are set */
 	void *ctx[IRQ_MAX_SHARED];
 	uint8_t n;
+	uint32_t line; /* the controller's */
 	uint64_t count;
 };
 
+/*
+ * Only lines that ever had a handler have a record: a table indexed by
+ * line would be IRQ_MAX_LINES of them (80 KiB of .bss, cleared at every
+ * boot, and what pushed an eight-disk boot's DMA pool past the 2 MiB of
+ * guest RAM the kernel image starts, a huge page QEMU's host then faults
+ * in and zeroes: README, "Boot time").  A record stays with its line once
+ * made, so the count survives the last handler leaving; IRQ_MAX_USED
+ * bounds the lines a kernel registers: every virtio-mmio slot
+ * (DT_MAX_VIRTIO_MMIO), two MSI vectors for each virtio-pci function
+ * (MAX_VIRTIO_PCI), the four INTx lines, the UART's, with room to spare.
+ */
+#define IRQ_MAX_USED 96
+_Static_assert(IRQ_MAX_USED < 256, "record_of[] holds an index + 1 in a byte");
+
 static const struct irq_chip *chip;
-static struct irq_line lines[IRQ_MAX_LINES];
+static struct irq_line records[IRQ_MAX_USED];
+static unsigned n_records;
+static uint8_t record_of[IRQ_MAX_LINES]; /* line -> index + 1 into records, 0: none */
 static bool warned_spurious;
+
+static struct irq_line *line_record(uint32_t line)
+{
+	unsigned r = line < IRQ_MAX_LINES ? record_of[line] : 0;
+	return r ? &records[r - 1] : NULL;
+}
 
 int irq_init(uint32_t hart)
 {
@@ -44,8 +67,20 @@ const char *irq_controller_name(void)
 /* The registered line of irq, or NULL. */
 static struct irq_line *find_line(uint32_t irq)
 {
-	uint32_t line = chip ? chip->lookup(irq) : 0;
-	return line && line < IRQ_MAX_LINES ? &lines[line] : NULL;
+	return chip ? line_record(chip->lookup(irq)) : NULL;
+}
+
+/* line's record, made on its first registration; NULL when every record
+ * is taken. */
+static struct irq_line *new_record(uint32_t line)
+{
+	struct irq_line *l = line_record(line);
+	if (l || n_records == IRQ_MAX_USED)
+		return l;
+	l = &records[n_records++];
+	l->line = line;
+	record_of[line] = (uint8_t)n_records;
+	return l;
 }
 
 /*
@@ -67,7 +102,13 @@ int irq_register(uint32_t irq, void (*handler)(void *ctx), void *ctx)
 		intr_restore(saved);
 		return line < 0 ? line : IRQ_EINVAL; /* 0 or too big: a driver bug */
 	}
-	struct irq_line *l = &lines[line];
+	struct irq_line *l = new_record((uint32_t)line);
+	if (!l) {
+		intr_restore(saved);
+		kprintf("%s: %u interrupt lines registered already; refusing IRQ %u\n",
+			chip->name, IRQ_MAX_USED, irq);
+		return IRQ_EBUSY;
+	}
 	if (l->n == IRQ_MAX_SHARED) {
 		intr_restore(saved);
 		kprintf("%s: IRQ %u already has %u handlers; refusing another one\n", chip->name,
@@ -100,7 +141,7 @@ int irq_unregister(uint32_t irq, void (*handler)(void *ctx), void *ctx)
 		l->ctx[i] = l->ctx[i + 1];
 	}
 	if (l->n == 0)
-		chip->disable((uint32_t)(l - lines));
+		chip->disable(l->line);
 	intr_restore(saved);
 	return 0;
 }
@@ -138,7 +179,7 @@ void irq_handle_external(void)
 			break;
 		if ((line = chip->claim()) == 0)
 			break;
-		struct irq_line *l = line < IRQ_MAX_LINES ? &lines[line] : NULL;
+		struct irq_line *l = line_record(line);
 		if (l && l->n) {
 			run_line(l);
 		} else {

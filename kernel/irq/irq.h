@@ -28,7 +28,7 @@
 #define IRQ_DRAIN_MAX 64 /* interrupts handled per trap before returning */
 
 #define IRQ_EINVAL (-1) /* no such interrupt */
-#define IRQ_EBUSY  (-2) /* too many handlers, or no free MSI identity */
+#define IRQ_EBUSY  (-2) /* too many handlers or lines, or no free MSI identity */
 #define IRQ_ENODEV (-3) /* no controller (or none for that kind of interrupt) */
 
 /* Picks and initialises the controller for `hart`'s S-mode from dt_info().

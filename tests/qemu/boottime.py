@@ -53,3 +53,29 @@ def boot(kernel, disks, append="", smp=1, logfile=None):
         c.close(force=True)  # our QEMU, by PID
     total, phases = parse(text)
     return total, phases, text
+
+
+KERNEL_RE = re.compile(r"^  kernel +0x([0-9a-f]+)\.\.0x([0-9a-f]+) ", re.M)
+POOL_RE = re.compile(r"^dma pool: (\d+) KiB used of .*, 0x([0-9a-f]+)\.\.", re.M)
+
+
+def footprint(kernel, disks):
+    """(image start, first address past what the boot used) with `disks`
+    disks: the kernel image and, right after it, the DMA pool as far as
+    the boot took it (`sysinfo`, `mem`).  None when either line is missing."""
+    c = pexpect.spawn("qemu-system-riscv64", argv(kernel, disks), encoding="utf-8",
+                      timeout=30, codec_errors="replace")
+    try:
+        c.expect_exact(PROMPT)
+        c.sendline("sysinfo")
+        c.expect_exact(PROMPT)
+        info = c.before.replace("\r", "")
+        c.sendline("mem")
+        c.expect_exact(PROMPT)
+        mem = c.before.replace("\r", "")
+    finally:
+        c.close(force=True)
+    k, m = KERNEL_RE.search(info), POOL_RE.search(mem)
+    if not k or not m:
+        return None
+    return int(k.group(1), 16), int(m.group(2), 16) + int(m.group(1)) * 1024

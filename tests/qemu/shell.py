@@ -371,6 +371,7 @@ def main():
         case(not bad, "vda holds exactly the three good writes", f"sectors differ: {bad[:8]}")
         case(open(ro, "rb").read() == before_ro, "read-only vdb unchanged")
     check_boot_phases(case)
+    check_boot_footprint(case)
     return case.finish()
 
 
@@ -390,6 +391,25 @@ def check_boot_phases(case):
     case(total is not None and abs(kernel - total) <= 0.01 * len(phases) + 0.01,
          "boottime: the phases add up to the total",
          f"phases {kernel:.2f} ms, total {total} ms")
+
+
+def check_boot_footprint(case):
+    """Eight disks (all of QEMU virt's virtio-mmio slots) bring the boot's
+    memory, the kernel image and the DMA pool after it, to within the
+    2 MiB the image starts: guest RAM the boot touches is RAM QEMU's host
+    must fault in, a 2 MiB huge page at a time where the host backs guest
+    RAM with them, and the page after it cost up to 10 ms (README, "Boot
+    time")."""
+    try:
+        got = boottime.footprint("build/kernel.elf", 8)
+    except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        case(False, "footprint: 8 disks reach the prompt", type(e).__name__)
+        return
+    huge = 2 << 20
+    case(got is not None and got[1] <= (got[0] & ~(huge - 1)) + huge,
+         "footprint: kernel image and boot-time DMA pool within one 2 MiB page",
+         "sysinfo/mem unreadable" if got is None else
+         f"0x{got[0]:x}..0x{got[1]:x}: {(got[1] - got[0]) >> 10} KiB")
 
 
 if __name__ == "__main__":
