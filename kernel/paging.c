@@ -209,12 +209,14 @@ void paging_init(void)
 {
 	const struct dt_info *dt = dt_info();
 
-	map_identity((uintptr_t)_start, (uintptr_t)(__rodata_start - _start), PTE_R | PTE_X,
-		     "the kernel's text");
-	map_identity((uintptr_t)__rodata_start, (uintptr_t)(__data_start - __rodata_start),
-		     PTE_R, "the kernel's constants");
-	map_identity((uintptr_t)__data_start, (uintptr_t)(_end - __data_start), PTE_R | PTE_W,
-		     "the kernel's data and stack");
+	/* Addresses, not pointers: the linker's symbols are distinct objects
+	 * to C, whose difference is undefined. */
+	uintptr_t text = (uintptr_t)_start, rodata = (uintptr_t)__rodata_start;
+	uintptr_t data = (uintptr_t)__data_start, end = (uintptr_t)_end;
+
+	map_identity(text, rodata - text, PTE_R | PTE_X, "the kernel's text");
+	map_identity(rodata, data - rodata, PTE_R, "the kernel's constants");
+	map_identity(data, end - data, PTE_R | PTE_W, "the kernel's data and stack");
 	map_identity(dt->dtb_base, dt->dtb_size, PTE_R, "the device tree");
 	for (unsigned i = 0; i < dt->n_mmio; i++)
 		map_identity(dt->mmio[i].base, dt->mmio[i].size, PTE_R | PTE_W,

@@ -46,6 +46,7 @@ stage build-clang make -s kernel-clang
 stage cross-build scripts/cross_build.sh
 stage size make -s size
 stage layers $PY scripts/layer_check.py
+stage static-analysis scripts/lint.sh
 stage bench-build make -s build/bench/bench_host-stats-off build/bench/bench_host-stats-on
 stage host-tests make -s test-host
 stage net-stack make -s test-net

@@ -9,7 +9,7 @@
 # runs the check before every build.  Idempotent: a second run does nothing.
 
 # Every package goes in this one list.
-PACKAGES="gcc-riscv64-unknown-elf qemu-system-misc qemu-system-arm clang lld python3-pexpect device-tree-compiler gdb-multiarch gcc make python3 libclang-rt-14-dev valgrind lcov u-boot-qemu gcc-aarch64-linux-gnu cmake sparse python3-matplotlib"
+PACKAGES="gcc-riscv64-unknown-elf qemu-system-misc qemu-system-arm clang lld python3-pexpect device-tree-compiler gdb-multiarch gcc make python3 libclang-rt-14-dev valgrind lcov u-boot-qemu gcc-aarch64-linux-gnu cmake sparse cppcheck python3-matplotlib"
 
 set -eu
 

@@ -69,12 +69,15 @@ void udp_input(struct net_rx *rx)
 	net_count_drop(rx->nif, NET_DROP_UDP_PORT);
 }
 
+_Static_assert(NETBUF_BYTES - NET_L4_OFF <= 0xffff, "a datagram's length fits UDP_LEN");
+
 int udp_send(struct net_iface *nif, const uint8_t mac[ETH_ALEN], uint32_t dst, uint16_t sport,
 	     uint16_t dport, const void *data, uint32_t len, uint16_t queue)
 {
-	uint32_t ulen = UDP_HLEN + len;
-	if (NET_L4_OFF + ulen > NETBUF_BYTES || ulen > 0xffff)
+	/* Compared before adding: a len near 4 GiB would wrap the sum. */
+	if (len > NETBUF_BYTES - NET_L4_OFF - UDP_HLEN)
 		return NET_EINVAL;
+	uint32_t ulen = UDP_HLEN + len;
 	struct netbuf *b = netbuf_alloc();
 	if (!b)
 		return NET_ENOBUF;

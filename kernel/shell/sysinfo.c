@@ -75,7 +75,7 @@ void shell_cmd_sysinfo(int argc, const struct shell_arg *argv)
 		(unsigned long)(dt->mem_base + dt->mem_size),
 		(unsigned long)(dt->mem_size >> 20));
 	kprintf("  kernel    0x%lx..0x%lx (%lu KiB)\n", (unsigned long)_start,
-		(unsigned long)_end, (unsigned long)((_end - _start) >> 10));
+		(unsigned long)_end, (unsigned long)(((uintptr_t)_end - (uintptr_t)_start) >> 10));
 	kprintf("  dtb       0x%lx (%lu bytes)\n", (unsigned long)dt->dtb_base,
 		(unsigned long)dt->dtb_size);
 	kprintf("  harts     %u (the kernel runs on hart %lu; the others park)\n", dt->n_harts,

@@ -165,6 +165,12 @@ TEST(net_udp_send_checksums)
 	static uint8_t big[1500];
 	CHECK_ERR(udp_send(f->nif, peer_mac, PEER_IP, 1, 2, big, 1473, 0), NET_EINVAL);
 	CHECK_OK(udp_send(f->nif, peer_mac, PEER_IP, 1, 2, big, 1472, 0));
+	/* lengths whose UDP length wraps 32 bits: refused before a buffer is
+	 * taken or a byte copied (the sum once wrapped to 0 and passed) */
+	CHECK_ERR(udp_send(f->nif, peer_mac, PEER_IP, 1, 2, big, UINT32_MAX - UDP_HLEN + 1, 0),
+		  NET_EINVAL);
+	CHECK_ERR(udp_send(f->nif, peer_mac, PEER_IP, 1, 2, big, UINT32_MAX, 0), NET_EINVAL);
+	CHECK_EQ(netbuf_available(), NETBUF_COUNT);
 	f->hold = true;
 	for (unsigned i = 0; i < NETBUF_COUNT; i++)
 		CHECK_OK(udp_send(f->nif, peer_mac, PEER_IP, 1, 2, "x", 1, 0));
