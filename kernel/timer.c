@@ -17,8 +17,8 @@
  * lock at every exit from translated code (every CSR access), against
  * its main loop: a polled benchmark that never sleeps (aio=io_uring,
  * QD 128) blocked on that lock 9-16 times per 1000 requests with STIP
- * left pending, under 1.2 without, and ran 6-15 % faster (README, "What
- * an instruction costs under TCG").
+ * left pending, under 1.2 without, and ran 6-15 % faster
+ * (docs/performance.md, "What an instruction costs under TCG").
  */
 #include "kernel/deferred.h"
 #include "kernel/riscv.h"

@@ -27,10 +27,10 @@ struct irq_line {
  * line would be IRQ_MAX_LINES of them (80 KiB of .bss, cleared at every
  * boot, and what pushed an eight-disk boot's DMA pool past the 2 MiB of
  * guest RAM the kernel image starts, a huge page QEMU's host then faults
- * in and zeroes: README, "Boot time").  A record stays with its line once
- * made, so the count survives the last handler leaving; IRQ_MAX_USED
- * bounds the lines a kernel registers: every virtio-mmio slot
- * (DT_MAX_VIRTIO_MMIO), two MSI vectors for each virtio-pci function
+ * in and zeroes: docs/performance.md, "Boot time").  A record stays with
+ * its line once made, so the count survives the last handler leaving;
+ * IRQ_MAX_USED bounds the lines a kernel registers: every virtio-mmio
+ * slot (DT_MAX_VIRTIO_MMIO), two MSI vectors for each virtio-pci function
  * (MAX_VIRTIO_PCI), the four INTx lines, the UART's, with room to spare.
  */
 #define IRQ_MAX_USED 96

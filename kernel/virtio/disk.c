@@ -43,7 +43,7 @@
  * medians of interleaved boots, this with the drain budget of 128
  * (driver.h) against a limit of 16 requests in flight and a budget of 64:
  * null-co 646k against 469k IOPS, io_uring 409k against 397k (QD 32:
- * 459k against 364k and 395k against 380k; README, "Fifth round").  On a host whose other core
+ * 459k against 364k and 395k against 380k; docs/performance.md, "Fifth round").  On a host whose other core
  * is busy the spinning vCPU takes CPU QEMU's I/O threads need (an earlier
  * measurement there: -10 % at QD 128). */
 #define DISK_BUSY_POLL_NS 50000u

@@ -398,7 +398,7 @@ def check_boot_footprint(case):
     memory, the kernel image and the DMA pool after it, to within the
     2 MiB the image starts: guest RAM the boot touches is RAM QEMU's host
     must fault in, a 2 MiB huge page at a time where the host backs guest
-    RAM with them, and the page after it cost up to 10 ms (README, "Boot
+    RAM with them, and the page after it cost up to 10 ms (docs/performance.md, "Boot
     time")."""
     try:
         got = boottime.footprint("build/kernel.elf", 8)

@@ -54,7 +54,7 @@
  * also caps what one notification carries when done() resubmits: under
  * QEMU TCG a notification is handled synchronously on the vCPU, at a
  * fixed cost per notification, so a budget of a whole 128-deep queue
- * beat 64 once the kernel's disks busy-poll (README, "Fifth round"). */
+ * beat 64 once the kernel's disks busy-poll (docs/performance.md, "Fifth round"). */
 #ifndef VIRTIO_DRAIN_BUDGET
 #define VIRTIO_DRAIN_BUDGET 128u
 #endif
