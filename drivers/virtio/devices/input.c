@@ -24,17 +24,20 @@
 
 /*
  * One query: write select and subsel, read size, then the header and the
- * answer in one generation.  The answer's size (0: none), or a negative
- * error.  An answer longer than the union, or one whose header does not
- * echo our selector (a device that ignores it, or changed meanwhile),
- * counts as none.
+ * answer in one generation.  VIRTIO_OK with *size the answer's size (0:
+ * none), or a negative error (*size 0): the size apart from the error, so
+ * no caller can take one for the other.  An answer longer than the union,
+ * or one whose header does not echo our selector (a device that ignores
+ * it, or changed meanwhile), counts as none.
  */
-static int query(struct vinput *in, uint8_t select, uint8_t subsel, uint8_t *out)
+static int query(struct vinput *in, uint8_t select, uint8_t subsel, uint8_t *out,
+		 unsigned *size_out)
 {
 	struct virtio_device *d = in->vdev;
 	uint8_t raw[VIRTIO_INPUT_CFG_U + VIRTIO_INPUT_CFG_U_MAX];
 
-	uint8_t size;
+	uint8_t size = 0;
+	*size_out = 0;
 	int rc = virtio_config_write8(d, VIRTIO_INPUT_CFG_SELECT, select);
 	if (rc == VIRTIO_OK)
 		rc = virtio_config_write8(d, VIRTIO_INPUT_CFG_SUBSEL, subsel);
@@ -44,7 +47,7 @@ static int query(struct vinput *in, uint8_t select, uint8_t subsel, uint8_t *out
 		return rc;
 	if (size > VIRTIO_INPUT_CFG_U_MAX) {
 		in->info.bad_answers++;
-		return 0;
+		return VIRTIO_OK;
 	}
 	rc = virtio_config_read_bytes(d, 0, raw, VIRTIO_INPUT_CFG_U + size);
 	if (rc)
@@ -52,11 +55,12 @@ static int query(struct vinput *in, uint8_t select, uint8_t subsel, uint8_t *out
 	if (raw[VIRTIO_INPUT_CFG_SELECT] != select || raw[VIRTIO_INPUT_CFG_SUBSEL] != subsel ||
 	    raw[VIRTIO_INPUT_CFG_SIZE] != size) {
 		in->info.bad_answers++;
-		return 0;
+		return VIRTIO_OK;
 	}
 	for (unsigned i = 0; i < size; i++)
 		out[i] = raw[VIRTIO_INPUT_CFG_U + i];
-	return size;
+	*size_out = size;
+	return VIRTIO_OK;
 }
 
 static uint32_t le32_at(const uint8_t *p)
@@ -73,33 +77,36 @@ static uint16_t le16_at(const uint8_t *p)
 static int read_string(struct vinput *in, uint8_t select, char *dst)
 {
 	uint8_t buf[VINPUT_BITMAP_MAX];
-	int n = query(in, select, 0, buf);
-	int i;
+	unsigned n;
+	int rc = query(in, select, 0, buf, &n);
+	unsigned i;
 	for (i = 0; i < n && buf[i]; i++)
 		dst[i] = buf[i] >= 0x20 && buf[i] < 0x7f ? (char)buf[i] : '?';
 	dst[i] = '\0';
-	return n < 0 ? n : VIRTIO_OK;
+	return rc;
 }
 
-/* A fixed-size answer of any other size is malformed: taken as absent. */
+/* A fixed-size answer: *got says whether one of exactly `want` bytes came;
+ * any other size is malformed, taken as absent. */
 static int query_exact(struct vinput *in, uint8_t select, uint8_t subsel, uint8_t *out,
-		       int want)
+		       unsigned want, bool *got)
 {
-	int n = query(in, select, subsel, out);
-	if (n > 0 && n != want) {
+	unsigned n;
+	int rc = query(in, select, subsel, out, &n);
+	if (n && n != want)
 		in->info.bad_answers++;
-		return 0;
-	}
-	return n;
+	*got = rc == VIRTIO_OK && n == want;
+	return rc;
 }
 
 static int read_ids(struct vinput *in)
 {
 	uint8_t b[VINPUT_BITMAP_MAX];
-	int n = query_exact(in, VIRTIO_INPUT_CFG_ID_DEVIDS, 0, b,
-			    (int)sizeof(struct virtio_input_devids));
-	if (n <= 0)
-		return n;
+	bool got;
+	int rc = query_exact(in, VIRTIO_INPUT_CFG_ID_DEVIDS, 0, b,
+			     sizeof(struct virtio_input_devids), &got);
+	if (rc || !got)
+		return rc;
 	in->info.has_ids = true;
 	in->info.bustype = le16_at(b);
 	in->info.vendor = le16_at(b + 2);
@@ -119,18 +126,22 @@ static int read_axes(struct vinput *in)
 		if (!((bits[a / 8] >> (a % 8)) & 1u))
 			continue;
 		uint8_t b[VINPUT_BITMAP_MAX];
-		int n = a < VINPUT_ABS_AXES
-				? query_exact(in, VIRTIO_INPUT_CFG_ABS_INFO, (uint8_t)a, b,
-					      (int)sizeof(struct virtio_input_absinfo))
-				: 0;
-		if (n < 0)
-			return n;
-		struct vinput_absinfo abs = {
-			(int32_t)le32_at(b), (int32_t)le32_at(b + 4), (int32_t)le32_at(b + 8),
-			(int32_t)le32_at(b + 12), (int32_t)le32_at(b + 16),
-		};
-		if (n == 0 || abs.min > abs.max) {
-			i->bad_answers += n != 0 || a >= VINPUT_ABS_AXES;
+		bool got = false;
+		if (a < VINPUT_ABS_AXES) {
+			int rc = query_exact(in, VIRTIO_INPUT_CFG_ABS_INFO, (uint8_t)a, b,
+					     sizeof(struct virtio_input_absinfo), &got);
+			if (rc)
+				return rc;
+		}
+		struct vinput_absinfo abs = { 0 };
+		if (got)
+			abs = (struct vinput_absinfo){
+				(int32_t)le32_at(b), (int32_t)le32_at(b + 4), (int32_t)le32_at(b + 8),
+				(int32_t)le32_at(b + 12), (int32_t)le32_at(b + 16),
+			};
+		if (!got || abs.min > abs.max) {
+			/* (a malformed answer was counted by query_exact()) */
+			i->bad_answers += got || a >= VINPUT_ABS_AXES;
 			bits[a / 8] &= (uint8_t)~(1u << (a % 8));
 			continue;
 		}
@@ -143,20 +154,21 @@ static int read_axes(struct vinput *in)
 static int read_config(struct vinput *in)
 {
 	struct vinput_info *i = &in->info;
+	unsigned n;
 	int rc;
 
 	*i = (struct vinput_info){ .bad_answers = 0 };
 	if ((rc = read_string(in, VIRTIO_INPUT_CFG_ID_NAME, i->name)) ||
 	    (rc = read_string(in, VIRTIO_INPUT_CFG_ID_SERIAL, i->serial)) || (rc = read_ids(in)))
 		return rc;
-	rc = query(in, VIRTIO_INPUT_CFG_PROP_BITS, 0, i->props);
-	if (rc < 0)
+	rc = query(in, VIRTIO_INPUT_CFG_PROP_BITS, 0, i->props, &n);
+	if (rc)
 		return rc;
 	for (unsigned t = 0; t < VINPUT_EV_TYPES; t++) {
-		rc = query(in, VIRTIO_INPUT_CFG_EV_BITS, (uint8_t)t, i->ev_bits[t]);
-		if (rc < 0)
+		rc = query(in, VIRTIO_INPUT_CFG_EV_BITS, (uint8_t)t, i->ev_bits[t], &n);
+		if (rc)
 			return rc;
-		if (rc > 0)
+		if (n)
 			i->ev_types |= 1u << t;
 	}
 	return read_axes(in);
