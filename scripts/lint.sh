@@ -17,17 +17,23 @@ failed=0
 common=(--enable=warning,portability --std=c11 --platform=unix64 --inline-suppr -q
 	--error-exitcode=1 -D__GNUC__ -Idrivers/virtio/include -Idrivers/virtio/core)
 
+# One case: $1 = its name, $2 = what the tool printed (nothing: a pass).
+verdict() {
+	if [ -z "$2" ]; then
+		echo "[PASS] $1"
+		passed=$((passed + 1))
+	else
+		echo "$2"
+		echo "[FAIL] $1"
+		failed=$((failed + 1))
+	fi
+}
+
 check() {
 	local what=$1; shift
 	local out
-	if out=$(cppcheck "${common[@]}" "$@" 2>&1) && [ -z "$out" ]; then
-		echo "[PASS] cppcheck: $what"
-		passed=$((passed + 1))
-	else
-		echo "$out"
-		echo "[FAIL] cppcheck: $what"
-		failed=$((failed + 1))
-	fi
+	out=$(cppcheck "${common[@]}" "$@" 2>&1) || out=${out:-"cppcheck failed (exit status $?)"}
+	verdict "cppcheck: $what" "$out"
 }
 
 for arch in __x86_64__ __aarch64__ "__riscv -D__riscv_xlen=64"; do
@@ -47,14 +53,7 @@ analyze() {
 	out=$(make -s print-virtio-srcs | tr ' ' '\n' | grep '\.c$' | { [ "$what" = kernel ] &&
 		ls kernel/*.c kernel/*/*.c lib/*.c drivers/uart/*.c; cat; } |
 		xargs -P 2 -I{} clang --analyze "$@" {} -o /dev/null 2>&1)
-	if [ -z "$out" ]; then
-		echo "[PASS] clang --analyze: $what"
-		passed=$((passed + 1))
-	else
-		echo "$out"
-		echo "[FAIL] clang --analyze: $what"
-		failed=$((failed + 1))
-	fi
+	verdict "clang --analyze: $what" "$out"
 }
 
 analyze library -std=c11 -ffreestanding -Idrivers/virtio/include -Idrivers/virtio/core
