@@ -46,18 +46,21 @@ check "the kernel with the library and its hooks (riscv64)" -D__riscv -D__riscv_
 
 # clang's static analyzer: path-sensitive (a value read before any store
 # on some path, a null pointer followed, a garbage shift), each file on
-# its own, two at a time.
+# its own, two at a time.  $1 = the case, $2 = the files (one a line), then
+# the compiler's options.
 analyze() {
-	local what=$1; shift
+	local what=$1 files=$2; shift 2
 	local out
-	out=$(make -s print-virtio-srcs | tr ' ' '\n' | grep '\.c$' | { [ "$what" = kernel ] &&
-		ls kernel/*.c kernel/*/*.c lib/*.c drivers/uart/*.c; cat; } |
-		xargs -P 2 -I{} clang --analyze "$@" {} -o /dev/null 2>&1)
+	out=$(echo "$files" | xargs -P 2 -I{} clang --analyze "$@" {} -o /dev/null 2>&1)
 	verdict "clang --analyze: $what" "$out"
 }
 
-analyze library -std=c11 -ffreestanding -Idrivers/virtio/include -Idrivers/virtio/core
-analyze kernel --target=riscv64-unknown-elf -march=rv64gc -std=gnu11 -ffreestanding -I. \
+library_srcs=$(make -s print-virtio-srcs | tr ' ' '\n' | grep '\.c$')
+kernel_srcs=$(ls kernel/*.c kernel/*/*.c lib/*.c drivers/uart/*.c)
+analyze "the library" "$library_srcs" -std=c11 -ffreestanding -Idrivers/virtio/include \
+	-Idrivers/virtio/core
+analyze "the kernel with the library (riscv64)" "$kernel_srcs
+$library_srcs" --target=riscv64-unknown-elf -march=rv64gc -std=gnu11 -ffreestanding -I. \
 	-Idrivers/virtio/include -Idrivers/virtio/core -Ikernel/virtio \
 	-DVIRTIO_PLATFORM_HEADER='"virtio_platform.h"'
 

@@ -33,7 +33,6 @@
 #define MAX_PHANDLES 64 /* QEMU virt: one per hart's interrupt controller, plus a few */
 #define MAX_APLICS   16 /* QEMU virt: two per socket */
 #define QEMU_TEST_BASE 0x100000 /* where a bare "syscon" counts as the test device */
-#define NOINLINE __attribute__((noinline)) /* one copy: each is one more block to translate */
 
 static struct dt_info info;
 static struct fdt fdt;

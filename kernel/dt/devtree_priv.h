@@ -11,6 +11,9 @@
 
 #include "kernel/dt/devtree.h"
 
+/* One copy: under TCG each inlined copy is one more block to translate at boot. */
+#define NOINLINE __attribute__((noinline))
+
 /* The properties devtree.c reads, of every node the walk visits. */
 enum {
 	P_COMPATIBLE, P_REG, P_DEVICE_TYPE, P_ADDRESS_CELLS, P_SIZE_CELLS, P_INTERRUPT_CELLS,
@@ -32,8 +35,8 @@ static inline uint32_t cell(const void *data, uint32_t i)
 	return (uint32_t)fdt_cells((const uint8_t *)data + 4 * i, 1);
 }
 
-/* Property values by fdt.c's rules (devtree_prop.c). */
-/* A one-cell property's value, or dflt when absent or of another size. */
+/* Property values by fdt.c's rules (devtree_prop.c).  A one-cell
+ * property's value, or dflt when absent or of another size. */
 uint32_t devtree_u32(const struct prop *p, uint32_t dflt);
 /* One or two cells into *out (fdt_prop_uint()); false otherwise. */
 bool devtree_prop_uint(const struct prop *p, uint64_t *out);

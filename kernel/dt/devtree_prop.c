@@ -1,20 +1,19 @@
 /*
  * Property values of the boot device tree, decoded by the rules fdt.c
- * applies (devtree_priv.h): the helpers devtree.c's walk and its lookups
- * after the walk share.  Each is out of line on purpose: under TCG every
- * copy is one more block to translate at boot (devtree.c, issue 14).
+ * applies: the helpers devtree.c's walk and its lookups after the walk
+ * share, each documented where devtree_priv.h declares it.  Each is out
+ * of line on purpose: under TCG every copy is one more block to translate
+ * at boot (devtree.c, issue 14).
  */
 #include "kernel/dt/devtree_priv.h"
 #include "lib/kstring.h"
 
-#define NOINLINE __attribute__((noinline))
 
 NOINLINE uint32_t devtree_u32(const struct prop *p, uint32_t dflt)
 {
 	return p->data && p->len == 4 ? cell(p->data, 0) : dflt;
 }
 
-/* fdt_prop_uint()'s rule: one or two cells. */
 NOINLINE bool devtree_prop_uint(const struct prop *p, uint64_t *out)
 {
 	if (!p->data || (p->len != 4 && p->len != 8))
@@ -23,7 +22,6 @@ NOINLINE bool devtree_prop_uint(const struct prop *p, uint64_t *out)
 	return true;
 }
 
-/* fdt_prop_string()'s rule: NUL-terminated within its length. */
 NOINLINE const char *devtree_prop_string(const struct prop *p)
 {
 	return p->data && p->len && p->data[p->len - 1] == '\0' ? (const char *)p->data : NULL;
@@ -36,7 +34,6 @@ NOINLINE bool devtree_prop_string_is(const struct prop *p, const char *s)
 	return v && strcmp(v, s) == 0;
 }
 
-/* Which of names[0..n) this is, or n. */
 NOINLINE unsigned devtree_name_index(const char *name, const char *const *names, unsigned n)
 {
 	unsigned i = 0;
@@ -46,8 +43,6 @@ NOINLINE unsigned devtree_name_index(const char *name, const char *const *names,
 	return i;
 }
 
-/* Entry `index` of a reg property under a parent with these cell counts
- * (fdt_reg()'s rules). */
 NOINLINE bool devtree_decode_reg(const struct prop *reg, uint32_t ac, uint32_t sc, unsigned index,
 				uint64_t *base, uint64_t *size)
 {
@@ -60,8 +55,6 @@ NOINLINE bool devtree_decode_reg(const struct prop *reg, uint32_t ac, uint32_t s
 	return true;
 }
 
-/* First interrupt of a node: "interrupts" (first cell), or the cell after
- * the phandle in "interrupts-extended".  0 when it has none. */
 NOINLINE uint32_t devtree_first_irq(const struct prop *p)
 {
 	const struct prop *irqs = &p[P_INTERRUPTS], *ext = &p[P_INTERRUPTS_EXTENDED];
@@ -73,8 +66,6 @@ NOINLINE uint32_t devtree_first_irq(const struct prop *p)
 	return 0;
 }
 
-/* fdt_subnode()'s rule: without '@' in the component, "memory" matches
- * "memory@80000000" too. */
 NOINLINE bool devtree_component_is(const char *name, const char *comp, size_t len)
 {
 	bool has_unit = false;

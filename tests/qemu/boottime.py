@@ -39,11 +39,16 @@ def parse(text):
     return float(m.group(1)), phases
 
 
+def spawn(kernel, disks, append="", smp=1, logfile=None):
+    """QEMU booting `kernel` with `disks` disks (argv()), not yet waited for."""
+    return pexpect.spawn("qemu-system-riscv64", argv(kernel, disks, append, smp),
+                         encoding="utf-8", timeout=30, codec_errors="replace", logfile=logfile)
+
+
 def boot(kernel, disks, append="", smp=1, logfile=None):
     """Boots to the prompt and powers off; (total, phases, output before the
     prompt).  Raises pexpect.TIMEOUT/EOF when the prompt never comes."""
-    c = pexpect.spawn("qemu-system-riscv64", argv(kernel, disks, append, smp),
-                      encoding="utf-8", timeout=30, codec_errors="replace", logfile=logfile)
+    c = spawn(kernel, disks, append, smp, logfile)
     try:
         c.expect_exact(PROMPT)
         text = c.before
@@ -63,18 +68,17 @@ def footprint(kernel, disks):
     """(image start, first address past what the boot used) with `disks`
     disks: the kernel image and, right after it, the DMA pool as far as
     the boot took it (`sysinfo`, `mem`).  None when either line is missing."""
-    c = pexpect.spawn("qemu-system-riscv64", argv(kernel, disks), encoding="utf-8",
-                      timeout=30, codec_errors="replace")
+    c = spawn(kernel, disks)
+    out = []
     try:
         c.expect_exact(PROMPT)
-        c.sendline("sysinfo")
-        c.expect_exact(PROMPT)
-        info = c.before.replace("\r", "")
-        c.sendline("mem")
-        c.expect_exact(PROMPT)
-        mem = c.before.replace("\r", "")
+        for cmd in ("sysinfo", "mem"):
+            c.sendline(cmd)
+            c.expect_exact(PROMPT)
+            out.append(c.before.replace("\r", ""))
     finally:
-        c.close(force=True)
+        c.close(force=True)  # our QEMU, by PID
+    info, mem = out
     k, m = KERNEL_RE.search(info), POOL_RE.search(mem)
     if not k or not m:
         return None
