@@ -55,7 +55,7 @@ import pexpect
 
 import bench_net
 import bench_plot
-from bench_image import EVICTION, host_dd, make_image, warm
+from bench_image import EVICTION, host_dd, io_uring_works, make_image, warm
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "qemu"))
 import boottime  # noqa: E402
@@ -116,21 +116,6 @@ def size_word(size):
     if size % 1024 == 0:
         return f"{size >> 10}k"
     return str(size)
-
-
-# -- the host ------------------------------------------------------------------
-def io_uring_works(qemu, image):
-    """Whether -drive aio=io_uring opens here (kernel, seccomp, QEMU build):
-    start QEMU stopped and quit it from the monitor."""
-    try:
-        p = subprocess.run([qemu, "-machine", "virt", "-bios", "none", "-nodefaults",
-                            "-display", "none", "-serial", "none", "-monitor", "stdio", "-S",
-                            "-drive", f"file={image},if=none,format=raw,id=probe,"
-                                      "aio=io_uring,readonly=on"],
-                           input="quit\n", capture_output=True, text=True, timeout=20)
-        return p.returncode == 0, (p.stderr or "").strip()
-    except subprocess.TimeoutExpired:
-        return False, "probe timed out"
 
 
 # -- our kernel --------------------------------------------------------------------

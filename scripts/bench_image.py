@@ -1,6 +1,6 @@
 """The benchmark image and the host's view of it, for scripts/bench.py and
 scripts/ceiling_quick.py: a raw image of random bytes, kept in the host page
-cache, and host `dd` from there."""
+cache, host `dd` from there, and whether QEMU can read it with aio=io_uring."""
 import os
 import re
 import shutil
@@ -69,3 +69,17 @@ def host_dd(path, reps):
         out[bs] = {"MBps": round(med / 1e6, 1), "iops": round(med / nbytes),
                    "MBps_all": [round(r / 1e6, 1) for r in rates]}
     return out
+
+
+def io_uring_works(qemu, image):
+    """Whether -drive aio=io_uring opens here (kernel, seccomp, QEMU build):
+    start QEMU stopped and quit it from the monitor."""
+    try:
+        p = subprocess.run([qemu, "-machine", "virt", "-bios", "none", "-nodefaults",
+                            "-display", "none", "-serial", "none", "-monitor", "stdio", "-S",
+                            "-drive", f"file={image},if=none,format=raw,id=probe,"
+                                      "aio=io_uring,readonly=on"],
+                           input="quit\n", capture_output=True, text=True, timeout=20)
+        return p.returncode == 0, (p.stderr or "").strip()
+    except subprocess.TimeoutExpired:
+        return False, "probe timed out"

@@ -8,8 +8,7 @@ with `-singlestep` every translation block is one instruction, and
 The trace events memory_region_ops_read/write go to the same log, in
 order, one line per MMIO access with the region's name.
 
-One boot (-smp 1, modern virtio-mmio, a null-co disk: no data, so nothing
-but the guest and QEMU's own request path is measured), logging switched on
+One boot (-smp 1, modern virtio-mmio), logging switched on
 through the monitor once the shell is up.  For each queue depth two runs of
 `blk bench vda randread 4k QD COUNT` (a short one and a long one); only
 what executes inside blk_bench_run() is counted (from its first
@@ -21,6 +20,18 @@ of guest time) is left out and said separately: it depends on how slowly
 the traced guest runs, not on the request path; so is the busy-poll's
 watching of an empty ring (virtio_device_set_busy_poll(): time the CPU
 would otherwise spend in wfi).
+
+The disk, by default, is aio=io_uring on the benchmark image (256 MiB of
+random bytes in the host page cache, bench_image.py): QEMU completes each
+read inside the guest's notification, so the traced guest takes the path
+an untraced one takes, and two runs agree to a fraction of an
+instruction.  `--backend null-co` (no data) completes in QEMU's main loop,
+which runs at full speed beside a guest slowed ~1000 times: at low depths
+whether a completion is found by the pass that notified, by the busy-poll
+(a window in real time) or after it by an interrupt is then a race, and
+the QD 1 figure moves by 100 instructions from run to run
+(docs/performance.md, "Sixth round").  Where aio=io_uring does not work
+on the host, null-co is used and the header says so.
 
 Each PC goes to the object file whose .text holds it (the linker map), and
 the object to a layer:
@@ -39,8 +50,8 @@ batches (the traced guest runs ~1000 times slower than usual, so the
 device is always far ahead of it); they are the guide, not the IOPS.
 
     scripts/bench_instr.py [--kernel build/kernel.elf] [--qd 1,8,32,128]
-                           [--count N] [--queues N] [--functions N]
-                           [--annotate FUNC,...] [--qemu-extra ARGS]
+                           [--backend io_uring|null-co] [--count N] [--queues N]
+                           [--functions N] [--annotate FUNC,...] [--qemu-extra ARGS]
 """
 import argparse
 import bisect
@@ -55,6 +66,8 @@ import threading
 import time
 
 import pexpect
+
+from bench_image import io_uring_works, make_image, warm
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROMPT = "vdisk> "
@@ -272,12 +285,34 @@ def mmio_name(region, rw, addr):
     return "%s 0x%x %s" % (region, addr, "read" if rw == "r" else "write")
 
 
+IMAGE = os.path.join(ROOT, "build", "ceiling", "random.img")  # ceiling_quick.py's too
+
+
+def drive(backend):
+    if backend == "null-co":
+        return "driver=null-co,size=256M,read-zeroes=off,if=none,id=d0"
+    return "file=%s,if=none,id=d0,format=raw,cache=writeback,aio=io_uring" % IMAGE
+
+
+def choose_backend(wanted):
+    """`wanted`, or null-co (with the reason) when aio=io_uring cannot be
+    used here."""
+    if wanted == "null-co":
+        return wanted, ""
+    make_image(IMAGE)
+    ok, why = io_uring_works("qemu-system-riscv64", IMAGE)
+    if not ok:
+        return "null-co", "aio=io_uring does not work on this host (%s)" % (why or "no reason given")
+    warm(IMAGE, track=False)
+    return wanted, ""
+
+
 class Guest:
     def __init__(self, args, fifo, mon):
         cmd = ["qemu-system-riscv64", "-machine", "virt", "-smp", "1", "-m", "256M",
                "-bios", "default", "-nographic", "-global", "virtio-mmio.force-legacy=false",
                "-kernel", args.kernel,
-               "-drive", "driver=null-co,size=256M,read-zeroes=off,if=none,id=d0",
+               "-drive", drive(args.backend),
                "-device", "virtio-blk-device,drive=d0,num-queues=%d" % args.queues,
                "-singlestep", "-D", fifo, "-monitor", "unix:%s,server=on,wait=off" % mon]
         cmd += shlex.split(args.qemu_extra)
@@ -340,12 +375,17 @@ def main():
     ap.add_argument("--annotate", default="",
                     help="comma-separated functions: their disassembly with executions per "
                          "request at the last queue depth")
+    ap.add_argument("--backend", choices=("io_uring", "null-co"), default="io_uring",
+                    help="the disk: aio=io_uring on the benchmark image (repeatable), or null-co")
     ap.add_argument("--qemu-extra", default="")
     args = ap.parse_args()
     mapfile = args.map or os.path.join(os.path.dirname(os.path.abspath(args.kernel)),
                                        "gcc", "kernel.map")
     image = Image(args.kernel, mapfile)
     qds = [int(q) for q in args.qd.split(",")]
+    args.backend, fallback = choose_backend(args.backend)
+    if fallback:
+        print("bench-instr: %s; counting on null-co instead" % fallback)
 
     tmp = tempfile.mkdtemp(prefix="bench-instr-")
     fifo, mon = os.path.join(tmp, "log"), os.path.join(tmp, "mon")
@@ -372,8 +412,10 @@ def main():
         sys.exit("bench-instr: saw %d blk_bench_run() calls in the log, want %d"
                  % (len(counter.windows), 2 * len(qds)))
 
-    print("guest instructions per request, blk bench randread 4 KiB, null-co, "
-          "modern virtio-mmio, -smp 1, %d queue%s" % (args.queues, "s" if args.queues > 1 else ""))
+    print("guest instructions per request, blk bench randread 4 KiB, %s, "
+          "modern virtio-mmio, -smp 1, %d queue%s"
+          % ("aio=io_uring" if args.backend == "io_uring" else "null-co", args.queues,
+             "s" if args.queues > 1 else ""))
     print("(steady state: a run of N+%d requests minus one of N; %d log lines in %.0f s)"
           % (args.count, counter.lines, time.time() - t0))
     head = "%-16s" % "layer" + "".join("%9s" % ("QD %d" % qd) for qd in qds)
