@@ -19,7 +19,8 @@ request.  Console output inside the run (the progress line, once a second
 of guest time) is left out and said separately: it depends on how slowly
 the traced guest runs, not on the request path; so is the busy-poll's
 watching of an empty ring (virtio_device_set_busy_poll(): time the CPU
-would otherwise spend in wfi).
+would otherwise spend in wfi, and a drain pass's wait for the rest of a
+batch before it notifies, virtio_queue_await_used()).
 
 The disk, by default, is aio=io_uring on the benchmark image (256 MiB of
 random bytes in the host page cache, bench_image.py): QEMU completes each
@@ -211,7 +212,8 @@ class Counter(threading.Thread):
         # calls whose whole extent is left out of the request path and
         # counted apart: console output, and the busy-poll's wait
         self.apart = {image.func("kprintf")[0]: "console",
-                      image.func("busy_poll")[0]: "busy-poll"}
+                      image.func("busy_poll")[0]: "busy-poll",
+                      image.func("virtio_queue_await_used")[0]: "busy-poll"}
         self.trap = image.func("trap_vector")[0]
 
     def run(self):

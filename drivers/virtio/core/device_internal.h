@@ -16,4 +16,10 @@ int virtio_device_negotiate(struct virtio_device *d);
  * context).  Only for a live device: the callers check first. */
 void virtio_device_note_reset(struct virtio_device *d, int err);
 
+/* A drain pass's wait before it notifies what done() resubmitted
+ * (drain_pass.h, VIRTIO_KICK_COALESCE_NS): watches vq's used ring for up
+ * to `ns`; true as soon as it has an entry, false once the gap passed or
+ * another queue of the device has entries (its turn comes first). */
+bool virtio_queue_await_used(struct virtq *vq, uint32_t ns);
+
 #endif

@@ -64,6 +64,23 @@ static bool busy_poll(struct virtio_device *d)
 	}
 }
 
+__attribute__((noinline)) /* watching, not request work: make bench-instr tells them apart */
+bool virtio_queue_await_used(struct virtq *vq, uint32_t ns)
+{
+	uint64_t deadline = virtio_time_ns() + ns;
+
+	for (;;) {
+		if (virtq_has_used(vq))
+			return true;
+		for (struct virtq *o = vq->vdev->queues; o; o = o->owner.next)
+			if (o != vq && virtq_has_used(o))
+				return false;
+		if (virtio_time_ns() >= deadline)
+			return false;
+		virtio_relax();
+	}
+}
+
 /* Re-arm every queue; false when one had entries by then (§2.7.10). */
 static bool rearm_all(struct virtio_device *d)
 {

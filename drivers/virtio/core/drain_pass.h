@@ -18,9 +18,13 @@
  * raises no interrupt the pass would only find already handled); what
  * done() resubmitted is notified once the ring is empty, and a device
  * that completes inside the notification (QEMU aio=io_uring reading the
- * page cache) has the next entries ready at once.  An empty ring with
- * nothing left to notify is re-armed (and checked again), or, with
- * `rearm` false, left off for the caller's busy-poll (drain_all()).
+ * page cache) has the next entries ready at once; one that completes a
+ * stream of them behind the notification (QEMU's main loop, its I/O
+ * threads) is given VIRTIO_KICK_COALESCE_NS of quiet first, on a
+ * busy-polling device, so that one notification carries the stream and
+ * not each trickle of it.  An empty ring with nothing left to notify is re-armed
+ * (and checked again), or, with `rearm` false, left off for the caller's
+ * busy-poll (drain_all()).
  * `take` is the layout's pop (virtq_pop_t), VIRTIO_EBROKEN once the queue
  * is latched broken, with `pass` (virtq_pass) read once by the caller;
  * `kick` the layout's notify decision, called straight from the empty
@@ -73,8 +77,15 @@ virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm, struct virtq_pas
 			virtio_device_note_reset(d, VIRTIO_EBROKEN);
 			break;
 		}
-		/* Empty.  Resubmissions first: they may complete at once. */
+		/* Empty.  Resubmissions first: they may complete at once.
+		 * Unless the device is still working on others of this
+		 * queue: on a busy-polling device those that keep coming
+		 * back join the notification. */
 		if (virtq_unkicked(vq)) {
+			if (d->busy_poll_ns && virtq_in_flight(vq) <= d->busy_poll_max &&
+			    virtq_device_holds_others(vq) &&
+			    virtio_queue_await_used(vq, VIRTIO_KICK_COALESCE_NS))
+				continue;
 			if (kick(vq))
 				virtq_notify(vq);
 			continue;

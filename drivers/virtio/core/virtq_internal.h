@@ -72,6 +72,15 @@ static inline uint64_t virtq_unkicked(const struct virtq *vq)
 	return vq->avail_seq - vq->kick_seq;
 }
 
+/* Whether the device is working on chains of vq besides those made
+ * available since the last notify decision: counted in virtq_unkicked()'s
+ * units, chains (split) or ring descriptors (packed). */
+static inline bool virtq_device_holds_others(const struct virtq *vq)
+{
+	uint32_t outstanding = vq->packed ? (uint32_t)(vq->size - vq->num_free) : vq->in_flight;
+	return outstanding > virtq_unkicked(vq);
+}
+
 /* §2.7.10: should the other side be told, given it asked to hear about
  * index `event`, now that the index moved from `old` to `new`?  Wrap-safe
  * in 16 bits. */
