@@ -82,7 +82,9 @@ virtq_drain_pass(struct virtq *vq, unsigned budget, bool rearm, struct virtq_pas
 		 * queue: on a busy-polling device those that keep coming
 		 * back join the notification. */
 		if (virtq_unkicked(vq)) {
-			if (d->busy_poll_ns && virtq_in_flight(vq) <= d->busy_poll_max &&
+			uint32_t in_flight = virtq_in_flight(vq);
+			if (d->busy_poll_ns && in_flight <= d->busy_poll_max &&
+			    in_flight > VIRTIO_KICK_COALESCE_MIN &&
 			    virtq_device_holds_others(vq) &&
 			    virtio_queue_await_used(vq, VIRTIO_KICK_COALESCE_NS))
 				continue;
