@@ -7,8 +7,9 @@
 # and its own hooks.  Any finding fails its case; a deliberate one carries
 # an inline `cppcheck-suppress` with the reason beside it.  Style checks are
 # left out: they are taste, not defects.  Then clang's static analyzer over
-# the library (as a host build) and over the kernel with the library.  Host tests and fuzzers are not
-# linted (their harness's FAIL() does not return, which cppcheck cannot see).
+# the library (as a host build) and over the kernel with the library.  Host
+# tests and fuzzers are not linted (their harness's FAIL() does not return,
+# which cppcheck cannot see).
 set -u
 cd "$(dirname "$0")/.."
 

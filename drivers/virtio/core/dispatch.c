@@ -42,6 +42,23 @@ void virtio_queue_fault(struct virtq *vq, const char *why)
 		virtio_device_note_reset(vq->vdev, VIRTIO_EBROKEN);
 }
 
+/* Watch every ring of d, callbacks as they are, until one has a used
+ * entry: that ring (`first`'s before the others'), or NULL once the
+ * deadline passed. */
+static struct virtq *watch_rings(struct virtio_device *d, struct virtq *first, uint64_t deadline)
+{
+	for (;;) {
+		if (first && virtq_has_used(first))
+			return first;
+		for (struct virtq *vq = d->queues; vq; vq = vq->owner.next)
+			if (vq != first && virtq_has_used(vq))
+				return vq;
+		if (virtio_time_ns() >= deadline)
+			return NULL;
+		virtio_relax();
+	}
+}
+
 /* Busy-poll (virtio_device_set_busy_poll()): watch every ring, callbacks
  * off, for up to busy_poll_ns while 1..busy_poll_max chains are in
  * flight; true as soon as one has something used. */
@@ -53,32 +70,13 @@ static bool busy_poll(struct virtio_device *d)
 		in_flight += virtq_in_flight(vq);
 	if (in_flight == 0 || in_flight > d->busy_poll_max)
 		return false;
-	uint64_t deadline = virtio_time_ns() + d->busy_poll_ns;
-	for (;;) {
-		for (struct virtq *vq = d->queues; vq; vq = vq->owner.next)
-			if (virtq_has_used(vq))
-				return true;
-		if (virtio_time_ns() >= deadline)
-			return false;
-		virtio_relax();
-	}
+	return watch_rings(d, NULL, virtio_time_ns() + d->busy_poll_ns) != NULL;
 }
 
 __attribute__((noinline)) /* watching, not request work: make bench-instr tells them apart */
 bool virtio_queue_await_used(struct virtq *vq, uint32_t ns)
 {
-	uint64_t deadline = virtio_time_ns() + ns;
-
-	for (;;) {
-		if (virtq_has_used(vq))
-			return true;
-		for (struct virtq *o = vq->vdev->queues; o; o = o->owner.next)
-			if (o != vq && virtq_has_used(o))
-				return false;
-		if (virtio_time_ns() >= deadline)
-			return false;
-		virtio_relax();
-	}
+	return watch_rings(vq->vdev, vq, virtio_time_ns() + ns) == vq;
 }
 
 /* Re-arm every queue; false when one had entries by then (§2.7.10). */

@@ -22,9 +22,9 @@
  * stream of them behind the notification (QEMU's main loop, its I/O
  * threads) is given VIRTIO_KICK_COALESCE_NS of quiet first, on a
  * busy-polling device, so that one notification carries the stream and
- * not each trickle of it.  An empty ring with nothing left to notify is re-armed
- * (and checked again), or, with `rearm` false, left off for the caller's
- * busy-poll (drain_all()).
+ * not each trickle of it.  An empty ring with nothing left to notify is
+ * re-armed (and checked again), or, with `rearm` false, left off for the
+ * caller's busy-poll (drain_all()).
  * `take` is the layout's pop (virtq_pop_t), VIRTIO_EBROKEN once the queue
  * is latched broken, with `pass` (virtq_pass) read once by the caller;
  * `kick` the layout's notify decision, called straight from the empty

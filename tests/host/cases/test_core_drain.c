@@ -214,14 +214,6 @@ TEST(core_busy_poll_takes_late_completions_without_interrupts)
 	}
 }
 
-/* Busy-polling also batches resubmissions: a device that completes its
- * chains one by one behind the notification (one every 2 us here) gets
- * what done() resubmitted in one notification once the stream ends, not
- * one per trickle; a device that holds nothing else, or only a few
- * (VIRTIO_KICK_COALESCE_MIN), is notified at once; a device that goes
- * quiet while holding chains is notified after one gap of
- * VIRTIO_KICK_COALESCE_NS, or at once when another queue has used chains
- * waiting; without busy-polling nothing waits. */
 /* Everything in flight completed and taken, nothing resubmitted. */
 static void drain_all_of(struct tcore *t)
 {
@@ -253,6 +245,14 @@ static void drain_one_of(struct tcore *t, struct tchain *c, unsigned n, uint64_t
 	drain_all_of(t);
 }
 
+/* Busy-polling also batches resubmissions: a device that completes its
+ * chains one by one behind the notification (one every 2 us here) gets
+ * what done() resubmitted in one notification once the stream ends, not
+ * one per trickle; a device that holds nothing else, or only a few
+ * (VIRTIO_KICK_COALESCE_MIN), is notified at once; a device that goes
+ * quiet while holding chains is notified after one gap of
+ * VIRTIO_KICK_COALESCE_NS, or at once when another queue has used chains
+ * waiting; without busy-polling nothing waits. */
 TEST(core_busy_poll_batches_resubmissions_while_completions_stream)
 {
 	enum { N = VIRTIO_KICK_COALESCE_MIN + 8, FEW = VIRTIO_KICK_COALESCE_MIN };
