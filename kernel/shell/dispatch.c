@@ -128,7 +128,10 @@ static void help_rows(const struct shell_command *c, const char *path)
 	for (;;) {
 		const char *end = strchr(line, '\n');
 		int len = (int)(end ? (size_t)(end - line) : strlen(line));
-		kprintf("  %-*s %.*s\n", USAGE_COLUMN, u, len, line);
+		if (len == 0) /* a usage too long for its column: the help starts below */
+			kprintf("  %s\n", u);
+		else
+			kprintf("  %-*s %.*s\n", USAGE_COLUMN, u, len, line);
 		if (!end)
 			return;
 		line = end + 1;
